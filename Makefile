@@ -1,0 +1,37 @@
+# Second Me — two commands: `make run` and `make test` (see README).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# A portable llama.cpp build (no -march=native): the wheel runs on any x86-64 machine.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF
+export HF_HUB_OFFLINE := 1
+
+.PHONY: run test bench lint typecheck system-deps clean package package-test soak
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/secondme-app
+
+# Debian packages the tests need (Xvfb, a tray host, Qt's xcb libraries, a Secret Service).
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: $(VENV)/.installed system-deps
+	@bash scripts/run-tests.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check secondme ui tests
+	$(VENV)/bin/mypy
+
+bench: $(VENV)/.installed
+	@bash scripts/run-bench.sh
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+import sys
+
+from secondme.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The ``secondme`` command line: one module per area, each registering its subcommands."""

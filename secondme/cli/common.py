@@ -1,0 +1,52 @@
+"""Helpers shared by the CLI areas: reading passphrases and opening an unlocked context."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from typing import Any
+
+from secondme.app import SecondMe, build
+from secondme.errors import PassphraseRequired
+
+ENV_PASSPHRASE = "SECONDME_PASSPHRASE"
+
+
+def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> str | None:
+    """The passphrase from stdin (``--passphrase-stdin``), the environment, or a prompt."""
+    cached = getattr(args, "_passphrase", None)
+    if cached is not None:
+        return str(cached)
+    value: str | None = None
+    if getattr(args, "passphrase_stdin", False):
+        value = sys.stdin.readline().rstrip("\r\n")
+    elif os.environ.get(ENV_PASSPHRASE):
+        value = os.environ[ENV_PASSPHRASE]
+    elif sys.stdin.isatty():
+        value = getpass.getpass(prompt)
+    args._passphrase = value
+    return value
+
+
+def open_context(args: argparse.Namespace) -> SecondMe:
+    """Build the context for ``--data-dir`` and unlock it."""
+    ctx = build(args.data_dir)
+    if ctx.vault.exists() and ctx.vault.info().method == "passphrase":
+        pw = read_passphrase(args)
+        if pw is None:
+            raise PassphraseRequired(
+                "this Second Me data is protected by a passphrase: set SECONDME_PASSPHRASE, "
+                "pass --passphrase-stdin, or run in a terminal"
+            )
+        ctx.unlock(pw)
+    else:
+        ctx.unlock(None)
+    return ctx
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")

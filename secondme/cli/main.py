@@ -1,0 +1,73 @@
+"""Entry point of the ``secondme`` command.
+
+Each area module (``secondme.cli.<area>``) has ``register(subparsers, parent)`` adding its
+subcommands; a subcommand sets ``func(args) -> int`` with ``set_defaults``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+
+from secondme import __version__
+from secondme.errors import UserError
+
+log = logging.getLogger("secondme.cli")
+
+# Areas are imported by name so an area that fails to import names itself in the error.
+AREAS = ("core", "models", "notes", "memory", "profile", "jobs")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # SUPPRESS: an option given before the subcommand is not reset by the subcommand's parser.
+    parent = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    parent.add_argument("--data-dir", help="data directory (default: the platform's user data dir)")
+    parent.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help="read the passphrase from standard input (for automation and tests; "
+        "SECONDME_PASSPHRASE works too)",
+    )
+    parent.add_argument("-v", "--verbose", action="count")
+    parser = argparse.ArgumentParser(prog="secondme", parents=[parent], description=__doc__)
+    parser.add_argument("--version", action="version", version=f"secondme {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for area in AREAS:
+        try:
+            mod = importlib.import_module(f"secondme.cli.{area}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"secondme.cli.{area}":
+                continue  # area not built yet
+            raise
+        mod.register(sub, parent)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, default in (("data_dir", None), ("passphrase_stdin", False), ("verbose", 0)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        rc: int = args.func(args)
+        return rc
+    except UserError as exc:
+        print(f"secondme: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("secondme: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

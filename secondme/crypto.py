@@ -1,0 +1,184 @@
+"""Cryptographic primitives: AES-256-GCM sealing, key wrapping, scrypt, keyed hashes, streams.
+
+All private bytes the app writes pass through here. Sub-keys for sealing, hashing and
+snapshots are derived from the one data key with HKDF so a key serves exactly one purpose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+SEAL_VERSION = 1
+
+# scrypt cost: n=2**15, r=8 takes ~0.1 s and 32 MiB here; stored with the vault so it can grow.
+SCRYPT_N = 2**15
+SCRYPT_R = 8
+SCRYPT_P = 1
+
+
+class AuthenticationFailed(Exception):
+    """A ciphertext did not authenticate under the given key and associated data."""
+
+
+def random_key() -> bytes:
+    return os.urandom(KEY_BYTES)
+
+
+def derive_passphrase_key(
+    passphrase: str, salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P
+) -> bytes:
+    """Key-encryption key from a passphrase (scrypt)."""
+    kdf = Scrypt(salt=salt, length=KEY_BYTES, n=n, r=r, p=p)
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def wrap_key(kek: bytes, key: bytes, context: bytes) -> bytes:
+    """Wrap ``key`` under ``kek`` with AES-256-GCM; ``context`` is bound as associated data."""
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + AESGCM(kek).encrypt(nonce, key, context)
+
+
+def unwrap_key(kek: bytes, wrapped: bytes, context: bytes) -> bytes:
+    try:
+        return AESGCM(kek).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], context)
+    except InvalidTag as exc:
+        raise AuthenticationFailed("key unwrap failed") from exc
+
+
+def _hkdf(key: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=info).derive(key)
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """The purpose-bound keys derived from one data key."""
+
+    seal: bytes
+    hash: bytes
+    snapshot: bytes
+
+    @classmethod
+    def from_data_key(cls, data_key: bytes) -> "KeySet":
+        return cls(
+            seal=_hkdf(data_key, b"secondme/seal/v1"),
+            hash=_hkdf(data_key, b"secondme/hash/v1"),
+            snapshot=_hkdf(data_key, b"secondme/snapshot/v1"),
+        )
+
+
+class Sealer:
+    """Seals single values (AES-256-GCM, fresh nonce, associated data) and computes keyed hashes."""
+
+    def __init__(self, keys: KeySet) -> None:
+        self._aead = AESGCM(keys.seal)
+        self._hash_key = keys.hash
+
+    def seal(self, plaintext: bytes, ad: bytes) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return bytes([SEAL_VERSION]) + nonce + self._aead.encrypt(nonce, plaintext, ad)
+
+    def open(self, sealed: bytes, ad: bytes) -> bytes:
+        if len(sealed) < 1 + NONCE_BYTES + 16 or sealed[0] != SEAL_VERSION:
+            raise AuthenticationFailed("malformed sealed value")
+        nonce = sealed[1 : 1 + NONCE_BYTES]
+        try:
+            return self._aead.decrypt(nonce, sealed[1 + NONCE_BYTES :], ad)
+        except InvalidTag as exc:
+            raise AuthenticationFailed("sealed value does not authenticate") from exc
+
+    def keyed_hash(self, value: bytes, purpose: str) -> str:
+        """HMAC-SHA256 hex of ``value``; ``purpose`` keeps hashes of different kinds apart."""
+        return hmac.new(self._hash_key, purpose.encode() + b"\0" + value, hashlib.sha256).hexdigest()
+
+
+# --- Streams: files sealed as a header plus independently authenticated frames -------------
+STREAM_MAGIC = b"SMSTRM1\0"
+FRAME_BYTES = 1 << 20
+
+
+def _frame_nonce(prefix: bytes, index: int, last: bool) -> bytes:
+    # 7-byte random prefix, 4-byte frame counter, 1 byte "final frame" flag: frames cannot be
+    # reordered, dropped or the stream truncated without detection.
+    return prefix + struct.pack(">IB", index, 1 if last else 0)
+
+
+class StreamWriter:
+    """Encrypts a byte stream into ``out`` frame by frame (constant memory)."""
+
+    def __init__(self, key: bytes, out: BinaryIO, ad: bytes) -> None:
+        self._aead = AESGCM(key)
+        self._out = out
+        self._ad = ad
+        self._prefix = os.urandom(7)
+        self._buf = bytearray()
+        self._index = 0
+        self._closed = False
+        out.write(STREAM_MAGIC + self._prefix)
+
+    def write(self, data: bytes) -> int:
+        self._buf += data
+        while len(self._buf) > FRAME_BYTES:
+            self._emit(bytes(self._buf[:FRAME_BYTES]), last=False)
+            del self._buf[:FRAME_BYTES]
+        return len(data)
+
+    def _emit(self, chunk: bytes, last: bool) -> None:
+        nonce = _frame_nonce(self._prefix, self._index, last)
+        ct = self._aead.encrypt(nonce, chunk, self._ad)
+        self._out.write(struct.pack(">I", len(ct)) + ct)
+        self._index += 1
+
+    def close(self) -> None:
+        if not self._closed:
+            self._emit(bytes(self._buf), last=True)
+            self._buf.clear()
+            self._closed = True
+
+
+def iter_stream(key: bytes, src: BinaryIO, ad: bytes) -> Iterator[bytes]:
+    """Yield the decrypted frames of a stream written by :class:`StreamWriter`."""
+    aead = AESGCM(key)
+    head = src.read(len(STREAM_MAGIC) + 7)
+    if len(head) != len(STREAM_MAGIC) + 7 or not head.startswith(STREAM_MAGIC):
+        raise AuthenticationFailed("not an encrypted stream")
+    prefix = head[len(STREAM_MAGIC) :]
+    index = 0
+    while True:
+        raw_len = src.read(4)
+        if len(raw_len) != 4:
+            raise AuthenticationFailed("stream truncated")
+        (n,) = struct.unpack(">I", raw_len)
+        if n > FRAME_BYTES + 16:
+            raise AuthenticationFailed("frame too large")
+        ct = src.read(n)
+        if len(ct) != n:
+            raise AuthenticationFailed("stream truncated")
+        # Try as a middle frame first, then as the final one.
+        for last in (False, True):
+            try:
+                pt = aead.decrypt(_frame_nonce(prefix, index, last), ct, ad)
+            except InvalidTag:
+                continue
+            yield pt
+            if last:
+                if src.read(1):
+                    raise AuthenticationFailed("data after final frame")
+                return
+            break
+        else:
+            raise AuthenticationFailed(f"frame {index} does not authenticate")
+        index += 1

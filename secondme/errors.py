@@ -1,0 +1,84 @@
+"""Typed errors.
+
+``UserError`` and its subclasses are the environment's fault or the person's input: they carry a
+message a person can act on and are shown as such. Anything else that escapes is our bug and is
+logged with a traceback.
+"""
+
+from __future__ import annotations
+
+
+class SecondMeError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class UserError(SecondMeError):
+    """An error a person can act on; ``str(err)`` is the message to show."""
+
+
+class NotInitialized(UserError):
+    """The data directory has no vault yet (run ``secondme init``)."""
+
+
+class AlreadyInitialized(UserError):
+    """``init`` was asked for a data directory that already has a vault."""
+
+
+class WrongPassphrase(UserError):
+    """The passphrase (or keyring secret) does not unwrap the data key."""
+
+
+class VaultLocked(UserError):
+    """An operation needs the data key but the vault is locked."""
+
+
+class KeyringUnavailable(UserError):
+    """No trustworthy OS keyring backend exists (plaintext and ``fail`` backends are refused)."""
+
+
+class PassphraseRequired(UserError):
+    """The vault is passphrase-protected and no passphrase was given."""
+
+
+class ModelMissing(UserError):
+    """A model file is not where it should be."""
+
+
+class ModelInvalid(UserError):
+    """A model file exists but is not a usable model (not GGUF, truncated, wrong checksum)."""
+
+
+class UnsupportedFile(UserError):
+    """A file's format cannot be read as a note."""
+
+
+class ExtractionError(UserError):
+    """A note file could not be read; the message says why (shown in the Sources page)."""
+
+
+class DiskFull(UserError):
+    """A write failed because the disk is full; nothing committed was lost."""
+
+
+class StoreCorruption(SecondMeError):
+    """A stored value failed authentication (tampered, swapped or damaged).
+
+    Carries the table, row id and column so the damage can be reported for that row alone.
+    """
+
+    def __init__(self, table: str, row_id: int, column: str, detail: str = "") -> None:
+        self.table = table
+        self.row_id = row_id
+        self.column = column
+        msg = f"stored value {table}.{column} of row {row_id} failed authentication"
+        if detail:
+            msg += f" ({detail})"
+        super().__init__(msg)
+
+
+class SnapshotCorrupt(SecondMeError):
+    """An encrypted index snapshot failed authentication; the index is rebuilt from the store."""
+
+
+class Cancelled(SecondMeError):
+    """Long work was cancelled by the person or by shutdown."""

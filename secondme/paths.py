@@ -1,0 +1,98 @@
+"""Where Second Me keeps its files: one place decides every path.
+
+Everything lives under one data directory (``--data-dir`` or the platform default), so tests,
+benchmarks and bundles run isolated. Only the RAM-backed runtime folder lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "SecondMe"
+APP_ID = "io.github.secondme.SecondMe"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data folder for Second Me."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def _ram_base() -> Path | None:
+    """A RAM-backed folder private to this user, or None where the platform has none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    for cand in (os.environ.get("XDG_RUNTIME_DIR"), "/dev/shm"):
+        if cand and os.path.isdir(cand) and os.access(cand, os.W_OK):
+            return Path(cand)
+    return None
+
+
+@dataclass(frozen=True)
+class Paths:
+    """All the paths of one data directory."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, data_dir: str | os.PathLike[str] | None) -> "Paths":
+        root = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
+        return cls(root)
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "settings.json"
+
+    @property
+    def vault_file(self) -> Path:
+        return self.root / "vault.json"
+
+    @property
+    def store_file(self) -> Path:
+        return self.root / "store.db"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def index_dir(self) -> Path:
+        """Encrypted index snapshots (never plaintext)."""
+        return self.root / "index"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / "app.lock"
+
+    def ensure(self) -> None:
+        for p in (self.root, self.models_dir, self.logs_dir, self.index_dir, self.backups_dir):
+            p.mkdir(parents=True, exist_ok=True)
+            try:
+                os.chmod(p, 0o700)
+            except OSError:
+                pass
+
+    def runtime_dir(self) -> Path | None:
+        """A fresh private (0700) RAM-backed folder for plaintext indexes while unlocked.
+
+        Returns None where no RAM-backed folder exists; callers then keep indexes in memory.
+        """
+        base = _ram_base()
+        if base is None:
+            return None
+        d = Path(tempfile.mkdtemp(prefix="secondme-", dir=base))
+        os.chmod(d, 0o700)
+        return d
