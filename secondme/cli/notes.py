@@ -1,0 +1,174 @@
+"""``secondme folders | index | watch | search``."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import signal
+import sys
+import threading
+import time
+from datetime import datetime
+from typing import Any
+
+from secondme.cli.common import open_context, print_json
+from secondme.errors import UserError
+from secondme.results import HL_END, HL_START, SearchFilters
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("folders", parents=[parent], help="watched notes folders")
+    fs = p.add_subparsers(dest="folders_cmd", metavar="ACTION", required=True)
+    a = fs.add_parser("add", parents=[parent], help="watch a folder")
+    a.add_argument("path")
+    a.set_defaults(func=cmd_folders_add)
+    r = fs.add_parser("remove", parents=[parent], help="stop watching a folder and forget its notes")
+    r.add_argument("path")
+    r.set_defaults(func=cmd_folders_remove)
+    ls = fs.add_parser("list", parents=[parent], help="watched folders and their status")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_folders_list)
+
+    p = sub.add_parser("index", parents=[parent], help="index the watched folders once, then exit")
+    p.add_argument("action", nargs="?", choices=["run", "status"], default="run")
+    p.add_argument("--wait", action="store_true", help="wait until everything is indexed (default)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("watch", parents=[parent], help="keep watching the folders until interrupted")
+    p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("search", parents=[parent], help="search notes and memories")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=10)
+    p.add_argument("--folder")
+    p.add_argument("--type", dest="file_type", action="append", default=[])
+    p.add_argument("--since", help="YYYY-MM-DD")
+    p.add_argument("--until", help="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+
+def cmd_folders_add(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        st = ctx.add_folder(args.path)
+        print(f"watching {st.path}; run 'secondme index' or start the app to index it")
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_folders_remove(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        ctx.remove_folder(args.path)
+        print("removed; its notes were removed from Second Me (the files are untouched)")
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_folders_list(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        rows = ctx.folders()
+        if args.json:
+            print_json([dataclasses.asdict(r) for r in rows])
+        else:
+            for r in rows:
+                print(f"{r.path}\t{r.documents} notes\t{r.chunks} chunks\t{r.failed} failed")
+    finally:
+        ctx.close()
+    return 0
+
+
+def _status(ctx: Any) -> dict[str, Any]:
+    p = ctx.indexing_progress()
+    return {"progress": dataclasses.asdict(p),
+            "folders": [dataclasses.asdict(f) for f in ctx.folders()],
+            "failed": [dataclasses.asdict(f) for f in ctx.failed_files()]}
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        if args.action == "status":
+            data = _status(ctx)
+            if args.json:
+                print_json(data)
+            else:
+                for f in data["folders"]:
+                    print(f"{f['path']}: {f['documents']} notes, {f['chunks']} chunks, {f['failed']} failed")
+            return 0
+        queued = ctx.reindex()
+        t0 = time.monotonic()
+        last = 0.0
+        while not ctx.wait_indexed(timeout=0.5):
+            if not args.json and sys.stderr.isatty() and time.monotonic() - last > 1:
+                p = ctx.indexing_progress()
+                print(f"\rindexing: {p.done} done, {p.failed} failed, {p.queued} queued", end="", file=sys.stderr)
+                last = time.monotonic()
+        data = _status(ctx)
+        data["seconds"] = round(time.monotonic() - t0, 2)
+        data["queued"] = queued
+        if args.json:
+            print_json(data)
+        else:
+            p = data["progress"]
+            print(f"indexed: {p['done']} updated, {p['skipped']} unchanged or ignored, "
+                  f"{p['failed']} failed, in {data['seconds']} s")
+            for f in data["failed"]:
+                print(f"  failed: {f['path']}: {f['reason']}")
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        ctx.start_watching()
+        print("watching; press Ctrl+C to stop", file=sys.stderr)
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        ctx.close()
+    return 0
+
+
+def _date(s: str | None) -> float | None:
+    if not s:
+        return None
+    try:
+        return datetime.fromisoformat(s).timestamp()
+    except ValueError as exc:
+        raise UserError(f"not a date: {s!r} (use YYYY-MM-DD)") from exc
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        ctx.wait_indexed(timeout=60)
+        filters = SearchFilters(folder=args.folder, file_types=tuple(args.file_type),
+                                since=_date(args.since), until=_date(args.until))
+        hits = ctx.search(args.query, args.k, filters)
+        if args.json:
+            print_json([dataclasses.asdict(h) for h in hits])
+            return 0
+        tty = sys.stdout.isatty()
+        hl = ("\x1b[1m", "\x1b[0m") if tty else ("[", "]")
+        for i, h in enumerate(hits, 1):
+            where = h.path or h.kind
+            lines = f":{h.line_start}" if h.line_start else ""
+            print(f"{i}. {h.title}  ({where}{lines})")
+            print("   " + h.snippet.replace(HL_START, hl[0]).replace(HL_END, hl[1]))
+        if not hits:
+            print("no results")
+    finally:
+        ctx.close()
+    return 0

@@ -1,0 +1,1 @@
+"""Memory items: what the person said and what Second Me derived from it."""

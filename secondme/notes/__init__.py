@@ -1,0 +1,1 @@
+"""Notes folders: registry, document persistence, the indexing queue and the watcher."""

@@ -1,0 +1,65 @@
+"""The watched folders, kept in the encrypted store (their paths are private)."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from secondme.errors import UserError
+from secondme.store import Store
+
+
+@dataclass(frozen=True)
+class Folder:
+    id: int
+    path: Path
+    enabled: bool
+
+
+def normalize(path: str | os.PathLike[str]) -> Path:
+    return Path(os.path.abspath(os.path.expanduser(os.fspath(path))))
+
+
+class FolderRegistry:
+    """Adds, removes and lists watched folders."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def _hash(self, path: Path) -> str:
+        return self._store.keyed_hash(str(path), "folder")
+
+    def list(self) -> list[Folder]:
+        return [Folder(r.id, Path(r["path"]), bool(r["enabled"])) for r in self._store.select("folders")]
+
+    def add(self, path: str | os.PathLike[str]) -> Folder:
+        p = normalize(path)
+        if not p.is_dir():
+            raise UserError(f"{p} is not a folder")
+        for f in self.list():
+            if p == f.path:
+                return f
+            if p.is_relative_to(f.path):
+                raise UserError(f"{p} is already inside the watched folder {f.path}")
+            if f.path.is_relative_to(p):
+                raise UserError(f"{p} contains the watched folder {f.path}; remove that one first")
+        with self._store.write() as w:
+            fid = w.insert("folders", {"path_hash": self._hash(p), "added_at": time.time()}, {"path": str(p)})
+        return Folder(fid, p, True)
+
+    def find(self, path: str | os.PathLike[str]) -> Folder | None:
+        p = normalize(path)
+        for f in self.list():
+            if f.path == p:
+                return f
+        return None
+
+    def owner_of(self, path: Path, folders: list[Folder] | None = None) -> Folder | None:
+        """The watched folder that contains ``path`` (the deepest one)."""
+        best: Folder | None = None
+        for f in folders if folders is not None else self.list():
+            if path.is_relative_to(f.path) and (best is None or len(f.path.parts) > len(best.path.parts)):
+                best = f
+        return best

@@ -1,0 +1,84 @@
+"""Result types the core hands to its callers (CLI and UI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Highlight markers inside snippets: the UI renders them, the CLI turns them into ANSI or [..].
+HL_START = "\x02"
+HL_END = "\x03"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    folder: str | None = None       # a watched folder's path
+    file_types: tuple[str, ...] = ()  # e.g. ("markdown", "pdf")
+    since: float | None = None      # epoch seconds
+    until: float | None = None
+    kinds: tuple[str, ...] = ()     # "chunk" (notes) and/or memory kinds
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search or recall result with its exact source."""
+
+    id: int
+    kind: str                  # "chunk" for note text, else a memory kind ("message", "fact", ...)
+    title: str
+    snippet: str               # with HL_START / HL_END around matches
+    score: float
+    path: str | None = None    # note file, for chunks
+    heading: str = ""          # heading path "A > B"
+    line_start: int | None = None
+    line_end: int | None = None
+    date: float | None = None  # modification time or event time (epoch seconds)
+    source_id: str | None = None  # external id (imported message ids)
+    context: tuple[str, ...] = ()  # neighbour chunks' text
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A grounded answer: text with [n] markers referring to ``citations[n-1]``."""
+
+    text: str
+    citations: tuple[SearchHit, ...] = ()
+    abstained: bool = False
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    queued: int = 0
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    rate: float = 0.0          # files per second
+    eta_seconds: float | None = None
+    running: bool = False
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class FolderStatus:
+    path: str
+    documents: int
+    chunks: int
+    failed: int
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    path: str
+    reason: str
+    folder: str | None = None
+
+
+@dataclass
+class Progress:
+    """Generic progress of a long operation (jobs, rebuilds)."""
+
+    step: str
+    done: int = 0
+    total: int | None = None
+    detail: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,184 @@
+"""Hybrid retrieval: BM25 (FTS5) and vector kNN (Chroma), fused by z-score weighting.
+
+On LoCoMo a plain reciprocal rank fusion with MiniLM scored *below* BM25 alone (see
+shared/data/locomo/README.md): a weak dense ranker drags RRF down, while score-normalised
+weighting keeps BM25's strong matches on top and lets the dense side break ties and add recall.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from secondme.embed.base import Embedder
+from secondme.index import KeywordFilters, SealedIndexes
+from secondme.results import SearchFilters, SearchHit
+from secondme.search.ids import CHUNK, MEMORY, from_index
+from secondme.search.snippets import make_snippet
+from secondme.store import Store
+
+log = logging.getLogger("secondme.search")
+
+# What a default search looks at: note chunks and active memories of every kind.
+MEMORY_KINDS = ("message", "fact", "episode", "summary", "note", "shade", "bio")
+DEFAULT_KINDS = ("chunk", *MEMORY_KINDS)
+INACTIVE_STATES = ("faded", "superseded")
+
+KEYWORD_WEIGHT = 0.6
+DENSE_WEIGHT = 0.4
+
+
+@dataclass(frozen=True)
+class Candidate:
+    index_id: int
+    score: float
+    keyword_snippet: str | None
+
+
+def _zscores(scores: dict[int, float]) -> dict[int, float]:
+    if not scores:
+        return {}
+    vals = list(scores.values())
+    mean = statistics.fmean(vals)
+    sd = statistics.pstdev(vals) if len(vals) > 1 else 0.0
+    if sd < 1e-9:
+        return {k: 0.0 for k in scores}
+    return {k: (v - mean) / sd for k, v in scores.items()}
+
+
+def fuse(keyword: dict[int, float], dense: dict[int, float],
+         w_kw: float = KEYWORD_WEIGHT, w_dense: float = DENSE_WEIGHT) -> list[tuple[int, float]]:
+    """Weighted sum of z-scores; a candidate missing from one list gets that list's minimum."""
+    zk, zd = _zscores(keyword), _zscores(dense)
+    floor_k = min(zk.values(), default=0.0)
+    floor_d = min(zd.values(), default=0.0)
+    ids = set(zk) | set(zd)
+    fused = {i: w_kw * zk.get(i, floor_k) + w_dense * zd.get(i, floor_d) for i in ids}
+    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class HybridSearcher:
+    """Searches notes and memories; hydrates hits with their sources from the store."""
+
+    def __init__(self, store: Store, indexes: SealedIndexes, embedder: Embedder,
+                 folder_lookup: Any = None, candidates: int = 50) -> None:
+        self._store = store
+        self._idx = indexes
+        self._embedder = embedder
+        self._folder_lookup = folder_lookup  # callable path -> folder id, for folder filters
+        self.candidates = candidates
+
+    # --- retrieval -----------------------------------------------------------------------------
+    def retrieve(self, query: str, k: int, kinds: Sequence[str] | None = None,
+                 filters: SearchFilters | None = None, query_vector: np.ndarray | None = None,
+                 sources: Sequence[str] | None = None) -> list[Candidate]:
+        """Fused candidates; ``kinds`` defaults to notes and active memories."""
+        f = filters or SearchFilters()
+        n = max(self.candidates, 3 * k)
+        folders: list[str] | None = None
+        if f.folder is not None and self._folder_lookup is not None:
+            fid = self._folder_lookup(f.folder)
+            folders = [str(fid)] if fid is not None else []
+        if sources is not None:
+            folders = list(sources)  # memories carry their source key in the folder facet
+        kw_filters = KeywordFilters(
+            kinds=list(kinds) if kinds is not None else (list(f.kinds) or list(DEFAULT_KINDS)),
+            folders=folders,
+            file_types=list(f.file_types) or None,
+            date_from=int(f.since) if f.since is not None else None,
+            date_to=int(f.until) if f.until is not None else None,
+        )
+        kw_hits = self._idx.keyword.search(query, n, kw_filters)
+        where = _chroma_where(kw_filters)
+        qv = query_vector if query_vector is not None else self._embedder.embed_query(query)
+        dense = self._idx.vector.query(qv, n, where=where)
+        snippets = {h.id: h.snippet for h in kw_hits}
+        fused = fuse({h.id: h.score for h in kw_hits}, {i: 1.0 - d for i, d in dense})
+        return [Candidate(i, s, snippets.get(i)) for i, s in fused[:k]]
+
+    # --- hydration -----------------------------------------------------------------------------
+    def hydrate(self, query: str, cands: Sequence[Candidate], neighbours: bool = True) -> list[SearchHit]:
+        chunk_ids = [eid for c in cands for ent, eid in [from_index(c.index_id)] if ent == CHUNK]
+        mem_ids = [eid for c in cands for ent, eid in [from_index(c.index_id)] if ent == MEMORY]
+        chunks = {r["id"]: r for r in self._rows("chunks", chunk_ids)}
+        docs = {r["id"]: r for r in self._rows("documents", sorted({int(c["document_id"]) for c in chunks.values()}))}
+        mems = {r["id"]: r for r in self._rows("memories", mem_ids)}
+        hits: list[SearchHit] = []
+        for c in cands:
+            ent, eid = from_index(c.index_id)
+            try:
+                if ent == CHUNK and eid in chunks:
+                    hits.append(self._chunk_hit(query, c, chunks[eid], docs, neighbours))
+                elif ent == MEMORY and eid in mems:
+                    hits.append(self._memory_hit(query, c, mems[eid]))
+            except Exception as exc:  # a damaged row is reported, the rest of the results stand
+                log.error("a search hit could not be read: %s", exc)
+        return hits
+
+    def _rows(self, table: str, ids: Sequence[int]) -> list[Any]:
+        if not ids:
+            return []
+        return self._store.query(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(ids))})", list(ids))
+
+    def _chunk_hit(self, query: str, c: Candidate, r: Any, docs: dict[int, Any], neighbours: bool) -> SearchHit:
+        s = self._store
+        doc = docs[int(r["document_id"])]
+        text = s.open_value("chunks", r["id"], "text", r["text"])
+        meta = s.open_value("chunks", r["id"], "meta", r["meta"]) or {}
+        path = s.open_value("documents", doc["id"], "path", doc["path"])
+        title = s.open_value("documents", doc["id"], "title", doc["title"]) or Path(path).stem
+        lines = meta.get("lines") or [None, None]
+        ctx: tuple[str, ...] = ()
+        if neighbours:
+            ctx = tuple(
+                s.open_value("chunks", n["id"], "text", n["text"])
+                for n in s.query("SELECT id, text FROM chunks WHERE document_id = ? AND ordinal IN (?, ?) ORDER BY ordinal",
+                                 (doc["id"], r["ordinal"] - 1, r["ordinal"] + 1))
+            )
+        snippet = c.keyword_snippet if c.keyword_snippet and "\x02" in c.keyword_snippet else make_snippet(text, query)
+        return SearchHit(
+            id=int(r["id"]), kind="chunk", title=title, snippet=snippet, score=c.score, path=path,
+            heading=" > ".join(meta.get("heading") or []), line_start=lines[0], line_end=lines[1],
+            date=doc["mtime"], context=ctx,
+        )
+
+    def _memory_hit(self, query: str, c: Candidate, r: Any) -> SearchHit:
+        s = self._store
+        text = s.open_value("memories", r["id"], "text", r["text"])
+        meta = s.open_value("memories", r["id"], "meta", r["meta"]) or {}
+        speaker = meta.get("speaker")
+        title = f"{speaker}" if speaker else str(r["kind"]).capitalize()
+        return SearchHit(
+            id=int(r["id"]), kind=str(r["kind"]), title=title, snippet=make_snippet(text, query, 48),
+            score=c.score, date=r["event_time"] or r["created_at"], source_id=meta.get("source_id"),
+            path=meta.get("path"),
+        )
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:
+        if not query.strip():
+            return []
+        kinds = list(filters.kinds) if filters and filters.kinds else None
+        return self.hydrate(query, self.retrieve(query, k, kinds=kinds, filters=filters))
+
+
+def _chroma_where(f: KeywordFilters) -> dict[str, Any] | None:
+    conds: list[dict[str, Any]] = []
+    if f.kinds is not None:
+        conds.append({"kind": {"$in": list(f.kinds)}})
+    if f.folders is not None:
+        conds.append({"folder": {"$in": list(f.folders)}})
+    if f.file_types is not None:
+        conds.append({"ftype": {"$in": list(f.file_types)}})
+    if f.date_from is not None:
+        conds.append({"date": {"$gte": int(f.date_from)}})
+    if f.date_to is not None:
+        conds.append({"date": {"$lt": int(f.date_to)}})
+    if not conds:
+        return None
+    return conds[0] if len(conds) == 1 else {"$and": conds}

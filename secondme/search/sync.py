@@ -1,0 +1,214 @@
+"""Applies the store's change log to the keyword and vector indexes.
+
+The same code serves live updates (after each commit) and replay at unlock (everything newer
+than the snapshot's watermark), so the indexes can always be rebuilt from the store alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from secondme.errors import StoreCorruption
+from secondme.index import KeywordRow, SealedIndexes
+from secondme.search.ids import CHUNK, MEMORY, to_index
+from secondme.store import Store
+
+log = logging.getLogger("secondme.search.sync")
+
+BATCH = 2000
+
+
+def memory_keyword_text(text: str, meta: dict[str, Any], event_time: float | None) -> str:
+    """What BM25 sees of a memory: its date, speaker, text and fact keys."""
+    parts = []
+    if event_time:
+        parts.append(datetime.fromtimestamp(event_time, UTC).strftime("%d %B %Y"))
+    if meta.get("speaker"):
+        parts.append(f"{meta['speaker']}:")
+    parts.append(text)
+    keys = meta.get("keys") or []
+    if keys:
+        parts.append(" ".join(str(k) for k in keys))
+    return " ".join(parts)
+
+
+def chunk_keyword_text(title: str, heading: Sequence[str], text: str) -> str:
+    head = " > ".join(h for h in heading if h)
+    if title and (not heading or heading[0] != title):
+        head = f"{title} > {head}" if head else title
+    return f"{head}\n{text}" if head else text
+
+
+class IndexSync:
+    """Keeps :class:`SealedIndexes` in step with the store; thread-safe, one applier at a time."""
+
+    def __init__(self, store: Store, indexes: SealedIndexes,
+                 on_changed: Callable[[], None] | None = None) -> None:
+        self._store = store
+        self._idx = indexes
+        self._lock = threading.Lock()
+        self._on_changed = on_changed
+        self._kick = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.corrupt_rows: list[str] = []
+
+    # --- background ----------------------------------------------------------------------------
+    def start(self, seal_every: float = 300.0) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, args=(seal_every,), name="secondme-index-sync",
+                                        daemon=True)
+        self._thread.start()
+
+    def kick(self) -> None:
+        self._kick.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._kick.set()
+        if self._thread is not None:
+            self._thread.join(30)
+            self._thread = None
+
+    def _run(self, seal_every: float) -> None:
+        last_seal = time.monotonic()
+        while not self._stop.is_set():
+            self._kick.wait(timeout=min(seal_every, 5.0))
+            self._kick.clear()
+            if self._stop.is_set():
+                break
+            try:
+                self.catch_up()
+                if self._idx.dirty and time.monotonic() - last_seal >= seal_every:
+                    self._idx.seal()
+                    last_seal = time.monotonic()
+            except Exception:
+                log.exception("updating the search indexes failed")
+
+    # --- applying ------------------------------------------------------------------------------
+    def lag(self) -> int:
+        return self._store.last_change() - self._idx.watermark
+
+    def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Apply every change newer than the indexes' watermark; returns how many were applied."""
+        applied = 0
+        with self._lock:
+            total = self.lag()
+            while True:
+                changes = self._store.changes_since(self._idx.watermark)[:BATCH]
+                if not changes:
+                    break
+                self._apply(changes)
+                self._idx.advance(changes[-1][0])
+                applied += len(changes)
+                if progress is not None:
+                    progress(applied, total)
+        if applied and self._on_changed is not None:
+            self._on_changed()
+        return applied
+
+    def _apply(self, changes: list[tuple[int, str, int, str]]) -> None:
+        latest: dict[tuple[str, int], str] = {}
+        for _, entity, eid, op in changes:
+            latest[(entity, eid)] = op
+        chunk_ids = [eid for (ent, eid), op in latest.items() if ent == CHUNK and op == "upsert"]
+        mem_ids = [eid for (ent, eid), op in latest.items() if ent == MEMORY and op == "upsert"]
+        deleted = [to_index(ent, eid) for (ent, eid), op in latest.items() if op == "delete"]
+        rows: list[KeywordRow] = []
+        vec_ids: list[int] = []
+        vecs: list[np.ndarray] = []
+        metas: list[dict[str, Any]] = []
+        found_chunks: set[int] = set()
+        found_mems: set[int] = set()
+        for part in _parts(chunk_ids):
+            for r, doc in self._chunk_rows(part):
+                found_chunks.add(int(r["id"]))
+                self._add_chunk(r, doc, rows, vec_ids, vecs, metas)
+        for part in _parts(mem_ids):
+            for r in self._store.query(
+                f"SELECT * FROM memories WHERE id IN ({','.join('?' * len(part))})", part
+            ):
+                found_mems.add(int(r["id"]))
+                self._add_memory(r, rows, vec_ids, vecs, metas)
+        # Upserted entities that no longer exist were deleted in a later transaction.
+        gone = [to_index(CHUNK, i) for i in chunk_ids if i not in found_chunks]
+        gone += [to_index(MEMORY, i) for i in mem_ids if i not in found_mems]
+        replaced = [row.id for row in rows]
+        kw, vx = self._idx.keyword, self._idx.vector
+        if deleted or gone or replaced:
+            kw.delete(deleted + gone + replaced)
+        if deleted or gone:
+            vx.delete(deleted + gone)
+        if rows:
+            kw.add_many(rows)
+        if vec_ids:
+            vx.upsert(vec_ids, np.stack(vecs), metas)
+
+    def _chunk_rows(self, ids: list[int]) -> list[tuple[Any, Any]]:
+        q = ",".join("?" * len(ids))
+        chunks = self._store.query(f"SELECT * FROM chunks WHERE id IN ({q})", ids)
+        doc_ids = sorted({int(c["document_id"]) for c in chunks})
+        docs = {int(d["id"]): d for d in self._store.query(
+            f"SELECT id, folder_id, format, mtime, title FROM documents WHERE id IN ({','.join('?' * len(doc_ids))})",
+            doc_ids)} if doc_ids else {}
+        return [(c, docs.get(int(c["document_id"]))) for c in chunks]
+
+    def _open(self, table: str, r: Any, col: str) -> Any:
+        try:
+            return self._store.open_value(table, int(r["id"]), col, r[col])
+        except StoreCorruption as exc:
+            self.corrupt_rows.append(str(exc))
+            log.error("%s", exc)
+            return None
+
+    def _add_chunk(self, r: Any, doc: Any, rows: list[KeywordRow], vec_ids: list[int],
+                   vecs: list[np.ndarray], metas: list[dict[str, Any]]) -> None:
+        if doc is None:
+            return
+        text = self._open("chunks", r, "text")
+        meta = self._open("chunks", r, "meta") or {}
+        emb = self._open("chunks", r, "embedding")
+        title = self._store.open_value("documents", int(doc["id"]), "title", doc["title"]) or ""
+        if text is None:
+            return
+        iid = to_index(CHUNK, int(r["id"]))
+        date = int(doc["mtime"] or 0)
+        folder = str(doc["folder_id"] or "")
+        ftype = str(doc["format"] or "")
+        rows.append(KeywordRow(iid, chunk_keyword_text(title, meta.get("heading", []), text),
+                               "chunk", folder, ftype, date))
+        if emb is not None:
+            vec_ids.append(iid)
+            vecs.append(np.frombuffer(emb, dtype=np.float32))
+            metas.append({"kind": "chunk", "folder": folder, "ftype": ftype, "date": date})
+
+    def _add_memory(self, r: Any, rows: list[KeywordRow], vec_ids: list[int],
+                    vecs: list[np.ndarray], metas: list[dict[str, Any]]) -> None:
+        text = self._open("memories", r, "text")
+        meta = self._open("memories", r, "meta") or {}
+        emb = self._open("memories", r, "embedding")
+        if text is None:
+            return
+        iid = to_index(MEMORY, int(r["id"]))
+        date = int(r["event_time"] or r["created_at"] or 0)
+        # Only active memories are found under their kind; faded and superseded ones are filed
+        # under their state, so default searches leave them out with a plain kind filter.
+        state = str(r["state"])
+        kind = str(r["kind"]) if state == "active" else state
+        source = str(r["source_key"] or "")
+        rows.append(KeywordRow(iid, memory_keyword_text(text, meta, r["event_time"]), kind, source, "memory", date))
+        if emb is not None:
+            vec_ids.append(iid)
+            vecs.append(np.frombuffer(emb, dtype=np.float32))
+            metas.append({"kind": kind, "folder": source, "ftype": "memory", "date": date})
+
+
+def _parts(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]

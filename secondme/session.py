@@ -1,0 +1,97 @@
+"""Everything that exists only while Second Me is unlocked, opened and closed in order."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from secondme.crypto import KeySet
+from secondme.embed.base import Embedder
+from secondme.index import SealedIndexes, cleanup_stale_runtime_dirs
+from secondme.memory.items import MemoryItems
+from secondme.notes.folders import FolderRegistry
+from secondme.notes.indexer import Indexer
+from secondme.notes.watcher import FolderWatcher
+from secondme.paths import Paths
+from secondme.results import IndexProgress
+from secondme.search.hybrid import HybridSearcher
+from secondme.search.sync import IndexSync
+from secondme.settings import Settings
+from secondme.store import Store
+
+log = logging.getLogger("secondme.session")
+
+
+class Session:
+    """Store-backed subsystems: indexes, search, folders, indexing queue, watcher, memories.
+
+    Open order: indexes (unseal snapshot) → replay newer store changes → indexer → watcher.
+    Close order is the reverse, ending with sealing the indexes.
+    """
+
+    def __init__(self, paths: Paths, settings: Settings, store: Store, keys: KeySet,
+                 embedder: Embedder, emit: Callable[..., None]) -> None:
+        self.paths = paths
+        self.store = store
+        self.embedder = embedder
+        self._emit = emit
+        cleanup_stale_runtime_dirs()
+        from secondme.embed.chroma_fn import ChromaEmbedding
+
+        self.indexes = SealedIndexes(
+            paths, keys.snapshot, embedding_function=ChromaEmbedding(embedder),
+            expect={"embedder": embedder.name, "dim": embedder.dim},
+        )
+        self.indexes.open()
+        self.sync = IndexSync(store, self.indexes, on_changed=lambda: emit("index.changed"))
+        self.folders = FolderRegistry(store)
+        self.searcher = HybridSearcher(store, self.indexes, embedder, folder_lookup=self._folder_id)
+        self.memories = MemoryItems(store, embedder)
+        self.indexer = Indexer(
+            store, self.folders, embedder, max_file_bytes=settings.max_file_bytes,
+            debounce=settings.debounce_seconds, on_progress=self._progress,
+            on_committed=self.sync.kick,
+        )
+        self.watcher = FolderWatcher(self.indexer)
+        self.sync.start()
+        self.sync.kick()  # replay what the store holds beyond the snapshot
+        self.indexer.start()
+        self._closed = False
+        self._close_lock = threading.Lock()
+
+    def _folder_id(self, path: str) -> int | None:
+        f = self.folders.find(path)
+        return f.id if f else None
+
+    def _progress(self, p: IndexProgress) -> None:
+        self._emit("index.progress", progress=p)
+
+    def wait_indexed(self, timeout: float | None = None) -> bool:
+        """Block until queued files are committed and the indexes have caught up."""
+        ok = self.indexer.wait_idle(timeout)
+        self.sync.catch_up()
+        return ok
+
+    def start_watching(self) -> None:
+        folders = self.folders.list()
+        self.watcher.start(folders)
+        self.indexer.reconcile(folders)
+
+    def close(self) -> None:
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        self.watcher.stop()
+        self.indexer.stop()
+        self.sync.stop()
+        try:
+            self.sync.catch_up()
+        except Exception:
+            log.exception("could not bring the indexes up to date before sealing")
+        self.indexes.close(seal=True)
+
+    def stats(self) -> dict[str, Any]:
+        return {"lag": self.sync.lag(), "watermark": self.indexes.watermark}

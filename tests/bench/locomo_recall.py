@@ -1,0 +1,139 @@
+"""LoCoMo retrieval recall through Second Me's own API (evaluation only; data never shipped).
+
+Each conversation is its own corpus (its own encrypted data dir): every turn is imported as a
+memory item with its session date and speaker; every question runs through the app's search.
+recall@k = |evidence ∩ retrieved| / |evidence|, averaged per category (LoCoMo's metric).
+
+    python tests/bench/locomo_recall.py [--data FILE] [--samples N] [--mode search|recall]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from secondme.app import SecondMe  # noqa: E402
+from secondme.embed.minilm import MiniLMEmbedder  # noqa: E402
+from secondme.memory.items import NewMemory  # noqa: E402
+from secondme.paths import Paths  # noqa: E402
+from secondme.settings import Settings  # noqa: E402
+from secondme.vault import Vault  # noqa: E402
+
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "locomo" / "locomo10.json"
+EVIDENCE = re.compile(r"D\s*:?\s*(\d+)\s*:\s*0*(\d+)")
+CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
+
+
+def parse_session_date(s: str) -> float:
+    return datetime.strptime(s.strip(), "%I:%M %p on %d %B, %Y").timestamp()
+
+
+def turns_of(sample: dict[str, Any]) -> list[NewMemory]:
+    conv = sample["conversation"]
+    out: list[NewMemory] = []
+    n = 1
+    while f"session_{n}" in conv or f"session_{n}_date_time" in conv:
+        turns = conv.get(f"session_{n}") or []
+        when = conv.get(f"session_{n}_date_time")
+        at = parse_session_date(when) if when else None
+        for i, t in enumerate(turns):
+            text = t["text"]
+            if t.get("blip_caption"):
+                text += f" [shares a photo: {t['blip_caption']}]"
+            out.append(NewMemory(text=text, kind="message", at=(at or 0) + i, speaker=t["speaker"],
+                                 source=f"locomo:{sample['sample_id']}:session_{n}",
+                                 source_id=t["dia_id"]))
+        n += 1
+    return out
+
+
+def evidence_ids(qa: dict[str, Any]) -> set[str]:
+    ids: set[str] = set()
+    for e in qa.get("evidence") or []:
+        for a, b in EVIDENCE.findall(str(e)):
+            ids.add(f"D{int(a)}:{int(b)}")
+    return ids
+
+
+def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str) -> dict[str, Any]:
+    embedder = MiniLMEmbedder()
+    per_cat: dict[int, list[tuple[float, float]]] = {}
+    latencies: list[float] = []
+    import_s = 0.0
+    n_turns = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for sample in data[:samples]:
+            d = Path(tmp) / sample["sample_id"]
+            paths = Paths.at(d)
+            ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None), embedder)
+            ctx.init("locomo benchmark passphrase")
+            turns = turns_of(sample)
+            valid = {t.source_id for t in turns}
+            t0 = time.perf_counter()
+            ctx.session.memories.add_many(turns)
+            ctx.session.sync.catch_up()
+            if mode == "recall" and hasattr(ctx, "consolidate"):
+                ctx.consolidate()
+                ctx.session.sync.catch_up()
+            import_s += time.perf_counter() - t0
+            n_turns += len(turns)
+            for qa in sample["qa"]:
+                ev = evidence_ids(qa) & valid
+                if not ev:
+                    continue  # questions without (valid) evidence are skipped, as the README says
+                q0 = time.perf_counter()
+                if mode == "recall" and hasattr(ctx, "recall"):
+                    hits = ctx.recall(qa["question"], k=10)
+                else:
+                    hits = ctx.search(qa["question"], k=10)
+                latencies.append((time.perf_counter() - q0) * 1000)
+                got = [h.source_id for h in hits]
+                r5 = len(ev & set(got[:5])) / len(ev)
+                r10 = len(ev & set(got[:10])) / len(ev)
+                per_cat.setdefault(int(qa["category"]), []).append((r5, r10))
+            ctx.close()
+    result: dict[str, Any] = {"mode": mode, "samples": len(data[:samples]), "turns": n_turns,
+                              "import_turns_per_s": round(n_turns / import_s, 1) if import_s else None}
+    allv = [v for vals in per_cat.values() for v in vals]
+    result["by_category"] = {
+        f"{c} {CATEGORIES[c]}": {"n": len(v), "recall@5": round(statistics.fmean(x[0] for x in v), 3),
+                                 "recall@10": round(statistics.fmean(x[1] for x in v), 3)}
+        for c, v in sorted(per_cat.items())
+    }
+    result["all"] = {"n": len(allv), "recall@5": round(statistics.fmean(x[0] for x in allv), 3),
+                     "recall@10": round(statistics.fmean(x[1] for x in allv), 3)}
+    lat = sorted(latencies)
+    result["latency_ms"] = {"p50": round(lat[len(lat) // 2], 2), "p95": round(lat[int(len(lat) * 0.95)], 2)}
+    result["reference_bm25_recall@10"] = {"plain": 0.558, "stopwords_removed": 0.607}
+    return result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--samples", type=int, default=None, help="only the first N conversations")
+    ap.add_argument("--mode", choices=["search", "recall"], default="search")
+    ap.add_argument("--quick", action="store_true", help="one conversation (for make bench)")
+    args = ap.parse_args()
+    if not args.data.exists():
+        print(json.dumps({"skipped": f"LoCoMo data not found at {args.data}"}))
+        return 0
+    data = json.loads(args.data.read_text("utf-8"))
+    res = evaluate(data, 1 if args.quick else args.samples, args.mode)
+    print(json.dumps(res, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

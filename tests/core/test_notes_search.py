@@ -1,0 +1,120 @@
+"""Indexing a notes folder and searching it: formats, sources, snippets, filters, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from secondme.app import SecondMe
+from secondme.results import HL_END, HL_START, SearchFilters
+from tests.core.conftest import PASS, write
+
+REPO = Path(__file__).resolve().parents[2]
+
+GARDEN = """---
+title: Garden plan
+tags: garden, spring
+---
+# Garden plan
+
+## Tomatoes
+Plant the San Marzano tomatoes in the raised bed by the shed in early May.
+Water them every second evening.
+
+## Compost
+Turn the compost heap every fortnight; add coffee grounds from the office.
+"""
+
+
+def make_notes(root: Path) -> dict[str, Path]:
+    return {
+        "garden": write(root / "home" / "garden.md", GARDEN),
+        "trip": write(root / "travel" / "lisbon.txt",
+                      "Trip to Lisbon in October.\nStay near Alfama; visit the tile museum (Azulejo).\n"),
+        "org": write(root / "work.org", "#+TITLE: Work log\n* Quarterly review\nPrepared slides about the Falcon migration.\n"),
+        "html": write(root / "recipe.html",
+                      "<html><head><title>Pancakes</title><script>var secret=1</script></head>"
+                      "<body><h1>Pancakes</h1><p>Mix buckwheat flour with buttermilk.</p></body></html>"),
+    }
+
+
+def test_index_and_search_with_sources(notes_ctx: SecondMe, tmp_path: Path) -> None:
+    notes = make_notes(tmp_path / "notes")
+    notes_ctx.add_folder(str(tmp_path / "notes"))
+    assert notes_ctx.wait_indexed(60)
+    hits = notes_ctx.search("San Marzano tomatoes", k=5)
+    assert hits, "the note with the words is found"
+    top = hits[0]
+    assert top.path == str(notes["garden"]) and top.kind == "chunk"
+    assert top.title == "Garden plan"
+    assert top.heading.startswith("Garden plan")  # tiny sections merge under their parent
+    assert top.line_start is not None and top.line_start <= 8 <= (top.line_end or 0)
+    assert f"{HL_START}Marzano{HL_END}" in top.snippet or f"{HL_START}tomatoes{HL_END}" in top.snippet
+    # Semantic: no shared keyword, still the right note.
+    assert notes_ctx.search("vacation in Portugal", k=3)[0].path == str(notes["trip"])
+    assert notes_ctx.search("Falcon migration", k=3)[0].path == str(notes["org"])
+    html = notes_ctx.search("buckwheat pancakes", k=3)[0]
+    assert html.path == str(notes["html"]) and "secret" not in html.snippet
+    # Filters: by type and folder.
+    only_txt = notes_ctx.search("tomatoes Lisbon", k=5, filters=SearchFilters(file_types=("text",)))
+    assert only_txt and all(h.path == str(notes["trip"]) for h in only_txt)
+    st = notes_ctx.folders()[0]
+    assert st.documents == 4 and st.chunks >= 4 and st.failed == 0
+
+
+def test_date_filter(notes_ctx: SecondMe, tmp_path: Path) -> None:
+    notes = make_notes(tmp_path / "notes")
+    old = time.time() - 400 * 86400
+    os.utime(notes["trip"], (old, old))
+    notes_ctx.add_folder(str(tmp_path / "notes"))
+    assert notes_ctx.wait_indexed(60)
+    recent = notes_ctx.search("Lisbon tomatoes", k=5, filters=SearchFilters(since=time.time() - 30 * 86400))
+    assert recent and all(h.path != str(notes["trip"]) for h in recent)
+    older = notes_ctx.search("Lisbon", k=5, filters=SearchFilters(until=time.time() - 300 * 86400))
+    assert [h.path for h in older] == [str(notes["trip"])]
+
+
+def test_unchanged_files_are_not_reembedded_and_reopen_keeps_index(notes_ctx: SecondMe, tmp_path: Path) -> None:
+    make_notes(tmp_path / "notes")
+    notes_ctx.add_folder(str(tmp_path / "notes"))
+    assert notes_ctx.wait_indexed(60)
+    chunks_before = notes_ctx.store.scalar("SELECT COUNT(*) FROM chunks")
+    changes_before = notes_ctx.store.last_change()
+    notes_ctx.lock()
+    notes_ctx.unlock(PASS)
+    assert notes_ctx.reindex() == 0, "nothing changed while closed"
+    assert notes_ctx.wait_indexed(60)
+    assert notes_ctx.store.last_change() == changes_before
+    assert notes_ctx.store.scalar("SELECT COUNT(*) FROM chunks") == chunks_before
+    assert notes_ctx.search("San Marzano", k=1)[0].title == "Garden plan"
+
+
+def test_cli_folders_index_search(data_dir: Path, tmp_path: Path) -> None:
+    make_notes(tmp_path / "notes")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SECONDME_PASSPHRASE": PASS}
+
+    def run(*a: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "secondme", "--data-dir", str(data_dir), *a],
+                              capture_output=True, text=True, env=env, timeout=300)
+
+    assert run("init").returncode == 0
+    r = run("folders", "add", str(tmp_path / "notes"))
+    assert r.returncode == 0, r.stderr
+    r = run("index", "--wait", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["folders"][0]["documents"] == 4 and data["progress"]["failed"] == 0 and not data["failed"]
+    r = run("search", "San Marzano", "-k", "2", "--json")
+    assert r.returncode == 0, r.stderr
+    hits = json.loads(r.stdout)
+    assert hits[0]["path"].endswith("garden.md")
+    r = run("index", "status", "--json")
+    assert json.loads(r.stdout)["folders"][0]["documents"] == 4
+    r = run("folders", "list")
+    assert str(tmp_path / "notes") in r.stdout
+    r = run("search", "x", "--since", "yesterday")
+    assert r.returncode == 1 and "YYYY-MM-DD" in r.stderr
