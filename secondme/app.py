@@ -12,13 +12,17 @@ from secondme.crypto import KeySet, Sealer
 from secondme.embed.base import Embedder
 from secondme.errors import VaultLocked
 from secondme.paths import Paths
-from secondme.results import FailedFile, FolderStatus, IndexProgress, SearchFilters, SearchHit
+from secondme.results import Answer, FailedFile, FolderStatus, IndexProgress, SearchFilters, SearchHit
 from secondme.session import Session
 from secondme.settings import Settings
 from secondme.store import Store
 from secondme.vault import Vault
 
 log = logging.getLogger("secondme.app")
+
+# Below this cosine similarity a hit is not evidence for an answer (MiniLM: unrelated text
+# scores ~0.0–0.2, related text 0.35+).
+ASK_MIN_RELEVANCE = 0.3
 
 
 @dataclass
@@ -40,11 +44,14 @@ class SecondMe:
     """
 
     def __init__(self, paths: Paths, settings: Settings, vault: Vault,
-                 embedder: Embedder | None = None) -> None:
+                 embedder: Embedder | None = None,
+                 chat_model_factory: Callable[[], Any] | None = None) -> None:
         self.paths = paths
         self.settings = settings
         self.vault = vault
         self.embedder = embedder
+        self._chat_model_factory = chat_model_factory
+        self._chat_model: Any = None
         self._session: Session | None = None
         self._store: Store | None = None
         self._keys: KeySet | None = None
@@ -131,6 +138,41 @@ class SecondMe:
 
     def close(self) -> None:
         self.lock()
+        if self._chat_model is not None:
+            self._chat_model.close()
+            self._chat_model = None
+
+    # --- the local chat model ----------------------------------------------------------------
+    @property
+    def chat_model(self) -> Any:
+        """The ChatModel (created on first use; the model file itself loads lazily)."""
+        with self._lock:
+            if self._chat_model is None:
+                if self._chat_model_factory is None:
+                    from secondme.errors import ModelMissing
+
+                    raise ModelMissing("no chat model is configured")
+                self._chat_model = self._chat_model_factory()
+            return self._chat_model
+
+    def switch_model(self, path: str) -> None:
+        self.chat_model.switch_model(path)
+        self.settings.model_path = str(path)
+        self.save_settings()
+
+    def ask(self, question: str, *, on_token: Callable[[str], None] | None = None,
+            cancel: threading.Event | None = None, k: int = 6) -> Answer:
+        """Answer from memory with numbered citations; abstain when nothing relevant is found."""
+        from secondme import answer as ans
+
+        hits = [h for h in self.search(question, k=k) if (h.relevance or 0.0) >= ASK_MIN_RELEVANCE]
+        texts = [ans.hit_text(h, self._full_text(h)) for h in hits]
+        return ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel)
+
+    def _full_text(self, hit: SearchHit) -> str | None:
+        table = "chunks" if hit.kind == "chunk" else "memories"
+        row = self.store.get(table, hit.id, columns=("text",))
+        return None if row is None else str(row["text"])
 
     def change_passphrase(self, old: str | None, new: str | None) -> None:
         self.vault.change_protection(old, new)
@@ -250,4 +292,15 @@ def build(data_dir: str | None, *, use_keyring: bool = True) -> SecondMe:
     settings = Settings.load(paths.config_file)
     backend = trusted_keyring_backend() if use_keyring else None
     embedder = LazyEmbedder(MiniLMEmbedder, "all-MiniLM-L6-v2-int8", 384)
-    return SecondMe(paths, settings, Vault(paths.vault_file, backend), embedder)
+    return SecondMe(paths, settings, Vault(paths.vault_file, backend), embedder,
+                    chat_model_factory=lambda: chat_model_for(paths, settings))
+
+
+def chat_model_for(paths: Paths, settings: Settings) -> Any:
+    """The configured GGUF model (or the default one, installed into the models dir)."""
+    from secondme.llm.default_model import ensure_default_model
+    from secondme.llm.runtime import ChatModel
+
+    model = settings.model_path or ensure_default_model(paths.models_dir)
+    return ChatModel(model, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                     gpu_layers=settings.gpu_layers, idle_unload_seconds=settings.idle_unload_seconds)

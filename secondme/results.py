@@ -34,6 +34,7 @@ class SearchHit:
     date: float | None = None  # modification time or event time (epoch seconds)
     source_id: str | None = None  # external id (imported message ids)
     context: tuple[str, ...] = ()  # neighbour chunks' text
+    relevance: float | None = None  # cosine similarity of query and hit (absolute, for abstention)
 
 
 @dataclass(frozen=True)

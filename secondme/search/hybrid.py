@@ -7,6 +7,7 @@ weighting keeps BM25's strong matches on top and lets the dense side break ties 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import statistics
 from collections.abc import Sequence
@@ -39,6 +40,7 @@ class Candidate:
     index_id: int
     score: float
     keyword_snippet: str | None
+    dense_similarity: float | None = None
 
 
 def _zscores(scores: dict[int, float]) -> dict[int, float]:
@@ -99,11 +101,15 @@ class HybridSearcher:
         qv = query_vector if query_vector is not None else self._embedder.embed_query(query)
         dense = self._idx.vector.query(qv, n, where=where)
         snippets = {h.id: h.snippet for h in kw_hits}
-        fused = fuse({h.id: h.score for h in kw_hits}, {i: 1.0 - d for i, d in dense})
-        return [Candidate(i, s, snippets.get(i)) for i, s in fused[:k]]
+        sims = {i: 1.0 - d for i, d in dense}
+        fused = fuse({h.id: h.score for h in kw_hits}, sims)
+        return [Candidate(i, s, snippets.get(i), sims.get(i)) for i, s in fused[:k]]
 
     # --- hydration -----------------------------------------------------------------------------
-    def hydrate(self, query: str, cands: Sequence[Candidate], neighbours: bool = True) -> list[SearchHit]:
+    def hydrate(self, query: str, cands: Sequence[Candidate], neighbours: bool = True,
+                query_vector: np.ndarray | None = None) -> list[SearchHit]:
+        """Hits with sources; ``relevance`` is the cosine of the query and each hit when
+        ``query_vector`` is given (keyword-only candidates get it from their stored vector)."""
         chunk_ids = [eid for c in cands for ent, eid in [from_index(c.index_id)] if ent == CHUNK]
         mem_ids = [eid for c in cands for ent, eid in [from_index(c.index_id)] if ent == MEMORY]
         chunks = {r["id"]: r for r in self._rows("chunks", chunk_ids)}
@@ -114,9 +120,19 @@ class HybridSearcher:
             ent, eid = from_index(c.index_id)
             try:
                 if ent == CHUNK and eid in chunks:
-                    hits.append(self._chunk_hit(query, c, chunks[eid], docs, neighbours))
+                    hit = self._chunk_hit(query, c, chunks[eid], docs, neighbours)
+                    row, table = chunks[eid], "chunks"
                 elif ent == MEMORY and eid in mems:
-                    hits.append(self._memory_hit(query, c, mems[eid]))
+                    hit = self._memory_hit(query, c, mems[eid])
+                    row, table = mems[eid], "memories"
+                else:
+                    continue
+                rel = c.dense_similarity
+                if rel is None and query_vector is not None and row["embedding"] is not None:
+                    emb = np.frombuffer(self._store.open_value(table, eid, "embedding", row["embedding"]),
+                                        dtype=np.float32)
+                    rel = float(np.dot(emb, query_vector))
+                hits.append(dataclasses.replace(hit, relevance=rel))
             except Exception as exc:  # a damaged row is reported, the rest of the results stand
                 log.error("a search hit could not be read: %s", exc)
         return hits
@@ -164,7 +180,9 @@ class HybridSearcher:
         if not query.strip():
             return []
         kinds = list(filters.kinds) if filters and filters.kinds else None
-        return self.hydrate(query, self.retrieve(query, k, kinds=kinds, filters=filters))
+        qv = self._embedder.embed_query(query)
+        return self.hydrate(query, self.retrieve(query, k, kinds=kinds, filters=filters, query_vector=qv),
+                            query_vector=qv)
 
 
 def _chroma_where(f: KeywordFilters) -> dict[str, Any] | None:

@@ -1,0 +1,45 @@
+"""Grounded answers from the real default model: citations, streaming, abstention."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from secondme.app import SecondMe, chat_model_for
+from secondme.paths import Paths
+from secondme.settings import Settings
+from secondme.vault import Vault
+from tests.core.conftest import PASS, write
+
+
+@pytest.fixture
+def ask_ctx(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  # type: ignore[no-untyped-def]
+    paths = Paths.at(data_dir)
+    settings = Settings(n_ctx=2048)
+    c = SecondMe(paths, settings, Vault(paths.vault_file, None), embedder,
+                 chat_model_factory=lambda: chat_model_for(paths, settings))
+    c.init(PASS)
+    notes = tmp_path / "notes"
+    write(notes / "garden.md", "# Garden\nI plant the San Marzano tomatoes in early May, by the shed.\n")
+    write(notes / "car.md", "# Car\nThe car's winter tyres are stored at Garage Dupont on Rue Cler.\n")
+    c.add_folder(str(notes))
+    assert c.wait_indexed(60)
+    yield c
+    c.close()
+
+
+def test_answer_streams_and_cites_the_note(ask_ctx: SecondMe) -> None:
+    tokens: list[str] = []
+    ans = ask_ctx.ask("Where are the winter tyres stored?", on_token=tokens.append)
+    assert not ans.abstained and not ans.cancelled
+    assert ans.text and "".join(tokens).strip() == ans.text
+    assert ans.citations and ans.citations[0].path and ans.citations[0].path.endswith("car.md")
+
+
+def test_abstains_when_nothing_relevant(ask_ctx: SecondMe) -> None:
+    tokens: list[str] = []
+    ans = ask_ctx.ask("What is the boiling point of liquid nitrogen?", on_token=tokens.append)
+    assert ans.abstained and ans.citations == ()
+    assert "don't find" in ans.text and "".join(tokens) == ans.text
