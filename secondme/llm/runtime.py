@@ -1,0 +1,658 @@
+"""The chat model: llama.cpp in-process behind exactly one inference worker thread.
+
+Every model operation (load, generate, tokenize, unload) runs on the worker, so the llama.cpp
+context is never touched by two threads and callers may call from any thread. The model is
+loaded on first use and unloaded after ``idle_unload_seconds`` without work, so an idle app
+holds no model in memory.
+
+Cancellation: ``generate`` returns the partial text with ``finish_reason == "cancelled"``
+(the words already streamed to the person stay meaningful); ``generate_json`` raises
+``Cancelled`` because half a JSON document is useless. Cancel is checked between tokens, so it
+takes effect within one token; a prompt that is still being read is finished first.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import jsonschema
+import psutil
+
+from secondme.errors import Cancelled, ModelInvalid, UserError
+from secondme.llm.gguf import GGUFInfo, read_gguf
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+
+log = logging.getLogger("secondme.llm.runtime")
+
+Message = dict[str, str]
+T = TypeVar("T")
+
+# Room kept free for the answer when a prompt has to be shortened to fit.
+_MIN_ANSWER_TOKENS = 16
+# A retrieved chunk is cut to fit only if at least this much of it survives.
+_MIN_CHUNK_TOKENS = 32
+CONTEXT_HEADER = "Context:"
+_ELLIPSIS = " … "
+
+
+class CancelToken(Protocol):
+    """Anything with ``is_set()``; ``threading.Event`` is one."""
+
+    def is_set(self) -> bool: ...
+
+
+class MalformedOutput(UserError):
+    """The model's structured output did not match the schema, even after one retry."""
+
+
+@dataclass
+class Completion:
+    """The result of one generation."""
+
+    text: str
+    finish_reason: str  # "stop" | "length" | "cancelled"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    first_token_seconds: float | None = None
+    total_seconds: float = 0.0
+
+    @property
+    def cancelled(self) -> bool:
+        return self.finish_reason == "cancelled"
+
+
+@dataclass
+class FittedPrompt:
+    """System prompt, retrieved context and question trimmed so the prompt fits ``n_ctx``."""
+
+    system: str
+    context: list[str]
+    question: str
+    prompt_tokens: int = 0
+    dropped_chunks: int = 0
+    truncated_chunks: int = 0
+    question_truncated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def messages(self) -> list[Message]:
+        return build_messages(self.system, self.context, self.question)
+
+
+def build_messages(system: str, context: Sequence[str], question: str) -> list[Message]:
+    """The message layout ``fit_context`` measures: context goes in the system message."""
+    sys_text = system
+    if context:
+        sys_text = f"{system}\n\n{CONTEXT_HEADER}\n" + "\n\n".join(context)
+    msgs: list[Message] = []
+    if sys_text:
+        msgs.append({"role": "system", "content": sys_text})
+    msgs.append({"role": "user", "content": question})
+    return msgs
+
+
+class _NullSink:
+    """A write-only /dev/null held as a bare descriptor for the life of the process."""
+
+    def __init__(self) -> None:
+        self._fd = os.open(os.devnull, os.O_WRONLY)
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+_quiet_lock = threading.Lock()
+
+
+def _import_llama_cpp() -> Any:
+    """Import llama_cpp, replacing the /dev/null file objects it leaves open at exit.
+
+    llama-cpp-python opens two /dev/null files at import and never closes them, which shows up
+    as ResourceWarnings at interpreter exit (errors under ``-W error``). Its output suppressor
+    looks the objects up at call time, so descriptor-only stand-ins keep it working.
+    """
+    import llama_cpp
+    from llama_cpp import _utils
+
+    with _quiet_lock:
+        for attr in ("outnull_file", "errnull_file"):
+            current = getattr(_utils, attr, None)
+            if isinstance(current, io.IOBase):
+                setattr(_utils, attr, _NullSink())
+                current.close()
+    return llama_cpp
+
+
+def gpu_offload_supported() -> bool:
+    """Whether this llama.cpp build can offload layers to a GPU (for ``doctor``)."""
+    return bool(_import_llama_cpp().llama_supports_gpu_offload())
+
+
+def default_threads() -> int:
+    """Physical cores: hyper-threads slow llama.cpp's matrix work rather than help it."""
+    return psutil.cpu_count(logical=False) or psutil.cpu_count() or 1
+
+
+def parse_gpu_layers(setting: str | int) -> int | None:
+    """Settings value to a layer count: None means "auto", 0 means CPU only."""
+    s = str(setting).strip().lower()
+    if s in ("", "auto"):
+        return None
+    if s in ("off", "none", "cpu", "0"):
+        return 0
+    try:
+        n = int(s)
+    except ValueError as exc:
+        raise UserError(f'gpu_layers must be "auto", "off" or a number, not {setting!r}') from exc
+    return -1 if n < 0 else n
+
+
+_STOP = object()
+
+
+class ChatModel:
+    """A GGUF chat model served by one worker thread; safe to call from any thread.
+
+    ``on_token`` callbacks run on the worker thread: UI code must hand tokens to its own
+    thread. Use ``close()`` (or a ``with`` block) to stop the worker and free the model.
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        n_ctx: int = 4096,
+        n_threads: int = 0,
+        gpu_layers: str | int = "auto",
+        idle_unload_seconds: float = 600.0,
+    ) -> None:
+        self._requested_ctx = max(256, int(n_ctx))
+        self._n_threads = int(n_threads) if int(n_threads) > 0 else default_threads()
+        self._gpu_setting = parse_gpu_layers(gpu_layers)
+        self._idle = float(idle_unload_seconds)
+        self._path, self._info = self._check(model_path)
+        self._llm: Llama | None = None
+        self._formatter: Any = None
+        self._gpu_layers_used = 0
+        self._last_used = time.monotonic()
+        self._load_count = 0
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._closed = False
+        self._worker = threading.Thread(target=self._run, name="secondme-llm", daemon=True)
+        self._worker.start()
+
+    # ----- properties -------------------------------------------------------------------------
+
+    @property
+    def model_path(self) -> Path:
+        return self._path
+
+    @property
+    def info(self) -> GGUFInfo:
+        return self._info
+
+    @property
+    def n_ctx(self) -> int:
+        """Context actually used: the setting, capped at what the model was trained for."""
+        trained = self._info.context_length
+        return min(self._requested_ctx, trained) if trained else self._requested_ctx
+
+    @property
+    def n_threads(self) -> int:
+        return self._n_threads
+
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    @property
+    def load_count(self) -> int:
+        """How many times the model was loaded (reloads after idle unload included)."""
+        return self._load_count
+
+    @property
+    def gpu_layers_used(self) -> int:
+        """Layers offloaded at the last load (-1 = all, 0 = CPU only)."""
+        return self._gpu_layers_used
+
+    def llama_kwargs(self) -> dict[str, Any]:
+        """The ``llama_cpp.Llama`` arguments a load uses (without GPU layers); for benchmarks."""
+        kw: dict[str, Any] = {
+            "model_path": str(self._path),
+            "n_ctx": self.n_ctx,
+            "n_threads": self._n_threads,
+            "n_threads_batch": self._n_threads,
+            "verbose": False,
+        }
+        if self._info.has_chat_template:
+            # Name the GGUF's own template explicitly, so llama-cpp-python never substitutes a
+            # built-in format it guessed from a similar-looking template.
+            kw["chat_format"] = "chat_template.default"
+        return kw
+
+    # ----- public API -------------------------------------------------------------------------
+
+    def submit(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int = 512,
+        temperature: float = 0.0,
+        on_token: Callable[[str], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Future[Completion]:
+        """Queue a generation and return at once; the Future resolves to a ``Completion``."""
+        msgs = [dict(m) for m in messages]
+        return self._submit(lambda: self._generate(msgs, max_tokens, temperature, on_token, cancel))
+
+    def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int = 512,
+        temperature: float = 0.0,
+        on_token: Callable[[str], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Completion:
+        """Generate a reply (blocking). Tokens stream in order through ``on_token``."""
+        msgs = [dict(m) for m in messages]
+        return self._call(lambda: self._generate(msgs, max_tokens, temperature, on_token, cancel))
+
+    def generate_json(
+        self,
+        messages: Sequence[Message],
+        schema: dict[str, Any],
+        *,
+        max_tokens: int = 512,
+        temperature: float = 0.0,
+        cancel: CancelToken | None = None,
+    ) -> Any:
+        """Generate JSON constrained by ``schema``; return it parsed and validated.
+
+        Output is grammar-constrained, then checked with jsonschema. A failure is retried once
+        (with more room and a little sampling); a second failure raises ``MalformedOutput``.
+        """
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validator = jsonschema.Draft202012Validator(schema)
+        msgs = [dict(m) for m in messages]
+        problem = ""
+        for attempt in range(2):
+            tokens = max_tokens if attempt == 0 else max_tokens * 2
+            temp = temperature if attempt == 0 else max(temperature, 0.3)
+            comp = self._call(
+                partial(self._generate, msgs, tokens, temp, None, cancel, schema=schema)
+            )
+            if comp.cancelled:
+                raise Cancelled("structured generation was cancelled")
+            try:
+                value = json.loads(comp.text)
+            except ValueError as exc:
+                problem = f"not JSON ({exc.__class__.__name__}, finish: {comp.finish_reason})"
+            else:
+                errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
+                if not errors:
+                    return value
+                # Name the rule and place, not the value: it may quote the person's notes.
+                where = "/".join(str(x) for x in errors[0].path) or "top level"
+                problem = f"schema mismatch at {where}: {errors[0].validator}"
+            log.info("structured output attempt %d failed: %s", attempt + 1, problem)
+        raise MalformedOutput(
+            f"the model did not produce valid structured output ({problem}); "
+            "a larger model may do better"
+        )
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` under this model's tokenizer."""
+        return self._call(lambda: len(self._tokenize(text)))
+
+    def count_prompt_tokens(self, messages: Sequence[Message]) -> int:
+        """Tokens of the full prompt the chat template makes of ``messages``."""
+        msgs = [dict(m) for m in messages]
+        return self._call(lambda: self._prompt_tokens(msgs))
+
+    def render_prompt(self, messages: Sequence[Message]) -> str:
+        """The prompt text the GGUF's chat template makes of ``messages`` (for inspection)."""
+        msgs = [dict(m) for m in messages]
+
+        def render() -> str:
+            self._ensure_loaded()
+            if self._formatter is None:
+                return "\n".join(f"{m['role']}: {m.get('content', '')}" for m in msgs)
+            return str(self._formatter(messages=msgs).prompt)
+
+        return self._call(render)
+
+    def fit_context(
+        self,
+        system: str,
+        context_chunks: Sequence[str],
+        question: str,
+        reserve_tokens: int = 512,
+    ) -> FittedPrompt:
+        """Keep as many retrieved chunks (in the given order) as fit with the question.
+
+        The prompt of ``FittedPrompt.messages()`` plus ``reserve_tokens`` for the answer stays
+        within ``n_ctx``. Chunks that do not fit are dropped (the first of them is cut down if
+        enough of it fits); a question too long on its own is shortened in the middle.
+        """
+        chunks = list(context_chunks)
+        return self._call(lambda: self._fit(system, chunks, question, reserve_tokens))
+
+    def load(self) -> None:
+        """Load now rather than on first use (e.g. to warm up while the person types)."""
+        self._call(self._ensure_loaded)
+
+    def unload(self) -> None:
+        """Free the model now; the next call loads it again."""
+        self._call(self._unload)
+
+    def switch_model(self, path: str | Path) -> None:
+        """Use another GGUF from the next call on (after queued work finishes)."""
+        new_path, new_info = self._check(path)
+
+        def swap() -> None:
+            self._unload()
+            self._path, self._info = new_path, new_info
+
+        self._call(swap)
+
+    def close(self) -> None:
+        """Finish queued work, free the model and stop the worker."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(_STOP)
+        if threading.current_thread() is not self._worker:
+            self._worker.join()
+
+    def __enter__(self) -> ChatModel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----- worker -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _check(path: str | Path) -> tuple[Path, GGUFInfo]:
+        p = Path(path).expanduser()
+        info = read_gguf(p)  # with the tensor directory, so truncated files are caught here
+        return p, info
+
+    def _submit(self, fn: Callable[[], T]) -> Future[T]:
+        if self._closed:
+            raise RuntimeError("ChatModel is closed")
+        fut: Future[T] = Future()
+        self._queue.put((fut, fn))
+        return fut
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        # A callback running on the worker (on_token) must not wait on its own queue.
+        if threading.current_thread() is self._worker:
+            return fn()
+        return self._submit(fn).result()
+
+    def _run(self) -> None:
+        while True:
+            timeout: float | None = None
+            if self._llm is not None and self._idle > 0:
+                timeout = max(0.0, self._last_used + self._idle - time.monotonic())
+            try:
+                item = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                log.info("model idle for %.0f s; unloading it", self._idle)
+                self._unload()
+                continue
+            if item is _STOP:
+                break
+            fut, fn = item
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                result = fn()
+            except BaseException as exc:  # handed to the caller, who decides
+                fut.set_exception(exc)
+            else:
+                fut.set_result(result)
+            finally:
+                self._last_used = time.monotonic()
+        self._unload()
+
+    def _gpu_attempts(self) -> list[int]:
+        if self._gpu_setting is not None:
+            return [self._gpu_setting] if self._gpu_setting == 0 else [self._gpu_setting, 0]
+        if not gpu_offload_supported():
+            return [0]
+        # All layers first; if VRAM is short, half, a quarter, then the CPU.
+        layers = self._info.block_count or 32
+        return list(dict.fromkeys([-1, layers // 2, layers // 4, 0]))
+
+    def _ensure_loaded(self) -> Llama:
+        if self._llm is not None:
+            return self._llm
+        Llama = _import_llama_cpp().Llama
+
+        # The header may have changed on disk since construction; re-check before loading.
+        self._path, self._info = self._check(self._path)
+        kwargs = self.llama_kwargs()
+        last: Exception | None = None
+        t0 = time.monotonic()
+        for layers in self._gpu_attempts():
+            try:
+                llm = Llama(n_gpu_layers=layers, **kwargs)
+            except (ValueError, RuntimeError, OSError) as exc:
+                last = exc
+                log.warning("loading with %d GPU layers failed (%s)", layers, exc)
+                continue
+            self._llm = llm
+            self._gpu_layers_used = layers
+            self._formatter = self._make_formatter(llm)
+            self._load_count += 1
+            log.info("loaded %s in %.2f s (gpu layers %d, ctx %d, threads %d)",
+                     self._path.name, time.monotonic() - t0, layers, self.n_ctx, self._n_threads)
+            return llm
+        raise ModelInvalid(f"llama.cpp could not load {self._path} ({last})")
+
+    @staticmethod
+    def _make_formatter(llm: Llama) -> Any:
+        template = llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            return None
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        def text_of(tok: int) -> str:
+            return llm._model.token_get_text(tok) if tok != -1 else ""
+
+        return Jinja2ChatFormatter(
+            template=template,
+            eos_token=text_of(llm.token_eos()),
+            bos_token=text_of(llm.token_bos()),
+            stop_token_ids=[llm.token_eos()],
+        )
+
+    def _unload(self) -> None:
+        llm, self._llm, self._formatter = self._llm, None, None
+        if llm is not None:
+            llm.close()
+            del llm
+            gc.collect()
+            log.info("model unloaded")
+
+    # ----- work done on the worker ------------------------------------------------------------
+
+    def _tokenize(self, text: str) -> list[int]:
+        llm = self._ensure_loaded()
+        return list(llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def _prompt_tokens(self, messages: list[Message]) -> int:
+        llm = self._ensure_loaded()
+        if self._formatter is None:
+            # No template in the file: llama-cpp-python falls back to a generic format whose
+            # framing costs a few tokens per message.
+            return sum(len(self._tokenize(m.get("content", ""))) + 8 for m in messages) + 2
+        res = self._formatter(messages=messages)
+        toks = llm.tokenize(res.prompt.encode("utf-8"), add_bos=not res.added_special, special=True)
+        return len(toks)
+
+    def _shorten(self, text: str, keep_tokens: int) -> str:
+        """Cut ``text`` to about ``keep_tokens`` tokens, keeping its start and its end."""
+        llm = self._ensure_loaded()
+        toks = self._tokenize(text)
+        if len(toks) <= keep_tokens:
+            return text
+        keep = max(keep_tokens, 2)
+        head, tail = toks[: keep // 2], toks[len(toks) - (keep - keep // 2) :]
+        dec = llm.detokenize
+        return (dec(head).decode("utf-8", "ignore") + _ELLIPSIS
+                + dec(tail).decode("utf-8", "ignore"))
+
+    def _cut_head(self, text: str, keep_tokens: int) -> str:
+        llm = self._ensure_loaded()
+        toks = self._tokenize(text)
+        if len(toks) <= keep_tokens:
+            return text
+        return llm.detokenize(toks[:keep_tokens]).decode("utf-8", "ignore") + " …"
+
+    def _fit_messages(
+        self, messages: list[Message], max_tokens: int
+    ) -> tuple[list[Message], int]:
+        """Shorten the longest message until the prompt leaves room for an answer.
+
+        Returns the messages and their prompt token count.
+        """
+        limit = self.n_ctx - min(max(max_tokens, 1), _MIN_ANSWER_TOKENS)
+        used = 0
+        for _ in range(8):
+            used = self._prompt_tokens(messages)
+            if used <= limit:
+                return messages, used
+            longest = max(range(len(messages)), key=lambda i: len(messages[i].get("content", "")))
+            content = messages[longest].get("content", "")
+            n = len(self._tokenize(content))
+            keep = max(1, n - (used - limit) - 8)
+            log.warning("prompt of %d tokens exceeds the context of %d; shortening it",
+                        used, self.n_ctx)
+            messages = list(messages)
+            messages[longest] = {**messages[longest], "content": self._shorten(content, keep)}
+        return messages, used
+
+    def _generate(
+        self,
+        messages: list[Message],
+        max_tokens: int,
+        temperature: float,
+        on_token: Callable[[str], None] | None,
+        cancel: CancelToken | None,
+        schema: dict[str, Any] | None = None,
+    ) -> Completion:
+        t0 = time.monotonic()
+        if cancel is not None and cancel.is_set():
+            return Completion("", "cancelled")
+        llm = self._ensure_loaded()
+        messages, prompt_tokens = self._fit_messages(messages, max_tokens)
+        extra: dict[str, Any] = {}
+        if schema is not None:
+            extra["response_format"] = {"type": "json_object", "schema": schema}
+        # Typed loosely: llama-cpp-python's return type is a union of stream and non-stream.
+        stream: Any = llm.create_chat_completion(
+            messages=messages,  # type: ignore[arg-type]
+            max_tokens=max_tokens,
+            temperature=temperature,
+            stream=True,
+            **extra,
+        )
+        parts: list[str] = []
+        finish = "stop"
+        first: float | None = None
+        try:
+            for chunk in stream:
+                choice = chunk["choices"][0]
+                piece = choice["delta"].get("content")
+                if piece:
+                    if first is None:
+                        first = time.monotonic() - t0
+                    parts.append(piece)
+                    if on_token is not None:
+                        on_token(piece)
+                reason = choice.get("finish_reason")
+                if reason:
+                    finish = str(reason)
+                if cancel is not None and cancel.is_set():
+                    finish = "cancelled"
+                    break
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+        text = "".join(parts)
+        log.debug("generated %d chunks: %r", len(parts), text)
+        return Completion(
+            text=text,
+            finish_reason=finish,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=len(parts),
+            first_token_seconds=first,
+            total_seconds=time.monotonic() - t0,
+        )
+
+    def _fit(
+        self, system: str, chunks: list[str], question: str, reserve: int
+    ) -> FittedPrompt:
+        reserve = max(0, min(reserve, self.n_ctx // 2))
+        budget = self.n_ctx - reserve
+        fp = FittedPrompt(system=system, context=[], question=question)
+        used = self._prompt_tokens(fp.messages())
+        if used > budget:
+            # The question (or system prompt) alone is too long: shorten the longer of them.
+            over = used - budget
+            q_len = len(self._tokenize(fp.question))
+            s_len = len(self._tokenize(fp.system))
+            if q_len >= s_len:
+                fp.question = self._shorten(fp.question, max(1, q_len - over - 8))
+                fp.question_truncated = True
+            else:
+                fp.system = self._shorten(fp.system, max(1, s_len - over - 8))
+                fp.notes.append("system prompt shortened")
+            used = self._prompt_tokens(fp.messages())
+        for chunk in chunks:
+            trial = self._prompt_tokens(build_messages(fp.system, [*fp.context, chunk], fp.question))
+            if trial <= budget:
+                fp.context.append(chunk)
+                used = trial
+                continue
+            room = budget - used - 8
+            if room >= _MIN_CHUNK_TOKENS:
+                for keep in (room, room * 3 // 4, room // 2):
+                    cut = self._cut_head(chunk, keep)
+                    trial = self._prompt_tokens(
+                        build_messages(fp.system, [*fp.context, cut], fp.question)
+                    )
+                    if trial <= budget:
+                        fp.context.append(cut)
+                        fp.truncated_chunks += 1
+                        used = trial
+                        break
+            fp.dropped_chunks = len(chunks) - len(fp.context)
+            break
+        fp.prompt_tokens = used
+        return fp
