@@ -104,14 +104,14 @@ class SecondMe:
     def _open(self, data_key: bytes) -> None:
         keys = KeySet.from_data_key(data_key)
         store = Store(self.paths.store_file, Sealer(keys), backups_dir=self.paths.backups_dir)
-        self._keys, self._store = keys, store
         if self.embedder is not None:
             try:
                 self._session = Session(self.paths, self.settings, store, keys, self.embedder, self.emit)
             except BaseException:
                 store.close()
-                self._keys = self._store = None
                 raise
+        # Published last: ``unlocked`` turns true only once every subsystem is ready.
+        self._keys, self._store = keys, store
         for fn in self._on_unlock:
             fn(self)
         self.emit("unlocked")
@@ -161,13 +161,24 @@ class SecondMe:
         self.save_settings()
 
     def ask(self, question: str, *, on_token: Callable[[str], None] | None = None,
-            cancel: threading.Event | None = None, k: int = 6) -> Answer:
-        """Answer from memory with numbered citations; abstain when nothing relevant is found."""
-        from secondme import answer as ans
+            cancel: threading.Event | None = None, k: int = 6,
+            conversation: str | None = None) -> Answer:
+        """Answer from memory with numbered citations; abstain when nothing relevant is found.
 
-        hits = [h for h in self.search(question, k=k) if (h.relevance or 0.0) >= ASK_MIN_RELEVANCE]
+        The question and the answer are remembered as messages of ``conversation`` (by default
+        one conversation per context); only the memories the answer cites are reinforced."""
+        from secondme import answer as ans
+        from secondme.memory.engine import usable_for_answer
+
+        engine = self._memory_engine()
+        found = engine.recall(question, k=k + 4, reinforce_hits=False)
+        hits = [h for h in usable_for_answer(self.store, found)
+                if (h.relevance or 0.0) >= ASK_MIN_RELEVANCE][:k]
         texts = [ans.hit_text(h, self._full_text(h)) for h in hits]
-        return ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel)
+        result = ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel)
+        engine.reinforce([h.id for h in result.citations if h.kind != "chunk"])
+        engine.remember_exchange(question, result, conversation or self._ask_conversation_id())
+        return result
 
     def _full_text(self, hit: SearchHit) -> str | None:
         table = "chunks" if hit.kind == "chunk" else "memories"
@@ -281,6 +292,130 @@ class SecondMe:
             else:
                 w.insert("private_settings", {"key_hash": h}, {"value": value})
 
+    # --- jobs ----------------------------------------------------------------------------------
+    # Thin facade over secondme.jobs (the jobs issue owns this block). The runner is bound to the
+    # store, so it lives for one unlock: created on first use, stopped and dropped on lock.
+    _jobs_runner: Any = None
+    _jobs_autostart: bool = False
+    _jobs_hooked: bool = False
+
+    @property
+    def jobs(self) -> Any:
+        """The :class:`secondme.jobs.JobRunner` of the unlocked store (created on first use)."""
+        from secondme.jobs.wiring import runner_for
+
+        with self._lock:
+            if self._jobs_runner is None:
+                self._jobs_runner = runner_for(self)  # ctx.store raises VaultLocked when locked
+                if not self._jobs_hooked:
+                    self._jobs_hooked = True
+                    self.on_lock(SecondMe._jobs_on_lock)
+                    self.on_unlock(SecondMe._jobs_on_unlock)
+            return self._jobs_runner
+
+    def start_jobs(self) -> None:
+        """Schedule the nightly job (the long-running app calls this; one-shot CLI commands
+        do not, so they never start a catch-up run). Re-applied after every unlock."""
+        self._jobs_autostart = True
+        if self.unlocked:
+            self.jobs.start()
+
+    def run_jobs_now(self, wait: bool = False) -> dict[str, Any]:
+        """Run the pipeline now; ``status`` is ``already running`` when a run is in progress."""
+        result: dict[str, Any] = self.jobs.run_now(wait=wait).to_dict()
+        return result
+
+    def jobs_status(self) -> dict[str, Any]:
+        status: dict[str, Any] = self.jobs.status()
+        return status
+
+    def jobs_history(self, limit: int = 20) -> list[dict[str, Any]]:
+        runs: list[dict[str, Any]] = self.jobs.history_list(limit)
+        return runs
+
+    def cancel_jobs(self) -> bool:
+        """Cancel this process's run in progress; True if there was one."""
+        return self._jobs_runner is not None and bool(self._jobs_runner.cancel())
+
+    def _jobs_on_unlock(self) -> None:
+        if self._jobs_autostart:
+            self.jobs.start()
+
+    def _jobs_on_lock(self) -> None:
+        runner, self._jobs_runner = self._jobs_runner, None
+        if runner is not None:
+            runner.stop(timeout=15.0)
+
+    # --- memory --------------------------------------------------------------------------------
+    # Thin facade over secondme.memory.engine (the memory issue owns this block). The engine is
+    # bound to the session, so it is rebuilt after every unlock.
+    _memory_cache: Any = None
+    _ask_conversation: str | None = None
+
+    def _memory_engine(self) -> Any:
+        from secondme.memory.engine import MemoryEngine
+
+        s = self.session
+        with self._lock:
+            if self._memory_cache is None or self._memory_cache[0] is not s:
+                engine = MemoryEngine(s.store, s.memories, s.searcher, s.sync, s.embedder, self.settings,
+                                      chat_model=lambda: self.chat_model)
+                self._memory_cache = (s, engine)
+            return self._memory_cache[1]
+
+    def _ask_conversation_id(self) -> str:
+        if self._ask_conversation is None:
+            import uuid
+
+            self._ask_conversation = f"ask:{uuid.uuid4().hex[:12]}"
+        return self._ask_conversation
+
+    def remember(self, text: str, at: float | None = None, source: str | None = None) -> int:
+        """Remember something the person says; returns the new memory's id."""
+        mid: int = self._memory_engine().remember(text, at, source)
+        return mid
+
+    def recall(self, query: str, k: int = 10, when: float | None = None,
+               include_faded: bool = False) -> list[SearchHit]:
+        """Memories and notes for ``query`` (time phrases resolved against ``when`` or now);
+        the returned memories are reinforced."""
+        hits: list[SearchHit] = self._memory_engine().recall(query, k, when, include_faded)
+        return hits
+
+    def forget(self, id_or_source: int | str) -> int:
+        """Delete a memory by id, or everything from a source, with what was derived from it."""
+        n: int = self._memory_engine().forget(id_or_source)
+        return n
+
+    def pin(self, memory_id: int, pinned: bool = True) -> None:
+        self._memory_engine().pin(memory_id, pinned)
+
+    def import_messages(self, path: str) -> int:
+        """Import JSON Lines messages ``{id, conversation, time, speaker, text}``."""
+        n: int = self._memory_engine().import_messages(path)
+        return n
+
+    def import_chatgpt(self, path: str) -> int:
+        """Import a ChatGPT export's ``conversations.json``."""
+        n: int = self._memory_engine().import_chatgpt(path)
+        return n
+
+    def consolidate(self, progress: Callable[[str, int, int], None] | None = None,
+                    cancel: threading.Event | None = None) -> dict[str, int]:
+        """Facts, knowledge updates, episodes, history and links for what is new (resumable)."""
+        res: dict[str, int] = self._memory_engine().consolidate(progress, cancel)
+        return res
+
+    def decay(self, now: float | None = None) -> dict[str, int]:
+        """Mark memories whose retention fell below the threshold as faded (deletes nothing)."""
+        res: dict[str, int] = self._memory_engine().decay(now)
+        return res
+
+    def memories(self, kind: str | None = None, state: str | None = None, limit: int = 200) -> list[Any]:
+        """Memories newest first, with strength and retention (for the Memories page)."""
+        rows: list[Any] = self._memory_engine().memories(kind, state, limit)
+        return rows
+
 
 def build(data_dir: str | None, *, use_keyring: bool = True) -> SecondMe:
     """Production wiring for a data directory (the CLI and the app call this)."""
@@ -290,7 +425,7 @@ def build(data_dir: str | None, *, use_keyring: bool = True) -> SecondMe:
 
     paths = Paths.at(data_dir)
     settings = Settings.load(paths.config_file)
-    backend = trusted_keyring_backend() if use_keyring else None
+    backend = trusted_keyring_backend if use_keyring else None
     embedder = LazyEmbedder(MiniLMEmbedder, "all-MiniLM-L6-v2-int8", 384)
     return SecondMe(paths, settings, Vault(paths.vault_file, backend), embedder,
                     chat_model_factory=lambda: chat_model_for(paths, settings))

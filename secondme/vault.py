@@ -117,9 +117,20 @@ class Vault:
     in tests, or None to force the passphrase path.
     """
 
-    def __init__(self, path: Path, keyring_backend: Any | None = None) -> None:
+    def __init__(self, path: Path, keyring_backend: Any | Callable[[], Any] | None = None) -> None:
         self.path = path
-        self._backend = keyring_backend
+        # A callable is resolved on first use: finding the OS keyring can take a second or
+        # more, which a passphrase-protected vault should never pay at startup.
+        self._backend_src = keyring_backend
+        self._backend_resolved = not callable(keyring_backend)
+
+    @property
+    def _backend(self) -> Any | None:
+        if not self._backend_resolved:
+            assert callable(self._backend_src)
+            self._backend_src = self._backend_src()
+            self._backend_resolved = True
+        return self._backend_src
 
     # --- state -----------------------------------------------------------------------------
     def exists(self) -> bool:
