@@ -1,0 +1,89 @@
+"""An X server (Xvfb) with a tray host (trayer) for end-to-end runs of the real app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / ".venv" / "bin" / "secondme-app"
+
+
+def _need(tool: str, package: str) -> None:
+    if shutil.which(tool) is None:
+        msg = f"{tool} is not installed (Debian package {package}; run: bash scripts/system-deps.sh)"
+        if os.environ.get("CI"):
+            pytest.fail(msg)  # on CI a missing tool is a broken environment, not a skip
+        pytest.skip(msg)
+
+
+def _free_display() -> int:
+    for n in range(90, 400):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            return n
+    raise RuntimeError("no free X display number")
+
+
+def _x_tree(display: str) -> str:
+    out = subprocess.run(["xwininfo", "-root", "-tree"], env={**os.environ, "DISPLAY": display},
+                         capture_output=True, text=True, timeout=10)
+    return out.stdout
+
+
+@pytest.fixture(scope="module")
+def xdisplay() -> Iterator[str]:
+    """``:N`` of a fresh Xvfb with trayer running as the system tray."""
+    _need("Xvfb", "xvfb")
+    _need("trayer", "trayer")
+    _need("xwininfo", "x11-utils")
+    n = _free_display()
+    display = f":{n}"
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tray = None
+    try:
+        deadline = time.monotonic() + 15
+        while not Path(f"/tmp/.X11-unix/X{n}").exists():
+            if time.monotonic() > deadline or xvfb.poll() is not None:
+                pytest.fail(f"Xvfb did not start on {display}")
+            time.sleep(0.05)
+        tray = subprocess.Popen(
+            ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request", "--height", "24",
+             "--transparent", "false", "--SetDockType", "true"],
+            env={**os.environ, "DISPLAY": display}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while '"panel"' not in _x_tree(display):  # trayer's window means the tray is owned
+            if time.monotonic() > deadline:
+                pytest.fail("trayer did not start")
+            time.sleep(0.1)
+        yield display
+    finally:
+        for p in (tray, xvfb):
+            if p is not None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+
+@pytest.fixture
+def runtime_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="sm-e2e-xdg-") as d:
+        os.chmod(d, 0o700)
+        monkeypatch.setenv("XDG_RUNTIME_DIR", d)
+        yield d
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    p = Path(os.environ.get("SECONDME_TEST_ARTIFACTS", "test-artifacts")).resolve()
+    p.mkdir(parents=True, exist_ok=True)
+    return p

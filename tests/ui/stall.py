@@ -1,0 +1,37 @@
+"""Measures how long the UI thread goes without running a 10 ms timer (its longest stall)."""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+
+from ui.qt import QTimer
+
+TICK_MS = 10
+
+
+class StallMeter:
+    """Use as a context manager around work; ``longest_ms`` is the worst gap between ticks."""
+
+    def __init__(self) -> None:
+        self.longest_ms = 0.0
+        self.ticks = 0
+        self._last = 0.0
+        self._timer = QTimer()
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        gap = (now - self._last) * 1000.0
+        self.longest_ms = max(self.longest_ms, gap)
+        self._last = now
+        self.ticks += 1
+
+    def __enter__(self) -> StallMeter:
+        self._last = time.perf_counter()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._timer.stop()

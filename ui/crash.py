@@ -1,0 +1,99 @@
+"""Errors shown to the person: a message box for their own, a local crash dialog for our bugs.
+
+Nothing here sends anything anywhere: the dialog shows the traceback and the log excerpt so
+the person can copy them into a bug report if they choose to.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from secondme.errors import UserError
+from ui.logs import excerpt
+from ui.qt import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger("secondme.ui.crash")
+
+
+class CrashDialog(QDialog):
+    """An unexpected error, its traceback and the recent log, shown locally."""
+
+    def __init__(self, details: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Second Me — something went wrong")
+        self.setModal(True)
+        self.resize(720, 480)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Second Me hit an unexpected error. Your data is safe: nothing committed was lost.\n"
+            "The details below stay on this computer; copy them into a bug report if you like.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.details = QPlainTextEdit(details)
+        self.details.setReadOnly(True)
+        layout.addWidget(self.details)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = buttons.addButton("Copy details", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(self._copy)
+        self.quit_button = buttons.addButton("Quit Second Me", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.quit_button.clicked.connect(self._quit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _copy(self) -> None:
+        QApplication.clipboard().setText(self.details.toPlainText())
+
+    def _quit(self) -> None:
+        self.done(2)
+
+
+class ErrorReporter:
+    """Routes failures: ``UserError`` → message box; anything else → log + crash dialog."""
+
+    def __init__(self, log_file: Path | None) -> None:
+        self.log_file = log_file
+        self._showing = False
+        self.quit_requested = False
+
+    def show(self, exc: BaseException, parent: QWidget | None = None) -> None:
+        if isinstance(exc, UserError):
+            log.info("user error: %s", type(exc).__name__)
+            QMessageBox.warning(parent, "Second Me", str(exc))
+            return
+        log.error("unexpected error", exc_info=exc)
+        if self._showing or QApplication.instance() is None:
+            return  # one dialog at a time; the log has the rest
+        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        details = f"{tb}\n--- recent log ({self.log_file}) ---\n{excerpt(self.log_file)}"
+        self._showing = True
+        try:
+            if CrashDialog(details, parent).exec() == 2:
+                self.quit_requested = True
+                app = QApplication.instance()
+                if app is not None:
+                    app.quit()
+        finally:
+            self._showing = False
+
+    def excepthook(self, kind: type[BaseException], exc: BaseException,
+                   tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        self.show(exc.with_traceback(tb))
+
+    def install(self) -> None:
+        sys.excepthook = self.excepthook

@@ -1,0 +1,37 @@
+"""What every page shares: the services, a title, a refresh hook and an empty-state label."""
+
+from __future__ import annotations
+
+from ui.qt import QLabel, Qt, QVBoxLayout, QWidget
+from ui.services import Services
+
+
+class Page(QWidget):
+    """A main-window page. :meth:`refresh` reloads its real state from the core (off-thread)."""
+
+    title = ""
+    #: The widget that gets the focus when the page is shown (Ctrl+1..7).
+    focus_target: QWidget | None = None
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName(f"page{self.title}")
+        self.layout_ = QVBoxLayout(self)
+        heading = QLabel(f"<h2>{self.title}</h2>", self)
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        self.layout_.addWidget(heading)
+
+    def refresh(self) -> None:
+        """Reload what the page shows; called when the page is shown and after unlock."""
+
+    def empty_label(self, text: str) -> QLabel:
+        """A clear line saying what will appear here (never fake content)."""
+        label = QLabel(text, self)
+        label.setObjectName("emptyState")
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                      | Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setStyleSheet("QLabel#emptyState { padding: 12px; }")
+        return label

@@ -1,0 +1,140 @@
+"""Search: a query box with folder / type / date filters, and highlighted results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from secondme.errors import UserError
+from secondme.results import FolderStatus, SearchFilters, SearchHit
+from ui import core_api
+from ui.hits import HitModel, make_hit_view
+from ui.pages.base import Page
+from ui.qt import QComboBox, QHBoxLayout, QLabel, QLineEdit, QTimer, QWidget
+from ui.services import Services
+
+DEBOUNCE_MS = 200
+MAX_HITS = 50
+
+
+class SearchPage(Page):
+    """Results follow the query and filters as you type; Enter or double-click opens a result."""
+
+    title = "Search"
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(services, parent)
+        self._generation = 0
+        self.query = QLineEdit(self)
+        self.query.setPlaceholderText("Search your notes and memories")
+        self.query.setClearButtonEnabled(True)
+        self.folder = QComboBox(self)
+        self.folder.setAccessibleName("Folder filter")
+        self.folder.addItem("All folders", None)
+        self.file_type = QComboBox(self)
+        self.file_type.setAccessibleName("Type filter")
+        self.file_type.addItem("All types", None)
+        for key, label in core_api.FILE_TYPES:
+            self.file_type.addItem(label, key)
+        self.date = QComboBox(self)
+        self.date.setAccessibleName("Date filter")
+        for label, days in core_api.DATE_RANGES:
+            self.date.addItem(label, days)
+        filters = QHBoxLayout()
+        for text, combo in (("&Folder:", self.folder), ("&Type:", self.file_type), ("&Date:", self.date)):
+            lab = QLabel(text, self)
+            lab.setBuddy(combo)
+            filters.addWidget(lab)
+            filters.addWidget(combo, 1)
+        self.model = HitModel(self)
+        self.results = make_hit_view(self, self.model)
+        self.results.activated.connect(lambda idx: self.open_hit(self.model.hit(idx.row())))
+        self.count = QLabel("Type to search.", self)
+        self.layout_.addWidget(self.query)
+        self.layout_.addLayout(filters)
+        self.layout_.addWidget(self.count)
+        self.layout_.addWidget(self.results, 1)
+        self.setTabOrder(self.query, self.folder)
+        self.setTabOrder(self.folder, self.file_type)
+        self.setTabOrder(self.file_type, self.date)
+        self.setTabOrder(self.date, self.results)
+        self.focus_target = self.query
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.run_search)
+        self.query.textChanged.connect(lambda _t: self._debounce.start())
+        self.query.returnPressed.connect(self._enter)
+        for combo in (self.folder, self.file_type, self.date):
+            combo.currentIndexChanged.connect(lambda _i: self.run_search())
+        services.bridge.index_changed.connect(self._on_index_changed)
+
+    def refresh(self) -> None:
+        ctx = self.services.ctx
+        self.services.ops.run(ctx.folders, receiver=self, success=self._set_folders,
+                              failure=self._ignore_locked)
+
+    def _ignore_locked(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserError):
+            self.services.ops.unhandled(exc)
+
+    def _set_folders(self, folders: list[FolderStatus]) -> None:
+        current = self.folder.currentData()
+        self.folder.blockSignals(True)  # rebuilding the list is not a filter change
+        self.folder.clear()
+        self.folder.addItem("All folders", None)
+        for f in folders:
+            self.folder.addItem(Path(f.path).name or f.path, f.path)
+        idx = self.folder.findData(current)
+        self.folder.setCurrentIndex(max(idx, 0))
+        self.folder.blockSignals(False)
+
+    def filters(self) -> SearchFilters:
+        kind = self.file_type.currentData()
+        return SearchFilters(
+            folder=self.folder.currentData(),
+            file_types=(kind,) if kind else (),
+            since=core_api.date_filter_since(self.date.currentData()),
+        )
+
+    def run_search(self) -> None:
+        self._debounce.stop()
+        text = self.query.text().strip()
+        self._generation += 1
+        gen = self._generation
+        if not text:
+            self.model.set_hits([])
+            self.count.setText("Type to search.")
+            return
+        ctx, filters = self.services.ctx, self.filters()
+        self.services.ops.run(
+            lambda: ctx.search(text, k=MAX_HITS, filters=filters), receiver=self, pool="search",
+            success=lambda hits: self._show(gen, hits), failure=lambda e: self._failed(gen, e))
+
+    def _show(self, gen: int, hits: list[SearchHit]) -> None:
+        if gen != self._generation:
+            return
+        self.model.set_hits(hits)
+        self.count.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}" if hits else "Nothing found.")
+        if hits:
+            self.results.setCurrentIndex(self.model.index(0, 0))
+
+    def _failed(self, gen: int, exc: BaseException) -> None:
+        if gen != self._generation:
+            return
+        self._ignore_locked(exc)
+        self.count.setText(str(exc) if isinstance(exc, UserError) else "Search failed (see the log).")
+
+    def _enter(self) -> None:
+        if self._debounce.isActive():
+            self.run_search()
+        elif self.model.rowCount():
+            self.results.setFocus()
+
+    def _on_index_changed(self) -> None:
+        if self.isVisible() and self.query.text().strip():
+            self._debounce.start()
+
+    def open_hit(self, hit: SearchHit | None) -> None:
+        if hit is not None and hit.path:
+            self.services.opener(hit.path, hit.line_start)

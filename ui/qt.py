@@ -1,0 +1,125 @@
+"""The one module that imports PySide6.
+
+Everything else in ``ui/`` imports Qt names from here, so a Qt binding change, a missing module
+or a version quirk is handled in one place (qutebrowser's discipline). ``secondme/`` never imports
+this module: the core stays headless.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QCoreApplication,
+    QElapsedTimer,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QRectF,
+    QRunnable,
+    QSettings,
+    QSize,
+    Qt,
+    QThread,
+    QThreadPool,
+    QTimer,
+    QtMsgType,
+    QUrl,
+    Signal,
+    Slot,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QCursor,
+    QDesktopServices,
+    QGuiApplication,
+    QHideEvent,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QShortcut,
+    QShowEvent,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QSystemTrayIcon,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+from shiboken6 import isValid as _shiboken_is_valid
+
+
+def is_alive(obj: object) -> bool:
+    """True while the C++ side of a Qt object still exists (a deleted widget is not alive)."""
+    if obj is None:
+        return False
+    try:
+        return bool(_shiboken_is_valid(obj))
+    except TypeError:  # not a Qt object: plain Python objects live as long as referenced
+        return True
+
+
+__all__ = [
+    "QAbstractItemView", "QAbstractListModel", "QAction", "QApplication", "QButtonGroup",
+    "QByteArray", "QCheckBox", "QCloseEvent", "QColor", "QComboBox", "QCoreApplication",
+    "QCursor", "QDesktopServices", "QDialog", "QDialogButtonBox", "QElapsedTimer", "QEvent",
+    "QFileDialog", "QFormLayout", "QFrame", "QGroupBox", "QGuiApplication", "QHBoxLayout",
+    "QHeaderView", "QHideEvent", "QIcon", "QKeyEvent", "QKeySequence", "QLabel", "QLineEdit",
+    "QListView", "QListWidget", "QListWidgetItem", "QLocalServer", "QLocalSocket", "QMainWindow",
+    "QMenu", "QMessageBox", "QModelIndex", "QObject", "QPainter", "QPalette",
+    "QPersistentModelIndex", "QPixmap", "QPlainTextEdit", "QPoint", "QProgressBar",
+    "QPushButton", "QRadioButton", "QRect", "QRectF", "QRunnable", "QSettings", "QShortcut",
+    "QShowEvent", "QSize", "QSizePolicy", "QSpinBox", "QStackedWidget", "QStyle",
+    "QStyleOptionViewItem", "QStyledItemDelegate", "QSvgRenderer", "QSystemTrayIcon",
+    "QTableWidget", "QTableWidgetItem", "QTextBrowser", "QTextCursor", "QTextDocument", "QThread",
+    "QThreadPool", "QTimer", "QUrl", "QVBoxLayout", "QWidget", "QWizard", "QWizardPage", "Qt",
+    "QtMsgType", "Signal", "Slot", "is_alive", "qInstallMessageHandler",
+]

@@ -1,0 +1,122 @@
+"""The main window: a sidebar of seven pages (Ctrl+1..7), geometry remembered per data dir."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ui.pages.base import Page
+from ui.pages.chat import ChatPage
+from ui.pages.jobs import JobsPage
+from ui.pages.memories import MemoriesPage
+from ui.pages.profile import ProfilePage
+from ui.pages.search import SearchPage
+from ui.pages.settings import SettingsPage
+from ui.pages.sources import SourcesPage
+from ui.qt import (
+    QCloseEvent,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QSettings,
+    QShortcut,
+    QShowEvent,
+    QStackedWidget,
+    Qt,
+    QWidget,
+)
+from ui.services import Services
+
+PAGE_TYPES: tuple[type[Page], ...] = (
+    SearchPage, ChatPage, MemoriesPage, ProfilePage, SourcesPage, JobsPage, SettingsPage,
+)
+
+
+class MainWindow(QMainWindow):
+    """Pages are built once; each reloads its real state from the core when shown.
+
+    ``on_close`` decides what closing means: with a tray the window only hides, without one the
+    window is the app and closing quits.
+    """
+
+    def __init__(self, services: Services, ui_settings: QSettings,
+                 on_close: Callable[[], bool] | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Second Me")
+        self.setWindowIcon(services.icons.get())
+        self._ui_settings = ui_settings
+        self._on_close = on_close
+        self.sidebar = QListWidget(self)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Pages")
+        self.sidebar.setFixedWidth(150)
+        self.stack = QStackedWidget(self)
+        self.pages: list[Page] = []
+        for i, cls in enumerate(PAGE_TYPES, start=1):
+            page = cls(services, self.stack)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            self.sidebar.addItem(f"{page.title}\tCtrl+{i}")
+            QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda n=i - 1: self.show_page(n, focus=True))
+        self.sidebar.currentRowChanged.connect(self._on_row)
+        self.status = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status, 1)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.setTabOrder(self.sidebar, self.stack)
+        QShortcut(QKeySequence("Ctrl+F"), self, lambda: self.show_page(0, focus=True))
+        services.bridge.index_progress.connect(self._on_progress)
+        self._restore_geometry()
+        self.sidebar.setCurrentRow(0)
+
+    def page(self, cls: type[Page]) -> Page:
+        return next(p for p in self.pages if isinstance(p, cls))
+
+    def show_page(self, index: int, focus: bool = False) -> None:
+        self.sidebar.setCurrentRow(index)
+        if focus:
+            target = self.pages[index].focus_target
+            (target or self.pages[index]).setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_row(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self.stack.setCurrentIndex(row)
+            if self.isVisible():
+                self.pages[row].refresh()
+
+    def refresh_current(self) -> None:
+        page = self.stack.currentWidget()
+        if isinstance(page, Page):
+            page.refresh()
+
+    def _on_progress(self, p: object) -> None:
+        from ui.pages.jobs import describe_progress
+
+        self.status.setText(describe_progress(p))  # type: ignore[arg-type]
+
+    # --- geometry: not private, but kept in the data dir so test runs never share it ----------
+    def _restore_geometry(self) -> None:
+        geom = self._ui_settings.value("main/geometry")
+        if geom is None or not self.restoreGeometry(geom):
+            self.resize(980, 680)
+
+    def save_geometry(self) -> None:
+        self._ui_settings.setValue("main/geometry", self.saveGeometry())
+        self._ui_settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh_current()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        if self._on_close is not None and not self._on_close():
+            event.ignore()
+            self.hide()
+            return
+        super().closeEvent(event)
