@@ -1,0 +1,318 @@
+"""Keyword search: SQLite FTS5 with BM25 ranking, living only in RAM while unlocked.
+
+Tokenizer: ``porter unicode61 remove_diacritics 2``. unicode61 splits any script on Unicode
+word boundaries and case-folds; ``remove_diacritics 2`` makes "cafe" find "café" (and handles
+the code points that option 1 missed); porter on top stems English so "runs" and "running"
+find "run". Notes are mostly English prose; porter leaves tokens it cannot stem (other
+scripts) alone, so other languages lose only stemming, not matching.
+
+Concurrency: one writer, many readers. On a file (the RAM folder) the database runs in WAL mode
+and each reading thread gets its own connection, so searches read a consistent snapshot and
+never wait for a write. In ":memory:" mode there is only one connection; writes then go in
+bounded batches, each its own transaction, and release the lock between batches so a search
+waits for at most one batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, NamedTuple
+
+log = logging.getLogger("secondme.index.keyword")
+
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+DEFAULT_HIGHLIGHT = ("\x02", "\x03")
+MAX_QUERY_TERMS = 32
+
+# Function words that would match nearly every chunk and only add noise to an OR query.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself
+    yourselves""".split()
+)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class KeywordRow(NamedTuple):
+    """One indexed text: the store's chunk or memory id, its text and filterable columns."""
+
+    id: int
+    text: str
+    kind: str = ""
+    folder: str = ""
+    file_type: str = ""
+    date: int | None = None  # epoch seconds
+
+
+class KeywordHit(NamedTuple):
+    """A search result: higher ``score`` is better (negated BM25)."""
+
+    id: int
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class KeywordFilters:
+    """Restrictions applied on top of the text match; ``None`` means "any"."""
+
+    kinds: Sequence[str] | None = None
+    folders: Sequence[str] | None = None
+    file_types: Sequence[str] | None = None
+    date_from: int | None = None  # inclusive, epoch seconds
+    date_to: int | None = None  # exclusive, epoch seconds
+
+
+def build_match_query(text: str, *, prefix_last: bool = False) -> str | None:
+    """Turn free text into an FTS5 expression that cannot be a syntax error.
+
+    Every word becomes a quoted string (so AND, NEAR, ``*``, ``:``, parentheses and quotes are
+    just text) and the words are OR-ed so BM25 ranks partial matches. Stop words are dropped
+    unless nothing else is left. ``prefix_last`` makes the last word a prefix, for
+    search-as-you-type. Returns None when the text has no word at all.
+    """
+    words: list[str] = []
+    seen: set[str] = set()
+    for m in _WORD.finditer(text.lower()):
+        w = m.group(0)
+        # "_" and similar are word characters to Python but separators to unicode61; a phrase
+        # with no token is not worth sending.
+        if w not in seen and any(ch.isalnum() for ch in w):
+            seen.add(w)
+            words.append(w)
+    if not words:
+        return None
+    last = words[-1]
+    content = [w for w in words if w not in STOP_WORDS] or words
+    if prefix_last and last not in content:
+        content.append(last)  # a half-typed word may look like a stop word ("th" → "the")
+    content = content[:MAX_QUERY_TERMS]
+    parts = [f'"{w}"' for w in content]
+    if prefix_last and content[-1] == last:
+        parts[-1] += " *"
+    return " OR ".join(parts)
+
+
+def _chunks(rows: Iterable[KeywordRow], size: int) -> Iterator[list[KeywordRow]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class KeywordIndex:
+    """An FTS5 (BM25) index of chunk and memory texts with filterable columns.
+
+    ``path`` is a file in the private RAM folder, or None for an in-memory database. Ids are
+    the store's ids, used as FTS5 rowids.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        *,
+        highlight: tuple[str, str] = DEFAULT_HIGHLIGHT,
+        ellipsis: str = "…",
+        snippet_tokens: int = 24,
+        batch_rows: int = 1000,
+    ) -> None:
+        self._path = path
+        self._highlight = highlight
+        self._ellipsis = ellipsis
+        self._snippet_tokens = max(1, min(64, snippet_tokens))  # FTS5 caps snippets at 64
+        self._batch_rows = max(1, batch_rows)
+        self._wlock = threading.Lock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
+        self.generation = 0  # bumped on every write; lets the owner know the index is dirty
+        self._conn = self._connect()
+        self._create_schema()
+
+    # --- connections ------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        target = str(self._path) if self._path is not None else ":memory:"
+        conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+        if self._path is not None:
+            conn.execute("PRAGMA journal_mode=WAL")
+            # The file lives in RAM and reaches a disk only as a sealed snapshot; fsyncs buy
+            # nothing here.
+            conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("PRAGMA temp_store=MEMORY")
+        return conn
+
+    def _create_schema(self) -> None:
+        with self._wlock:
+            self._conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS kw USING fts5("
+                "text, kind UNINDEXED, folder UNINDEXED, ftype UNINDEXED, date UNINDEXED, "
+                f"tokenize = '{TOKENIZER}')"
+            )
+
+    def _reader(self) -> sqlite3.Connection:
+        if self._closed:
+            raise RuntimeError("keyword index is closed")
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(str(self._path), isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA query_only=1")
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    @property
+    def in_memory(self) -> bool:
+        return self._path is None
+
+    # --- writes -----------------------------------------------------------------------------
+    def _write_batches(
+        self,
+        batches: Iterable[Sequence[object]],
+        apply: Callable[[sqlite3.Connection, Sequence[object]], None],
+        on_progress: Callable[[int], None] | None = None,
+    ) -> int:
+        done = 0
+        for batch in batches:
+            with self._wlock:
+                if self._closed:
+                    raise RuntimeError("keyword index is closed")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    apply(self._conn, batch)
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+                self.generation += 1
+            done += len(batch)
+            if on_progress is not None:
+                on_progress(done)
+        return done
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, batch: Sequence[object]) -> None:
+        # FTS5 honours OR REPLACE on the rowid, so re-adding an id replaces its text.
+        conn.executemany(
+            "INSERT OR REPLACE INTO kw(rowid, text, kind, folder, ftype, date) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            batch,  # type: ignore[arg-type]
+        )
+
+    def add_many(
+        self, rows: Iterable[KeywordRow], on_progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Insert or replace rows (by id), in batches; returns how many were written."""
+        return self._write_batches(_chunks(rows, self._batch_rows), self._insert, on_progress)
+
+    def delete(self, ids: Iterable[int]) -> None:
+        def apply(conn: sqlite3.Connection, batch: Sequence[object]) -> None:
+            conn.executemany("DELETE FROM kw WHERE rowid = ?", [(i,) for i in batch])
+
+        it = iter(ids)
+        batches = iter(lambda: list(islice(it, self._batch_rows)), [])
+        self._write_batches(batches, apply)
+
+    def rebuild(
+        self, rows: Iterable[KeywordRow], on_progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Replace the whole index with ``rows`` (the fast path after a lost snapshot)."""
+        with self._wlock:
+            self._conn.execute("DELETE FROM kw")
+            self.generation += 1
+        # On a WAL file readers never wait, so bigger transactions are free; in memory each
+        # batch holds readers off, so it stays small.
+        size = self._batch_rows if self._path is None else max(self._batch_rows, 5000)
+        n = self._write_batches(_chunks(rows, size), self._insert, on_progress)
+        with self._wlock:
+            # Merge the many small b-trees left by batched inserts: queries get faster.
+            self._conn.execute("INSERT INTO kw(kw) VALUES ('optimize')")
+        return n
+
+    # --- reads ------------------------------------------------------------------------------
+    def count(self) -> int:
+        row = self._read("SELECT count(*) FROM kw", ())
+        return int(row[0][0])
+
+    def _read(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+        if self._path is None:
+            with self._wlock:
+                if self._closed:
+                    raise RuntimeError("keyword index is closed")
+                return list(self._conn.execute(sql, params))
+        return list(self._reader().execute(sql, params))
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: KeywordFilters | None = None,
+        *,
+        prefix_last: bool = False,
+    ) -> list[KeywordHit]:
+        """Best ``k`` matches for free text ``query``, with highlighted snippets."""
+        match = build_match_query(query, prefix_last=prefix_last)
+        if match is None or k <= 0:
+            return []
+        where = ["kw MATCH ?"]
+        params: list[object] = [
+            self._highlight[0], self._highlight[1], self._ellipsis, self._snippet_tokens, match
+        ]
+        f = filters or KeywordFilters()
+        for column, values in (("kind", f.kinds), ("folder", f.folders), ("ftype", f.file_types)):
+            if values is not None:
+                values = list(values)
+                if not values:
+                    return []
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        if f.date_from is not None:
+            where.append("date >= ?")
+            params.append(int(f.date_from))
+        if f.date_to is not None:
+            where.append("date < ?")
+            params.append(int(f.date_to))
+        params.append(int(k))
+        sql = (
+            "SELECT rowid, bm25(kw), snippet(kw, 0, ?, ?, ?, ?) FROM kw "
+            f"WHERE {' AND '.join(where)} ORDER BY rank LIMIT ?"
+        )
+        log.debug("keyword search %r → %s", query, match)
+        return [
+            KeywordHit(int(r[0]), -float(r[1]), str(r[2]))
+            for r in self._read(sql, params)
+        ]
+
+    # --- lifecycle --------------------------------------------------------------------------
+    def backup_to(self, dest: Path) -> None:
+        """Write a consistent copy of the index to ``dest`` (used when sealing)."""
+        with self._wlock:
+            target = sqlite3.connect(str(dest))
+            try:
+                self._conn.backup(target)
+            finally:
+                target.close()
+
+    def close(self) -> None:
+        with self._wlock:
+            if self._closed:
+                return
+            self._closed = True
+            with self._readers_lock:
+                readers, self._readers = self._readers, []
+            for conn in readers:
+                conn.close()
+            self._conn.close()

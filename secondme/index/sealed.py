@@ -1,0 +1,333 @@
+"""Both search indexes in a private RAM folder while unlocked, one encrypted snapshot at rest.
+
+Unlock: decrypt the snapshot into a fresh RAM folder, open the indexes there and tell the
+caller the snapshot's watermark (the store's change sequence number it includes) so that the
+caller replays only newer changes. Seal: copy consistent index files into a staging folder in
+RAM (a short pause), then encrypt that copy to ``index_dir`` while searches go on. Where no RAM
+folder exists the indexes live in memory and are rebuilt from the store at every unlock.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from secondme.errors import SnapshotCorrupt
+from secondme.index.keyword import KeywordIndex
+from secondme.index.snapshot import seal_dir, unseal
+from secondme.index.vector import VectorIndex
+
+if TYPE_CHECKING:
+    from secondme.paths import Paths
+
+log = logging.getLogger("secondme.index.sealed")
+
+INDEX_FORMAT = 1
+SNAPSHOT_NAME = "indexes.snap"
+DEFAULT_AD = b"secondme/index-snapshot/v1"
+RUNTIME_PREFIX = "secondme-"
+PID_FILE = "owner.pid"
+_INDEX_SUBDIR = "index"
+_KEYWORD_FILE = "keyword.sqlite3"
+_CHROMA_DIR = "chroma"
+# A runtime folder without a pid file may belong to a process that is still starting up.
+_PIDLESS_GRACE_S = 60.0
+
+
+def _process_start(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (tells a live owner from a reused pid), if known."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Field 22, counted after the parenthesised command name (which may contain spaces).
+    fields = stat.rsplit(")", 1)[-1].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _write_pid_file(folder: Path) -> None:
+    pid = os.getpid()
+    (folder / PID_FILE).write_text(f"{pid} {_process_start(pid) or '-'}\n")
+
+
+def _owner_alive(folder: Path) -> bool:
+    try:
+        raw = (folder / PID_FILE).read_text().split()
+    except FileNotFoundError:
+        return time.time() - folder.stat().st_mtime < _PIDLESS_GRACE_S
+    try:
+        pid = int(raw[0])
+    except (IndexError, ValueError):
+        return False
+    if not _pid_alive(pid):
+        return False
+    recorded = raw[1] if len(raw) > 1 and raw[1] != "-" else None
+    current = _process_start(pid)
+    return recorded is None or current is None or recorded == current
+
+
+def _default_bases() -> list[Path]:
+    if not sys.platform.startswith("linux"):
+        return []
+    cands = [os.environ.get("XDG_RUNTIME_DIR"), "/dev/shm"]
+    return [Path(c) for c in cands if c and os.path.isdir(c)]
+
+
+def cleanup_stale_runtime_dirs(bases: Iterable[Path] | None = None) -> list[Path]:
+    """Remove ``secondme-*`` RAM folders left by processes that died; returns what went."""
+    removed: list[Path] = []
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for base in _default_bases() if bases is None else bases:
+        try:
+            entries = list(base.glob(RUNTIME_PREFIX + "*"))
+        except OSError:
+            continue
+        for folder in entries:
+            try:
+                st = folder.lstat()
+                if folder.is_symlink() or not folder.is_dir():
+                    continue
+                if uid is not None and st.st_uid != uid:
+                    continue
+                if _owner_alive(folder):
+                    continue
+            except OSError:
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            if not folder.exists():
+                log.info("removed stale index folder %s", folder)
+                removed.append(folder)
+    return removed
+
+
+class SealedIndexes:
+    """The keyword and vector indexes, opened from and sealed to one encrypted snapshot.
+
+    Use: ``watermark = sealed.open()``, replay store changes newer than ``watermark`` (all of
+    them when ``needs_rebuild``), call ``advance(seq)`` as changes are applied, ``seal()``
+    periodically while ``dirty`` and ``close()`` on lock or quit.
+    """
+
+    def __init__(
+        self,
+        paths: Paths,
+        key: bytes,
+        ad: bytes = DEFAULT_AD,
+        *,
+        embedding_function: Any = None,
+        expect: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._paths = paths
+        self._key = key
+        self._ad = ad
+        self._ef = embedding_function
+        # Facts the snapshot must agree with (e.g. the embedder's name and dimension); a
+        # snapshot made under other facts is discarded and rebuilt.
+        self._expect = dict(expect or {})
+        self._lock = threading.RLock()
+        self._runtime: Path | None = None
+        self._keyword: KeywordIndex | None = None
+        self._vector: VectorIndex | None = None
+        self._watermark = 0
+        self._sealed_state: tuple[int, int, int] | None = None
+        self.needs_rebuild = False
+
+    # --- properties -------------------------------------------------------------------------
+    @property
+    def snapshot_path(self) -> Path:
+        return self._paths.index_dir / SNAPSHOT_NAME
+
+    @property
+    def runtime_dir(self) -> Path | None:
+        return self._runtime
+
+    @property
+    def in_memory(self) -> bool:
+        return self._runtime is None
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        if self._keyword is None:
+            raise RuntimeError("indexes are not open")
+        return self._keyword
+
+    @property
+    def vector(self) -> VectorIndex:
+        if self._vector is None:
+            raise RuntimeError("indexes are not open")
+        return self._vector
+
+    @property
+    def watermark(self) -> int:
+        return self._watermark
+
+    def _state(self) -> tuple[int, int, int]:
+        return (self.keyword.generation, self.vector.generation, self._watermark)
+
+    @property
+    def dirty(self) -> bool:
+        """True when the indexes changed since they were opened or last sealed."""
+        if self._keyword is None or self._vector is None:
+            return False
+        return self._state() != self._sealed_state
+
+    def advance(self, watermark: int) -> None:
+        """Record that store changes up to ``watermark`` are applied to both indexes."""
+        with self._lock:
+            self._watermark = max(self._watermark, int(watermark))
+
+    # --- open -------------------------------------------------------------------------------
+    def open(self) -> int:
+        """Open the indexes and return the watermark to replay from (0: replay everything)."""
+        with self._lock:
+            if self._keyword is not None:
+                raise RuntimeError("indexes are already open")
+            self._remove_leftover_temp_files()
+            try:
+                return self._open_locked()
+            except BaseException:
+                self.close(seal=False)
+                raise
+
+    def _remove_leftover_temp_files(self) -> None:
+        # A seal interrupted by a crash leaves its (encrypted, useless) temporary file behind.
+        for tmp in self._paths.index_dir.glob(f".{SNAPSHOT_NAME}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    def _open_locked(self) -> int:
+        self._runtime = self._paths.runtime_dir()
+        if self._runtime is None:
+            log.info("no RAM folder: indexes live in memory and are rebuilt at unlock")
+            self._keyword = KeywordIndex(None)
+            self._vector = VectorIndex(None, embedding_function=self._ef)
+            self._start_fresh_state()
+            return 0
+        _write_pid_file(self._runtime)
+        folder = self._runtime / _INDEX_SUBDIR
+        meta = self._unseal_into(folder)
+        if meta is not None:
+            try:
+                self._open_in(folder)
+            except Exception:
+                # e.g. a Chroma upgrade that cannot read the old files: rebuild instead.
+                log.warning("index snapshot could not be opened; rebuilding", exc_info=True)
+                self._close_indexes()
+                meta = None
+        if meta is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(mode=0o700)
+            self._open_in(folder)
+            self._start_fresh_state()
+            return 0
+        self._watermark = int(meta["watermark"])
+        self.needs_rebuild = False
+        self._sealed_state = self._state()
+        return self._watermark
+
+    def _start_fresh_state(self) -> None:
+        self._watermark = 0
+        self.needs_rebuild = True
+        self._sealed_state = self._state()
+
+    def _unseal_into(self, folder: Path) -> dict[str, Any] | None:
+        snap = self.snapshot_path
+        if not snap.exists():
+            return None
+        try:
+            meta = unseal(snap, folder, self._key, self._ad)
+        except SnapshotCorrupt as exc:
+            log.warning("index snapshot is unusable (%s); rebuilding from the store", exc)
+            return None
+        ok = (
+            meta.get("index_format") == INDEX_FORMAT
+            and isinstance(meta.get("watermark"), int)
+            and meta.get("expect", {}) == self._expect
+        )
+        if not ok:
+            log.warning("index snapshot was made under other settings; rebuilding")
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        return meta
+
+    def _open_in(self, folder: Path) -> None:
+        self._keyword = KeywordIndex(folder / _KEYWORD_FILE)
+        self._vector = VectorIndex(folder / _CHROMA_DIR, embedding_function=self._ef)
+
+    # --- seal / close -----------------------------------------------------------------------
+    def seal(self, watermark: int | None = None) -> bool:
+        """Write the encrypted snapshot; returns False where there is nothing to seal from.
+
+        ``watermark``: the highest store change already applied to both indexes (defaults to
+        what :meth:`advance` recorded). Changes applied while sealing are simply replayed again
+        at the next unlock, which is harmless because replay upserts and deletes by id.
+        """
+        with self._lock:
+            if watermark is not None:
+                self.advance(watermark)
+            if self._runtime is None:
+                return False
+            state = self._state()
+            stage = self._runtime / f"stage-{uuid.uuid4().hex}"
+            stage.mkdir(mode=0o700)
+            try:
+                t0 = time.perf_counter()
+                self.keyword.backup_to(stage / _KEYWORD_FILE)
+                with self.vector.paused():
+                    # Chroma is closed here, so its SQLite and HNSW files are complete.
+                    shutil.copytree(self._runtime / _INDEX_SUBDIR / _CHROMA_DIR,
+                                    stage / _CHROMA_DIR)
+                pause = time.perf_counter() - t0
+                meta = {
+                    "index_format": INDEX_FORMAT,
+                    "watermark": state[2],
+                    "sealed_at": int(time.time()),
+                    "expect": self._expect,
+                }
+                seal_dir(stage, self.snapshot_path, self._key, self._ad, meta)
+                log.info("index snapshot sealed (pause %.2fs, total %.2fs)",
+                         pause, time.perf_counter() - t0)
+            finally:
+                shutil.rmtree(stage, ignore_errors=True)
+            self._sealed_state = state
+            return True
+
+    def _close_indexes(self) -> None:
+        kw, vec, self._keyword, self._vector = self._keyword, self._vector, None, None
+        try:
+            if kw is not None:
+                kw.close()
+        finally:
+            if vec is not None:
+                vec.close()
+
+    def close(self, seal: bool = True) -> None:
+        """Seal (if asked and dirty), close both indexes and remove the RAM folder."""
+        with self._lock:
+            try:
+                if seal and self.dirty:
+                    self.seal()
+            finally:
+                try:
+                    self._close_indexes()
+                finally:
+                    if self._runtime is not None:
+                        shutil.rmtree(self._runtime, ignore_errors=True)
+                        self._runtime = None

@@ -1,0 +1,249 @@
+"""Vector search: one Chroma collection (cosine HNSW) holding ids, vectors and filter metadata.
+
+Chroma is only an index here: vectors are always computed by our embedder and passed in, never
+embedded by Chroma (its default embedding function downloads a model). chromadb is imported
+lazily so that the keyword index is usable while it loads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from chromadb.api.client import Client
+    from chromadb.api.collection_configuration import (
+        CreateCollectionConfiguration,
+        CreateHNSWConfiguration,
+    )
+    from chromadb.api.models.Collection import Collection
+
+log = logging.getLogger("secondme.index.vector")
+
+MetadataValue = str | int | float | bool
+DEFAULT_COLLECTION = "secondme-vectors"
+
+
+class _SharedLock:
+    """Many holders in shared mode or one in exclusive mode (writers are not starved)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._shared = 0
+        self._exclusive = False
+        self._waiting_exclusive = 0
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            while self._exclusive or self._waiting_exclusive:
+                self._cond.wait()
+            self._shared += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._shared -= 1
+                if not self._shared:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting_exclusive += 1
+            while self._exclusive or self._shared:
+                self._cond.wait()
+            self._waiting_exclusive -= 1
+            self._exclusive = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._exclusive = False
+                self._cond.notify_all()
+
+
+class VectorIndex:
+    """A Chroma collection keyed by the store's integer ids.
+
+    ``path`` is a folder in the private RAM folder (PersistentClient), or None for an
+    in-memory collection (EphemeralClient; it must then be rebuilt at every unlock).
+    ``embedding_function`` (any chromadb EmbeddingFunction) is recorded with the collection and
+    passed again on every reopen; with None, Chroma stores a "legacy" marker and never builds
+    an embedding function, because we always pass embeddings ourselves.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        *,
+        collection: str = DEFAULT_COLLECTION,
+        embedding_function: Any = None,
+        hnsw: Mapping[str, Any] | None = None,
+    ) -> None:
+        if not 3 <= len(collection) <= 512:
+            raise ValueError("Chroma collection names need 3 to 512 characters")
+        self._path = path
+        # Every EphemeralClient in a process shares one Chroma system, so in-memory indexes
+        # get a collection name of their own.
+        self._name = collection if path is not None else f"{collection}-{uuid.uuid4().hex}"
+        self._ef = embedding_function
+        self._hnsw: dict[str, Any] = {"space": "cosine", **(hnsw or {})}
+        self._lock = _SharedLock()
+        self._client: Client | None = None
+        self._coll: Collection | None = None
+        self._max_batch = 1000
+        self.generation = 0  # bumped on every write; lets the owner know the index is dirty
+        self._open()
+
+    # --- lifecycle --------------------------------------------------------------------------
+    def _open(self) -> None:
+        import chromadb
+        from chromadb.config import Settings
+
+        settings = Settings(anonymized_telemetry=False, allow_reset=False)
+        if self._path is not None:
+            self._path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            api = chromadb.PersistentClient(path=str(self._path), settings=settings)
+        else:
+            api = chromadb.EphemeralClient(settings=settings)
+        # Both factories build a chromadb Client; its close() is not part of ClientAPI.
+        client = cast("Client", api)
+        config: CreateCollectionConfiguration = {
+            "hnsw": cast("CreateHNSWConfiguration", self._hnsw)
+        }
+        try:
+            # embedding_function is passed even when None: leaving it out would make Chroma
+            # use its DefaultEmbeddingFunction, which downloads a model when called.
+            self._coll = client.get_or_create_collection(
+                name=self._name,
+                configuration=config,
+                embedding_function=self._ef,
+            )
+            self._max_batch = max(1, int(client.get_max_batch_size()))
+        except BaseException:
+            client.close()
+            raise
+        self._client = client
+
+    def _release(self, drop: bool) -> None:
+        client, self._client, self._coll = self._client, None, None
+        if client is None:
+            return
+        try:
+            if drop:
+                client.delete_collection(self._name)
+        finally:
+            # close() stops Chroma's system once the last client on this path lets go; that
+            # drops the Rust bindings, which closes its SQLite database and HNSW files.
+            client.close()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Close Chroma (flushing its files) for the duration of the block, then reopen.
+
+        Queries and writes wait meanwhile. Used to copy a consistent folder for sealing.
+        """
+        if self._path is None:
+            raise RuntimeError("an in-memory vector index has no files to pause")
+        with self._lock.exclusive():
+            self._release(drop=False)
+            try:
+                yield
+            finally:
+                self._open()
+
+    def close(self) -> None:
+        with self._lock.exclusive():
+            self._release(drop=self._path is None)
+
+    @property
+    def in_memory(self) -> bool:
+        return self._path is None
+
+    def _collection(self) -> Collection:
+        if self._coll is None:
+            raise RuntimeError("vector index is closed")
+        return self._coll
+
+    # --- writes -----------------------------------------------------------------------------
+    def upsert(
+        self,
+        ids: Sequence[int],
+        vectors: npt.NDArray[np.floating[Any]],
+        metadatas: Sequence[Mapping[str, MetadataValue | None]] | None = None,
+    ) -> None:
+        """Insert or replace vectors by id, in batches of Chroma's maximum size."""
+        vecs = np.asarray(vectors, dtype=np.float32)
+        if vecs.ndim != 2 or vecs.shape[0] != len(ids):
+            raise ValueError("vectors must have shape (len(ids), dim)")
+        if metadatas is not None and len(metadatas) != len(ids):
+            raise ValueError("metadatas must match ids")
+        if not ids:
+            return
+        str_ids = [str(int(i)) for i in ids]
+        metas = None
+        if metadatas is not None:
+            # Chroma rejects None values and empty dicts.
+            metas = [{k: v for k, v in m.items() if v is not None} or None for m in metadatas]
+        with self._lock.shared():
+            coll = self._collection()
+            # Chroma's add skips the per-id lookup of upsert (measured ~1.3-1.6x faster); it is
+            # only safe into an empty collection with ids unique across all batches.
+            write = coll.upsert
+            if len(set(str_ids)) == len(str_ids) and coll.count() == 0:
+                write = coll.add
+            step = self._max_batch
+            for start in range(0, len(str_ids), step):
+                write(
+                    ids=str_ids[start : start + step],
+                    embeddings=vecs[start : start + step],
+                    metadatas=None if metas is None else metas[start : start + step],  # type: ignore[arg-type]
+                )
+                self.generation += 1
+
+    def delete(self, ids: Sequence[int]) -> None:
+        if not ids:
+            return
+        str_ids = [str(int(i)) for i in ids]
+        with self._lock.shared():
+            coll = self._collection()
+            for start in range(0, len(str_ids), self._max_batch):
+                coll.delete(ids=str_ids[start : start + self._max_batch])
+                self.generation += 1
+
+    # --- reads ------------------------------------------------------------------------------
+    def count(self) -> int:
+        with self._lock.shared():
+            return int(self._collection().count())
+
+    def query(
+        self,
+        vector: npt.NDArray[np.floating[Any]],
+        k: int = 10,
+        where: Mapping[str, Any] | None = None,
+    ) -> list[tuple[int, float]]:
+        """The ``k`` nearest ids to ``vector`` with their cosine distances (smaller is closer)."""
+        vec = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        with self._lock.shared():
+            coll = self._collection()
+            n = min(int(k), int(coll.count()))
+            if n <= 0:
+                return []
+            res = coll.query(
+                query_embeddings=vec,
+                n_results=n,
+                where=dict(where) if where else None,
+                include=["distances"],
+            )
+        ids = res["ids"][0]
+        dists = (res.get("distances") or [[]])[0]
+        return [(int(i), float(d)) for i, d in zip(ids, dists, strict=True)]
