@@ -1,0 +1,1 @@
+"""Text embedders (offline ONNX models behind a small interface)."""
