@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 import threading
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
@@ -124,11 +123,14 @@ def cmd_use(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from secondme.llm import chat_model_from_settings
+    """Answer from memory: the answer streams, then its numbered sources; abstains when the
+    memory holds nothing relevant."""
+    from datetime import datetime
+
+    from secondme.cli.common import open_context
 
     if args.max_tokens < 1:
         raise UserError("--max-tokens must be at least 1")
-    paths, settings = _settings(args)
     stream = not args.json
 
     def show(piece: str) -> None:
@@ -136,36 +138,44 @@ def cmd_ask(args: argparse.Namespace) -> int:
         sys.stdout.flush()
 
     cancel = threading.Event()
-    model = chat_model_from_settings(settings, paths)
+    ctx = open_context(args)
+    interrupted = False
     try:
-        fut = model.submit(
-            [{"role": "user", "content": args.question}],
-            max_tokens=args.max_tokens,
-            on_token=show if stream else None,
-            cancel=cancel,
-        )
-        interrupted = False
-        while True:
+        ctx.wait_indexed(timeout=60)
+        box: dict[str, Any] = {}
+
+        def work() -> None:
             try:
-                comp = fut.result(timeout=0.1)
-                break
-            except FutureTimeout:
-                continue
+                box["answer"] = ctx.ask(args.question, on_token=show if stream else None, cancel=cancel)
+            except BaseException as exc:  # handed to the main thread, which re-raises it
+                box["error"] = exc
+
+        t = threading.Thread(target=work, name="secondme-ask", daemon=True)
+        t.start()
+        while t.is_alive():
+            try:
+                t.join(0.1)
             except KeyboardInterrupt:
                 # Stop the model cleanly, then report the interruption.
                 cancel.set()
                 interrupted = True
+        if "error" in box:
+            raise box["error"]
+        ans = box["answer"]
+        cites = [{"n": i, "title": h.title, "kind": h.kind, "path": h.path, "line": h.line_start,
+                  "date": datetime.fromtimestamp(h.date).strftime("%Y-%m-%d") if h.date else None,
+                  "source_id": h.source_id, "id": h.id}
+                 for i, h in enumerate(ans.citations, 1)]
+        if stream:
+            print()
+            if cites:
+                print("\nSources:")
+                for c in cites:
+                    where = f"{c['path']}:{c['line']}" if c["path"] and c["line"] else (c["path"] or c["kind"])
+                    print(f"  [{c['n']}] {c['title']} ({where}{', ' + c['date'] if c['date'] else ''})")
+        else:
+            print(json.dumps({"answer": ans.text, "abstained": ans.abstained, "cancelled": ans.cancelled,
+                              "citations": cites}))
     finally:
-        model.close()
-    if stream:
-        print()
-    else:
-        print(json.dumps({
-            "answer": comp.text,
-            "finish_reason": comp.finish_reason,
-            "prompt_tokens": comp.prompt_tokens,
-            "completion_tokens": comp.completion_tokens,
-            "seconds": round(comp.total_seconds, 3),
-            "model": str(model.model_path),
-        }))
+        ctx.close()
     return 130 if interrupted else 0

@@ -1,8 +1,15 @@
 """LoCoMo retrieval recall through Second Me's own API (evaluation only; data never shipped).
 
 Each conversation is its own corpus (its own encrypted data dir): every turn is imported as a
-memory item with its session date and speaker; every question runs through the app's search.
+memory item with its session date and speaker; every question runs through the app's search
+(``--mode search``) or through the memory engine (``--mode recall``: the turns are written to a
+JSON Lines file in the documented import format, imported with ``import_messages`` (one
+conversation per LoCoMo session), consolidated, then every question goes through ``recall``
+with the question's own date = the day after the last session).
 recall@k = |evidence ∩ retrieved| / |evidence|, averaged per category (LoCoMo's metric).
+The recall weights were tuned on conversations 1–3 only: results are also reported for
+conversations 4–10 ("test"), which played no part in tuning.
+LoCoMo's ``observation`` / ``session_summary`` / ``event_summary`` fields are never read.
 
     python tests/bench/locomo_recall.py [--data FILE] [--samples N] [--mode search|recall]
 """
@@ -58,6 +65,39 @@ def turns_of(sample: dict[str, Any]) -> list[NewMemory]:
     return out
 
 
+def write_jsonl(sample: dict[str, Any], path: Path) -> Path:
+    """The sample's turns in the import format ``{id, conversation, time, speaker, text}``."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for t in turns_of(sample):
+            fh.write(json.dumps({"id": t.source_id, "conversation": str(t.source).split(":", 1)[1],
+                                 "time": t.at, "speaker": t.speaker, "text": t.text}) + "\n")
+    return path
+
+
+def question_date(sample: dict[str, Any]) -> float:
+    """Questions are asked after the last session: the day after it."""
+    conv = sample["conversation"]
+    dates = [parse_session_date(v) for k, v in conv.items() if k.endswith("_date_time") and v]
+    return max(dates) + 86400.0
+
+
+def open_corpus(sample: dict[str, Any], root: Path, embedder: Any, mode: str) -> tuple[SecondMe, set[str], float]:
+    """A fresh encrypted data dir holding the sample's turns; returns (ctx, turn ids, seconds)."""
+    d = root / sample["sample_id"]
+    paths = Paths.at(d)
+    ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None), embedder)
+    ctx.init("locomo benchmark passphrase")
+    turns = turns_of(sample)
+    t0 = time.perf_counter()
+    if mode == "recall":
+        ctx.import_messages(str(write_jsonl(sample, root / f"{sample['sample_id']}.jsonl")))
+        ctx.consolidate()
+    else:
+        ctx.session.memories.add_many(turns)
+    ctx.session.sync.catch_up()
+    return ctx, {t.source_id for t in turns if t.source_id}, time.perf_counter() - t0
+
+
 def evidence_ids(qa: dict[str, Any]) -> set[str]:
     ids: set[str] = set()
     for e in qa.get("evidence") or []:
@@ -66,53 +106,77 @@ def evidence_ids(qa: dict[str, Any]) -> set[str]:
     return ids
 
 
+def score_sample(ctx: SecondMe, sample: dict[str, Any], valid: set[str], mode: str,
+                 ask: Any = None) -> tuple[dict[int, list[tuple[float, float]]], list[float]]:
+    """Per-category (recall@5, recall@10) of one sample's questions, and latencies in ms."""
+    per_cat: dict[int, list[tuple[float, float]]] = {}
+    latencies: list[float] = []
+    when = question_date(sample)
+    for qa in sample["qa"]:
+        ev = evidence_ids(qa) & valid
+        if not ev:
+            continue  # questions without (valid) evidence are skipped, as the README says
+        q0 = time.perf_counter()
+        if ask is not None:
+            hits = ask(qa["question"], when)
+        elif mode == "recall":
+            hits = ctx.recall(qa["question"], k=10, when=when)
+        else:
+            hits = ctx.search(qa["question"], k=10)
+        latencies.append((time.perf_counter() - q0) * 1000)
+        got = [h.source_id for h in hits]
+        r5 = len(ev & set(got[:5])) / len(ev)
+        r10 = len(ev & set(got[:10])) / len(ev)
+        per_cat.setdefault(int(qa["category"]), []).append((r5, r10))
+    return per_cat, latencies
+
+
+def summarise(per_cat: dict[int, list[tuple[float, float]]]) -> dict[str, Any]:
+    allv = [v for vals in per_cat.values() for v in vals]
+    out: dict[str, Any] = {
+        f"{c} {CATEGORIES[c]}": {"n": len(v), "recall@5": round(statistics.fmean(x[0] for x in v), 3),
+                                 "recall@10": round(statistics.fmean(x[1] for x in v), 3)}
+        for c, v in sorted(per_cat.items())
+    }
+    out["all"] = {"n": len(allv), "recall@5": round(statistics.fmean(x[0] for x in allv), 3),
+                  "recall@10": round(statistics.fmean(x[1] for x in allv), 3)}
+    return out
+
+
+DEV = 3  # conversations 1..DEV were used for tuning
+
+
 def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str) -> dict[str, Any]:
     embedder = MiniLMEmbedder()
-    per_cat: dict[int, list[tuple[float, float]]] = {}
+    per_sample: list[dict[int, list[tuple[float, float]]]] = []
     latencies: list[float] = []
     import_s = 0.0
     n_turns = 0
     with tempfile.TemporaryDirectory() as tmp:
         for sample in data[:samples]:
-            d = Path(tmp) / sample["sample_id"]
-            paths = Paths.at(d)
-            ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None), embedder)
-            ctx.init("locomo benchmark passphrase")
-            turns = turns_of(sample)
-            valid = {t.source_id for t in turns}
-            t0 = time.perf_counter()
-            ctx.session.memories.add_many(turns)
-            ctx.session.sync.catch_up()
-            if mode == "recall" and hasattr(ctx, "consolidate"):
-                ctx.consolidate()
-                ctx.session.sync.catch_up()
-            import_s += time.perf_counter() - t0
-            n_turns += len(turns)
-            for qa in sample["qa"]:
-                ev = evidence_ids(qa) & valid
-                if not ev:
-                    continue  # questions without (valid) evidence are skipped, as the README says
-                q0 = time.perf_counter()
-                if mode == "recall" and hasattr(ctx, "recall"):
-                    hits = ctx.recall(qa["question"], k=10)
-                else:
-                    hits = ctx.search(qa["question"], k=10)
-                latencies.append((time.perf_counter() - q0) * 1000)
-                got = [h.source_id for h in hits]
-                r5 = len(ev & set(got[:5])) / len(ev)
-                r10 = len(ev & set(got[:10])) / len(ev)
-                per_cat.setdefault(int(qa["category"]), []).append((r5, r10))
+            ctx, valid, secs = open_corpus(sample, Path(tmp), embedder, mode)
+            import_s += secs
+            n_turns += len(valid)
+            pc, lat = score_sample(ctx, sample, valid, mode)
+            per_sample.append(pc)
+            latencies += lat
             ctx.close()
-    result: dict[str, Any] = {"mode": mode, "samples": len(data[:samples]), "turns": n_turns,
+
+    def merged(part: list[dict[int, list[tuple[float, float]]]]) -> dict[int, list[tuple[float, float]]]:
+        out: dict[int, list[tuple[float, float]]] = {}
+        for pc in part:
+            for c, v in pc.items():
+                out.setdefault(c, []).extend(v)
+        return out
+
+    result: dict[str, Any] = {"mode": mode, "samples": len(per_sample), "turns": n_turns,
                               "import_turns_per_s": round(n_turns / import_s, 1) if import_s else None}
-    allv = [v for vals in per_cat.values() for v in vals]
-    result["by_category"] = {
-        f"{c} {CATEGORIES[c]}": {"n": len(v), "recall@5": round(statistics.fmean(x[0] for x in v), 3),
-                                 "recall@10": round(statistics.fmean(x[1] for x in v), 3)}
-        for c, v in sorted(per_cat.items())
-    }
-    result["all"] = {"n": len(allv), "recall@5": round(statistics.fmean(x[0] for x in allv), 3),
-                     "recall@10": round(statistics.fmean(x[1] for x in allv), 3)}
+    summary = summarise(merged(per_sample))
+    result["by_category"] = {k: v for k, v in summary.items() if k != "all"}
+    result["all"] = summary["all"]
+    if len(per_sample) > DEV:
+        result["dev_conversations_1_3"] = summarise(merged(per_sample[:DEV]))["all"]
+        result["test_conversations_4_plus"] = summarise(merged(per_sample[DEV:]))["all"]
     lat = sorted(latencies)
     result["latency_ms"] = {"p50": round(lat[len(lat) // 2], 2), "p95": round(lat[int(len(lat) * 0.95)], 2)}
     result["reference_bm25_recall@10"] = {"plain": 0.558, "stopwords_removed": 0.607}

@@ -1,0 +1,183 @@
+"""``secondme remember | recall | forget | pin | import | memories``: the memory engine."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from datetime import datetime
+from typing import Any
+
+from secondme.cli.common import open_context, print_json
+from secondme.errors import UserError
+from secondme.results import HL_END, HL_START
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("remember", parents=[parent], help="remember something you say")
+    p.add_argument("text")
+    p.add_argument("--at", help="when it happened (YYYY-MM-DD or ISO time; default now)")
+    p.add_argument("--source", help="group it under a source, to forget together later")
+    p.set_defaults(func=cmd_remember)
+
+    p = sub.add_parser("recall", parents=[parent], help="recall memories and notes")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=10)
+    p.add_argument("--when", help="the question's own date, for 'last week' and the like")
+    p.add_argument("--faded", action="store_true", help="include faded memories")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_recall)
+
+    p = sub.add_parser("forget", parents=[parent], help="delete a memory, or everything from a source")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("id", nargs="?", type=int, help="a memory id (see 'recall --json' or 'memories')")
+    g.add_argument("--source", help='a source, e.g. "conversation:<id>"')
+    p.set_defaults(func=cmd_forget)
+
+    p = sub.add_parser("pin", parents=[parent], help="pin a memory so it never fades")
+    p.add_argument("id", type=int)
+    p.add_argument("--unpin", action="store_true")
+    p.set_defaults(func=cmd_pin)
+
+    p = sub.add_parser("import", parents=[parent], help="import conversations")
+    isub = p.add_subparsers(dest="import_cmd", metavar="FORMAT", required=True)
+    m = isub.add_parser("messages", parents=[parent],
+                        help="JSON Lines: {id, conversation, time, speaker, text} per line")
+    m.add_argument("file")
+    m.set_defaults(func=cmd_import, importer="messages")
+    c = isub.add_parser("chatgpt", parents=[parent], help="a ChatGPT export's conversations.json")
+    c.add_argument("file")
+    c.set_defaults(func=cmd_import, importer="chatgpt")
+
+    p = sub.add_parser("memories", parents=[parent], help="list, consolidate or decay memories")
+    msub = p.add_subparsers(dest="memories_cmd", metavar="ACTION", required=True)
+    ls = msub.add_parser("list", parents=[parent], help="memories, newest first")
+    ls.add_argument("--kind")
+    ls.add_argument("--state", choices=["active", "faded", "superseded"])
+    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+    co = msub.add_parser("consolidate", parents=[parent], help="facts, episodes and links for what is new")
+    co.add_argument("--json", action="store_true")
+    co.set_defaults(func=cmd_consolidate)
+    de = msub.add_parser("decay", parents=[parent], help="fade memories not recalled for a long time")
+    de.add_argument("--json", action="store_true")
+    de.set_defaults(func=cmd_decay)
+
+
+def _time(s: str | None) -> float | None:
+    if not s:
+        return None
+    try:
+        return datetime.fromisoformat(s).timestamp()
+    except ValueError as exc:
+        raise UserError(f"not a date: {s!r} (use YYYY-MM-DD or an ISO time)") from exc
+
+
+def cmd_remember(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        mid = ctx.remember(args.text, _time(args.at), args.source)
+        print(f"remembered (memory {mid})")
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_recall(args: argparse.Namespace) -> int:
+    if args.k < 1:
+        raise UserError("-k must be at least 1")
+    ctx = open_context(args)
+    try:
+        hits = ctx.recall(args.query, k=args.k, when=_time(args.when), include_faded=args.faded)
+        if args.json:
+            print_json([dataclasses.asdict(h) for h in hits])
+            return 0
+        hl = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
+        for i, h in enumerate(hits, 1):
+            when = datetime.fromtimestamp(h.date).strftime("%Y-%m-%d") if h.date else ""
+            where = h.path or h.kind
+            print(f"{i}. [{h.id}] {h.title}  ({where}{', ' + when if when else ''})")
+            print("   " + h.snippet.replace(HL_START, hl[0]).replace(HL_END, hl[1]))
+        if not hits:
+            print("nothing found in your memory")
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        n = ctx.forget(args.source if args.source else int(args.id))
+        if n == 0:
+            raise UserError("no such memory or source")
+        print(f"forgot {n} memor{'y' if n == 1 else 'ies'}")
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_pin(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        ctx.pin(args.id, not args.unpin)
+        print("unpinned" if args.unpin else "pinned: it will not fade")
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        fn = ctx.import_messages if args.importer == "messages" else ctx.import_chatgpt
+        n = fn(args.file)
+        print(f"imported {n} message{'s' if n != 1 else ''}")
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        rows = ctx.memories(kind=args.kind, state=args.state, limit=args.limit)
+        if args.json:
+            print_json([dataclasses.asdict(r) for r in rows])
+            return 0
+        for r in rows:
+            when = datetime.fromtimestamp(r.event_time).strftime("%Y-%m-%d") if r.event_time else ""
+            flags = " pinned" if r.pinned else ""
+            text = " ".join(r.text.split())
+            print(f"[{r.id}] {when} {r.kind}/{r.state}{flags} S={r.strength:g} R={r.retention:.2f}  "
+                  f"{text[:100]}")
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        def show(step: str, done: int, total: int) -> None:
+            if not args.json and sys.stderr.isatty():
+                print(f"\r{step}: {done}/{total or '?'}", end="", file=sys.stderr)
+
+        res = ctx.consolidate(progress=show)
+        if sys.stderr.isatty() and not args.json:
+            print(file=sys.stderr)
+        print_json(res) if args.json else print(", ".join(f"{k} {v}" for k, v in res.items()))
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_decay(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        res = ctx.decay()
+        print_json(res) if args.json else print(", ".join(f"{k} {v}" for k, v in res.items()))
+    finally:
+        ctx.close()
+    return 0

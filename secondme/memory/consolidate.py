@@ -1,0 +1,342 @@
+"""Consolidation: facts from new messages and notes, knowledge updates, episodes, links.
+
+Resumable and idempotent: each batch of sources is committed in ONE transaction together with
+its high-water mark (the last memory / chunk id consolidated, kept in the store's ``meta``
+table). A run killed mid-batch leaves nothing of that batch; the next run redoes it. A second
+run over unchanged data finds nothing above the marks and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from secondme.errors import Cancelled
+from secondme.memory import facts as F
+from secondme.memory.episodes import EpisodeWriter, day_of
+from secondme.memory.items import MemoryItems, NewMemory
+from secondme.memory.links import Linker
+from secondme.store import Store
+from secondme.store.db import Writer
+
+log = logging.getLogger("secondme.memory.consolidate")
+
+HWM_MESSAGE = "memory.consolidate.message_hwm"
+HWM_CHUNK = "memory.consolidate.chunk_hwm"
+DIRTY_DAYS = "memory.consolidate.dirty_days"
+BATCH = 200
+# Near-duplicate facts: same slot and either equal normalised values, or one value containing
+# the other with embeddings this close ("12 Rue Cler" / "12 Rue Cler, Paris").
+MERGE_COSINE = 0.85
+_CANON_REL = {"mom": "mother", "mum": "mother", "dad": "father", "grandma": "grandmother",
+              "grandpa": "grandfather", "neighbour": "neighbor", "fiance": "fiancé", "fiancee": "fiancé",
+              "fiancée": "fiancé", "coworker": "colleague", "puppy": "dog", "kitten": "cat", "bunny": "rabbit",
+              "kid": "child", "best friend": "friend"}
+
+Progress = Callable[[str, int, int], None]
+
+
+def get_meta(w_or_store: Any, key: str, default: str | None = None) -> str | None:
+    if isinstance(w_or_store, Writer):
+        row = w_or_store.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else str(row[0])
+    v = w_or_store.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+    return default if v is None else str(v)
+
+
+def set_meta(w: Writer, key: str, value: str) -> None:
+    w.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+              (key, value))
+
+
+def mark_days_dirty(w: Writer, days: Iterable[str]) -> None:
+    cur = set(json.loads(get_meta(w, DIRTY_DAYS, "[]") or "[]"))
+    cur.update(days)
+    set_meta(w, DIRTY_DAYS, json.dumps(sorted(cur)))
+
+
+def derived_from(w: Writer, ids: Iterable[int]) -> tuple[set[int], set[str]]:
+    """Memories to delete with ``ids``: facts whose every source is among them, and episodes or
+    summaries quoting any of them (rebuilt later: returned as dirty days)."""
+    ids = set(ids)
+    doomed: set[int] = set()
+    days: set[str] = set()
+    frontier = set(ids)
+    while frontier:
+        q = ",".join("?" * len(frontier))
+        rows = w.execute(
+            f"SELECT DISTINCT p.memory_id, m.kind FROM provenance p JOIN memories m ON m.id = p.memory_id "
+            f"WHERE p.source_memory_id IN ({q})", list(frontier)).fetchall()
+        frontier = set()
+        for mid, kind in rows:
+            mid = int(mid)
+            if mid in ids or mid in doomed:
+                continue
+            if kind in ("episode", "summary"):
+                doomed.add(mid)
+                frontier.add(mid)
+                continue
+            others = w.execute(
+                "SELECT COUNT(*) FROM provenance WHERE memory_id = ? AND (chunk_id IS NOT NULL OR "
+                f"(source_memory_id IS NOT NULL AND source_memory_id NOT IN ({','.join('?' * len(ids | doomed))})))",
+                [mid, *(ids | doomed)]).fetchone()[0]
+            if not others:
+                doomed.add(mid)
+                frontier.add(mid)
+    for mid in ids:
+        row = w.execute("SELECT event_time, kind FROM memories WHERE id = ?", (mid,)).fetchone()
+        if row and row[0] and row[1] == "message":
+            days.add(day_of(float(row[0])))
+    return doomed, days
+
+
+def restore_predecessors(w: Writer, store: Store, gone: set[int]) -> None:
+    """When a fact that superseded another is forgotten, the older value is current again."""
+    if not gone:
+        return
+    q = ",".join("?" * len(gone))
+    for r in w.execute(f"SELECT id, meta FROM memories WHERE kind = 'fact' AND id IN ({q})", sorted(gone)).fetchall():
+        meta = store.open_value("memories", int(r[0]), "meta", r[1]) or {}
+        for old in meta.get("supersedes", []):
+            if old in gone:
+                continue
+            row = w.execute("SELECT meta, state FROM memories WHERE id = ?", (old,)).fetchone()
+            if row is None or row[1] != "superseded":
+                continue
+            ometa = store.open_value("memories", int(old), "meta", row[0]) or {}
+            ometa.pop("superseded_by", None)
+            w.update("memories", int(old), {"state": "active"}, {"meta": ometa})
+            w.record_change("memory", int(old), "upsert")
+            for src in ometa.get("sources", []):
+                srow = w.execute("SELECT meta FROM memories WHERE id = ?", (src,)).fetchone()
+                smeta = store.open_value("memories", int(src), "meta", srow[0]) if srow else None
+                if smeta and smeta.pop("stale", None):
+                    w.update("memories", int(src), private={"meta": smeta})
+
+
+class Consolidator:
+    """One consolidation run over what is new since the last run."""
+
+    def __init__(self, store: Store, items: MemoryItems, embedder: Any, model: Any = None,
+                 llm_budget: int = 100) -> None:
+        self.store = store
+        self.items = items
+        self.embedder = embedder
+        self.model = model
+        self.llm_budget = llm_budget  # bounded: the model must never dominate a large import
+        self.stats = {"sources": 0, "facts_added": 0, "facts_merged": 0, "facts_superseded": 0,
+                      "keys_added": 0, "episodes": 0, "summaries": 0, "links": 0, "llm_calls": 0}
+        self._facts: dict[str, list[dict[str, Any]]] = {}
+
+    def run(self, progress: Progress | None = None, cancel: Any = None) -> dict[str, int]:
+        t0 = time.monotonic()
+        self._load_facts()
+        self._messages(progress, cancel)
+        self._chunks(progress, cancel)
+        ep = EpisodeWriter(self.store, self.items, self.embedder)
+        self.stats["episodes"], self.stats["summaries"] = ep.run(progress, cancel)
+        self.stats["links"] = Linker(self.store).run(progress, cancel)
+        log.info("consolidation finished in %.1f s: %s", time.monotonic() - t0, self.stats)
+        return dict(self.stats)
+
+    # --- sources ---------------------------------------------------------------------------------
+    def _check(self, cancel: Any) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("consolidation was cancelled; it resumes where it stopped")
+
+    def _messages(self, progress: Progress | None, cancel: Any) -> None:
+        total = int(self.store.scalar("SELECT COUNT(*) FROM memories WHERE kind = 'message' AND id > ?",
+                                      (int(get_meta(self.store, HWM_MESSAGE, "0") or 0),)) or 0)
+        done = 0
+        while True:
+            self._check(cancel)
+            hwm = int(get_meta(self.store, HWM_MESSAGE, "0") or 0)
+            rows = self.store.query(
+                "SELECT * FROM memories WHERE kind = 'message' AND id > ? ORDER BY id LIMIT ?", (hwm, BATCH))
+            if not rows:
+                return
+            found: list[tuple[F.Fact, Any, dict[str, Any]]] = []
+            for r in rows:
+                row = self.store.row_from("memories", r, columns=("text", "meta"))
+                meta = row.get("meta", {}) or {}
+                speaker = meta.get("speaker")
+                if speaker == "assistant":
+                    continue  # what the assistant said is not a fact about the person
+                subject = "user" if speaker in (None, "user", "me") else str(speaker)
+                for f in self._extract(str(row.get("text", "")), subject, cancel):
+                    found.append((f, r, meta))
+            vecs = self._embed([f.text() for f, _, _ in found])
+            with self.store.write() as w:
+                days: set[str] = set()
+                for (f, r, meta), v in zip(found, vecs, strict=True):
+                    self._add_fact(w, f, v, r["event_time"], source_mem=(int(r["id"]), meta))
+                for r in rows:
+                    if r["event_time"]:
+                        days.add(day_of(float(r["event_time"])))
+                mark_days_dirty(w, days)
+                set_meta(w, HWM_MESSAGE, str(int(rows[-1]["id"])))
+            done += len(rows)
+            self.stats["sources"] += len(rows)
+            if progress is not None:
+                progress("facts", done, total)
+
+    def _chunks(self, progress: Progress | None, cancel: Any) -> None:
+        while True:
+            self._check(cancel)
+            hwm = int(get_meta(self.store, HWM_CHUNK, "0") or 0)
+            rows = self.store.query("SELECT * FROM chunks WHERE id > ? ORDER BY id LIMIT ?", (hwm, BATCH))
+            if not rows:
+                return
+            found: list[tuple[F.Fact, Any]] = []
+            for r in rows:
+                text = self.store.open_value("chunks", int(r["id"]), "text", r["text"]) or ""
+                for f in self._extract(text, "user", cancel):
+                    found.append((f, r))
+            vecs = self._embed([f.text() for f, _ in found])
+            with self.store.write() as w:
+                days: set[str] = set()
+                for (f, r), v in zip(found, vecs, strict=True):
+                    self._add_fact(w, f, v, r["mtime"], chunk_id=int(r["id"]))
+                for r in rows:
+                    if r["mtime"]:
+                        days.add(day_of(float(r["mtime"])))
+                mark_days_dirty(w, days)
+                set_meta(w, HWM_CHUNK, str(int(rows[-1]["id"])))
+            self.stats["sources"] += len(rows)
+            if progress is not None:
+                progress("facts from notes", len(rows), 0)
+
+    def _extract(self, text: str, subject: str, cancel: Any) -> list[F.Fact]:
+        out = F.extract(text, subject)
+        if self.model is not None and self.stats["llm_calls"] < self.llm_budget and len(text) > 20:
+            self.stats["llm_calls"] += 1
+            try:
+                have = {f.slot for f in out}
+                out += [f for f in F.llm_extract(self.model, text, subject, cancel) if f.slot not in have]
+            except Cancelled:
+                raise
+            except Exception as exc:  # a weak model's bad output must not stop consolidation
+                log.info("model fact extraction skipped: %s", exc.__class__.__name__)
+        return [_canonical(f) for f in out]
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, int(self.embedder.dim)), dtype=np.float32)
+        return np.asarray(self.embedder.embed(texts), dtype=np.float32)
+
+    # --- facts -----------------------------------------------------------------------------------
+    def _load_facts(self) -> None:
+        for r in self.store.query("SELECT * FROM memories WHERE kind = 'fact'"):
+            row = self.store.row_from("memories", r, columns=("meta", "embedding"))
+            meta = row.get("meta", {}) or {}
+            emb = row.get("embedding")
+            self._facts.setdefault(str(meta.get("slot", "")), []).append({
+                "id": int(r["id"]), "state": str(r["state"]), "value": str(meta.get("value", "")),
+                "at": r["event_time"] or 0.0, "meta": meta,
+                "vec": np.frombuffer(emb, dtype=np.float32) if emb else None})
+
+    def _add_fact(self, w: Writer, f: F.Fact, vec: np.ndarray, at: float | None,
+                  source_mem: tuple[int, dict[str, Any]] | None = None, chunk_id: int | None = None) -> None:
+        at = float(at or time.time())
+        slot = f.slot
+        current = [x for x in self._facts.get(slot, []) if x["state"] != "superseded"]
+        for x in current:
+            if _same_value(f.value, x["value"], vec, x["vec"]):
+                self._cite(w, x["id"], x["meta"], source_mem, chunk_id)
+                self.stats["facts_merged"] += 1
+                self._key_source(w, f, x["id"], source_mem)
+                return
+        meta: dict[str, Any] = {"subject": f.subject, "attribute": f.attribute, "value": f.value, "slot": slot,
+                                "sources": [], "chunks": [], "keys": [F.SYNONYMS.get(f.attribute.split(":")[0], "")],
+                                "tags": [f.attribute.split(":")[0]],
+                                "keywords": [t for t in F.norm(f.value).split() if len(t) > 2][:6]}
+        if source_mem and source_mem[1].get("source_id"):
+            meta["source_id"] = source_mem[1]["source_id"]
+        new = NewMemory(text=f.text(), kind="fact", at=at, meta=meta)
+        # A fact older than the value already known (an out-of-order import) is history at once.
+        newer = [x for x in current if x["at"] > at] if f.single_valued else []
+        fid = self.items.insert(w, new, vec)
+        entry = {"id": fid, "state": "active", "value": f.value, "at": at, "meta": meta, "vec": vec}
+        self._facts.setdefault(slot, []).append(entry)
+        self._cite(w, fid, meta, source_mem, chunk_id)
+        self._key_source(w, f, fid, source_mem)
+        self.stats["facts_added"] += 1
+        if f.single_valued:
+            if newer:
+                self._supersede(w, entry, min(newer, key=lambda x: x["at"]))
+            else:
+                for old in current:
+                    self._supersede(w, old, entry)
+
+    def _cite(self, w: Writer, fid: int, meta: dict[str, Any], source_mem: tuple[int, dict[str, Any]] | None,
+              chunk_id: int | None) -> None:
+        if source_mem is not None and source_mem[0] not in meta["sources"]:
+            meta["sources"].append(source_mem[0])
+            w.execute("INSERT INTO provenance (memory_id, source_memory_id) VALUES (?, ?)", (fid, source_mem[0]))
+            w.execute("INSERT OR IGNORE INTO links (src_id, dst_id, kind, weight, created_at) VALUES (?, ?, ?, ?, ?)",
+                      (fid, source_mem[0], "derived", 1.0, time.time()))
+        elif chunk_id is not None and chunk_id not in meta["chunks"]:
+            meta["chunks"].append(chunk_id)
+            w.execute("INSERT INTO provenance (memory_id, chunk_id) VALUES (?, ?)", (fid, chunk_id))
+        else:
+            return
+        w.update("memories", fid, private={"meta": meta})
+
+    def _key_source(self, w: Writer, f: F.Fact, fid: int, source_mem: tuple[int, dict[str, Any]] | None) -> None:
+        """Fact-augmented keys: the source message is also indexed under the fact it states."""
+        if source_mem is None:
+            return
+        mid, meta = source_mem
+        keys = list(meta.get("keys") or [])
+        new = [k for k in f.keys() if k and k not in keys]
+        if not new:
+            return
+        meta["keys"] = keys + new
+        meta.setdefault("facts", []).append(fid)
+        w.update("memories", mid, private={"meta": meta})
+        w.record_change("memory", mid, "upsert")  # the keyword index re-reads the keys
+        self.stats["keys_added"] += len(new)
+
+    def _supersede(self, w: Writer, old: dict[str, Any], new: dict[str, Any]) -> None:
+        if old["state"] == "superseded" or old["id"] == new["id"]:
+            return
+        old["state"] = "superseded"
+        old["meta"]["superseded_by"] = new["id"]
+        new["meta"].setdefault("supersedes", []).append(old["id"])
+        w.update("memories", old["id"], {"state": "superseded"}, {"meta": old["meta"]})
+        w.update("memories", new["id"], private={"meta": new["meta"]})
+        w.record_change("memory", old["id"], "upsert")
+        w.execute("INSERT OR IGNORE INTO links (src_id, dst_id, kind, weight, created_at) VALUES (?, ?, ?, ?, ?)",
+                  (new["id"], old["id"], "supersedes", 0.0, time.time()))
+        # The messages that stated the old value rank lower from now on (they are history).
+        for mid in old["meta"].get("sources", []):
+            r = w.execute("SELECT meta FROM memories WHERE id = ?", (mid,)).fetchone()
+            if r is None:
+                continue
+            m = self.store.open_value("memories", int(mid), "meta", r[0]) or {}
+            if not m.get("stale"):
+                m["stale"] = True
+                w.update("memories", int(mid), private={"meta": m})
+        self.stats["facts_superseded"] += 1
+
+
+def _canonical(f: F.Fact) -> F.Fact:
+    base, _, detail = f.attribute.partition(":")
+    if detail:
+        return F.Fact(f.subject, f"{base}:{_CANON_REL.get(detail, detail)}", f.value)
+    return f
+
+
+def _same_value(a: str, b: str, va: np.ndarray | None, vb: np.ndarray | None) -> bool:
+    na, nb = F.norm(a), F.norm(b)
+    if na == nb:
+        return True
+    if not (na in nb or nb in na) or va is None or vb is None:
+        return False
+    return float(np.dot(va, vb)) >= MERGE_COSINE
+

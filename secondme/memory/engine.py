@@ -1,0 +1,259 @@
+"""The memory engine: remember, recall, forget, pin, import, decay and consolidate.
+
+``SecondMe`` exposes these through thin facade methods; the engine itself only needs the
+store, the memory writer, the searcher, the index sync and the embedder.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from secondme.memory import importers
+from secondme.memory.forgetting import NEVER_FADE_KINDS, decay, reinforce, retention
+from secondme.memory.items import MemoryItems, NewMemory
+from secondme.memory.recall import Recaller, RecallWeights
+from secondme.results import SearchHit
+from secondme.search.hybrid import HybridSearcher
+from secondme.search.sync import IndexSync
+from secondme.settings import Settings
+from secondme.store import Store
+
+log = logging.getLogger("secondme.memory")
+
+
+@dataclass(frozen=True)
+class MemoryView:
+    """One memory as the Memories page shows it."""
+
+    id: int
+    kind: str
+    state: str
+    text: str
+    strength: float
+    retention: float
+    pinned: bool
+    event_time: float | None
+    created_at: float
+    last_recalled: float | None
+    speaker: str | None = None
+    source_id: str | None = None
+
+
+class MemoryEngine:
+    """Operations on memories; every write also records the change for the search indexes."""
+
+    def __init__(self, store: Store, items: MemoryItems, searcher: HybridSearcher, sync: IndexSync,
+                 embedder: Any, settings: Settings,
+                 chat_model: Callable[[], Any] | None = None) -> None:
+        self.store = store
+        self.items = items
+        self.searcher = searcher
+        self.sync = sync
+        self.embedder = embedder
+        self.settings = settings
+        self._chat_model = chat_model
+        self.recaller = Recaller(store, searcher, embedder, settings.forgetting_tau_days, RecallWeights())
+
+    # --- remembering -----------------------------------------------------------------------------
+    def remember(self, text: str, at: float | None = None, source: str | None = None, *,
+                 speaker: str | None = "user", kind: str = "message",
+                 conversation: str | None = None) -> int:
+        """Store one memory (something the person said or wrote) and index it at once."""
+        if not text.strip():
+            from secondme.errors import UserError
+
+            raise UserError("nothing to remember: the text is empty")
+        meta: dict[str, Any] = {}
+        if conversation is not None:
+            meta["conversation"] = conversation
+            source = source or importers.conversation_source(conversation)
+        mid = self.items.add_many([NewMemory(text=text, kind=kind, at=at, speaker=speaker,
+                                             source=source or "remembered", meta=meta)])[0]
+        self.sync.catch_up()
+        return mid
+
+    def remember_exchange(self, question: str, answer: Any, conversation: str) -> None:
+        """Remember one chat turn of ``ask``: the question and the answer, in ``conversation``.
+
+        Marked ``ask`` in their metadata, so later answers never cite the assistant's own words
+        (or the questions) as evidence about the person."""
+        if getattr(answer, "cancelled", False):
+            return
+        now = time.time()
+        meta = {"conversation": conversation, "ask": True}
+        src = importers.conversation_source(conversation)
+        turns = [NewMemory(text=question, kind="message", at=now, speaker="user", source=src, meta=meta)]
+        if not getattr(answer, "abstained", False) and str(answer.text).strip():
+            turns.append(NewMemory(text=str(answer.text), kind="message", at=now + 0.001, speaker="assistant",
+                                   source=src, meta=meta))
+        self.items.add_many(turns)
+        self.sync.catch_up()
+
+    def add(self, memories: Sequence[NewMemory]) -> int:
+        """Add memories, skipping ones already stored (same source, text and time): re-running
+        an import adds nothing twice."""
+        fresh: list[NewMemory] = []
+        seen: set[tuple[str | None, str, float | None]] = set()
+        for m in memories:
+            src = self.items.source_key(m.source) if m.source else None
+            h = self.store.keyed_hash(f"{m.kind}\0{m.text}", "memory")
+            key = (src, h, m.at)
+            if key in seen:
+                continue
+            seen.add(key)
+            found = self.store.scalar(
+                "SELECT 1 FROM memories WHERE content_hash = ? AND source_key IS ? AND event_time IS ?",
+                (h, src, m.at))
+            if not found:
+                fresh.append(m)
+        if fresh:
+            self.items.add_many(fresh)
+            self.sync.catch_up()
+        return len(fresh)
+
+    def import_messages(self, path: str | Path) -> int:
+        return self.add(list(importers.read_messages(Path(path))))
+
+    def import_chatgpt(self, path: str | Path) -> int:
+        return self.add(list(importers.read_chatgpt(Path(path))))
+
+    # --- recalling -------------------------------------------------------------------------------
+    def recall(self, query: str, k: int = 10, when: float | None = None, include_faded: bool = False,
+               *, now: float | None = None, reinforce_hits: bool = True,
+               kinds: Sequence[str] | None = None) -> list[SearchHit]:
+        """The best ``k`` memories and notes for ``query``; returned memories are reinforced."""
+        now = time.time() if now is None else now
+        self.recaller.tau_days = self.settings.forgetting_tau_days
+        hits = self.recaller.recall(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds)
+        log.debug("recall %r: %d hits", query, len(hits))
+        if reinforce_hits:
+            self.reinforce([h.id for h in hits if h.kind != "chunk"], now)
+        return hits
+
+    def reinforce(self, ids: Iterable[int], now: float | None = None) -> int:
+        n = reinforce(self.store, ids, now)
+        if n:
+            self.sync.catch_up()  # revived (formerly faded) items change their index facet
+        return n
+
+    # --- forgetting ------------------------------------------------------------------------------
+    def forget(self, id_or_source: int | str) -> int:
+        """Delete a memory (by id) or every memory of a source, with what was derived only from
+        them; episodes that quoted them are dropped and rebuilt by the next consolidation.
+        Returns how many memories were deleted."""
+        if isinstance(id_or_source, int):
+            ids = [id_or_source] if self.store.scalar(
+                "SELECT 1 FROM memories WHERE id = ?", (id_or_source,)) else []
+        else:
+            key = self.items.source_key(id_or_source)
+            ids = [int(r[0]) for r in self.store.query("SELECT id FROM memories WHERE source_key = ?", (key,))]
+        if not ids:
+            return 0
+        from secondme.memory.consolidate import derived_from, restore_predecessors
+
+        with self.store.write() as w:
+            doomed, dirty_days = derived_from(w, ids)
+            gone = set(ids) | doomed
+            restore_predecessors(w, self.store, gone)
+            for mid in sorted(gone):
+                w.delete("memories", mid)
+                w.record_change("memory", mid, "delete")
+            if dirty_days:
+                from secondme.memory.consolidate import mark_days_dirty
+
+                mark_days_dirty(w, dirty_days)
+        self.sync.catch_up()
+        return len(set(ids) | doomed)
+
+    def pin(self, memory_id: int, pinned: bool = True) -> None:
+        """Pinned memories never fade; pinning a faded memory brings it back."""
+        with self.store.write() as w:
+            row = w.execute("SELECT state FROM memories WHERE id = ?", (memory_id,)).fetchone()
+            if row is None:
+                from secondme.errors import UserError
+
+                raise UserError(f"no memory with id {memory_id}")
+            plain: dict[str, Any] = {"pinned": 1 if pinned else 0}
+            if pinned and row[0] == "faded":
+                plain["state"] = "active"
+            w.update("memories", memory_id, plain)
+            w.record_change("memory", memory_id, "upsert")
+        self.sync.catch_up()
+
+    def decay(self, now: float | None = None) -> dict[str, int]:
+        res = decay(self.store, self.settings.forgetting_tau_days, self.settings.fade_threshold, now)
+        self.sync.catch_up()
+        return res.as_dict()
+
+    # --- browsing --------------------------------------------------------------------------------
+    def memories(self, kind: str | None = None, state: str | None = None, limit: int = 200,
+                 now: float | None = None) -> list[MemoryView]:
+        """Newest first, for the Memories page."""
+        now = time.time() if now is None else now
+        where, params = ["1"], []
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if state:
+            where.append("state = ?")
+            params.append(state)
+        rows = self.store.query(
+            f"SELECT * FROM memories WHERE {' AND '.join(where)} "
+            "ORDER BY COALESCE(event_time, created_at) DESC, id DESC LIMIT ?", [*params, int(limit)])
+        out = []
+        for r in rows:
+            row = self.store.row_from("memories", r, columns=("text", "meta"))
+            meta = row.get("meta", {}) or {}
+            last = r["last_recalled"] if r["last_recalled"] is not None else r["created_at"]
+            never = bool(r["pinned"]) or r["kind"] in NEVER_FADE_KINDS
+            out.append(MemoryView(
+                id=int(r["id"]), kind=str(r["kind"]), state=str(r["state"]), text=str(row.get("text", "")),
+                strength=float(r["strength"]),
+                retention=1.0 if never else retention(last, r["strength"], now, self.settings.forgetting_tau_days),
+                pinned=bool(r["pinned"]), event_time=r["event_time"], created_at=float(r["created_at"]),
+                last_recalled=r["last_recalled"], speaker=meta.get("speaker"), source_id=meta.get("source_id")))
+        return out
+
+    # --- consolidation ---------------------------------------------------------------------------
+    def consolidate(self, progress: Callable[[str, int, int], None] | None = None,
+                    cancel: Any = None, *, use_llm: bool | None = None) -> dict[str, int]:
+        from secondme.memory.consolidate import Consolidator
+
+        model = self._llm_for_extraction(use_llm)
+        res = Consolidator(self.store, self.items, self.embedder, model=model).run(progress, cancel)
+        self.sync.catch_up()
+        return res
+
+    def _llm_for_extraction(self, use_llm: bool | None) -> Any:
+        from secondme.memory.facts import llm_enabled
+
+        if use_llm is False or self._chat_model is None:
+            return None
+        setting = str(self.settings.extra.get("llm_fact_extraction", "auto"))
+        if use_llm is None and setting == "off":
+            return None
+        try:
+            model = self._chat_model()
+        except Exception as exc:  # no model configured: exact extractors still run
+            log.info("fact extraction without a model: %s", exc)
+            return None
+        if use_llm or llm_enabled(setting, getattr(model.info, "parameter_count", None)):
+            return model
+        return None
+
+
+def usable_for_answer(store: Store, hits: Sequence[SearchHit]) -> list[SearchHit]:
+    """Hits an answer may cite: not the earlier questions and answers of ``ask`` itself."""
+    ids = [h.id for h in hits if h.kind != "chunk"]
+    asked: set[int] = set()
+    if ids:
+        for r in store.query(f"SELECT id, meta FROM memories WHERE id IN ({','.join('?' * len(ids))})", ids):
+            meta = store.open_value("memories", int(r["id"]), "meta", r["meta"]) or {}
+            if meta.get("ask"):
+                asked.add(int(r["id"]))
+    return [h for h in hits if h.kind == "chunk" or h.id not in asked]

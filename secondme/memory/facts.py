@@ -1,0 +1,223 @@
+"""Fact extraction: exact patterns first, the local model (JSON schema) when it is good enough.
+
+A fact is (subject, attribute, value). Single-valued attributes (address, workplace, email,
+phone, birthday) take part in knowledge updates: a newer value supersedes the older one.
+Multi-valued ones (people, pets) carry their value in the slot, so they only merge.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger("secondme.memory.facts")
+
+SINGLE_VALUED = frozenset({"address", "workplace", "email", "phone", "birthday"})
+
+# Words a question about the attribute uses but the sentence stating it may not
+# ("where do I live?" vs "we moved to 5 Oak Street"): they become extra index keys.
+SYNONYMS: dict[str, str] = {
+    "address": "address home lives live living moved where",
+    "workplace": "work works job employer company workplace office",
+    "email": "email e-mail address contact",
+    "phone": "phone number telephone mobile call contact",
+    "birthday": "birthday born birth date",
+    "person": "family friend relative person",
+    "pet": "pet animal",
+}
+
+RELATIONS = ("sister", "brother", "mother", "mom", "mum", "father", "dad", "wife", "husband",
+             "partner", "best friend", "friend", "boss", "colleague", "coworker", "son", "daughter",
+             "cousin", "aunt", "uncle", "grandma", "grandmother", "grandpa", "grandfather", "niece",
+             "nephew", "girlfriend", "boyfriend", "roommate", "neighbor", "neighbour", "manager",
+             "fiancé", "fiance", "fiancée", "fiancee", "kid", "child", "baby")
+PETS = ("dog", "cat", "puppy", "kitten", "parrot", "rabbit", "bunny", "hamster", "horse", "bird",
+        "turtle", "tortoise", "snake", "guinea pig", "ferret", "goldfish", "fish", "lizard", "pony")
+
+_STOP_VALUE = re.compile(
+    r"\s+(?:and|but|because|since|so|which|where|when|with|last|next|this|yesterday|today|"
+    r"tomorrow|now|from|for|after|before|as)\b|[.!?;:()\[\]\n]|,\s", re.IGNORECASE)
+_NAME = r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+_DATE = (r"((?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+(?:,?\s+\d{4})?)|"
+         r"(?:[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?)|(?:\d{4}-\d{2}-\d{2})|"
+         r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?))")
+_MONTH_NAMES = ("january february march april may june july august september october november "
+                "december jan feb mar apr jun jul aug sep sept oct nov dec").split()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One extracted fact; ``slot`` identifies what a newer fact would replace."""
+
+    subject: str       # "user" for the person, else a name (a chat speaker, "Anna")
+    attribute: str     # address | workplace | email | phone | birthday | person:<rel> | pet:<kind>
+    value: str
+
+    @property
+    def slot(self) -> str:
+        base = self.attribute.split(":")[0]
+        if base in SINGLE_VALUED:
+            return f"{self.subject.lower()}|{self.attribute}"
+        return f"{self.subject.lower()}|{self.attribute}|{norm(self.value)}"
+
+    @property
+    def single_valued(self) -> bool:
+        return self.attribute in SINGLE_VALUED
+
+    def text(self) -> str:
+        who = "My" if self.subject == "user" else f"{self.subject}'s"
+        base, _, detail = self.attribute.partition(":")
+        label = {"address": "home address", "workplace": "workplace", "email": "email address",
+                 "phone": "phone number", "birthday": "birthday"}.get(base, detail or base)
+        return f"{who} {label}: {self.value}"
+
+    def keys(self) -> list[str]:
+        base, _, detail = self.attribute.partition(":")
+        return [self.text(), SYNONYMS.get(base, ""), detail]
+
+
+def norm(s: str) -> str:
+    return re.sub(r"[^\w@+]+", " ", s.lower()).strip()
+
+
+def _clip(value: str, max_words: int = 8) -> str:
+    m = _STOP_VALUE.search(value)
+    if m:
+        value = value[:m.start()]
+    value = re.sub(r"\s+(?:\S+\s+){1,2}ago\b.*$", "", value, flags=re.IGNORECASE)
+    words = value.strip(" ,.'\"").split()
+    return " ".join(words[:max_words])
+
+
+def _first_person(subject: str) -> Callable[[str], str]:
+    return lambda _: subject
+
+
+def extract(text: str, subject: str = "user") -> list[Fact]:
+    """Facts stated in ``text`` by ``subject`` (who "I"/"my" refers to); exact patterns only."""
+    out: list[Fact] = []
+    seen: set[str] = set()
+
+    def add(f: Fact) -> None:
+        if f.value and f.slot not in seen and len(f.value) <= 120:
+            seen.add(f.slot)
+            out.append(f)
+
+    for m in re.finditer(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", text):
+        add(Fact(subject, "email", m.group(0).lower()))
+    for m in re.finditer(r"(?:phone|mobile|cell|number|call me|reach me|text me)[^\d+]{0,25}(\+?\d[\d\s().-]{6,}\d)",
+                         text, re.IGNORECASE):
+        if len(re.sub(r"\D", "", m.group(1))) >= 7:
+            add(Fact(subject, "phone", re.sub(r"\s+", " ", m.group(1)).strip()))
+    for m in re.finditer(rf"\bmy birthday is (?:on )?{_DATE}|\bI was born on {_DATE}", text, re.IGNORECASE):
+        date = m.group(1) or m.group(2)
+        if _looks_like_date(date):
+            add(Fact(subject, "birthday", date.strip()))
+    for m in re.finditer(rf"\b{_NAME}'s birthday is (?:on )?{_DATE}", text):
+        if m.group(1).lower() not in ("my", "it", "that") and _looks_like_date(m.group(2)):
+            add(Fact(m.group(1), "birthday", m.group(2).strip()))
+    addr = re.search(
+        r"\b(?:I|we)\s+(?:just\s+|recently\s+|finally\s+)?(?:live|lives|am living|are living|have moved|'ve moved|moved|relocated)"
+        r"\s+(?:at|to|in|into)\s+(?P<v>[^\n]+)|\bmy (?:new |home |current )?address is (?P<w>[^\n]+)",
+        text, re.IGNORECASE)
+    if addr:
+        v = _clip(addr.group("v") or addr.group("w") or "", 10)
+        if v and (any(ch.isdigit() for ch in v) or v[:1].isupper()):
+            add(Fact(subject, "address", v))
+    work = re.search(
+        r"\bI\s+(?:now\s+|currently\s+|just\s+)?(?:work|am working|'m working)\s+(?:at|for)\s+(?P<v>[^\n]+)|"
+        r"\bI\s+(?:just\s+|recently\s+)?(?:joined|started (?:a new job |working |my new job )?at|got a job at|"
+        r"was hired by|got hired (?:by|at)|accepted an offer from)\s+(?P<w>[^\n]+)|"
+        r"\bmy (?:new )?(?:job|employer) (?:is )?(?:at )?(?P<x>[A-Z][^\n]+)", text, re.IGNORECASE)
+    if work:
+        v = _clip(work.group("v") or work.group("w") or work.group("x") or "", 6)
+        if v and v[:1].isupper():
+            add(Fact(subject, "workplace", v))
+    rel = "|".join(sorted(RELATIONS, key=len, reverse=True))
+    for m in re.finditer(rf"\b[Mm]y\s+(?:(?:older|younger|little|big|twin|new|best|old)\s+)?({rel})(?:,)?\s+(?:is\s+(?:called|named)\s+|named\s+|called\s+)?{_NAME}",
+                         text):
+        name = m.group(2).split()[0] if m.group(2).split()[0] not in ("I", "Is") else ""
+        if name and name.lower() not in _MONTH_NAMES and name not in ("I", "The", "And", "But"):
+            add(Fact(subject, f"person:{m.group(1).lower()}", m.group(2).strip()))
+    pets = "|".join(sorted(PETS, key=len, reverse=True))
+    for m in re.finditer(rf"\b(?:[Mm]y|[Oo]ur|a|an)\s+(?:new\s+|little\s+|old\s+)?({pets})(?:,)?\s+(?:is\s+)?(?:named|called)\s+{_NAME}|"
+                         rf"\b[Mm]y\s+(?:new\s+)?({pets}),?\s+{_NAME}", text):
+        kind = (m.group(1) or m.group(3)).lower()
+        name = (m.group(2) or m.group(4)).strip()
+        if name.split()[0] not in ("I", "The", "And", "But", "Is", "Was", "Has"):
+            add(Fact(subject, f"pet:{kind}", name.split()[0] if m.group(4) else name))
+    return out
+
+
+def _looks_like_date(s: str) -> bool:
+    low = s.lower()
+    return bool(re.search(r"\d", s)) and (any(mn in low.split() or low.startswith(mn) for mn in _MONTH_NAMES)
+                                          or bool(re.match(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}", s)))
+
+
+# --- the local model, when it is good enough -------------------------------------------------
+
+LLM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "facts": {
+            "type": "array", "maxItems": 5,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "attribute": {"type": "string", "enum": [
+                        "address", "workplace", "email", "phone", "birthday", "person", "pet", "other"]},
+                    "detail": {"type": "string", "maxLength": 30},
+                    "value": {"type": "string", "maxLength": 100},
+                },
+                "required": ["attribute", "detail", "value"],
+            },
+        },
+    },
+    "required": ["facts"],
+}
+
+LLM_SYSTEM = (
+    "Extract durable personal facts the speaker states about themselves: where they live, where "
+    "they work, contact details, birthdays, family members or friends by name, pets by name. "
+    "Use attribute 'person' with detail = the relation (e.g. sister), 'pet' with detail = the "
+    "animal. Return an empty list when there are none. Never invent facts."
+)
+
+# Below this many parameters structured extraction costs more than it finds (SmolLM2-135M
+# follows the schema but invents and mislabels facts): exact patterns alone are used.
+LLM_MIN_PARAMS = 1_000_000_000
+
+
+def llm_extract(model: Any, text: str, subject: str, cancel: Any = None) -> list[Fact]:
+    """Facts the chat model finds in ``text``; its mistakes cost little since every fact cites
+    its source and exact values are cross-checked against the text."""
+    data = model.generate_json(
+        [{"role": "system", "content": LLM_SYSTEM}, {"role": "user", "content": text[:1500]}],
+        LLM_SCHEMA, max_tokens=200, cancel=cancel)
+    out: list[Fact] = []
+    for f in data.get("facts", []):
+        value = str(f.get("value", "")).strip()
+        # Keep only values that really occur in the text: a weak model's inventions are dropped.
+        if not value or norm(value) not in norm(text):
+            continue
+        attr = str(f.get("attribute", "other"))
+        if attr == "other":
+            continue
+        if attr in ("person", "pet"):
+            detail = norm(str(f.get("detail", ""))) or attr
+            attr = f"{attr}:{detail}"
+        out.append(Fact(subject, attr, value))
+    return out
+
+
+def llm_enabled(setting: str, parameter_count: int | None) -> bool:
+    """``setting`` is "auto" | "on" | "off"; auto means on for models of a billion parameters+."""
+    if setting == "on":
+        return True
+    if setting == "off":
+        return False
+    return parameter_count is not None and parameter_count >= LLM_MIN_PARAMS

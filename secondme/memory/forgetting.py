@@ -1,0 +1,107 @@
+"""The forgetting curve (MemoryBank, done right): retention, reinforcement and the decay pass.
+
+R = exp(−Δt / (τ·S)): Δt days since the memory was last recalled (or created), S its strength
+(1 at creation, +1 per recall), τ a setting in days. MemoryBank's published code computes
+``exp(-t / 5*S)``, which parses as ``exp(-(t/5)·S)`` and makes strong memories fade *faster*;
+the parenthesised form here is the intended one (a test pins it down).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from secondme.store import Store
+
+log = logging.getLogger("secondme.memory.forgetting")
+
+DAY = 86400.0
+# Kinds that are the person's own record rather than something derived to be forgotten:
+# remembered notes and the overall history never fade (pinned memories never fade either).
+NEVER_FADE_KINDS = frozenset({"note", "summary"})
+
+
+def retention(last_recalled: float | None, strength: float, now: float, tau_days: float) -> float:
+    """R in (0, 1]; 1 right after a recall, falling with time, slower the stronger the memory."""
+    if last_recalled is None:
+        return 1.0
+    dt_days = max(0.0, (now - last_recalled) / DAY)
+    s = max(float(strength), 1e-6)
+    return math.exp(-dt_days / (max(tau_days, 1e-6) * s))
+
+
+def days_until_fade(strength: float, tau_days: float, threshold: float) -> float:
+    """Days from the last recall until R drops below ``threshold`` (the decay schedule)."""
+    return -math.log(threshold) * tau_days * strength
+
+
+@dataclass(frozen=True)
+class DecayResult:
+    """What a decay pass changed."""
+
+    checked: int
+    faded: int
+    kept_pinned: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"checked": self.checked, "faded": self.faded, "kept_pinned": self.kept_pinned}
+
+
+def reinforce(store: Store, ids: Iterable[int], now: float | None = None) -> int:
+    """Strengthen recalled memories: S + 1 and the clock restarts. Faded ones come back."""
+    now = time.time() if now is None else now
+    ids = sorted(set(ids))
+    if not ids:
+        return 0
+    with store.write() as w:
+        for mid in ids:
+            row = w.execute("SELECT state FROM memories WHERE id = ?", (mid,)).fetchone()
+            if row is None:
+                continue
+            w.execute("UPDATE memories SET strength = strength + 1, last_recalled = ? WHERE id = ?",
+                      (now, mid))
+            if row[0] == "faded":
+                w.update("memories", mid, {"state": "active"})
+                # The index files faded items under their state: it must re-read this one.
+                w.record_change("memory", mid, "upsert")
+    return len(ids)
+
+
+def decay(store: Store, tau_days: float, threshold: float, now: float | None = None,
+          batch: int = 2000) -> DecayResult:
+    """Mark active memories whose retention fell below ``threshold`` as faded (deletes nothing)."""
+    now = time.time() if now is None else now
+    kinds = ",".join("?" * len(NEVER_FADE_KINDS))
+    rows = store.query(
+        f"SELECT id, strength, last_recalled, created_at, pinned FROM memories "
+        f"WHERE state = 'active' AND kind NOT IN ({kinds})", sorted(NEVER_FADE_KINDS))
+    to_fade: list[int] = []
+    pinned = 0
+    for r in rows:
+        last = r["last_recalled"] if r["last_recalled"] is not None else r["created_at"]
+        if retention(last, r["strength"], now, tau_days) >= threshold:
+            continue
+        if r["pinned"]:
+            pinned += 1
+            continue
+        to_fade.append(int(r["id"]))
+    faded = 0
+    for start in range(0, len(to_fade), batch):
+        with store.write() as w:
+            for mid in to_fade[start:start + batch]:
+                # Re-check inside the transaction: a recall may have revived it meanwhile.
+                cur = w.execute("SELECT state, pinned, strength, last_recalled, created_at FROM memories "
+                                "WHERE id = ?", (mid,)).fetchone()
+                if cur is None or cur[0] != "active" or cur[1]:
+                    continue
+                last = cur[3] if cur[3] is not None else cur[4]
+                if retention(last, cur[2], now, tau_days) >= threshold:
+                    continue
+                w.update("memories", mid, {"state": "faded"})
+                w.record_change("memory", mid, "upsert")
+                faded += 1
+    log.info("decay: %d checked, %d faded", len(rows), faded)
+    return DecayResult(len(rows), faded, pinned)

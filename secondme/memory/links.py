@@ -1,0 +1,95 @@
+"""Links between related memories (A-MEM style), addressed by id in the ``links`` table.
+
+A new message or fact is linked to the few most similar memories from *other* conversations
+that also share a keyword with it: the second hop of a multi-hop question ("what did she
+research after the support group?") usually lives in another conversation. Recall follows these
+links from its best hits. A-MEM's own code addresses neighbours by result rank, which breaks as
+soon as the store changes; ids do not.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from secondme.errors import Cancelled
+from secondme.index.keyword import STOP_WORDS
+from secondme.store import Store
+
+log = logging.getLogger("secondme.memory.links")
+
+HWM_LINK = "memory.consolidate.link_hwm"
+LINK_MIN_COSINE = 0.6
+LINKS_PER_ITEM = 3
+POOL = 20000   # compare with the most recent memories only: bounded time on large stores
+BATCH = 500
+_WORD = re.compile(r"[a-z][a-z'-]{3,}")
+
+
+def keywords(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
+
+
+class Linker:
+    """Adds "related" links for memories newer than the link high-water mark."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def run(self, progress: Callable[[str, int, int], None] | None = None, cancel: Any = None) -> int:
+        from secondme.memory.consolidate import get_meta, set_meta
+
+        hwm = int(get_meta(self.store, HWM_LINK, "0") or 0)
+        top = int(self.store.scalar("SELECT COALESCE(MAX(id), 0) FROM memories") or 0)
+        if top <= hwm:
+            return 0
+        pool_rows = self.store.query(
+            "SELECT id, source_key, text, embedding FROM memories WHERE kind IN ('message', 'fact') "
+            "AND state = 'active' AND embedding IS NOT NULL ORDER BY id DESC LIMIT ?", (POOL,))
+        if not pool_rows:
+            with self.store.write() as w:
+                set_meta(w, HWM_LINK, str(top))
+            return 0
+        ids = np.array([int(r["id"]) for r in pool_rows])
+        srcs = [r["source_key"] for r in pool_rows]
+        kws = [keywords(self.store.open_value("memories", int(r["id"]), "text", r["text"]) or "") for r in pool_rows]
+        mat = np.stack([np.frombuffer(self.store.open_value("memories", int(r["id"]), "embedding", r["embedding"]),
+                                      dtype=np.float32) for r in pool_rows])
+        # Oldest first, so the mark can advance batch by batch (ids <= mark are linked).
+        new = sorted((i for i, mid in enumerate(ids) if mid > hwm), key=lambda i: int(ids[i]))
+        added = 0
+        for start in range(0, len(new), BATCH):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("consolidation was cancelled; it resumes where it stopped")
+            part = new[start:start + BATCH]
+            sims = mat[part] @ mat.T
+            pairs: list[tuple[int, int, float]] = []
+            for row, i in enumerate(part):
+                n = 0
+                for j in np.argsort(-sims[row])[:50]:
+                    s = float(sims[row, j])
+                    if s < LINK_MIN_COSINE or n >= LINKS_PER_ITEM:
+                        break
+                    if j == i or (srcs[i] is not None and srcs[j] == srcs[i]) or not (kws[i] & kws[j]):
+                        continue
+                    a, b = sorted((int(ids[i]), int(ids[j])))
+                    pairs.append((a, b, round(s, 4)))
+                    n += 1
+            last = start + BATCH >= len(new)
+            with self.store.write() as w:
+                for a, b, s in pairs:
+                    cur = w.execute("INSERT OR IGNORE INTO links (src_id, dst_id, kind, weight, created_at) "
+                                    "VALUES (?, ?, 'related', ?, ?)", (a, b, s, time.time()))
+                    added += cur.rowcount
+                set_meta(w, HWM_LINK, str(top if last else int(ids[part[-1]])))
+            if progress is not None:
+                progress("links", min(start + BATCH, len(new)), len(new))
+        if not new:
+            with self.store.write() as w:
+                set_meta(w, HWM_LINK, str(top))
+        return added
