@@ -58,6 +58,7 @@ def test_sigkill_loses_no_acknowledged_commit(data_dir: Path, tmp_path: Path) ->
         time.sleep(rng.uniform(0.0, 0.4))
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
+        proc.stdout.close()
         acked.update(int(x) for x in out.split())
         nxt = max(acked) + 1
         # The store reopens and holds every acknowledged entry.
