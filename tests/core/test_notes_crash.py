@@ -13,7 +13,6 @@ from secondme.app import SecondMe
 from secondme.paths import Paths
 from secondme.settings import Settings
 from secondme.vault import Vault
-from tests.bench.notes_gen import generate_notes
 from tests.canary import needles, scan
 from tests.core.conftest import PASS
 
@@ -37,6 +36,23 @@ ctx.close()
 QUERIES = ["meeting with the design team", "garden tomatoes", "trip itinerary", "budget review",
            "recipe with lentils"]
 
+TOPICS = ["meeting with the design team about the {w} launch", "planted {w} tomatoes in the garden",
+          "trip itinerary for {w} in spring", "budget review of the {w} project",
+          "a recipe with lentils and {w}", "notes on the {w} book club"]
+
+
+def small_notes(root: Path, n: int) -> list[Path]:
+    """Short notes (a few lines each) so a crash lands mid-run without minutes of embedding."""
+    out = []
+    for i in range(n):
+        w = f"kw{i:04d}"
+        body = "\n".join(t.format(w=w) for t in TOPICS[i % 3:i % 3 + 3])
+        p = root / f"d{i % 7}" / f"note-{i:04d}.md"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(f"# Note {i}\n{body}\n")
+        out.append(p)
+    return out
+
 
 def _results(ctx: SecondMe) -> list[list[tuple[str | None, int | None]]]:
     return [[(h.path, h.line_start) for h in ctx.search(q, k=5)] for q in QUERIES]
@@ -51,7 +67,7 @@ def _open(data_dir: Path, embedder) -> SecondMe:  # type: ignore[no-untyped-def]
 
 def test_sigkill_then_resume(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     notes = tmp_path / "notes"
-    files = generate_notes(notes, 300, seed=3)
+    files = small_notes(notes, 400)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     dirs = {}
     for name in ("killed", "clean"):
@@ -63,7 +79,7 @@ def test_sigkill_then_resume(tmp_path: Path, embedder) -> None:  # type: ignore[
     script = tmp_path / "indexer.py"
     script.write_text(INDEXER)
     kills = 0
-    for delay in (2.5, 1.5, 3.0):
+    for delay in (1.0, 0.5, 1.5):
         proc = subprocess.Popen([sys.executable, str(script), str(dirs["killed"]), PASS, str(notes)],
                                 stdout=subprocess.PIPE, text=True, env=env)
         assert proc.stdout is not None
