@@ -247,6 +247,9 @@ def _load_session(model: Path, threads: int) -> ort.InferenceSession:
     opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.log_severity_level = 3  # errors only: ORT's info/warnings are noise for users
+    # No busy-waiting between ops: on a desktop shared with the UI (and on 2 cores) spinning
+    # worker threads steal the CPU the window needs and collapse throughput under load.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         return ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own untyped exceptions

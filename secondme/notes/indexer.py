@@ -299,7 +299,10 @@ class Indexer:
                                     it.content_hash, it.doc, it.chunks, it.chunk_hashes, vecs,
                                     self._embedder.name)
                     self._done += 1
+            moved_ids = {it.moved_from.id for it in prepared if it.moved_from is not None}
             for d in gone:
+                if d.id in moved_ids:
+                    continue  # its file moved within this batch: the move above kept it
                 self._docs.delete(w, d.id)
                 self._done += 1
         self._committed()

@@ -23,6 +23,7 @@ from secondme.store import Store
 log = logging.getLogger("secondme.search.sync")
 
 BATCH = 2000
+UPSERT_SLICE = 128
 
 
 def memory_keyword_text(text: str, meta: dict[str, Any], event_time: float | None) -> str:
@@ -148,8 +149,9 @@ class IndexSync:
             vx.delete(deleted + gone)
         if rows:
             kw.add_many(rows)
-        if vec_ids:
-            vx.upsert(vec_ids, np.stack(vecs), metas)
+        # Small slices: Chroma's native upsert holds the GIL, and a long hold freezes the window.
+        for i in range(0, len(vec_ids), UPSERT_SLICE):
+            vx.upsert(vec_ids[i:i + UPSERT_SLICE], np.stack(vecs[i:i + UPSERT_SLICE]), metas[i:i + UPSERT_SLICE])
 
     def _chunk_rows(self, ids: list[int]) -> list[tuple[Any, Any]]:
         q = ",".join("?" * len(ids))

