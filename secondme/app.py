@@ -172,7 +172,7 @@ class SecondMe:
 
         engine = self._memory_engine()
         found = engine.recall(question, k=k + 4, reinforce_hits=False)
-        hits = [h for h in usable_for_answer(self.store, found)
+        hits = [h for h in usable_for_answer(self.store, found, question)
                 if (h.relevance or 0.0) >= ASK_MIN_RELEVANCE][:k]
         texts = [ans.hit_text(h, self._full_text(h)) for h in hits]
         result = ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel)
@@ -415,6 +415,47 @@ class SecondMe:
         """Memories newest first, with strength and retention (for the Memories page)."""
         rows: list[Any] = self._memory_engine().memories(kind, state, limit)
         return rows
+
+    # --- profile -------------------------------------------------------------------------------
+    # Thin facade over secondme.profile (the profile issue owns this block).
+    def _profile(self) -> Any:
+        from secondme.profile.service import ProfileService
+
+        return ProfileService(self.store, self.get_private, self.set_private,
+                              chat_model=(lambda: self.chat_model) if self._chat_model_factory else None)
+
+    def fill(self, label: str, confirm_sensitive: bool = False) -> Any:
+        """The profile value for a form label with its provenance, or None when unknown
+        (no field for the label, or no value). Sensitive fields come back with status
+        ``needs_confirmation`` and no value unless ``confirm_sensitive``."""
+        res = self._profile().fill(label, confirm_sensitive)
+        return None if res.status == "unknown" else res
+
+    def fill_result(self, label: str, confirm_sensitive: bool = False) -> Any:
+        """Like :meth:`fill` but always a FillResult (status ``unknown`` included)."""
+        return self._profile().fill(label, confirm_sensitive)
+
+    def build_profile(self, progress: Callable[[str, int, int], None] | None = None,
+                      cancel: threading.Event | None = None) -> dict[str, Any]:
+        """Fields, shades and bios from memories (the nightly job's last step)."""
+        res: dict[str, Any] = self._profile().build(progress, cancel)
+        return res
+
+    def profile(self) -> dict[str, Any]:
+        """``{"fields": {name: ProfileField}, "shades": [...], "bios": {...}}``."""
+        p = self._profile()
+        return {"fields": p.all(), "shades": p.shades(), "bios": p.bios()}
+
+    def set_profile_field(self, field: str, value: str | None, lock: bool | None = None) -> Any:
+        """Edit (value) and/or lock/unlock a field; a locked field is never changed by the app."""
+        return self._profile().set_field(field, value, lock)
+
+    def delete_profile_field(self, field: str) -> bool:
+        return bool(self._profile().delete_field(field))
+
+    def export_profile(self, fmt: str, include_sensitive: bool = False) -> str:
+        """The profile as ``json`` or ``vcard`` (4.0) text; sensitive fields withheld by default."""
+        return str(self._profile().export(fmt, include_sensitive))
 
 
 def build(data_dir: str | None, *, use_keyring: bool = True) -> SecondMe:

@@ -1,0 +1,94 @@
+"""``secondme profile show|build|export`` and ``secondme fill "label"``: the profile."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from secondme.cli.common import open_context, print_json
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("profile", parents=[parent], help="the profile: fields, shades, bios")
+    psub = p.add_subparsers(dest="profile_cmd", metavar="ACTION", required=True)
+    s = psub.add_parser("show", parents=[parent], help="fields with provenance, shades and bios")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_show)
+    b = psub.add_parser("build", parents=[parent], help="build the profile from memories now")
+    b.set_defaults(func=cmd_build)
+    e = psub.add_parser("export", parents=[parent], help="export as JSON or vCard 4.0")
+    e.add_argument("--format", choices=["json", "vcard"], default="json")
+    e.add_argument("--include-sensitive", action="store_true", help="include identity, health and finance fields")
+    e.set_defaults(func=cmd_export)
+    f = sub.add_parser("fill", parents=[parent], help="the profile value for a form label")
+    f.add_argument("label")
+    f.add_argument("--json", action="store_true")
+    f.add_argument("--confirm", action="store_true", help="also give sensitive values")
+    f.set_defaults(func=cmd_fill)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        prof = ctx.profile()
+        if args.json:
+            print_json({"fields": {n: f.to_dict() for n, f in prof["fields"].items()},
+                        "shades": prof["shades"],
+                        "bios": {k: {"text": v.get("text"), "at": v.get("at")} for k, v in prof["bios"].items()}})
+            return 0
+        for kind in ("global", "status"):
+            if prof["bios"].get(kind):
+                print(f"{kind.capitalize()} bio: {prof['bios'][kind]['text']}")
+        for s in prof["shades"]:
+            print(f"Shade {s['id']}: {s['name']} ({s['size']} memories)")
+        if not prof["fields"]:
+            print("The profile is empty: run 'secondme profile build' after importing memories.")
+        for n, f in prof["fields"].items():
+            value = "(sensitive, hidden)" if f.sensitive else f.value
+            lock = " [locked]" if f.locked else ""
+            print(f"{n}: {value}{lock}  (confidence {f.confidence:.2f}, sources {f.sources})")
+        return 0
+    finally:
+        ctx.close()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        print_json(ctx.build_profile())
+        return 0
+    finally:
+        ctx.close()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        sys.stdout.write(ctx.export_profile(args.format, include_sensitive=args.include_sensitive))
+        if args.format == "json":
+            sys.stdout.write("\n")
+        return 0
+    finally:
+        ctx.close()
+
+
+def cmd_fill(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        res = ctx.fill_result(args.label, confirm_sensitive=args.confirm)
+        if args.json:
+            print_json(res.to_dict())
+        elif res.status == "ok":
+            print(res.value)
+            for s in res.sources:
+                print(f"  from {s}", file=sys.stderr)
+        elif res.status == "needs_confirmation":
+            print(f"{res.field} is sensitive: add --confirm to show it", file=sys.stderr)
+            return 2
+        else:
+            print("unknown", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        ctx.close()

@@ -1,0 +1,1 @@
+"""The profile: autofill fields with provenance, shades (interest areas) and bios."""

@@ -1,0 +1,230 @@
+"""Profile fields in the sealed ``profile_fields`` table, and the builder that fills them.
+
+Rules: the newest statement of a single-valued field wins and earlier values go to its
+history; a locked field is never changed by the app; a value the user typed is replaced only
+by evidence newer than the edit; a field whose every source was forgotten is removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from secondme.profile import extract as X
+from secondme.profile.fields import spec
+from secondme.store import Store
+
+log = logging.getLogger("secondme.profile")
+
+MAX_HISTORY = 20
+
+
+@dataclass
+class ProfileField:
+    """One field: value, confidence, provenance (memory ids), lock and earlier values."""
+
+    field: str
+    value: str
+    confidence: float = 1.0
+    sources: list[int] = dataclasses.field(default_factory=list)
+    updated_at: float = 0.0          # when the value last changed
+    as_of: float = 0.0               # the newest evidence's event time (or the user's edit)
+    locked: bool = False
+    origin: str = "memory"           # memory | user | derived
+    history: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # {value, as_of, replaced_at, sources}
+
+    @property
+    def sensitive(self) -> bool:
+        return spec(self.field).sensitive
+
+    @property
+    def label(self) -> str:
+        return spec(self.field).label
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["sensitive"] = self.sensitive
+        d["label"] = self.label
+        return d
+
+
+class FieldStore:
+    """Reads and writes :class:`ProfileField` rows (value and meta sealed)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def all(self) -> dict[str, ProfileField]:
+        out: dict[str, ProfileField] = {}
+        for r in self.store.select("profile_fields", order="field"):
+            meta = r.get("meta") or {}
+            val = r.get("value") or {}
+            out[str(r["field"])] = ProfileField(
+                field=str(r["field"]), value=str(val.get("value", "")), confidence=float(r["confidence"] or 0.0),
+                sources=[int(x) for x in meta.get("sources", [])], updated_at=float(r["updated_at"] or 0.0),
+                as_of=float(meta.get("as_of", 0.0)), locked=bool(r["locked"]), origin=str(meta.get("origin", "memory")),
+                history=list(meta.get("history", [])))
+        return out
+
+    def get(self, name: str) -> ProfileField | None:
+        return self.all().get(name)
+
+    def put(self, f: ProfileField) -> None:
+        meta = {"sources": f.sources, "as_of": f.as_of, "origin": f.origin, "history": f.history[-MAX_HISTORY:]}
+        with self.store.write() as w:
+            row = w.execute("SELECT id FROM profile_fields WHERE field = ?", (f.field,)).fetchone()
+            plain = {"confidence": f.confidence, "locked": int(f.locked), "updated_at": f.updated_at}
+            if row:
+                w.update("profile_fields", int(row[0]), plain, {"value": {"value": f.value}, "meta": meta})
+            else:
+                w.insert("profile_fields", {"field": f.field, **plain}, {"value": {"value": f.value}, "meta": meta})
+
+    def delete(self, name: str) -> bool:
+        with self.store.write() as w:
+            row = w.execute("SELECT id FROM profile_fields WHERE field = ?", (name,)).fetchone()
+            if not row:
+                return False
+            w.delete("profile_fields", int(row[0]))
+            return True
+
+
+def norm(v: str) -> str:
+    return re.sub(r"[^\w@+]+", " ", v.lower()).strip()
+
+
+def user_messages(store: Store) -> list[tuple[int, float, str]]:
+    """(id, event time, text) of what the person said or wrote, oldest first."""
+    out: list[tuple[int, float, str]] = []
+    for r in store.query("SELECT * FROM memories WHERE kind = 'message' ORDER BY event_time, id"):
+        row = store.row_from("memories", r, columns=("text", "meta"))
+        meta = row.get("meta") or {}
+        if meta.get("ask") or meta.get("speaker") not in (None, "user", "me"):
+            continue
+        out.append((int(r["id"]), float(r["event_time"] or r["created_at"]), str(row.get("text", ""))))
+    return out
+
+
+def collect(store: Store, llm: Callable[[str], list[tuple[str, str]]] | None = None,
+            cancel: Any = None) -> list[X.Candidate]:
+    """Every candidate value in the store: the person's messages, then consolidated facts
+    (which also cover notes and, with a big model, the model's findings)."""
+    cands: list[X.Candidate] = []
+    for mid, at, text in user_messages(store):
+        if cancel is not None and cancel.is_set():
+            from secondme.errors import Cancelled
+
+            raise Cancelled("profile build cancelled")
+        cands.extend(X.from_text(text, at, mid))
+        if llm is not None:
+            for fld, value in llm(text):
+                cands.append(X.Candidate(fld, value, at, [mid], 0.6))
+    for r in store.query("SELECT * FROM memories WHERE kind = 'fact' ORDER BY event_time, id"):
+        meta = store.row_from("memories", r, columns=("meta",)).get("meta") or {}
+        if str(meta.get("subject", "")) != "user":
+            continue
+        srcs = [int(r["id"]), *[int(x) for x in meta.get("sources", [])]]
+        cands.extend(X.from_fact(str(meta.get("attribute", "")), str(meta.get("value", "")),
+                                 float(r["event_time"] or r["created_at"]), srcs))
+    return X.expand(cands)
+
+
+@dataclass
+class _Merged:
+    value: str
+    at: float
+    first: float
+    sources: list[int]
+    confidence: float
+    derived: bool
+
+
+def _merge(cands: list[X.Candidate]) -> list[_Merged]:
+    """Group equal values (one containing the other counts as equal: "5 Oak Street" and
+    "5 Oak Street, Lyon"), keeping the longest wording; oldest first."""
+    groups: list[_Merged] = []
+    for c in sorted(cands, key=lambda c: (c.at, c.value)):
+        n = norm(c.value)
+        g = next((g for g in groups if norm(g.value) == n or (n and (n in norm(g.value) or norm(g.value) in n)
+                                                               and g is groups[-1])), None)
+        if g is None:
+            groups.append(_Merged(c.value, c.at, c.at, list(c.sources), c.confidence, c.derived_from is not None))
+            continue
+        if len(c.value) > len(g.value):
+            g.value = c.value
+        g.at = max(g.at, c.at)
+        new = [s for s in c.sources if s not in g.sources]
+        if new:
+            g.sources.extend(new)
+            g.confidence = min(0.99, max(g.confidence, c.confidence) + 0.05)
+    return sorted(groups, key=lambda g: (g.at, g.first))
+
+
+class ProfileBuilder:
+    """Builds the fields from memories; deterministic for a fixed store."""
+
+    def __init__(self, store: Store, llm: Callable[[str], list[tuple[str, str]]] | None = None) -> None:
+        self.store = store
+        self.fields = FieldStore(store)
+        self.llm = llm
+
+    def build(self, cancel: Any = None, now: float | None = None) -> dict[str, int]:
+        now = time.time() if now is None else now
+        stats = {"fields": 0, "changed": 0, "locked_kept": 0, "removed": 0}
+        by_field: dict[str, list[X.Candidate]] = {}
+        for c in collect(self.store, self.llm, cancel):
+            by_field.setdefault(c.field, []).append(c)
+        existing = self.fields.all()
+        for name in sorted(by_field):
+            cur = existing.get(name)
+            if cur is not None and cur.locked:
+                stats["locked_kept"] += 1
+                continue
+            new = self._value_for(name, by_field[name], cur, now)
+            if new is None:
+                continue
+            if cur is None or new.to_dict() != cur.to_dict():
+                self.fields.put(new)
+                stats["changed"] += 1
+        for name, cur in existing.items():
+            if name not in by_field and not cur.locked and cur.origin != "user":
+                self.fields.delete(name)  # its sources were forgotten
+                stats["removed"] += 1
+        stats["fields"] = len(self.fields.all())
+        log.info("profile built: %s", stats)  # counts only, never values
+        return stats
+
+    def _value_for(self, name: str, cands: list[X.Candidate], cur: ProfileField | None,
+                   now: float) -> ProfileField | None:
+        groups = _merge(cands)
+        if not groups:
+            return None
+        origin = "derived" if all(g.derived for g in groups) else "memory"
+        if spec(name).multi:
+            value = ", ".join(g.value for g in sorted(groups, key=lambda g: (g.first, g.value)))
+            sources = sorted({s for g in groups for s in g.sources})
+            conf = round(min(g.confidence for g in groups), 3)
+            at = max(g.at for g in groups)
+            history: list[dict[str, Any]] = list(cur.history) if cur else []
+        else:
+            top = groups[-1]
+            if cur is not None and cur.origin == "user" and cur.as_of >= top.at:
+                return None  # the user's edit is newer than any evidence
+            value, sources, conf, at = top.value, sorted(top.sources), round(top.confidence, 3), top.at
+            history = list(cur.history) if cur else []
+            older: list[dict[str, Any]] = [{"value": g.value, "as_of": g.at, "replaced_at": top.at, "sources": sorted(g.sources)}
+                     for g in groups[:-1]]
+            if cur is not None and norm(cur.value) != norm(value):
+                older.append({"value": cur.value, "as_of": cur.as_of, "replaced_at": now, "sources": cur.sources})
+            for h in older:
+                if norm(h["value"]) != norm(value) and all(norm(x["value"]) != norm(h["value"]) for x in history):
+                    history.append(h)
+            history = [h for h in history if norm(h["value"]) != norm(value)]
+            history.sort(key=lambda h: (h["as_of"], h["value"]))
+        changed = cur is None or norm(cur.value) != norm(value) or cur.value != value
+        return ProfileField(name, value, conf, sources, now if changed else cur.updated_at if cur else now,
+                            at, False, origin, history[-MAX_HISTORY:])

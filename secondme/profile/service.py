@@ -1,0 +1,274 @@
+"""The profile as the app uses it: build, fill, edit, lock, delete, shades, bios, export."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from secondme.errors import UserError
+from secondme.profile import bios as B
+from secondme.profile import export as E
+from secondme.profile import labels as L
+from secondme.profile import shades as S
+from secondme.profile.builder import FieldStore, ProfileBuilder, ProfileField, user_messages
+from secondme.profile.fields import FIELDS, spec
+from secondme.store import Store
+
+log = logging.getLogger("secondme.profile")
+
+SHADES_KEY = "profile.shades"
+BIOS_KEY = "profile.bios"
+# The default model (SmolLM2-135M) stays out of the profile: extraction and naming are exact
+# and extractive. A model clearly larger may name shades and write the bios.
+LLM_MIN_PARAMS = 300_000_000
+
+
+@dataclass(frozen=True)
+class FillResult:
+    """What ``fill(label)`` found: status "ok", "unknown" or "needs_confirmation"."""
+
+    label: str
+    field: str | None
+    value: str | None
+    status: str
+    confidence: float = 0.0
+    sources: tuple[str, ...] = ()
+    source_ids: tuple[int, ...] = ()
+    sensitive: bool = False
+    updated_at: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "field": self.field, "value": self.value, "status": self.status,
+                "confidence": self.confidence, "sources": list(self.sources), "source_ids": list(self.source_ids),
+                "sensitive": self.sensitive, "updated_at": self.updated_at}
+
+
+class ProfileService:
+    """Profile operations on one unlocked store; private state goes through get/set_private."""
+
+    def __init__(self, store: Store, get_private: Callable[[str, Any], Any], set_private: Callable[[str, Any], None],
+                 chat_model: Callable[[], Any] | None = None) -> None:
+        self.store = store
+        self.fields = FieldStore(store)
+        self._get = get_private
+        self._set = set_private
+        self._chat_model = chat_model
+
+    # --- model gate ----------------------------------------------------------------------------
+    def big_model(self) -> Any:
+        """The chat model when it is larger than the default one, else None (never loads it)."""
+        if self._chat_model is None:
+            return None
+        try:
+            model = self._chat_model()
+            params = getattr(model.info, "parameter_count", None)
+        except Exception:  # no model configured or unreadable: extractive only
+            return None
+        return model if params is not None and params > LLM_MIN_PARAMS else None
+
+    # --- build ---------------------------------------------------------------------------------
+    def build(self, progress: Callable[[str, int, int], None] | None = None, cancel: Any = None,
+              now: float | None = None) -> dict[str, Any]:
+        now = time.time() if now is None else now
+        model = self.big_model()
+        if progress:
+            progress("profile fields", 0, 3)
+        stats: dict[str, Any] = ProfileBuilder(self.store, _llm_fields(model) if model else None).build(cancel, now)
+        if progress:
+            progress("shades", 1, 3)
+        shades_state, action = self.update_shades(model)
+        stats["shades"] = len(shades_state.get("shades", []))
+        stats["shades_action"] = action
+        if progress:
+            progress("bios", 2, 3)
+        stats["bios_regenerated"] = self.update_bios(now, model)
+        if progress:
+            progress("done", 3, 3)
+        return stats
+
+    def _items(self) -> list[S.Item]:
+        out: list[S.Item] = []
+        keep = {mid for mid, _, _ in user_messages(self.store)}
+        for r in self.store.query("SELECT * FROM memories WHERE kind = 'message' AND state != 'superseded' "
+                                  "ORDER BY id"):
+            if int(r["id"]) not in keep:
+                continue
+            row = self.store.row_from("memories", r, columns=("text", "embedding"))
+            emb = row.get("embedding")
+            if not emb:
+                continue
+            v = np.frombuffer(emb, dtype=np.float32).astype(np.float64)
+            v = v / max(float(np.linalg.norm(v)), 1e-9)
+            out.append(S.Item(int(r["id"]), float(r["event_time"] or r["created_at"]), str(row.get("text", "")), v))
+        return out
+
+    def update_shades(self, model: Any = None) -> tuple[dict[str, Any], str]:
+        namer = _namer(model) if model is not None else None
+        state, action = S.update(self._get(SHADES_KEY, None), self._items(), namer)
+        if action != "unchanged":
+            self._set(SHADES_KEY, state)
+        return state, action
+
+    def shades(self) -> list[dict[str, Any]]:
+        state = self._get(SHADES_KEY, None) or {}
+        hide = self._sensitive_values()
+        return [{k: (_redact(v, hide) if isinstance(v, str) else v) for k, v in s.items() if k != "centroid"}
+                for s in state.get("shades", [])]
+
+    def _sensitive_values(self) -> list[str]:
+        return sorted({f.value for f in self.fields.all().values() if f.sensitive and f.value}, key=len, reverse=True)
+
+    def update_bios(self, now: float, model: Any = None) -> int:
+        fields = {n: f.value for n, f in self.fields.all().items() if not f.sensitive}
+        shades = self.shades()
+        state = self._get(BIOS_KEY, None)
+        writer = _writer(model) if model is not None else None
+        state, g = B.refresh(state, "global", B.global_inputs(fields, shades), B.global_draft, now, writer)
+        hide = self._sensitive_values()
+        msgs = [(i, at, _redact(t, hide)) for i, at, t in user_messages(self.store)]
+        state, s = B.refresh(state, "status", B.status_inputs(msgs, shades, now), B.status_draft, now, writer)
+        if g or s:
+            self._set(BIOS_KEY, state)
+        return int(g) + int(s)
+
+    def bios(self) -> dict[str, Any]:
+        return dict(self._get(BIOS_KEY, None) or {})
+
+    # --- fields --------------------------------------------------------------------------------
+    def all(self) -> dict[str, ProfileField]:
+        return self.fields.all()
+
+    def set_field(self, name: str, value: str | None, lock: bool | None = None) -> ProfileField:
+        name = name.strip()
+        if not name:
+            raise UserError("a field name is needed")
+        if name not in FIELDS:
+            mapped = L.field_for(name)
+            if mapped is None:
+                raise UserError(f"unknown profile field: {name}")
+            name = mapped
+        cur = self.fields.get(name)
+        now = time.time()
+        if cur is None:
+            if value is None:
+                raise UserError(f"{name} has no value to lock")
+            cur = ProfileField(name, value, 1.0, [], now, now, bool(lock), "user", [])
+        else:
+            if value is not None and value != cur.value:
+                cur.history.append({"value": cur.value, "as_of": cur.as_of, "replaced_at": now, "sources": cur.sources})
+                cur.value, cur.sources, cur.confidence = value, [], 1.0
+                cur.origin, cur.updated_at, cur.as_of = "user", now, now
+            if lock is not None:
+                cur.locked = lock
+        self.fields.put(cur)
+        return cur
+
+    def delete_field(self, name: str) -> bool:
+        return self.fields.delete(name)
+
+    # --- fill ----------------------------------------------------------------------------------
+    def fill(self, label: str, confirm_sensitive: bool = False) -> FillResult:
+        m = L.match(label)
+        if m is None:
+            return FillResult(label, None, None, "unknown")
+        f = self.fields.get(m.field)
+        if f is None or not f.value:
+            return FillResult(label, m.field, None, "unknown", sensitive=spec(m.field).sensitive)
+        srcs, ids = self._describe_sources(f.sources)
+        if f.sensitive and not confirm_sensitive:
+            return FillResult(label, f.field, None, "needs_confirmation", f.confidence, srcs, ids, True, f.updated_at)
+        log.debug("fill %s -> %s", m.field, f.value)
+        return FillResult(label, f.field, f.value, "ok", f.confidence, srcs, ids, f.sensitive, f.updated_at)
+
+    def _describe_sources(self, ids: list[int]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        out: list[str] = []
+        found: list[int] = []
+        for mid in ids:
+            row = self.store.get("memories", mid, columns=("text",))
+            if row is None:
+                continue
+            text = str(row.get("text", ""))
+            text = text if len(text) <= 70 else text[:69] + "…"
+            when = datetime.fromtimestamp(float(row["event_time"] or row["created_at"])).strftime("%Y-%m-%d")
+            out.append(f"memory {mid} ({row['kind']}, {when}): {text}")
+            found.append(mid)
+        return tuple(out), tuple(found)
+
+    # --- export --------------------------------------------------------------------------------
+    def export(self, fmt: str, include_sensitive: bool = False) -> str:
+        if fmt == "json":
+            return E.to_json(self.all(), self.bios(), self.shades(), include_sensitive)
+        if fmt in ("vcard", "vcf"):
+            return E.to_vcard(self.all())
+        raise UserError(f"unknown export format {fmt!r}: use json or vcard")
+
+
+def _redact(text: str, hide: list[str]) -> str:
+    """Sensitive values never appear in bios or shade descriptions."""
+    for v in hide:
+        text = text.replace(v, "[hidden]")
+    return text
+
+
+# --- a bigger model's help -------------------------------------------------------------------
+_LLM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"fields": {"type": "array", "maxItems": 4, "items": {
+        "type": "object",
+        "properties": {"field": {"type": "string", "enum": [
+            "organization-title", "dietary-preferences", "language", "nationality", "education", "allergies",
+            "url", "nickname", "none"]},
+            "value": {"type": "string", "maxLength": 60}},
+        "required": ["field", "value"]}}},
+    "required": ["fields"],
+}
+
+
+def _llm_fields(model: Any, budget: int = 60) -> Callable[[str], list[tuple[str, str]]]:
+    calls = {"n": 0}
+
+    def run(text: str) -> list[tuple[str, str]]:
+        if calls["n"] >= budget or len(text) < 25:
+            return []
+        calls["n"] += 1
+        try:
+            data = model.generate_json([
+                {"role": "system", "content": "List profile facts the speaker states about themselves "
+                 "(job title, diet, languages, nationality, school, allergies, website, nickname). "
+                 "Return an empty list when there are none. Never invent."},
+                {"role": "user", "content": text[:1200]}], _LLM_SCHEMA, max_tokens=160)
+        except Exception:
+            return []
+        low = text.lower()
+        return [(str(x["field"]), str(x["value"]).strip()) for x in data.get("fields", [])
+                if x.get("field") != "none" and str(x.get("value", "")).strip()
+                and str(x["value"]).strip().lower() in low]  # values must occur in the text
+    return run
+
+
+def _namer(model: Any) -> Callable[[list[str], list[str]], tuple[str, str]]:
+    def run(texts: list[str], keywords: list[str]) -> tuple[str, str]:
+        data = model.generate_json([
+            {"role": "system", "content": "Name this interest area of a person in 2-4 words and describe it "
+             "in one sentence, from their own messages."},
+            {"role": "user", "content": "Keywords: " + ", ".join(keywords) + "\n" + "\n".join(texts)[:1500]}],
+            {"type": "object", "properties": {"name": {"type": "string", "maxLength": 40},
+                                              "description": {"type": "string", "maxLength": 200}},
+             "required": ["name", "description"]}, max_tokens=120)
+        return str(data["name"]), str(data["description"])
+    return run
+
+
+def _writer(model: Any) -> Callable[[str], str]:
+    def run(draft: str) -> str:
+        out = model.generate([
+            {"role": "system", "content": "Rewrite these notes as a short third-person bio. Use only the facts given."},
+            {"role": "user", "content": draft}], max_tokens=200)
+        return str(getattr(out, "text", out)).strip()
+    return run

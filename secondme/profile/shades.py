@@ -1,0 +1,192 @@
+"""Shades: the person's interest areas, found by clustering their memories' embeddings.
+
+Ward agglomerative clustering (Lance–Williams updates on squared distances) in numpy: scipy is
+not a dependency. Deterministic for a fixed corpus (inputs sorted by id, ties broken by the
+lowest index). New memories join the nearest existing shade when close enough; a full
+re-clustering happens when too many could not be placed. Names are extractive (top
+distinctive keywords); a bigger model may rewrite them through ``namer``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from secondme.index.keyword import STOP_WORDS
+
+MAX_POINTS = 600          # clustered at once; older memories are assigned afterwards
+ASSIGN_MIN = 0.35         # cosine to a shade's centroid needed to join it incrementally
+MIN_SIZE = 2              # smaller clusters are not shades
+RECLUSTER_FRACTION = 0.25  # re-cluster when this share of memories is unplaced
+_EXTRA_STOP = frozenset("i'm it's don't can't i've we're today yesterday tomorrow now again new really "
+                        "just got went need want like also much very time day week next last first one "
+                        "two still".split())
+
+
+@dataclass(frozen=True)
+class Item:
+    """A memory to cluster: id, event time, text and unit-length embedding."""
+
+    id: int
+    at: float
+    text: str
+    vec: np.ndarray
+
+
+def ward(x: np.ndarray, k: int) -> list[int]:
+    """Cluster labels (0..k-1, numbered by first member) of the rows of ``x`` by Ward linkage."""
+    n = len(x)
+    if n == 0:
+        return []
+    k = max(1, min(k, n))
+    x = np.asarray(x, dtype=np.float64)
+    sq = (x * x).sum(1)
+    d = np.maximum(sq[:, None] + sq[None, :] - 2.0 * x @ x.T, 0.0)
+    np.fill_diagonal(d, np.inf)
+    size = np.ones(n)
+    parent = list(range(n))
+    for _ in range(n - k):
+        flat = int(np.argmin(d))
+        i, j = divmod(flat, n)
+        if i > j:
+            i, j = j, i
+        ni, nj = size[i], size[j]
+        nk = size
+        dij = d[i, j]
+        new = ((nk + ni) * d[i] + (nk + nj) * d[j] - nk * dij) / (nk + ni + nj)
+        new[i] = np.inf
+        d[i, :] = new
+        d[:, i] = new
+        d[j, :] = np.inf
+        d[:, j] = np.inf
+        size[i] = ni + nj
+        parent[j] = i
+    def root(a: int) -> int:
+        while parent[a] != a:
+            a = parent[a]
+        return a
+    roots = [root(a) for a in range(n)]
+    order: dict[int, int] = {}
+    for r in roots:
+        order.setdefault(r, len(order))
+    return [order[r] for r in roots]
+
+
+def choose_k(n: int) -> int:
+    return max(1, min(10, round(math.sqrt(n / 2))))
+
+
+def words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-zà-ÿ][a-zà-ÿ'’-]{2,}", text.lower())
+            if w not in STOP_WORDS and w not in _EXTRA_STOP]
+
+
+def _day(at: float) -> str:
+    return datetime.fromtimestamp(at).strftime("%Y-%m-%d")
+
+
+def describe(groups: Sequence[Sequence[Item]]) -> list[dict[str, Any]]:
+    """Name, description, keywords, centroid and dated timeline of each group (extractive)."""
+    counts = [Counter(w for it in g for w in set(words(it.text))) for g in groups]
+    df: Counter[str] = Counter()
+    for c in counts:
+        df.update(c.keys())
+    out: list[dict[str, Any]] = []
+    for g, c in zip(groups, counts, strict=True):
+        scored = sorted(c.items(), key=lambda kv: (-kv[1] * math.log((1 + len(groups)) / df[kv[0]]), kv[0]))
+        keywords = [w for w, _ in scored[:6]]
+        vecs = np.stack([it.vec for it in g])
+        centroid = vecs.mean(0)
+        centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+        medoid = g[int(np.argmax(vecs @ centroid))]
+        items = sorted(g, key=lambda it: (it.at, it.id))
+        name = " · ".join(w.capitalize() for w in keywords[:2]) or "Misc"
+        snippet = medoid.text if len(medoid.text) <= 100 else medoid.text[:99] + "…"
+        desc = (f"{len(g)} memories from {_day(items[0].at)} to {_day(items[-1].at)} about "
+                f"{', '.join(keywords[:5]) or 'various things'}. For example: “{snippet}”")
+        out.append({"name": name, "description": desc, "keywords": keywords, "size": len(g),
+                    "centroid": [round(float(v), 6) for v in centroid],
+                    "timeline": [{"id": it.id, "date": _day(it.at)} for it in items]})
+    return out
+
+
+def cluster(items: Sequence[Item]) -> tuple[list[list[Item]], list[Item]]:
+    """Groups (shades) and the items left over, deterministically."""
+    items = sorted(items, key=lambda it: it.id)
+    core = items[-MAX_POINTS:]
+    rest = items[:-MAX_POINTS] if len(items) > MAX_POINTS else []
+    if len(core) < MIN_SIZE * 2:
+        return [], list(items)
+    labels = ward(np.stack([it.vec for it in core]), choose_k(len(core)))
+    groups: dict[int, list[Item]] = {}
+    for it, lab in zip(core, labels, strict=True):
+        groups.setdefault(lab, []).append(it)
+    kept = [g for g in groups.values() if len(g) >= MIN_SIZE]
+    left = [it for g in groups.values() if len(g) < MIN_SIZE for it in g]
+    kept, more = assign(kept, rest)
+    return kept, sorted(left + more, key=lambda it: it.id)
+
+
+def assign(groups: list[list[Item]], new: Sequence[Item]) -> tuple[list[list[Item]], list[Item]]:
+    """Add each new item to the nearest group whose centroid is close enough."""
+    if not groups:
+        return groups, list(new)
+    cents = np.stack([_centroid(g) for g in groups])
+    left: list[Item] = []
+    for it in sorted(new, key=lambda it: it.id):
+        sims = cents @ it.vec
+        best = int(np.argmax(sims))
+        if float(sims[best]) >= ASSIGN_MIN:
+            groups[best].append(it)
+        else:
+            left.append(it)
+    return groups, left
+
+
+def _centroid(g: Sequence[Item]) -> np.ndarray:
+    c = np.stack([it.vec for it in g]).mean(0)
+    return np.asarray(c / max(float(np.linalg.norm(c)), 1e-9))
+
+
+def update(state: dict[str, Any] | None, items: Sequence[Item],
+           namer: Callable[[list[str], list[str]], tuple[str, str]] | None = None) -> tuple[dict[str, Any], str]:
+    """The new shades state for ``items`` (all clusterable memories) and what was done:
+    "unchanged", "assigned" (incremental) or "clustered" (full)."""
+    by_id = {it.id: it for it in items}
+    known: list[list[Item]] = []
+    if state and state.get("shades"):
+        for s in state["shades"]:
+            members = [by_id[t["id"]] for t in s["timeline"] if t["id"] in by_id]
+            if len(members) >= MIN_SIZE:
+                known.append(members)
+    placed = {it.id for g in known for it in g}
+    pending_old = set((state or {}).get("pending", []))
+    new = [it for it in items if it.id not in placed and it.id not in pending_old]
+    pending = [by_id[i] for i in sorted(pending_old) if i in by_id]
+    gone = state is not None and any(t["id"] not in by_id for s in state.get("shades", []) for t in s["timeline"])
+    if state is not None and known and not new and not gone:
+        return state, "unchanged"
+    action = "assigned"
+    if known:
+        known, left = assign(known, new)
+        pending += left
+    if not known or len(pending) > max(8, RECLUSTER_FRACTION * len(items)):
+        known, pending = cluster(items)
+        action = "clustered"
+    shades = describe(known)
+    if namer is not None:
+        for s, g in zip(shades, known, strict=True):
+            try:
+                s["name"], s["description"] = namer([it.text for it in g][:12], s["keywords"])
+            except Exception:  # a model failure keeps the extractive name
+                pass
+    for i, s in enumerate(shades):
+        s["id"] = i + 1
+    return {"shades": shades, "pending": sorted(it.id for it in pending)}, action
