@@ -35,3 +35,15 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache
+
+# A one-folder bundle in dist/SecondMe (secondme-app + secondme); see packaging/README.md.
+package: $(VENV)/.installed
+	test -x $(VENV)/bin/pyinstaller || $(PIP) install --quiet -e '.[package]'
+	@start=$$(date +%s); \
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --workpath build/pyinstaller --distpath dist \
+	    packaging/secondme.spec && \
+	echo "make package took $$(( $$(date +%s) - start )) s; bundle: $$(du -sh dist/SecondMe | cut -f1)"
+
+# Runs the built bundle: self-test (store, index, search, ask), CLI, desktop entry, start-to-tray.
+package-test: system-deps
+	$(PYTHON) packaging/smoke_test.py dist/SecondMe

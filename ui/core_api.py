@@ -154,6 +154,10 @@ def vault_method(ctx: SecondMe) -> str | None:
 def start_background(ctx: SecondMe) -> None:
     """After unlock: watch the note folders (the core reconciles and indexes what changed)."""
     ctx.start_watching()
+    # The nightly pipeline (consolidate → decay → profile) with catch-up of missed nights.
+    starter: Any = getattr(ctx, "start_jobs", None)
+    if starter is not None:
+        starter()
     # Load the embedder now rather than inside the person's first search (it takes a second).
     loader: Any = getattr(ctx.embedder, "get", None)
     if loader is not None:

@@ -26,6 +26,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="open quick recall (in the running instance if there is one)")
     p.add_argument("--self-test", action="store_true",
                    help="create a store in --data-dir, check it, and exit (for packaging tests)")
+    p.add_argument("--install-desktop-entry", action="store_true",
+                   help="add Second Me to this user's application menu (Linux) and exit")
+    p.add_argument("--uninstall-desktop-entry", action="store_true",
+                   help="remove Second Me from this user's application menu (Linux) and exit")
     p.add_argument("--no-tray", action="store_true", help="run as a window even if a tray exists")
     p.add_argument("--verbose", action="store_true", help="log at DEBUG level (may include note text)")
     # Qt's own options (-platform, -style…) pass through to QApplication.
@@ -34,31 +38,77 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+SELF_TEST_NOTE = (
+    "# Trip to Lisbon\n\n"
+    "In Lisbon we ate pastel de nata at a bakery in Belem and took tram 28 up to Alfama.\n"
+)
+
+
 def self_test(data_dir: str | None) -> int:
-    """Open (or create) a store, write and read a sealed value, load Qt, and exit."""
+    """Exercise a packaged build end to end and exit: 0 when every step worked.
+
+    Creates a store in ``data_dir``, writes and reads a sealed value, indexes a sample note,
+    searches it, asks the default model, and loads Qt and the icon; prints one JSON line with
+    each step's time (seconds). Never touches the person's real data.
+    """
     if not data_dir:
         print("--self-test needs --data-dir (it never touches your real data)", file=sys.stderr)
         return 2
+    import json
+    import tempfile
+    import time
+    from pathlib import Path
+
     from secondme.app import build
     from secondme.vault import trusted_keyring_backend
     from ui.icons import Icons
     from ui.qt import QApplication
 
+    timings: dict[str, float] = {}
+    checks: dict[str, bool] = {}
+    t0 = last = time.monotonic()
+
+    def step(name: str) -> None:
+        nonlocal last
+        now = time.monotonic()
+        timings[name] = round(now - last, 3)
+        last = now
+
     ctx = build(data_dir)
     secret = os.environ.pop(ENV_PASSPHRASE, None)
-    if not ctx.initialized:
-        if secret is None and trusted_keyring_backend() is None:
-            secret = secrets.token_urlsafe(24)  # a throwaway store: nobody needs to reopen it
-        ctx.init(secret)
-    else:
-        ctx.unlock(secret)
-    ctx.set_private("self-test", "ok")
-    ok = ctx.get_private("self-test") == "ok"
-    ctx.close()
+    try:
+        if not ctx.initialized:
+            if secret is None and trusted_keyring_backend() is None:
+                secret = secrets.token_urlsafe(24)  # a throwaway store: nobody needs to reopen it
+            ctx.init(secret)
+        else:
+            ctx.unlock(secret)
+        ctx.set_private("self-test", "ok")
+        checks["store"] = ctx.get_private("self-test") == "ok"
+        step("store")
+        with tempfile.TemporaryDirectory(prefix="secondme-self-test-") as notes:
+            note = Path(notes) / "lisbon.md"
+            note.write_text(SELF_TEST_NOTE, "utf-8")
+            ctx.add_folder(notes)
+            checks["index"] = ctx.wait_indexed(300)
+            step("index")
+            hits = ctx.search("pastel de nata")
+            checks["search"] = bool(hits) and hits[0].path == str(note)
+            step("search")
+            answer = ctx.ask("What did we eat in Lisbon?")
+            checks["ask"] = bool(answer.text.strip()) and not answer.abstained
+            step("ask")
+            ctx.remove_folder(notes)
+    finally:
+        ctx.close()
     app = QApplication.instance() or QApplication(["secondme-app", "-platform", "offscreen"])
-    ok = ok and not Icons().get().isNull()
+    checks["icon"] = not Icons().get().isNull()
     del app
-    print("self-test ok" if ok else "self-test FAILED")
+    step("qt")
+    timings["total"] = round(time.monotonic() - t0, 3)
+    ok = all(checks.values())
+    print(json.dumps({"self_test": "ok" if ok else "FAILED", "checks": checks, "seconds": timings,
+                      "frozen": bool(getattr(sys, "frozen", False))}))
     return 0 if ok else 1
 
 
@@ -67,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever fetched from a model hub
     if args.self_test:
         return self_test(args.data_dir)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        from ui import desktop_entry
+
+        return desktop_entry.run_cli("install" if args.install_desktop_entry else "uninstall", args.data_dir)
 
     from ui.instance import InstanceServer, send, socket_name
     from ui.qt import QApplication, QGuiApplication
