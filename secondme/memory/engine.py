@@ -7,12 +7,14 @@ store, the memory writer, the searcher, the index sync and the embedder.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from secondme.index.keyword import STOP_WORDS
 from secondme.memory import importers
 from secondme.memory.forgetting import NEVER_FADE_KINDS, decay, reinforce, retention
 from secondme.memory.items import MemoryItems, NewMemory
@@ -247,13 +249,34 @@ class MemoryEngine:
         return None
 
 
-def usable_for_answer(store: Store, hits: Sequence[SearchHit]) -> list[SearchHit]:
-    """Hits an answer may cite: not the earlier questions and answers of ``ask`` itself."""
-    ids = [h.id for h in hits if h.kind != "chunk"]
-    asked: set[int] = set()
-    if ids:
-        for r in store.query(f"SELECT id, meta FROM memories WHERE id IN ({','.join('?' * len(ids))})", ids):
-            meta = store.open_value("memories", int(r["id"]), "meta", r["meta"]) or {}
-            if meta.get("ask"):
-                asked.add(int(r["id"]))
-    return [h for h in hits if h.kind == "chunk" or h.id not in asked]
+# A hit this close to the question is evidence on meaning alone; below it (MiniLM gives short
+# "My X: Y" facts ~0.35 with any "what is my ...?" question) it must also share a content word.
+SEMANTIC_ONLY = 0.5
+_CONTENT = re.compile(r"[a-z0-9][a-z0-9'-]{2,}")
+
+
+def _stems(text: str) -> set[str]:
+    # A 5-letter prefix is a crude, language-blind stem: "lives"/"living", "stored"/"storage".
+    return {w[:5] for w in _CONTENT.findall(text.lower()) if w not in STOP_WORDS}
+
+
+def usable_for_answer(store: Store, hits: Sequence[SearchHit], question: str = "") -> list[SearchHit]:
+    """Hits an answer may cite: not the earlier questions and answers of ``ask`` itself, and
+    (unless very close in meaning) sharing a content word with the question, counting the
+    memory's fact keys ("where do I live?" ~ "home address ... lives")."""
+    q = _stems(question)
+    out: list[SearchHit] = []
+    for h in hits:
+        table = "chunks" if h.kind == "chunk" else "memories"
+        row = store.get(table, h.id, columns=("text", "meta"))
+        if row is None:
+            continue
+        meta = row.get("meta", {}) or {}
+        if meta.get("ask"):
+            continue
+        if q and (h.relevance or 0.0) < SEMANTIC_ONLY:
+            words = _stems(" ".join([str(row.get("text", "")), h.title, *map(str, meta.get("keys") or [])]))
+            if not q & words:
+                continue
+        out.append(h)
+    return out

@@ -86,6 +86,9 @@ def test_sigkill_mid_consolidation_then_rerun_has_no_duplicates(data_dir: Path, 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
     mark = _hwm(Paths.at(data_dir).store_file)
     assert 0 < mark < max(ids), "the kill should land mid-run"
 
