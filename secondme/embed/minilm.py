@@ -250,6 +250,9 @@ def _load_session(model: Path, threads: int) -> ort.InferenceSession:
     # No busy-waiting between ops: on a desktop shared with the UI (and on 2 cores) spinning
     # worker threads steal the CPU the window needs and collapse throughput under load.
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # Without this, ORT's arena keeps the peak of every batch of long chunks: measured here
+    # 2.7 GB resident after 256 chunks of 256 tokens, 0.34 GB with the arena off.
+    opts.enable_cpu_mem_arena = False
     try:
         return ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own untyped exceptions
