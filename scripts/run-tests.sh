@@ -9,6 +9,9 @@ mkdir -p "$SECONDME_TEST_ARTIFACTS"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d /tmp/secondme-xdg-XXXXXX)}"
 chmod 700 "$XDG_RUNTIME_DIR"
 start=$(date +%s)
+# A fresh keyring folder each run: an existing login keyring made with another password
+# would stay locked and gnome-keyring would try to prompt on a display that is not there.
+export XDG_DATA_HOME="$(mktemp -d /tmp/secondme-keyring-XXXXXX)"
 dbus-run-session -- bash -c '
   echo -n "ci-keyring-pass" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
   .venv/bin/python -m pytest "$@"

@@ -399,20 +399,24 @@ class JobsCtx(SecondMe):
     def decay(self, now: float | None = None) -> dict[str, Any]:
         return {"faded": 1}
 
+    def build_profile(self, progress: Any = None, cancel: threading.Event | None = None) -> dict[str, Any]:
+        return {"fields": 0}
+
 
 def test_context_facade_wiring_and_lifecycle(data_dir: Path) -> None:
     paths = Paths.at(data_dir)
     ctx = JobsCtx(paths, Settings(), Vault(paths.vault_file, None))
     ctx.init(PASS)
     try:
-        assert [s.name for s in context_steps(ctx)] == ["consolidate", "decay"]
+        assert [s.name for s in context_steps(ctx)] == ["consolidate", "decay", "profile"]
         plain = context_steps(SecondMe(paths, Settings(), Vault(paths.vault_file, None)))
         assert [s.name for s in plain] == [n for n, attr in PIPELINE if hasattr(SecondMe, attr)]
         got: list[Any] = []
         ctx.subscribe(lambda ev: got.append(ev) if ev.kind == "job.progress" else None)
         res = ctx.run_jobs_now(wait=True)
         assert res["status"] == "ok"
-        assert res["run"]["changed"] == {"consolidate": {"added": 2}, "decay": {"faded": 1}}
+        assert res["run"]["changed"] == {"consolidate": {"added": 2}, "decay": {"faded": 1},
+                                         "profile": {"fields": 0}}
         assert got and got[-1].data["event"] == "finished"
         assert ctx.jobs_history(5)[0]["id"] == res["run_id"]
         st = ctx.jobs_status()
