@@ -123,12 +123,15 @@ class Consolidator:
     """One consolidation run over what is new since the last run."""
 
     def __init__(self, store: Store, items: MemoryItems, embedder: Any, model: Any = None,
-                 llm_budget: int = 100) -> None:
+                 llm_budget: int = 100, llm_seconds: float = 300.0) -> None:
         self.store = store
         self.items = items
         self.embedder = embedder
         self.model = model
-        self.llm_budget = llm_budget  # bounded: the model must never dominate a large import
+        # Bounded in calls and in time: the model must never dominate a large import.
+        self.llm_budget = llm_budget
+        self.llm_seconds = llm_seconds
+        self._llm_time = 0.0
         self.stats = {"sources": 0, "facts_added": 0, "facts_merged": 0, "facts_superseded": 0,
                       "keys_added": 0, "episodes": 0, "summaries": 0, "links": 0, "llm_calls": 0}
         self._facts: dict[str, list[dict[str, Any]]] = {}
@@ -213,8 +216,10 @@ class Consolidator:
 
     def _extract(self, text: str, subject: str, cancel: Any) -> list[F.Fact]:
         out = F.extract(text, subject)
-        if self.model is not None and self.stats["llm_calls"] < self.llm_budget and len(text) > 20:
+        if (self.model is not None and self.stats["llm_calls"] < self.llm_budget
+                and self._llm_time < self.llm_seconds and len(text) > 20):
             self.stats["llm_calls"] += 1
+            t0 = time.monotonic()
             try:
                 have = {f.slot for f in out}
                 out += [f for f in F.llm_extract(self.model, text, subject, cancel) if f.slot not in have]
@@ -222,6 +227,8 @@ class Consolidator:
                 raise
             except Exception as exc:  # a weak model's bad output must not stop consolidation
                 log.info("model fact extraction skipped: %s", exc.__class__.__name__)
+            finally:
+                self._llm_time += time.monotonic() - t0
         return [_canonical(f) for f in out]
 
     def _embed(self, texts: list[str]) -> np.ndarray:

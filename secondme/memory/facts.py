@@ -197,7 +197,7 @@ def llm_extract(model: Any, text: str, subject: str, cancel: Any = None) -> list
     its source and exact values are cross-checked against the text."""
     data = model.generate_json(
         [{"role": "system", "content": LLM_SYSTEM}, {"role": "user", "content": text[:1500]}],
-        LLM_SCHEMA, max_tokens=200, cancel=cancel)
+        LLM_SCHEMA, max_tokens=160, cancel=cancel)
     out: list[Fact] = []
     for f in data.get("facts", []):
         value = str(f.get("value", "")).strip()
