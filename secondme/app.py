@@ -57,8 +57,8 @@ class SecondMe:
         self._keys: KeySet | None = None
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
-        self._on_unlock: list[Callable[["SecondMe"], None]] = []
-        self._on_lock: list[Callable[["SecondMe"], None]] = []
+        self._on_unlock: list[Callable[[SecondMe], None]] = []
+        self._on_lock: list[Callable[[SecondMe], None]] = []
 
     # --- events ------------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -73,10 +73,10 @@ class SecondMe:
             except Exception:  # a listener's bug must not break the core's work
                 log.exception("event listener failed for %s", kind)
 
-    def on_unlock(self, fn: Callable[["SecondMe"], None]) -> None:
+    def on_unlock(self, fn: Callable[[SecondMe], None]) -> None:
         self._on_unlock.append(fn)
 
-    def on_lock(self, fn: Callable[["SecondMe"], None]) -> None:
+    def on_lock(self, fn: Callable[[SecondMe], None]) -> None:
         self._on_lock.append(fn)
 
     # --- vault -------------------------------------------------------------------------------

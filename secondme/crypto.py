@@ -72,7 +72,7 @@ class KeySet:
     snapshot: bytes
 
     @classmethod
-    def from_data_key(cls, data_key: bytes) -> "KeySet":
+    def from_data_key(cls, data_key: bytes) -> KeySet:
         return cls(
             seal=_hkdf(data_key, b"secondme/seal/v1"),
             hash=_hkdf(data_key, b"secondme/hash/v1"),

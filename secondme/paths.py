@@ -40,7 +40,7 @@ class Paths:
     root: Path
 
     @classmethod
-    def at(cls, data_dir: str | os.PathLike[str] | None) -> "Paths":
+    def at(cls, data_dir: str | os.PathLike[str] | None) -> Paths:
         root = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
         return cls(root)
 

@@ -39,7 +39,7 @@ class Settings:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> "Settings":
+    def load(cls, path: Path) -> Settings:
         s = cls()
         try:
             raw = json.loads(path.read_text("utf-8"))

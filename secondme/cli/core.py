@@ -107,9 +107,11 @@ def doctor_report(data_dir: str | None) -> dict[str, Any]:
         report["gpu_offload"] = f"unknown ({exc})"
     report["gpu_layers_setting"] = ctx.settings.gpu_layers
     try:
-        from secondme.llm.discovery import discover_models
+        from pathlib import Path
 
-        report["models"] = [str(m.path) for m in discover_models(extra_roots=[ctx.paths.models_dir])]
+        from secondme.llm.discovery import discover
+
+        report["models"] = [str(m.path) for m in discover(Path.home(), models_dir=ctx.paths.models_dir)]
     except Exception as exc:  # doctor reports what it can
         report["models"] = f"unavailable ({exc})"
     return report

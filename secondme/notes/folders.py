@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +57,7 @@ class FolderRegistry:
                 return f
         return None
 
-    def owner_of(self, path: Path, folders: list[Folder] | None = None) -> Folder | None:
+    def owner_of(self, path: Path, folders: Sequence[Folder] | None = None) -> Folder | None:
         """The watched folder that contains ``path`` (the deepest one)."""
         best: Folder | None = None
         for f in folders if folders is not None else self.list():

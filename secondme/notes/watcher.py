@@ -34,7 +34,7 @@ def _ignored(path: str, root: Path) -> bool:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, watcher: "FolderWatcher", folder: Folder) -> None:
+    def __init__(self, watcher: FolderWatcher, folder: Folder) -> None:
         self._w = watcher
         self._folder = folder
 

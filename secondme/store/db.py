@@ -192,7 +192,7 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------------
     @contextmanager
-    def write(self) -> Iterator["Writer"]:
+    def write(self) -> Iterator[Writer]:
         """One write transaction; commits on success, rolls back on error."""
         if self._closed:
             raise RuntimeError("store is closed")

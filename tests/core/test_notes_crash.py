@@ -134,7 +134,7 @@ def test_canary_after_lock_and_after_sigkill(tmp_path: Path, embedder) -> None: 
     runtime = ctx.session.indexes.runtime_dir
     ctx.close()
     assert runtime is None or not runtime.exists(), "the plaintext RAM folder is removed on lock"
-    n = needles(canaries + [str(notes)], [stored_vec, vec])
+    n = needles([*canaries, str(notes)], [stored_vec, vec])
     assert scan(d, n) == []
     # And after a SIGKILL mid-session.
     env = {**os.environ, "PYTHONPATH": str(REPO)}

@@ -69,7 +69,7 @@ def test_create_edit_burst_rename_move_delete(watched: tuple[SecondMe, Path, Pat
 
 
 def test_watched_folder_removed(watched: tuple[SecondMe, Path, Path]) -> None:
-    ctx, a, b = watched
+    ctx, _a, b = watched
     write(b / "x.md", "Notes about the Orinoco delta expedition.")
     eventually(lambda: bool(paths_for(ctx, "Orinoco delta")))
     shutil.rmtree(b)
