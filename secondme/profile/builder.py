@@ -93,6 +93,10 @@ class FieldStore:
             return True
 
 
+# field -> the field it depends on (its value is stale once the anchor changed after it).
+DEPENDENT_FIELDS = {"organization-title": "organization"}
+
+
 def norm(v: str) -> str:
     return re.sub(r"[^\w@+]+", " ", v.lower()).strip()
 
@@ -179,14 +183,18 @@ class ProfileBuilder:
         for c in collect(self.store, self.llm, cancel):
             by_field.setdefault(c.field, []).append(c)
         existing = self.fields.all()
+        computed: dict[str, ProfileField] = {}
         for name in sorted(by_field):
             cur = existing.get(name)
             if cur is not None and cur.locked:
                 stats["locked_kept"] += 1
                 continue
             new = self._value_for(name, by_field[name], cur, now)
-            if new is None:
-                continue
+            if new is not None:
+                computed[name] = new
+        self._outdate_dependents(computed, existing, now)
+        for name, new in computed.items():
+            cur = existing.get(name)
             if cur is None or new.to_dict() != cur.to_dict():
                 self.fields.put(new)
                 stats["changed"] += 1
@@ -197,6 +205,26 @@ class ProfileBuilder:
         stats["fields"] = len(self.fields.all())
         log.info("profile built: %s", stats)  # counts only, never values
         return stats
+
+    @staticmethod
+    def _outdate_dependents(computed: dict[str, ProfileField], existing: dict[str, ProfileField],
+                            now: float) -> None:
+        """A job title belongs to an employer: when the person moved to a newer employer and
+        never said their new title, the old title is history, not a current answer."""
+        for dep, anchor in DEPENDENT_FIELDS.items():
+            d = computed.get(dep)
+            a = computed.get(anchor) or existing.get(anchor)
+            if d is None or a is None or not d.value or d.origin == "user":
+                continue
+            if a.as_of > d.as_of and not set(d.sources) & set(a.sources):
+                cur = existing.get(dep)
+                entry = {"value": d.value, "as_of": d.as_of, "replaced_at": a.as_of, "sources": d.sources}
+                history = [h for h in d.history if norm(h["value"]) != norm(d.value)] + [entry]
+                history.sort(key=lambda h: (h["as_of"], h["value"]))
+                unchanged = cur is not None and not cur.value
+                computed[dep] = dataclasses.replace(
+                    d, value="", confidence=0.0, history=history[-MAX_HISTORY:],
+                    updated_at=cur.updated_at if unchanged and cur is not None else now)
 
     def _value_for(self, name: str, cands: list[X.Candidate], cur: ProfileField | None,
                    now: float) -> ProfileField | None:
