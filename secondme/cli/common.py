@@ -47,6 +47,20 @@ def open_context(args: argparse.Namespace) -> SecondMe:
     return ctx
 
 
+def parse_date(s: str | None) -> float | None:
+    """``YYYY-MM-DD`` or an ISO time as epoch seconds; a clear error otherwise."""
+    if not s:
+        return None
+    from datetime import datetime
+
+    from secondme.errors import UserError
+
+    try:
+        return datetime.fromisoformat(s).timestamp()
+    except ValueError as exc:
+        raise UserError(f"not a date: {s!r} (use YYYY-MM-DD or an ISO time)") from exc
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")

@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from secondme.cli.common import open_context, print_json
+from secondme.cli.common import open_context, parse_date, print_json
 from secondme.errors import UserError
 from secondme.results import HL_END, HL_START
 
@@ -65,19 +65,10 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     de.set_defaults(func=cmd_decay)
 
 
-def _time(s: str | None) -> float | None:
-    if not s:
-        return None
-    try:
-        return datetime.fromisoformat(s).timestamp()
-    except ValueError as exc:
-        raise UserError(f"not a date: {s!r} (use YYYY-MM-DD or an ISO time)") from exc
-
-
 def cmd_remember(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
-        mid = ctx.remember(args.text, _time(args.at), args.source)
+        mid = ctx.remember(args.text, parse_date(args.at), args.source)
         print(f"remembered (memory {mid})")
     finally:
         ctx.close()
@@ -89,7 +80,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
         raise UserError("-k must be at least 1")
     ctx = open_context(args)
     try:
-        hits = ctx.recall(args.query, k=args.k, when=_time(args.when), include_faded=args.faded)
+        hits = ctx.recall(args.query, k=args.k, when=parse_date(args.when), include_faded=args.faded)
         if args.json:
             print_json([dataclasses.asdict(h) for h in hits])
             return 0

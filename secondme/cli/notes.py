@@ -8,11 +8,9 @@ import signal
 import sys
 import threading
 import time
-from datetime import datetime
 from typing import Any
 
-from secondme.cli.common import open_context, print_json
-from secondme.errors import UserError
+from secondme.cli.common import open_context, parse_date, print_json
 from secondme.results import HL_END, HL_START, SearchFilters
 
 
@@ -141,21 +139,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date(s: str | None) -> float | None:
-    if not s:
-        return None
-    try:
-        return datetime.fromisoformat(s).timestamp()
-    except ValueError as exc:
-        raise UserError(f"not a date: {s!r} (use YYYY-MM-DD)") from exc
-
-
 def cmd_search(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         ctx.wait_indexed(timeout=60)
         filters = SearchFilters(folder=args.folder, file_types=tuple(args.file_type),
-                                since=_date(args.since), until=_date(args.until))
+                                since=parse_date(args.since), until=parse_date(args.until))
         hits = ctx.search(args.query, args.k, filters)
         if args.json:
             print_json([dataclasses.asdict(h) for h in hits])
