@@ -69,12 +69,12 @@ def test_refused_backends(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keyring, "get_keyring", lambda: PlaintextKeyring())
     assert trusted_keyring_backend() is None
 
-    class OnlyRefused(chainer.ChainerBackend):
-        @property
-        def backends(self):  # type: ignore[override]
-            return [fail.Keyring(), PlaintextKeyring()]
-
-    monkeypatch.setattr(keyring, "get_keyring", lambda: OnlyRefused())
+    # Patching the property rather than subclassing: a KeyringBackend subclass registers itself
+    # with keyring for the rest of the process (and a chainer would then win every lookup).
+    monkeypatch.setattr(chainer.ChainerBackend, "backends",
+                        property(lambda self: [fail.Keyring(), PlaintextKeyring()]))
+    only_refused = chainer.ChainerBackend()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: only_refused)
     assert trusted_keyring_backend() is None
 
 
