@@ -80,15 +80,15 @@ def test_escape_hides(qtbot: Any, box: QuickRecall) -> None:
     assert not box.isVisible()
 
 
-def test_fill_mode_without_profile(qtbot: Any, box: QuickRecall) -> None:
-    from ui import core_api
-
+def test_fill_mode_shows_the_profile_value_or_says_it_has_none(qtbot: Any, box: QuickRecall) -> None:
     qtbot.keyClicks(box.query, "fill: shipping address")
     qtbot.waitUntil(lambda: box.answer.isVisible(), timeout=5000)
-    if core_api.has_fill(box._services.ctx):
-        pytest.skip("the profile exists now: covered by the profile tests")
-    assert core_api.PROFILE_NOT_BUILT in box.answer.toPlainText()
+    qtbot.waitUntil(lambda: "no value" in box.answer.toPlainText(), timeout=5000)
     assert box.model.rowCount() == 0
+    box._services.ctx.set_profile_field("street-address", "12 Rue Cler", lock=True)
+    box.query.clear()
+    qtbot.keyClicks(box.query, "fill: Lieferadresse")
+    qtbot.waitUntil(lambda: "12 Rue Cler" in box.answer.toPlainText(), timeout=5000)
 
 
 @pytest.mark.slow
