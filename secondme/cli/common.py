@@ -7,6 +7,8 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from secondme.app import SecondMe, build
@@ -29,6 +31,16 @@ def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> s
         value = getpass.getpass(prompt)
     args._passphrase = value
     return value
+
+
+@contextmanager
+def opened(args: argparse.Namespace) -> Iterator[SecondMe]:
+    """An unlocked context for one command, closed (indexes sealed) however the command ends."""
+    ctx = open_context(args)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
 
 
 def open_context(args: argparse.Namespace) -> SecondMe:

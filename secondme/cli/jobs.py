@@ -10,7 +10,7 @@ from datetime import datetime
 from types import FrameType
 from typing import Any
 
-from secondme.cli.common import open_context, print_json
+from secondme.cli.common import opened, print_json
 
 EXIT = {"ok": 0, "already running": 0, "failed": 1, "cancelled": 130, "interrupted": 1}
 
@@ -65,8 +65,7 @@ def describe_run(run: dict[str, Any]) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         runner = ctx.jobs
         if not args.json:
             ctx.subscribe(_print_progress)
@@ -102,8 +101,6 @@ def cmd_run(args: argparse.Namespace) -> int:
             if data["run"]:
                 print("\n".join(describe_run(data["run"])))
         return EXIT.get(str(data["status"]), 1)
-    finally:
-        ctx.close()
 
 
 def _print_progress(ev: Any) -> None:
@@ -117,8 +114,7 @@ def _print_progress(ev: Any) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         st = ctx.jobs_status()
         if args.json:
             print_json(st)
@@ -131,14 +127,11 @@ def cmd_status(args: argparse.Namespace) -> int:
             print("a missed run is owed: it runs at the app's next start")
         print("last run: " + ("never" if st["last_run"] is None else
                               f"{_local(st['last_run']['started_at'])}, {st['last_run']['status']}"))
-    finally:
-        ctx.close()
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         runs = ctx.jobs_history(args.limit)
         if args.json:
             print_json(runs)
@@ -147,6 +140,4 @@ def cmd_history(args: argparse.Namespace) -> int:
         else:
             for r in runs:
                 print("\n".join(describe_run(r)))
-    finally:
-        ctx.close()
     return 0

@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from secondme.cli.common import open_context, parse_date, print_json
+from secondme.cli.common import opened, parse_date, print_json
 from secondme.errors import UserError
 from secondme.results import HL_END, HL_START
 
@@ -66,20 +66,16 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_remember(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         mid = ctx.remember(args.text, parse_date(args.at), args.source)
         print(f"remembered (memory {mid})")
-    finally:
-        ctx.close()
     return 0
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
     if args.k < 1:
         raise UserError("-k must be at least 1")
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         hits = ctx.recall(args.query, k=args.k, when=parse_date(args.when), include_faded=args.faded)
         if args.json:
             print_json([dataclasses.asdict(h) for h in hits])
@@ -92,47 +88,35 @@ def cmd_recall(args: argparse.Namespace) -> int:
             print("   " + h.snippet.replace(HL_START, hl[0]).replace(HL_END, hl[1]))
         if not hits:
             print("nothing found in your memory")
-    finally:
-        ctx.close()
     return 0
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         n = ctx.forget(args.source if args.source else int(args.id))
         if n == 0:
             raise UserError("no such memory or source")
         print(f"forgot {n} memor{'y' if n == 1 else 'ies'}")
-    finally:
-        ctx.close()
     return 0
 
 
 def cmd_pin(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         ctx.pin(args.id, not args.unpin)
         print("unpinned" if args.unpin else "pinned: it will not fade")
-    finally:
-        ctx.close()
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         fn = ctx.import_messages if args.importer == "messages" else ctx.import_chatgpt
         n = fn(args.file)
         print(f"imported {n} message{'s' if n != 1 else ''}")
-    finally:
-        ctx.close()
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         rows = ctx.memories(kind=args.kind, state=args.state, limit=args.limit)
         if args.json:
             print_json([dataclasses.asdict(r) for r in rows])
@@ -143,14 +127,11 @@ def cmd_list(args: argparse.Namespace) -> int:
             text = " ".join(r.text.split())
             print(f"[{r.id}] {when} {r.kind}/{r.state}{flags} S={r.strength:g} R={r.retention:.2f}  "
                   f"{text[:100]}")
-    finally:
-        ctx.close()
     return 0
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         def show(step: str, done: int, total: int) -> None:
             if not args.json and sys.stderr.isatty():
                 print(f"\r{step}: {done}/{total or '?'}", end="", file=sys.stderr)
@@ -159,16 +140,11 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         if sys.stderr.isatty() and not args.json:
             print(file=sys.stderr)
         print_json(res) if args.json else print(", ".join(f"{k} {v}" for k, v in res.items()))
-    finally:
-        ctx.close()
     return 0
 
 
 def cmd_decay(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         res = ctx.decay()
         print_json(res) if args.json else print(", ".join(f"{k} {v}" for k, v in res.items()))
-    finally:
-        ctx.close()
     return 0

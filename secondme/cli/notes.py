@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any
 
-from secondme.cli.common import open_context, parse_date, print_json
+from secondme.cli.common import open_context, opened, parse_date, print_json
 from secondme.results import HL_END, HL_START, SearchFilters
 
 
@@ -48,36 +48,27 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_folders_add(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         st = ctx.add_folder(args.path)
         print(f"watching {st.path}; run 'secondme index' or start the app to index it")
-    finally:
-        ctx.close()
     return 0
 
 
 def cmd_folders_remove(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         ctx.remove_folder(args.path)
         print("removed; its notes were removed from Second Me (the files are untouched)")
-    finally:
-        ctx.close()
     return 0
 
 
 def cmd_folders_list(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         rows = ctx.folders()
         if args.json:
             print_json([dataclasses.asdict(r) for r in rows])
         else:
             for r in rows:
                 print(f"{r.path}\t{r.documents} notes\t{r.chunks} chunks\t{r.failed} failed")
-    finally:
-        ctx.close()
     return 0
 
 
@@ -89,8 +80,7 @@ def _status(ctx: Any) -> dict[str, Any]:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         if args.action == "status":
             data = _status(ctx)
             if args.json:
@@ -118,8 +108,6 @@ def cmd_index(args: argparse.Namespace) -> int:
                   f"{p['failed']} failed, in {data['seconds']} s")
             for f in data["failed"]:
                 print(f"  failed: {f['path']}: {f['reason']}")
-    finally:
-        ctx.close()
     return 0
 
 
@@ -140,8 +128,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         ctx.wait_indexed(timeout=60)
         filters = SearchFilters(folder=args.folder, file_types=tuple(args.file_type),
                                 since=parse_date(args.since), until=parse_date(args.until))
@@ -158,6 +145,4 @@ def cmd_search(args: argparse.Namespace) -> int:
             print("   " + h.snippet.replace(HL_START, hl[0]).replace(HL_END, hl[1]))
         if not hits:
             print("no results")
-    finally:
-        ctx.close()
     return 0

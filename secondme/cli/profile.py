@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from secondme.cli.common import open_context, print_json
+from secondme.cli.common import opened, print_json
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -29,8 +29,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         prof = ctx.profile()
         if args.json:
             print_json({"fields": {n: f.to_dict() for n, f in prof["fields"].items()},
@@ -49,33 +48,24 @@ def cmd_show(args: argparse.Namespace) -> int:
             lock = " [locked]" if f.locked else ""
             print(f"{n}: {value}{lock}  (confidence {f.confidence:.2f}, sources {f.sources})")
         return 0
-    finally:
-        ctx.close()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         print_json(ctx.build_profile())
         return 0
-    finally:
-        ctx.close()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         sys.stdout.write(ctx.export_profile(args.format, include_sensitive=args.include_sensitive))
         if args.format == "json":
             sys.stdout.write("\n")
         return 0
-    finally:
-        ctx.close()
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
+    with opened(args) as ctx:
         res = ctx.fill_result(args.label, confirm_sensitive=args.confirm)
         if args.json:
             print_json(res.to_dict())
@@ -90,5 +80,3 @@ def cmd_fill(args: argparse.Namespace) -> int:
             print("unknown", file=sys.stderr)
             return 1
         return 0
-    finally:
-        ctx.close()
