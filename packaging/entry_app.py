@@ -2,7 +2,12 @@
 
 import sys
 
-from ui.main import main
-
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--secondme-vector-child":
+        # The vector index's helper process (secondme/index/vector_process.py), before any UI.
+        from secondme.index.vector_process import child_main
+
+        sys.exit(child_main(int(sys.argv[2])))
+    from ui.main import main
+
     sys.exit(main())

@@ -10,6 +10,7 @@ from typing import Any
 from secondme.crypto import KeySet
 from secondme.embed.base import Embedder
 from secondme.index import SealedIndexes, cleanup_stale_runtime_dirs
+from secondme.index.vector_process import VectorHost
 from secondme.memory.items import MemoryItems
 from secondme.notes.folders import FolderRegistry
 from secondme.notes.indexer import Indexer
@@ -32,7 +33,8 @@ class Session:
     """
 
     def __init__(self, paths: Paths, settings: Settings, store: Store, keys: KeySet,
-                 embedder: Embedder, emit: Callable[..., None]) -> None:
+                 embedder: Embedder, emit: Callable[..., None],
+                 vector_host: VectorHost | None = None) -> None:
         self.paths = paths
         self.store = store
         self.embedder = embedder
@@ -42,7 +44,7 @@ class Session:
 
         self.indexes = SealedIndexes(
             paths, keys.snapshot, embedding_function=ChromaEmbedding(embedder),
-            expect={"embedder": embedder.name, "dim": embedder.dim},
+            expect={"embedder": embedder.name, "dim": embedder.dim}, vector_host=vector_host,
         )
         self.indexes.open()
         self.sync = IndexSync(store, self.indexes, on_changed=lambda: emit("index.changed"))
@@ -91,6 +93,7 @@ class Session:
             self.sync.catch_up()
         except Exception:
             log.exception("could not bring the indexes up to date before sealing")
+        self.searcher.close()
         self.indexes.close(seal=True)
 
     def stats(self) -> dict[str, Any]:

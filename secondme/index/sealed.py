@@ -24,6 +24,7 @@ from secondme.errors import SnapshotCorrupt
 from secondme.index.keyword import KeywordIndex
 from secondme.index.snapshot import seal_dir, unseal
 from secondme.index.vector import VectorIndex
+from secondme.index.vector_process import VectorHost, VectorIndexProcess
 
 if TYPE_CHECKING:
     from secondme.paths import Paths
@@ -134,8 +135,14 @@ class SealedIndexes:
         *,
         embedding_function: Any = None,
         expect: Mapping[str, Any] | None = None,
+        vector_process: bool = True,
+        vector_host: VectorHost | None = None,
     ) -> None:
         self._paths = paths
+        # Chroma in a child process by default: its native calls hold the GIL (see
+        # vector_process); in-process is for tools that own no window.
+        self._vector_process = vector_process
+        self._vector_host = vector_host
         self._key = key
         self._ad = ad
         self._ef = embedding_function
@@ -145,7 +152,7 @@ class SealedIndexes:
         self._lock = threading.RLock()
         self._runtime: Path | None = None
         self._keyword: KeywordIndex | None = None
-        self._vector: VectorIndex | None = None
+        self._vector: VectorIndex | VectorIndexProcess | None = None
         self._watermark = 0
         self._sealed_state: tuple[int, int, int] | None = None
         self.needs_rebuild = False
@@ -170,7 +177,7 @@ class SealedIndexes:
         return self._keyword
 
     @property
-    def vector(self) -> VectorIndex:
+    def vector(self) -> VectorIndex | VectorIndexProcess:
         if self._vector is None:
             raise RuntimeError("indexes are not open")
         return self._vector
@@ -217,7 +224,7 @@ class SealedIndexes:
         if self._runtime is None:
             log.info("no RAM folder: indexes live in memory and are rebuilt at unlock")
             self._keyword = KeywordIndex(None)
-            self._vector = VectorIndex(None, embedding_function=self._ef)
+            self._vector = self._new_vector(None)
             self._start_fresh_state()
             return 0
         _write_pid_file(self._runtime)
@@ -267,9 +274,14 @@ class SealedIndexes:
             return None
         return meta
 
+    def _new_vector(self, path: Path | None) -> VectorIndex | VectorIndexProcess:
+        if not self._vector_process:
+            return VectorIndex(path, embedding_function=self._ef)
+        return VectorIndexProcess(path, embedding_function=self._ef, host=self._vector_host)
+
     def _open_in(self, folder: Path) -> None:
         self._keyword = KeywordIndex(folder / _KEYWORD_FILE)
-        self._vector = VectorIndex(folder / _CHROMA_DIR, embedding_function=self._ef)
+        self._vector = self._new_vector(folder / _CHROMA_DIR)
 
     # --- seal / close -----------------------------------------------------------------------
     def seal(self, watermark: int | None = None) -> bool:

@@ -149,7 +149,7 @@ class IndexSync:
             vx.delete(deleted + gone)
         if rows:
             kw.add_many(rows)
-        # Small slices: Chroma's native upsert holds the GIL, and a long hold freezes the window.
+        # Bounded memory for the stacked vectors; VectorIndex itself yields the GIL every few.
         for i in range(0, len(vec_ids), UPSERT_SLICE):
             vx.upsert(vec_ids[i:i + UPSERT_SLICE], np.stack(vecs[i:i + UPSERT_SLICE]), metas[i:i + UPSERT_SLICE])
 

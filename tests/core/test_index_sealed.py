@@ -283,6 +283,7 @@ def test_failed_open_leaves_no_ram_folder(
         raise OSError("no space left in RAM folder")
 
     monkeypatch.setattr(sealed_mod, "VectorIndex", broken)
+    monkeypatch.setattr(sealed_mod, "VectorIndexProcess", broken)
     s = SealedIndexes(env, KEY)
     with pytest.raises(OSError):
         s.open()
