@@ -19,6 +19,7 @@ import logging
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -30,6 +31,12 @@ log = logging.getLogger("secondme.index.keyword")
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 DEFAULT_HIGHLIGHT = ("\x02", "\x03")
 MAX_QUERY_TERMS = 32
+# BM25 ranking costs FTS5 a few microseconds per matching row, every row: an OR over common words
+# matches half of 100k chunks and took ~200 ms. Queries rank at most about this many rows (see
+# KeywordIndex._plan); measured ~15 ms at 100k chunks on 2 cores.
+RANK_BUDGET = 3000
+# Document frequencies used for planning may be this old (they only steer the plan).
+DF_MAX_AGE_S = 30.0
 
 # Function words that would match nearly every chunk and only add noise to an OR query.
 STOP_WORDS = frozenset(
@@ -76,14 +83,8 @@ class KeywordFilters:
     date_to: int | None = None  # exclusive, epoch seconds
 
 
-def build_match_query(text: str, *, prefix_last: bool = False) -> str | None:
-    """Turn free text into an FTS5 expression that cannot be a syntax error.
-
-    Every word becomes a quoted string (so AND, NEAR, ``*``, ``:``, parentheses and quotes are
-    just text) and the words are OR-ed so BM25 ranks partial matches. Stop words are dropped
-    unless nothing else is left. ``prefix_last`` makes the last word a prefix, for
-    search-as-you-type. Returns None when the text has no word at all.
-    """
+def query_terms(text: str, *, prefix_last: bool = False) -> list[str]:
+    """The quoted FTS5 terms of free text (see :func:`build_match_query`), in query order."""
     words: list[str] = []
     seen: set[str] = set()
     for m in _WORD.finditer(text.lower()):
@@ -94,7 +95,7 @@ def build_match_query(text: str, *, prefix_last: bool = False) -> str | None:
             seen.add(w)
             words.append(w)
     if not words:
-        return None
+        return []
     last = words[-1]
     content = [w for w in words if w not in STOP_WORDS] or words
     if prefix_last and last not in content:
@@ -103,7 +104,19 @@ def build_match_query(text: str, *, prefix_last: bool = False) -> str | None:
     parts = [f'"{w}"' for w in content]
     if prefix_last and content[-1] == last:
         parts[-1] += " *"
-    return " OR ".join(parts)
+    return parts
+
+
+def build_match_query(text: str, *, prefix_last: bool = False) -> str | None:
+    """Turn free text into an FTS5 expression that cannot be a syntax error.
+
+    Every word becomes a quoted string (so AND, NEAR, ``*``, ``:``, parentheses and quotes are
+    just text) and the words are OR-ed so BM25 ranks partial matches. Stop words are dropped
+    unless nothing else is left. ``prefix_last`` makes the last word a prefix, for
+    search-as-you-type. Returns None when the text has no word at all.
+    """
+    parts = query_terms(text, prefix_last=prefix_last)
+    return " OR ".join(parts) if parts else None
 
 
 def _chunks(rows: Iterable[KeywordRow], size: int) -> Iterator[list[KeywordRow]]:
@@ -139,6 +152,8 @@ class KeywordIndex:
         self._readers_lock = threading.Lock()
         self._closed = False
         self.generation = 0  # bumped on every write; lets the owner know the index is dirty
+        self.rank_budget = RANK_BUDGET
+        self._df: dict[str, tuple[int, float]] = {}  # term -> (document frequency, when counted)
         self._conn = self._connect()
         self._create_schema()
 
@@ -255,6 +270,41 @@ class KeywordIndex:
                 return list(self._conn.execute(sql, params))
         return list(self._reader().execute(sql, params))
 
+    def _doc_freq(self, term: str) -> int:
+        now = time.monotonic()
+        hit = self._df.get(term)
+        if hit is not None and now - hit[1] < DF_MAX_AGE_S:
+            return hit[0]
+        n = int(self._read("SELECT count(*) FROM kw WHERE kw MATCH ?", (term,))[0][0])
+        if len(self._df) > 4096:
+            self._df.clear()
+        self._df[term] = (n, now)
+        return n
+
+    def _plan(self, terms: list[str]) -> tuple[str, int | None]:
+        """The MATCH expression to rank, and a rowid floor that bounds how many rows it ranks.
+
+        Rare words decide BM25's top results; a word in thousands of chunks adds almost nothing
+        to a score, yet costs ranking all of its rows. So the rarest words are kept while the
+        rows they match fit the budget (the rarest always). If even that is over budget, only
+        the newest ``rank_budget`` matching rows are ranked (ids grow with time).
+        """
+        dfs = {t: self._doc_freq(t) for t in terms}
+        kept: list[str] = []
+        total = 0
+        for t in sorted(terms, key=lambda t: dfs[t]):
+            if kept and total + dfs[t] > self.rank_budget:
+                continue
+            kept.append(t)
+            total += dfs[t]
+        # Query order kept: it decides which words the snippet shows first.
+        match = " OR ".join(t for t in terms if t in kept)
+        if total <= self.rank_budget:
+            return match, None
+        row = self._read("SELECT rowid FROM kw WHERE kw MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                         (match, self.rank_budget))
+        return match, (int(row[0][0]) if row else None)
+
     def search(
         self,
         query: str,
@@ -264,9 +314,10 @@ class KeywordIndex:
         prefix_last: bool = False,
     ) -> list[KeywordHit]:
         """Best ``k`` matches for free text ``query``, with highlighted snippets."""
-        match = build_match_query(query, prefix_last=prefix_last)
-        if match is None or k <= 0:
+        terms = query_terms(query, prefix_last=prefix_last)
+        if not terms or k <= 0:
             return []
+        match, floor = self._plan(terms)
         where = ["kw MATCH ?"]
         params: list[object] = [
             self._highlight[0], self._highlight[1], self._ellipsis, self._snippet_tokens, match
@@ -285,16 +336,18 @@ class KeywordIndex:
         if f.date_to is not None:
             where.append("date < ?")
             params.append(int(f.date_to))
-        params.append(int(k))
         sql = (
             "SELECT rowid, bm25(kw), snippet(kw, 0, ?, ?, ?, ?) FROM kw "
-            f"WHERE {' AND '.join(where)} ORDER BY rank LIMIT ?"
+            f"WHERE {' AND '.join(where)}{{floor}} ORDER BY rank LIMIT ?"
         )
-        log.debug("keyword search %r → %s", query, match)
-        return [
-            KeywordHit(int(r[0]), -float(r[1]), str(r[2]))
-            for r in self._read(sql, params)
-        ]
+        log.debug("keyword search %r → %s (rowid floor %s)", query, match, floor)
+        rows: list[tuple[Any, ...]] = []
+        if floor is not None:
+            rows = self._read(sql.format(floor=" AND rowid > ?"), [*params, floor, int(k)])
+        if floor is None or (len(rows) < k and len(where) > 1):
+            # Filters may leave too few of the newest rows: rank them all rather than miss hits.
+            rows = self._read(sql.format(floor=""), [*params, int(k)])
+        return [KeywordHit(int(r[0]), -float(r[1]), str(r[2])) for r in rows]
 
     # --- lifecycle --------------------------------------------------------------------------
     def backup_to(self, dest: Path) -> None:

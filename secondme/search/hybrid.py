@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import statistics
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,13 @@ class HybridSearcher:
         self._embedder = embedder
         self._folder_lookup = folder_lookup  # callable path -> folder id, for folder filters
         self.candidates = candidates
+        # The keyword side runs here while the calling thread embeds the query and waits on the
+        # vector index's process: SQLite, ONNX Runtime and the pipe all release the GIL, so a
+        # search costs the slower side, not the sum.
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="secondme-search")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     # --- retrieval -----------------------------------------------------------------------------
     def retrieve(self, query: str, k: int, kinds: Sequence[str] | None = None,
@@ -102,10 +110,13 @@ class HybridSearcher:
             date_from=int(f.since) if f.since is not None else None,
             date_to=int(f.until) if f.until is not None else None,
         )
-        kw_hits = self._idx.keyword.search(query, n, kw_filters)
-        where = _chroma_where(kw_filters)
-        qv = query_vector if query_vector is not None else self._embedder.embed_query(query)
-        dense = self._idx.vector.query(qv, n, where=where)
+        kw_future = self._pool.submit(self._idx.keyword.search, query, n, kw_filters)
+        try:
+            where = _chroma_where(kw_filters)
+            qv = query_vector if query_vector is not None else self._embedder.embed_query(query)
+            dense = self._idx.vector.query(qv, n, where=where)
+        finally:
+            kw_hits = kw_future.result()
         snippets = {h.id: h.snippet for h in kw_hits}
         sims = {i: 1.0 - d for i, d in dense}
         fused = fuse({h.id: h.score for h in kw_hits}, sims)

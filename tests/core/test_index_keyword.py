@@ -207,3 +207,40 @@ def test_reads_proceed_during_long_write(tmp_path: Path, mode: str) -> None:
     assert reads_during_write > 2
     assert ix.count() == len(ROWS) + 30_000
     ix.close()
+
+
+# --- bounded ranking cost: a query ranks at most ``rank_budget`` rows -----------------------
+def _crowded(tmp_path: Path) -> KeywordIndex:
+    """400 "meeting" notes (common), a few rare words, one older filtered-out-of-window note."""
+    ix = KeywordIndex(tmp_path / "crowd.sqlite3")
+    rows = [KeywordRow(i, f"Meeting notes number {i} about the weekly meeting", "chunk", "work", "md", i)
+            for i in range(1, 401)]
+    rows[10] = KeywordRow(11, "Meeting with the beekeeper about the hive inspection", "chunk", "work", "md", 11)
+    rows[20] = KeywordRow(21, "Meeting notes kept in the garden shed", "chunk", "home", "md", 21)
+    ix.add_many(rows)
+    ix.rank_budget = 50
+    return ix
+
+
+def test_common_word_dropped_when_a_rare_one_decides(tmp_path: Path) -> None:
+    ix = _crowded(tmp_path)
+    plan, floor = ix._plan(['"meeting"', '"beekeeper"'])
+    assert plan == '"beekeeper"' and floor is None  # 400 rows of "meeting" add nothing to rank
+    assert ix.search("meeting beekeeper", 5)[0].id == 11
+    ix.close()
+
+
+def test_only_common_words_rank_the_newest_rows(tmp_path: Path) -> None:
+    ix = _crowded(tmp_path)
+    hits = ix.search("weekly meeting", 10)
+    assert len(hits) == 10
+    assert min(h.id for h in hits) > 400 - 51  # only the newest 50 matches were ranked
+    ix.close()
+
+
+def test_filters_that_empty_the_window_fall_back_to_every_row(tmp_path: Path) -> None:
+    ix = _crowded(tmp_path)
+    # Note 21 is far older than the newest 50 "meeting" rows, yet a folder filter must find it.
+    hits = ix.search("meeting", 5, KeywordFilters(folders=["home"]))
+    assert [h.id for h in hits] == [21]
+    ix.close()
