@@ -107,9 +107,13 @@ def test_sources_add_and_remove_folder(qtbot: Any, window: MainWindow, tmp_path:
     qtbot.waitUntil(lambda: page.folders.rowCount() == 1, timeout=20_000)
 
 
-def test_empty_pages_say_what_will_appear(window: MainWindow) -> None:
+def test_empty_pages_say_what_will_appear(qtbot: Any, window: MainWindow) -> None:
     memories = window.page(MemoriesPage)
-    assert "will appear here" in memories.empty.text()  # type: ignore[attr-defined]
+    assert isinstance(memories, MemoriesPage)
+    window.show_page(2)
+    qtbot.waitUntil(lambda: "0 shown" in memories.status.text(), timeout=10_000)
+    assert memories.empty.isVisibleTo(memories)
+    assert "appears here" in memories.empty.text()
     profile = window.page(ProfilePage)
     if not core_api.has_fill(window.page(ProfilePage).services.ctx):
         assert core_api.PROFILE_NOT_BUILT in profile.empty.text()  # type: ignore[attr-defined]
@@ -117,7 +121,48 @@ def test_empty_pages_say_what_will_appear(window: MainWindow) -> None:
     assert isinstance(jobs, JobsPage)
     assert "03:00" in jobs.schedule.text()
     assert "No job has run yet" in jobs.history.text()
-    assert not jobs.run_now.isEnabled()
+
+
+def test_memories_page_lists_pins_and_forgets(qtbot: Any, window: MainWindow) -> None:
+    page = window.page(MemoriesPage)
+    assert isinstance(page, MemoriesPage)
+    ctx = page.services.ctx
+    ctx.remember("The spare key is under the blue flowerpot")
+    ctx.remember("Dentist appointment moved to Thursday")
+    window.show_page(2)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10_000)
+    assert not page.empty.isVisibleTo(page)
+    texts = {page.table.item(r, 2).text() for r in range(2)}
+    assert "The spare key is under the blue flowerpot" in texts
+    row = [page.table.item(r, 2).text() for r in range(2)].index("The spare key is under the blue flowerpot")
+    page.table.selectRow(row)
+    page.pin_button.click()
+    qtbot.waitUntil(lambda: any(m.pinned for m in ctx.memories()), timeout=10_000)
+    # The table reloads from the core and shows the pin.
+    qtbot.waitUntil(lambda: [page.table.item(r, 5).text() for r in range(2)].count("yes") == 1, timeout=10_000)
+    row = [page.table.item(r, 5).text() for r in range(2)].index("yes")
+    assert page.table.item(row, 2).text() == "The spare key is under the blue flowerpot"
+    page.table.selectRow(row)
+    page.forget_selected(confirm=False)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    assert [m.text for m in ctx.memories()] == ["Dentist appointment moved to Thursday"]
+    # The kind filter narrows to facts: none yet, so the honest empty state shows.
+    page.kind.setCurrentIndex(page.kind.findData("fact"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 0 and page.empty.isVisibleTo(page), timeout=10_000)
+
+
+def test_jobs_page_runs_the_nightly_job_and_lists_it(qtbot: Any, window: MainWindow) -> None:
+    page = window.page(JobsPage)
+    assert isinstance(page, JobsPage)
+    window.show_page(5)
+    qtbot.waitUntil(lambda: page.job_state.text().startswith("Next run"), timeout=10_000)
+    assert page.run_now.isEnabled()
+    page.run_now.click()
+    qtbot.waitUntil(lambda: page.runs.count() == 1 and page.run_now.isEnabled(), timeout=240_000)
+    line = page.runs.item(0).text()
+    assert " — ok in " in line and "(manual)" in line
+    assert not page.history.isVisibleTo(page)
 
 
 def test_settings_page_lists_default_model_and_saves(qtbot: Any, window: MainWindow) -> None:

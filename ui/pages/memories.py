@@ -1,28 +1,162 @@
-"""Memories: facts, episodes and shades the assistant derives (browse, pin, edit, forget)."""
+"""Memories: what Second Me remembers (messages, facts, episodes…), to browse, pin and forget."""
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+from secondme.errors import UserError
 from ui.pages.base import Page
-from ui.qt import QWidget
+from ui.qt import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 from ui.services import Services
 
 EMPTY = (
     "No memories yet.\n\n"
-    "Facts (\"lives in Paris since 2021\"), daily episodes and interest areas (shades) that "
-    "Second Me learns from your notes and chats will appear here after the nightly "
-    "consolidation. Each will show its strength, how well it is retained and the sources it "
-    "came from, and you will be able to pin, edit or forget it."
+    "What you tell Second Me (chats, imported messages, \"remember…\") appears here, and after "
+    "the nightly consolidation so do the facts (\"lives in Paris since 2021\"), daily episodes "
+    "and interest areas it derives. Each shows its strength and how well it is retained; you "
+    "can pin it (never fades) or forget it."
 )
+COLUMNS = ("When", "Kind", "Memory", "Strength", "Retained", "Pinned")
+KINDS = (("All kinds", None), ("Messages", "message"), ("Facts", "fact"), ("Episodes", "episode"),
+         ("Summaries", "summary"), ("Notes", "note"), ("Shades", "shade"), ("Bios", "bio"))
+STATES = (("Active", "active"), ("Faded", "faded"), ("Superseded", "superseded"), ("Any state", None))
+LIMIT = 500
+
+
+def when(view: Any) -> str:
+    t = view.event_time if view.event_time is not None else view.created_at
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(t)))
 
 
 class MemoriesPage(Page):
-    """Shows the derived memories; until the memory layer exists, its honest empty state."""
+    """A filterable table of memories (newest first) with pin and forget."""
 
     title = "Memories"
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
+        filters = QHBoxLayout()
+        self.kind = QComboBox(self)
+        self.state = QComboBox(self)
+        for label, value in KINDS:
+            self.kind.addItem(label, value)
+        for label, value in STATES:
+            self.state.addItem(label, value)
+        show = QLabel("&Show:", self)
+        show.setBuddy(self.kind)
+        filters.addWidget(show)
+        filters.addWidget(self.kind)
+        filters.addWidget(self.state)
+        filters.addStretch(1)
+        self.layout_.addLayout(filters)
         self.empty = self.empty_label(EMPTY)
         self.layout_.addWidget(self.empty)
-        self.layout_.addStretch(1)
-        self.focus_target = self.empty
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.layout_.addWidget(self.table, 1)
+        actions = QHBoxLayout()
+        self.pin_button = QPushButton("&Pin / unpin", self)
+        self.forget_button = QPushButton("&Forget…", self)
+        self.status = QLabel(self)
+        actions.addWidget(self.pin_button)
+        actions.addWidget(self.forget_button)
+        actions.addWidget(self.status, 1)
+        self.layout_.addLayout(actions)
+        self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.state.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.pin_button.clicked.connect(self.toggle_pin)
+        self.forget_button.clicked.connect(self.forget_selected)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        services.bridge.event.connect(self._on_event)
+        self.focus_target = self.table
+        self._views: list[Any] = []
+        self._show([])
+
+    # --- loading -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        ctx = self.services.ctx
+        if not ctx.unlocked:
+            return
+        kind, state = self.kind.currentData(), self.state.currentData()
+        self.services.ops.run(lambda: ctx.memories(kind, state, LIMIT), receiver=self,
+                              success=self._show, failure=self._failed)
+
+    def _on_event(self, kind: str, data: object) -> None:
+        # A nightly run changes memories; refresh when it ends (not on every step).
+        if kind == "job.progress" and isinstance(data, dict) and data.get("event") == "finished":
+            self.refresh()
+
+    def _show(self, views: list[Any]) -> None:
+        self._views = list(views)
+        self.empty.setVisible(not self._views)
+        self.table.setVisible(bool(self._views))
+        self.table.setRowCount(len(self._views))
+        for i, v in enumerate(self._views):
+            text = v.text if len(v.text) <= 300 else v.text[:299] + "…"
+            cells = (when(v), v.kind + ("" if v.state == "active" else f" ({v.state})"), text,
+                     f"{v.strength:.2f}", f"{v.retention:.0%}", "yes" if v.pinned else "")
+            for j, cell in enumerate(cells):
+                item = QTableWidgetItem(cell)
+                if j == 2:
+                    item.setToolTip(v.text[:2000])
+                self.table.setItem(i, j, item)
+        self.status.setText(f"{len(self._views)} shown" + (f" (newest {LIMIT})" if len(self._views) >= LIMIT else ""))
+        self._update_buttons()
+
+    def selected(self) -> Any | None:
+        row = self.table.currentRow()
+        return self._views[row] if 0 <= row < len(self._views) and self.table.selectedItems() else None
+
+    def _update_buttons(self) -> None:
+        has = self.selected() is not None
+        self.pin_button.setEnabled(has)
+        self.forget_button.setEnabled(has)
+
+    # --- actions -------------------------------------------------------------------------------
+    def toggle_pin(self) -> None:
+        v = self.selected()
+        if v is None:
+            return
+        ctx = self.services.ctx
+        self.services.ops.run(lambda: ctx.pin(v.id, not v.pinned), receiver=self,
+                              success=lambda _r: self.refresh(), failure=self._failed)
+
+    def forget_selected(self, confirm: bool = True) -> None:
+        v = self.selected()
+        if v is None:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self, "Forget this memory?",
+                "Second Me will delete this memory and what was derived only from it. This cannot "
+                "be undone.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        ctx = self.services.ctx
+        self.services.ops.run(lambda: ctx.forget(v.id), receiver=self,
+                              success=self._forgotten, failure=self._failed)
+
+    def _forgotten(self, n: int) -> None:
+        self.refresh()
+        self.status.setText(f"Forgot {n} memor{'y' if n == 1 else 'ies'}.")
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserError):
+            self.services.ops.unhandled(exc)
+            return
+        self.status.setText(str(exc))
