@@ -35,10 +35,17 @@ def has_fill(ctx: SecondMe) -> bool:
     return hasattr(ctx, "fill")
 
 
-def fill(ctx: SecondMe, label: str) -> object | None:
-    """The profile value for a form label, or None when the profile has no such field."""
+def fill(ctx: SecondMe, label: str, confirm_sensitive: bool = False) -> object | None:
+    """The profile value for a form label, or None when the profile has no such field.
+
+    A sensitive field comes back with status ``needs_confirmation`` and no value unless
+    ``confirm_sensitive`` (the person confirmed they want it revealed)."""
     fn: Any = ctx.fill  # only called after has_fill(ctx)
-    return fn(label)
+    return fn(label, confirm_sensitive) if confirm_sensitive else fn(label)
+
+
+def needs_confirmation(result: object) -> bool:
+    return getattr(result, "status", "ok") == "needs_confirmation"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -20,9 +21,11 @@ from ui.qt import (
     QDialogButtonBox,
     QLabel,
     QMessageBox,
+    QObject,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 
 log = logging.getLogger("secondme.ui.crash")
@@ -60,6 +63,12 @@ class CrashDialog(QDialog):
         self.done(2)
 
 
+class _Relay(QObject):
+    """Carries an exception from any thread to the UI thread (queued signal)."""
+
+    raised = Signal(object)
+
+
 class ErrorReporter:
     """Routes failures: ``UserError`` → message box; anything else → log + crash dialog."""
 
@@ -67,6 +76,7 @@ class ErrorReporter:
         self.log_file = log_file
         self._showing = False
         self.quit_requested = False
+        self._relay: _Relay | None = None
 
     def show(self, exc: BaseException, parent: QWidget | None = None) -> None:
         if isinstance(exc, UserError):
@@ -95,5 +105,20 @@ class ErrorReporter:
             return
         self.show(exc.with_traceback(tb))
 
+    def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
+        """An uncaught error in a background thread (the core's or a library's): same dialog,
+        shown on the UI thread."""
+        if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+            return
+        exc = args.exc_value.with_traceback(args.exc_traceback)
+        if self._relay is None:
+            log.error("uncaught error in thread %s", getattr(args.thread, "name", "?"), exc_info=exc)
+            return
+        self._relay.raised.emit(exc)  # show() logs it, on the UI thread
+
     def install(self) -> None:
         sys.excepthook = self.excepthook
+        # Created here, on the UI thread: emits from other threads are queued to it.
+        self._relay = _Relay()
+        self._relay.raised.connect(self.show)
+        threading.excepthook = self.thread_excepthook

@@ -58,6 +58,7 @@ class QuickRecall(QWidget):
         self._generation = 0
         self._answer: Answer | None = None
         self._fill_value: core_api.FillResult | None = None
+        self._fill_label: str | None = None  # set while a sensitive value awaits confirmation
         self._streamed = ""
         self.setMinimumWidth(680)
 
@@ -126,6 +127,7 @@ class QuickRecall(QWidget):
             self._run_fill(gen, text[len(FILL_PREFIX):].strip())
             return
         self._fill_value = None
+        self._fill_label = None
         if not text:
             self.model.set_hits([])
             self.status.setText(HINT)
@@ -157,6 +159,7 @@ class QuickRecall(QWidget):
     def _run_fill(self, gen: int, label: str) -> None:
         self.model.set_hits([])
         self._fill_value = None
+        self._fill_label = None
         if not label:
             self.status.setText("Type a form label after fill:, e.g. fill: shipping address")
             return
@@ -179,7 +182,13 @@ class QuickRecall(QWidget):
             return
         value = core_api.describe_fill(result)
         self._fill_value = value
-        srcs = "".join(f"<div><small>from {s}</small></div>" for s in value.sources)
+        srcs = "".join(f"<div><small>from {escape(s)}</small></div>" for s in value.sources)
+        if core_api.needs_confirmation(result):
+            # The value stays in the core until the person confirms they want it revealed.
+            self._fill_label = label
+            self._show_html(f"<div><b>•••• sensitive ({escape(value.field_name or label)})</b></div>{srcs}")
+            self.status.setText("Ctrl+C: confirm and copy · Esc: close")
+            return
         self._show_html(f"<div><b>{escape(value.value)}</b></div>{srcs}")
         self.status.setText("Ctrl+C: copy · Esc: close")
 
@@ -247,6 +256,9 @@ class QuickRecall(QWidget):
                     self, "Second Me", "This is a sensitive value. Copy it to the clipboard?"
             ) != QMessageBox.StandardButton.Yes:
                 return False
+            if self._fill_label is not None:
+                self._copy_confirmed(self._fill_label)
+                return True
             text = self._fill_value.value
         elif self._answer is not None and self.answer.isVisible():
             text = answer_text(self._answer)
@@ -256,6 +268,20 @@ class QuickRecall(QWidget):
             QApplication.clipboard().setText(text)
             self.status.setText("Copied.")
         return bool(text)
+
+    def _copy_confirmed(self, label: str) -> None:
+        ctx = self._services.ctx
+
+        def copied(result: object) -> None:
+            value = core_api.describe_fill(result).value if result is not None else ""
+            if value:
+                QApplication.clipboard().setText(value)
+            self.status.setText("Copied." if value else "No value to copy.")
+
+        self._services.ops.run(lambda: core_api.fill(ctx, label, confirm_sensitive=True), receiver=self,
+                               pool="search", success=copied,
+                               failure=lambda exc: self.status.setText(str(exc) if isinstance(exc, UserError)
+                                                                       else "Copy failed (see the log)"))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.query and event.type() == QEvent.Type.KeyPress:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from secondme.results import Answer, SearchHit
-from ui.qt import QApplication, Qt
+from ui.qt import QApplication, QMessageBox, Qt
 from ui.recall import QuickRecall
 
 pytestmark = pytest.mark.timeout(300)
@@ -89,6 +89,24 @@ def test_fill_mode_shows_the_profile_value_or_says_it_has_none(qtbot: Any, box: 
     box.query.clear()
     qtbot.keyClicks(box.query, "fill: Lieferadresse")
     qtbot.waitUntil(lambda: "12 Rue Cler" in box.answer.toPlainText(), timeout=5000)
+
+
+def test_sensitive_fill_is_hidden_until_confirmed_then_copied(qtbot: Any, box: QuickRecall,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    box._services.ctx.set_profile_field("passport-number", "X1234567", lock=True)
+    qtbot.keyClicks(box.query, "fill: passport number")
+    qtbot.waitUntil(lambda: "sensitive" in box.answer.toPlainText(), timeout=5000)
+    assert "X1234567" not in box.answer.toPlainText()
+    QApplication.clipboard().clear()
+    # The person answers "No" to the confirmation: nothing is copied.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    qtbot.keyClick(box.query, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == ""
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.keyClick(box.query, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.clipboard().text() == "X1234567", timeout=5000)
+    assert box.status.text() == "Copied."
+    assert "X1234567" not in box.answer.toPlainText()
 
 
 @pytest.mark.slow
