@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from secondme.crypto import KeySet, Sealer
 from secondme.embed.base import Embedder
-from secondme.errors import VaultLocked
+from secondme.errors import AlreadyInitialized, VaultLocked
 from secondme.index.vector_process import VectorHost
 from secondme.paths import Paths
 from secondme.results import Answer, FailedFile, FolderStatus, IndexProgress, SearchFilters, SearchHit
@@ -103,9 +106,12 @@ class SecondMe:
             if self._store is not None:
                 return
             self.paths.ensure()
+            from secondme.rotation import recover
+
+            recover(self.paths, self.vault)  # a key rotation a crash interrupted
             self._open(self.vault.unlock(passphrase))
 
-    def _open(self, data_key: bytes) -> None:
+    def _open(self, data_key: bytes, announce: bool = True) -> None:
         keys = KeySet.from_data_key(data_key)
         store = Store(self.paths.store_file, Sealer(keys), backups_dir=self.paths.backups_dir)
         if self.embedder is not None:
@@ -119,14 +125,17 @@ class SecondMe:
         self._keys, self._store = keys, store
         for fn in self._on_unlock:
             fn(self)
-        self.emit("unlocked")
+        if announce:
+            self.emit("unlocked")
 
     def lock(self) -> None:
         self._lock_session()
         if self._vector_host is not None:
             self._vector_host.refill()  # the next unlock need not wait for Chroma's import
 
-    def _lock_session(self) -> None:
+    def _lock_session(self, announce: bool = True) -> None:
+        """Close every subsystem and forget the key. ``announce=False`` is for work that reopens
+        at once (key rotation, backup import): the UI must not treat it as a lock."""
         with self._lock:
             if self._store is None:
                 return
@@ -144,7 +153,8 @@ class SecondMe:
             self._store.close()
             self._store = None
             self._keys = None
-        self.emit("locked")
+        if announce:
+            self.emit("locked")
 
     def close(self) -> None:
         self._lock_session()
@@ -199,6 +209,119 @@ class SecondMe:
 
     def change_passphrase(self, old: str | None, new: str | None) -> None:
         self.vault.change_protection(old, new)
+
+    # --- key rotation and backups (secondme.rotation, secondme.backup) -------------------------
+    def rotate_key(self, passphrase: str | None = None) -> dict[str, Any]:
+        """Re-encrypt everything under a new random data key; the old one opens nothing after.
+
+        ``passphrase`` is needed when the vault uses one. Subsystems close and reopen around
+        the work (no "locked" event); watching resumes if it was on. Crash-safe (see rotation).
+        """
+        from secondme import rotation
+
+        with self._lock:
+            self.store  # noqa: B018 -- raises VaultLocked when locked
+            old_key = self.vault.unlock(passphrase)  # wrong passphrase: nothing has changed yet
+            watching = self._session is not None and self._session.watcher.running
+            self._lock_session(announce=False)
+            try:
+                stats = rotation.rotate(self.paths, self.vault, passphrase, old_key)
+            finally:
+                # Whichever key the vault holds now (new, or old if rotating failed) opens the
+                # data once recovery has finished or undone what the failure interrupted.
+                rotation.recover(self.paths, self.vault)
+                self._open(self.vault.unlock(passphrase), announce=False)
+                if watching:
+                    self.start_watching()
+        generation = self.vault.info().key_generation
+        self.emit("key.rotated", generation=generation)
+        return {"key_generation": generation, **stats.to_dict()}
+
+    def export_backup(self, dest: str | os.PathLike[str], backup_passphrase: str) -> dict[str, Any]:
+        """Write an encrypted backup file (store copy and settings) readable with
+        ``backup_passphrase`` alone; see :mod:`secondme.backup`."""
+        from dataclasses import asdict
+
+        from secondme import backup
+
+        with self._lock:
+            store, keys = self.store, self.keys
+        return backup.export_backup(store, asdict(self.settings), keys, Path(dest),
+                                    backup_passphrase, self.paths.root)
+
+    def import_backup(self, src: str | os.PathLike[str], backup_passphrase: str,
+                      passphrase: str | None = None, *, replace: bool = False) -> dict[str, Any]:
+        """Restore an encrypted backup here and unlock it; indexes are rebuilt from the store.
+
+        Into a fresh data directory the restored data is protected like :meth:`init`
+        (``passphrase``, or the keyring when None). An initialised one is refused unless
+        ``replace``: this context must then be unlocked, ``passphrase`` is its current one (when
+        it uses one) and the restored data keeps the same protection; the current data is set
+        aside, still encrypted with its own vault, in ``backups/replaced-<time>/``.
+        The whole backup is verified first: a wrong passphrase (:class:`BackupWrongPassphrase`)
+        or a damaged file (:class:`BackupCorrupt`) leaves the data directory untouched.
+        """
+        from secondme import backup
+
+        with self._lock:
+            if self.initialized:
+                if not replace:
+                    raise AlreadyInitialized(
+                        f"{self.paths.root} already holds Second Me data: import into a new data "
+                        "folder, or replace the current data")
+                self.store  # noqa: B018 -- replacing needs the current data unlocked
+                uses_pass = self.vault.info().method == "passphrase"
+                protect = passphrase if uses_pass else None
+                self.vault.unlock(protect)  # a wrong passphrase stops here, before any work
+            else:
+                protect = passphrase
+            staged = backup.stage_import(Path(src), backup_passphrase, self.paths.root)
+            try:
+                watching = self._session is not None and self._session.watcher.running
+                self._lock_session(announce=not replace)
+                aside = self._set_aside()
+                self.paths.ensure()
+                os.replace(staged.store_file, self.paths.store_file)
+                try:
+                    self.vault.create(protect, data_key=staged.data_key)
+                except BaseException:
+                    self.paths.store_file.unlink(missing_ok=True)  # back to a fresh folder
+                    raise
+                self._restore_settings(staged.settings)
+                self._open(staged.data_key, announce=not replace)
+                if watching:
+                    self.start_watching()
+            finally:
+                staged.discard()
+        counts = {t: int(self.store.scalar(f"SELECT COUNT(*) FROM {t}") or 0)
+                  for t in ("folders", "documents", "chunks", "memories")}
+        self.emit("backup.imported", replaced=str(aside) if aside else None)
+        return {**counts, "replaced": str(aside) if aside else None}
+
+    def _set_aside(self) -> Path | None:
+        """Move the current vault, store and snapshot into a dated folder under backups/."""
+        from secondme.index.sealed import SNAPSHOT_NAME
+
+        store = self.paths.store_file
+        # The vault first: a crash part-way leaves no vault beside a store it does not open.
+        moving = [self.paths.vault_file, store, store.with_name(store.name + "-wal"),
+                  store.with_name(store.name + "-shm"), self.paths.index_dir / SNAPSHOT_NAME]
+        present = [p for p in moving if p.exists()]
+        if not present:
+            return None
+        aside = self.paths.backups_dir / time.strftime("replaced-%Y%m%d-%H%M%S")
+        aside.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for p in present:
+            os.replace(p, aside / p.name)
+        return aside
+
+    def _restore_settings(self, saved: dict[str, Any]) -> None:
+        restored = Settings.from_dict(saved)
+        if restored.model_path and not Path(restored.model_path).exists():
+            restored.model_path = self.settings.model_path  # a model file of another computer
+        for f in fields(Settings):
+            setattr(self.settings, f.name, getattr(restored, f.name))  # shared with the UI
+        self.save_settings()
 
     @property
     def store(self) -> Store:
@@ -300,9 +423,9 @@ class SecondMe:
         with self.store.write() as w:
             row = w.execute("SELECT id FROM private_settings WHERE key_hash = ?", (h,)).fetchone()
             if row:
-                w.update("private_settings", int(row[0]), private={"value": value})
+                w.update("private_settings", int(row[0]), private={"value": value, "key": key})
             else:
-                w.insert("private_settings", {"key_hash": h}, {"value": value})
+                w.insert("private_settings", {"key_hash": h}, {"value": value, "key": key})
 
     # --- jobs ----------------------------------------------------------------------------------
     # Thin facade over secondme.jobs (the jobs issue owns this block). The runner is bound to the

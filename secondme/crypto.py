@@ -182,3 +182,12 @@ def iter_stream(key: bytes, src: BinaryIO, ad: bytes) -> Iterator[bytes]:
         else:
             raise AuthenticationFailed(f"frame {index} does not authenticate")
         index += 1
+
+
+def restream(src: BinaryIO, dst: BinaryIO, old_key: bytes, new_key: bytes, ad: bytes) -> None:
+    """Re-encrypt a stream under ``new_key`` frame by frame (key rotation); raises
+    :class:`AuthenticationFailed` when ``src`` does not authenticate under ``old_key``."""
+    writer = StreamWriter(new_key, dst, ad)
+    for frame in iter_stream(old_key, src, ad):
+        writer.write(frame)
+    writer.close()

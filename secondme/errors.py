@@ -82,3 +82,15 @@ class SnapshotCorrupt(SecondMeError):
 
 class Cancelled(SecondMeError):
     """Long work was cancelled by the person or by shutdown."""
+
+
+class BackupError(UserError):
+    """An encrypted backup cannot be used; the subclass says why. Nothing was written."""
+
+
+class BackupWrongPassphrase(BackupError):
+    """The backup passphrase does not open this backup."""
+
+
+class BackupCorrupt(BackupError):
+    """The file is not a Second Me backup, or it was truncated, damaged or tampered with."""

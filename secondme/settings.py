@@ -40,14 +40,19 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path) -> Settings:
-        s = cls()
         try:
             raw = json.loads(path.read_text("utf-8"))
         except FileNotFoundError:
-            return s
+            return cls()
         except (OSError, ValueError) as exc:
             log.warning("settings file unreadable (%s); using defaults", exc)
-            return s
+            return cls()
+        return cls.from_dict(raw)
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Settings:
+        """Settings from parsed JSON (a file, a backup): unknown keys dropped, bad values defaulted."""
+        s = cls()
         if not isinstance(raw, dict):
             return s
         for f in fields(cls):

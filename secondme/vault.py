@@ -171,15 +171,15 @@ class Vault:
         return f"secondme-vault|{vault_id}|{method}".encode()
 
     # --- create ----------------------------------------------------------------------------
-    def create(self, passphrase: str | None) -> bytes:
-        """Create the vault and return the new data key.
+    def create(self, passphrase: str | None, data_key: bytes | None = None) -> bytes:
+        """Create the vault and return its data key (a new random one unless ``data_key``).
 
         With a passphrase the KEK comes from scrypt; without one, from the OS keyring (refused
-        when no trustworthy backend exists).
+        when no trustworthy backend exists). Importing a backup passes its re-keyed data key.
         """
         if self.exists():
             raise AlreadyInitialized(f"{self.path.parent} already holds Second Me data")
-        data_key = crypto.random_key()
+        data_key = data_key or crypto.random_key()
         self._write(self._wrap_new(data_key, passphrase, secrets.token_hex(16), 1))
         return data_key
 
@@ -243,16 +243,41 @@ class Vault:
         data_key = self.unlock(old_passphrase)
         self._replace(d, data_key, new_passphrase, int(d.get("key_generation", 1)))
 
-    def replace_data_key(
-        self, passphrase: str | None, new_key: bytes, commit: Callable[[], None] | None = None
-    ) -> None:
-        """Store ``new_key`` as the data key (key rotation); the caller re-encrypts the data."""
+    # --- key rotation ----------------------------------------------------------------------
+    # The vault records where a rotation stands, so a crash is recovered at the next unlock:
+    # "prepared" (the new files may be half written: discard them, the old key stays) and
+    # "committed" (the new data key is already the wrapped one: put the new files in place).
+    def rotation_state(self) -> str | None:
+        state = self._load().get("rotation")
+        return None if state is None else str(state)
+
+    def begin_rotation(self) -> None:
         d = self._load()
-        self.unlock(passphrase)  # proves the caller may do this
-        self._replace(d, new_key, passphrase if d["method"] == "passphrase" else None,
-                      int(d.get("key_generation", 1)) + 1)
-        if commit is not None:
-            commit()
+        d["rotation"] = "prepared"
+        self._write(d)
+
+    def commit_rotation(self, passphrase: str | None, new_key: bytes) -> None:
+        """Make ``new_key`` the data key in one atomic write (the rotation's commit point).
+
+        The KEK is kept (same keyring secret, same scrypt salt): only the data key changes, and
+        no keyring write can get ahead of the vault file.
+        """
+        d = self._load()
+        kek = self._kek(d, passphrase)
+        context = self._context(d["vault_id"], d["method"])
+        try:
+            crypto.unwrap_key(kek, _unb64(d["wrapped_key"]), context)  # proves the caller may
+        except crypto.AuthenticationFailed as exc:
+            raise WrongPassphrase("wrong passphrase") from exc
+        d["wrapped_key"] = _b64(crypto.wrap_key(kek, new_key, context))
+        d["key_generation"] = int(d.get("key_generation", 1)) + 1
+        d["rotation"] = "committed"
+        self._write(d)
+
+    def end_rotation(self) -> None:
+        d = self._load()
+        if d.pop("rotation", None) is not None:
+            self._write(d)
 
     def _replace(self, old: dict[str, Any], data_key: bytes, passphrase: str | None, gen: int) -> None:
         new = self._wrap_new(data_key, passphrase, old["vault_id"], gen)

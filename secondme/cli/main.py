@@ -18,7 +18,7 @@ from secondme.errors import UserError
 log = logging.getLogger("secondme.cli")
 
 # Areas are imported by name so an area that fails to import names itself in the error.
-AREAS = ("core", "models", "notes", "memory", "profile", "jobs")
+AREAS = ("core", "models", "notes", "memory", "profile", "jobs", "backup")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -75,11 +75,14 @@ class _EncryptingSink(io.RawIOBase):
         return self._writer.write(bytes(b))
 
 
-def seal_dir(src: Path, dest: Path, key: bytes, ad: bytes, meta: dict[str, Any]) -> None:
+def seal_dir(src: Path, dest: Path, key: bytes, ad: bytes, meta: dict[str, Any],
+             preamble: bytes = b"") -> None:
     """Write an encrypted snapshot of folder ``src`` to ``dest``, atomically.
 
     The stream is written to a temporary file beside ``dest``, synced and renamed over it, so a
     crash at any point leaves either the previous snapshot or the new one, never a mix.
+    ``preamble`` goes before the stream in the clear (a backup's KDF parameters); callers bind
+    it into ``ad`` so it cannot be changed unnoticed, and pass its length as ``offset`` to read.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     header = json.dumps({"format": SNAPSHOT_FORMAT, "meta": meta}).encode("utf-8")
@@ -87,6 +90,7 @@ def seal_dir(src: Path, dest: Path, key: bytes, ad: bytes, meta: dict[str, Any])
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb", buffering=_COPY_BYTES) as raw:
+            raw.write(preamble)
             writer = StreamWriter(key, raw, ad)
             with tarfile.open(
                 fileobj=_EncryptingSink(writer),
@@ -187,28 +191,53 @@ def _read_header(tar: tarfile.TarFile) -> dict[str, Any]:
     return meta
 
 
-def _extract(tar: tarfile.TarFile, into: Path) -> None:
+def _extract(tar: tarfile.TarFile, into: Path | None) -> list[str]:
+    """Extract the data members into ``into`` (None: only check them); returns the files."""
+    files: list[str] = []
     # next() rather than iteration: iterating a stream TarFile restarts at the header member.
     while (member := tar.next()) is not None:
         rel = _safe_relpath(member.name)
-        target = into if rel is None else into.joinpath(*rel.parts)
         if member.isdir():
-            target.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if into is not None and rel is not None:
+                into.joinpath(*rel.parts).mkdir(mode=0o700, parents=True, exist_ok=True)
         elif member.isreg():
             if rel is None:
                 raise SnapshotCorrupt("snapshot data root is not a folder")
-            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            files.append(str(rel))
             src = tar.extractfile(member)
             assert src is not None
+            if into is None:
+                while src.read(_COPY_BYTES):  # the bytes must still be read to be authenticated
+                    pass
+                continue
+            target = into.joinpath(*rel.parts)
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as out:
                 shutil.copyfileobj(src, out, _COPY_BYTES)
         else:
             # Links, devices and fifos never come from seal_dir; their presence means tampering.
             raise SnapshotCorrupt(f"snapshot member of forbidden type: {member.name!r}")
+    return files
 
 
-def unseal(src: Path, into: Path, key: bytes, ad: bytes) -> dict[str, Any]:
+def _read(src: Path, into: Path | None, key: bytes, ad: bytes, offset: int) -> tuple[dict[str, Any], list[str]]:
+    with open(src, "rb", buffering=_COPY_BYTES) as fh:
+        fh.seek(offset)
+        reader = _DecryptingReader(iter_stream(key, fh, ad))
+        try:
+            with tarfile.open(fileobj=reader, mode="r|", bufsize=_COPY_BYTES) as tar:
+                meta = _read_header(tar)
+                files = _extract(tar, into)
+            reader.drain()
+        except AuthenticationFailed as exc:
+            raise SnapshotCorrupt(f"index snapshot does not authenticate: {exc}") from exc
+        except (tarfile.TarError, EOFError) as exc:
+            raise SnapshotCorrupt(f"index snapshot is malformed: {exc}") from exc
+    return meta, files
+
+
+def unseal(src: Path, into: Path, key: bytes, ad: bytes, offset: int = 0) -> dict[str, Any]:
     """Decrypt snapshot ``src`` into the new folder ``into`` and return its meta.
 
     Decryption streams straight into extraction. On any authentication failure, truncation or
@@ -217,18 +246,13 @@ def unseal(src: Path, into: Path, key: bytes, ad: bytes) -> dict[str, Any]:
     """
     into.mkdir(mode=0o700)
     try:
-        with open(src, "rb", buffering=_COPY_BYTES) as fh:
-            reader = _DecryptingReader(iter_stream(key, fh, ad))
-            try:
-                with tarfile.open(fileobj=reader, mode="r|", bufsize=_COPY_BYTES) as tar:
-                    meta = _read_header(tar)
-                    _extract(tar, into)
-                reader.drain()
-            except AuthenticationFailed as exc:
-                raise SnapshotCorrupt(f"index snapshot does not authenticate: {exc}") from exc
-            except (tarfile.TarError, EOFError) as exc:
-                raise SnapshotCorrupt(f"index snapshot is malformed: {exc}") from exc
-        return meta
+        return _read(src, into, key, ad, offset)[0]
     except BaseException:
         shutil.rmtree(into, ignore_errors=True)
         raise
+
+
+def verify(src: Path, key: bytes, ad: bytes, offset: int = 0) -> tuple[dict[str, Any], list[str]]:
+    """Authenticate all of ``src`` (every frame, the final one, member names and types) without
+    writing anything; returns its meta and the files it holds. Raises :class:`SnapshotCorrupt`."""
+    return _read(src, None, key, ad, offset)

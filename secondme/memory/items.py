@@ -65,7 +65,7 @@ class MemoryItems:
              "last_recalled": m.at if m.at is not None else now,
              "source_key": self.source_key(m.source) if m.source else None,
              "content_hash": self._store.keyed_hash(f"{m.kind}\0{m.text}", "memory")},
-            {"text": m.text, "meta": meta,
+            {"text": m.text, "meta": meta, "source": m.source,
              "embedding": None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()},
         )
         w.record_change("memory", mid, "upsert")

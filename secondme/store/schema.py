@@ -14,12 +14,12 @@ PRIVATE: dict[str, dict[str, str]] = {
     "folders": {"path": "text"},
     "documents": {"path": "text", "title": "text", "meta": "json", "error": "text"},
     "chunks": {"text": "text", "meta": "json", "embedding": "bytes"},
-    "memories": {"text": "text", "meta": "json", "embedding": "bytes"},
+    "memories": {"text": "text", "meta": "json", "embedding": "bytes", "source": "text"},
     "conversations": {"title": "text"},
     "messages": {"text": "text", "meta": "json"},
     "profile_fields": {"value": "json", "meta": "json"},
     "job_runs": {"summary": "json", "error": "text"},
-    "private_settings": {"value": "json"},
+    "private_settings": {"value": "json", "key": "text"},
 }
 
 _V1 = """
@@ -138,6 +138,13 @@ def _v1(conn: Connection) -> None:
         conn.execute(stmt)
 
 
+def _v2(conn: Connection) -> None:
+    # Sealed copies of the strings behind two keyed hashes (a memory's source, a private
+    # setting's name): key rotation recomputes every keyed hash, so it needs what was hashed.
+    conn.execute("ALTER TABLE memories ADD COLUMN source BLOB")
+    conn.execute("ALTER TABLE private_settings ADD COLUMN key BLOB")
+
+
 # Index i migrates from user_version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -174,7 +174,7 @@ def test_settings_page_lists_default_model_and_saves(qtbot: Any, window: MainWin
     assert "default" in page.model.itemText(0)
     assert page.protection.text() == "a passphrase"
     assert page.change_button.isVisibleTo(page)
-    assert not page.export_button.isEnabled()
+    assert page.export_button.isEnabled() and page.rotate_button.isVisibleTo(page)
     page.idle.setValue(15)
     page.gpu.setCurrentText("off")
     page.save_button.click()

@@ -1,8 +1,14 @@
-"""Settings: the model (discovered list, GPU layers), privacy (idle lock, passphrase), backup."""
+"""Settings: the model (discovered list, GPU layers), privacy (idle lock, passphrase, key
+rotation), encrypted backup export and import."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import Any
+
 from secondme.errors import UserError
+from secondme.vault import MIN_PASSPHRASE_CHARS
 from ui import core_api
 from ui.pages.base import Page
 from ui.passphrase import NewPassphrase
@@ -12,8 +18,10 @@ from ui.qt import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -22,7 +30,7 @@ from ui.qt import (
 from ui.services import Services
 
 GPU_CHOICES = ("auto", "off")
-BACKUP_LATER = "Coming with the reliability issue"
+BACKUP_FILTER = "Second Me backups (*.smbackup);;All files (*)"
 
 
 def valid_gpu_layers(text: str) -> bool:
@@ -83,16 +91,29 @@ class SettingsPage(Page):
         pform.addRow(self.new_pass)
         pform.addRow("", self.change_button)
         pform.addRow("", self.pass_result)
+        self.rotate_button = QPushButton("&Rotate encryption key…", privacy)
+        self.rotate_button.setToolTip("Re-encrypt everything under a new key; the old key opens nothing after")
+        self.rotate_result = QLabel(privacy)
+        self.rotate_result.setObjectName("rotateResult")
+        self.rotate_result.setWordWrap(True)
+        pform.addRow("Encryption key:", self.rotate_button)
+        pform.addRow("", self.rotate_result)
         # --- backup
         backup = QGroupBox("Backup", self)
-        brow = QHBoxLayout(backup)
+        bcol = QVBoxLayout(backup)
+        brow = QHBoxLayout()
         self.export_button = QPushButton("E&xport encrypted backup…", backup)
+        self.export_button.setToolTip("One file, encrypted with a backup passphrase you choose")
         self.import_button = QPushButton("I&mport backup…", backup)
+        self.import_button.setToolTip("Replace the current data with a backup (the current data is kept aside)")
         for b in (self.export_button, self.import_button):
-            b.setEnabled(False)
-            b.setToolTip(BACKUP_LATER)
             brow.addWidget(b)
-        brow.addWidget(QLabel(BACKUP_LATER + ".", backup), 1)
+        brow.addStretch(1)
+        self.backup_result = QLabel(backup)
+        self.backup_result.setObjectName("backupResult")
+        self.backup_result.setWordWrap(True)
+        bcol.addLayout(brow)
+        bcol.addWidget(self.backup_result)
 
         self.save_button = QPushButton("&Save settings", self)
         self.saved = QLabel(self)
@@ -113,6 +134,9 @@ class SettingsPage(Page):
         self.pick_file.clicked.connect(self._pick_file)
         self.save_button.clicked.connect(self.save)
         self.change_button.clicked.connect(self.change_passphrase)
+        self.rotate_button.clicked.connect(self.rotate_key)
+        self.export_button.clicked.connect(self.export_backup)
+        self.import_button.clicked.connect(self.import_backup)
         self.new_pass.changed.connect(self._update_change_button)
         self._discovered = False
 
@@ -213,3 +237,99 @@ class SettingsPage(Page):
         else:
             self.pass_result.setText("Changing the passphrase failed (see the log).")
             self.services.ops.unhandled(exc)
+
+    # --- key rotation and backups ----------------------------------------------------------------
+    def _secret(self, title: str, label: str) -> str | None:
+        """A passphrase typed into a masked prompt; None when cancelled or left empty."""
+        text, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
+    def _confirmed(self, title: str, question: str) -> bool:
+        return QMessageBox.question(self, title, question) == QMessageBox.StandardButton.Yes
+
+    def _vault_passphrase(self, title: str) -> tuple[bool, str | None]:
+        """(go on?, the current passphrase or None when the keyring protects the key)."""
+        if core_api.vault_method(self.services.ctx) != "passphrase":
+            return True, None
+        pw = self._secret(title, "Your current Second Me passphrase:")
+        return pw is not None, pw
+
+    def _run_key_work(self, fn: Callable[[], Any], buttons: tuple[QPushButton, ...], result: QLabel,
+                      busy: str, done: Callable[[Any], str], what: str) -> None:
+        """Run ``fn`` off the UI thread with ``buttons`` disabled; report in ``result``."""
+        for b in buttons:
+            b.setEnabled(False)
+        result.setText(busy)
+
+        def finished(value: Any) -> None:
+            for b in buttons:
+                b.setEnabled(True)
+            result.setText(done(value))
+
+        def failed(exc: BaseException) -> None:
+            for b in buttons:
+                b.setEnabled(True)
+            if isinstance(exc, UserError):
+                result.setText(f"{what} failed: {exc}.")
+            else:
+                result.setText(f"{what} failed (see the log).")
+                self.services.ops.unhandled(exc)
+
+        self.services.ops.run(fn, receiver=self, success=finished, failure=failed)
+
+    def rotate_key(self) -> None:
+        if not self._confirmed("Rotate encryption key",
+                               "Re-encrypt all your data under a new key? The old key will open nothing "
+                               "afterwards. Searching pauses for a moment while it runs."):
+            return
+        go, pw = self._vault_passphrase("Rotate encryption key")
+        if not go:
+            return
+        ctx = self.services.ctx
+        self._run_key_work(
+            lambda: ctx.rotate_key(pw), (self.rotate_button,), self.rotate_result,
+            "Re-encrypting everything under a new key…",
+            lambda r: f"Key rotated: {r['values']} values re-encrypted (key generation {r['key_generation']}).",
+            "Rotating the key")
+
+    def export_backup(self) -> None:
+        suggested = time.strftime("secondme-%Y-%m-%d.smbackup")
+        path, _ = QFileDialog.getSaveFileName(self, "Export encrypted backup", suggested, BACKUP_FILTER)
+        if not path:
+            return
+        pw = self._secret("Backup passphrase",
+                          f"A passphrase for this backup (at least {MIN_PASSPHRASE_CHARS} characters). "
+                          "Without it the backup cannot be opened:")
+        if pw is None:
+            return
+        if self._secret("Backup passphrase", "The same passphrase again:") != pw:
+            self.backup_result.setText("The two backup passphrases differ; nothing was written.")
+            return
+        ctx = self.services.ctx
+        self._run_key_work(
+            lambda: ctx.export_backup(path, pw), (self.export_button, self.import_button),
+            self.backup_result, "Writing the encrypted backup…",
+            lambda r: f"Encrypted backup saved to {r['path']}.", "Exporting the backup")
+
+    def import_backup(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import backup", "", BACKUP_FILTER)
+        if not path:
+            return
+        if not self._confirmed("Import backup",
+                               "Replace all of your current data with this backup? Your current data is "
+                               "kept, still encrypted, in the backups folder of your data folder."):
+            return
+        backup_pw = self._secret("Backup passphrase", "The passphrase of this backup:")
+        if backup_pw is None:
+            return
+        go, pw = self._vault_passphrase("Import backup")
+        if not go:
+            return
+        ctx = self.services.ctx
+        self._run_key_work(
+            lambda: ctx.import_backup(path, backup_pw, pw, replace=True),
+            (self.export_button, self.import_button), self.backup_result,
+            "Checking and restoring the backup…",
+            lambda r: (f"Backup imported: {r['documents']} notes and {r['memories']} memories. "
+                       f"Your previous data is kept in {r['replaced']}."),
+            "Importing the backup")

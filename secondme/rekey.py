@@ -1,0 +1,280 @@
+"""Re-key a copy of the store: every sealed value and every keyed hash moves to a new KeySet.
+
+Used by key rotation (the data directory's own store) and by backup import (the backup's store
+gets a fresh key of its own). It works on a private copy of the database file with plain
+``sqlite3`` in ONE transaction, so a failure leaves the copy unusable but the original intact.
+
+Keyed hashes are recomputed from what they hash:
+
+- folders and documents: the sealed path;
+- chunks: the chunk's context line and text (see ``Chunk.embed_text``);
+- memories: kind and text; the source key from the sealed ``source`` column (older rows
+  without it: the usual sources are tried against the old hash, else the group is kept under
+  a new opaque key — recall still groups them, only ``forget(<source name>)`` cannot name it);
+- private settings: the sealed setting name (older unnamed rows are dropped: nothing can look
+  them up any more);
+- documents' content hashes hash the file's bytes, which the store does not keep: recomputed
+  from the file when its size and mtime are unchanged, else cleared. A cleared hash only means
+  the next reconcile re-reads the changed file; chunk hashes still match, so the indexer reuses
+  the stored embeddings (``DocumentStore.old_embeddings``) instead of embedding again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from secondme.crypto import AuthenticationFailed, KeySet, Sealer
+from secondme.errors import StoreCorruption
+from secondme.memory.importers import conversation_source
+from secondme.memory.items import MemoryItems
+from secondme.notes.documents import DocumentStore
+from secondme.notes.folders import FolderRegistry
+from secondme.profile.service import BIOS_KEY, SHADES_KEY
+from secondme.store import Store
+from secondme.store.db import _ad, _decode, _encode
+from secondme.store.schema import PRIVATE
+
+log = logging.getLogger("secondme.rekey")
+
+_BATCH = 500
+# Private settings written before their names were sealed alongside (schema v1).
+_KNOWN_SETTINGS = (SHADES_KEY, BIOS_KEY, "self-test")
+
+
+class _Hasher:
+    """Just enough of :class:`Store` for the modules that define each keyed hash, so the
+    formulas live in one place (``DocumentStore.path_hash``, ``FolderRegistry._hash``…)."""
+
+    def __init__(self, sealer: Sealer) -> None:
+        self._sealer = sealer
+
+    def keyed_hash(self, value: str | bytes, purpose: str) -> str:
+        b = value.encode("utf-8") if isinstance(value, str) else value
+        return self._sealer.keyed_hash(b, purpose)
+
+
+@dataclass
+class RekeyStats:
+    """What a re-key changed (shown by the CLI and the Settings page)."""
+
+    values: int = 0
+    hashes: int = 0
+    content_hashes_cleared: int = 0
+    dropped_settings: int = 0
+    by_table: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"values": self.values, "hashes": self.hashes,
+                "content_hashes_cleared": self.content_hashes_cleared,
+                "dropped_settings": self.dropped_settings, "rows": dict(self.by_table)}
+
+
+class _Rekeyer:
+    def __init__(self, conn: sqlite3.Connection, old: KeySet, new: KeySet) -> None:
+        self.conn = conn
+        self.old, self.new = Sealer(old), Sealer(new)
+        self.old_hash = _Hasher(self.old)
+        self.new_hash = _Hasher(self.new)
+        as_store = cast(Store, self.new_hash)  # only keyed_hash is used by these helpers
+        self.docs = DocumentStore(as_store)
+        self.folders = FolderRegistry(as_store)
+        self.items = MemoryItems(as_store, cast(Any, None))
+        self.old_items = MemoryItems(cast(Store, self.old_hash), cast(Any, None))
+        self.stats = RekeyStats()
+
+    def columns(self, table: str) -> list[str]:
+        present = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+        # A backup from an older schema lacks the columns later migrations add.
+        return [c for c in PRIVATE[table] if c in present]
+
+    def rows(self, table: str, extra: tuple[str, ...]) -> Iterator[sqlite3.Row]:
+        cols = ", ".join(("id", *self.columns(table), *extra))
+        last = 0
+        while True:
+            batch = self.conn.execute(
+                f"SELECT {cols} FROM {table} WHERE id > ? ORDER BY id LIMIT ?", (last, _BATCH)
+            ).fetchall()
+            if not batch:
+                return
+            yield from batch
+            last = int(batch[-1]["id"])
+
+    def open(self, table: str, r: sqlite3.Row) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for c in self.columns(table):
+            raw = r[c]
+            if raw is None:
+                out[c] = None
+                continue
+            try:
+                out[c] = _decode(PRIVATE[table][c], self.old.open(bytes(raw), _ad(table, int(r["id"]), c)))
+            except (AuthenticationFailed, UnicodeDecodeError, ValueError) as exc:
+                # A damaged value cannot be carried over; stop before anything is switched.
+                raise StoreCorruption(table, int(r["id"]), c, str(exc)) from None
+        return out
+
+    def write(self, table: str, row_id: int, private: dict[str, Any], plain: dict[str, Any]) -> None:
+        sets: dict[str, Any] = {}
+        for c, v in private.items():
+            sets[c] = None if v is None else self.new.seal(_encode(PRIVATE[table][c], v), _ad(table, row_id, c))
+            self.stats.values += v is not None
+        for c, v in plain.items():
+            sets[c] = v
+            self.stats.hashes += v is not None
+        if sets:
+            self.conn.execute(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in sets)} WHERE id = ?",
+                              [*sets.values(), row_id])
+        self.stats.by_table[table] = self.stats.by_table.get(table, 0) + 1
+
+    # --- per table -------------------------------------------------------------------------------
+    def run(self, refresh_index: bool) -> RekeyStats:
+        for table in PRIVATE:
+            extra = _EXTRA.get(table, ())
+            fix = getattr(self, f"_fix_{table}", None)
+            for r in self.rows(table, extra):
+                priv = self.open(table, r)
+                plain: dict[str, Any] = fix(r, priv) if fix is not None else {}
+                if plain.get("_drop"):
+                    self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (int(r["id"]),))
+                    self.stats.dropped_settings += 1
+                    continue
+                self.write(table, int(r["id"]), priv, plain)
+        if refresh_index:
+            # The index files memories under their source key (a facet): replaying an upsert
+            # of each after the snapshot's watermark refreshes it under the new key.
+            self.conn.execute("INSERT INTO changes (entity, entity_id, op) "
+                              "SELECT 'memory', id, 'upsert' FROM memories WHERE source_key IS NOT NULL")
+        return self.stats
+
+    def _fix_folders(self, r: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
+        return {"path_hash": self.folders._hash(Path(p["path"]))}
+
+    def _fix_documents(self, r: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"path_hash": self.docs.path_hash(Path(p["path"]))}
+        if r["content_hash"] is not None:
+            data = _unchanged_file(Path(p["path"]), r["size"], r["mtime"])
+            out["content_hash"] = None if data is None else self.docs.content_hash(data)
+            self.stats.content_hashes_cleared += data is None
+        return out
+
+    def _fix_chunks(self, r: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
+        if r["content_hash"] is None or p["text"] is None:
+            return {}
+        context = (p.get("meta") or {}).get("context") or ""
+        embed_text = f"{context}\n{p['text']}" if context else p["text"]  # Chunk.embed_text
+        return {"content_hash": self.docs.chunk_hash(embed_text)}
+
+    def _fix_memories(self, r: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if r["content_hash"] is not None and p["text"] is not None:
+            # The formula of MemoryItems.insert.
+            out["content_hash"] = self.new_hash.keyed_hash(f"{r['kind']}\0{p['text']}", "memory")
+        old_key = r["source_key"]
+        if old_key is not None:
+            source = p.get("source") or self._legacy_source(old_key, p.get("meta") or {})
+            if source is not None:
+                out["source_key"] = self.items.source_key(source)
+                if "source" in p:
+                    p["source"] = source
+            else:
+                out["source_key"] = self.items.source_key(f"unnamed-source\0{old_key}")
+        return out
+
+    def _legacy_source(self, old_key: str, meta: dict[str, Any]) -> str | None:
+        cands = ["remembered", "summary:history"]
+        if meta.get("conversation"):
+            cands.append(conversation_source(str(meta["conversation"])))
+        if meta.get("day"):
+            cands.append(f"episode:{meta['day']}")
+        return next((c for c in cands if self.old_items.source_key(c) == old_key), None)
+
+    def _fix_private_settings(self, r: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
+        name = p.get("key") or next(
+            (k for k in _KNOWN_SETTINGS if self.old_hash.keyed_hash(k, "setting") == r["key_hash"]), None)
+        if name is None:
+            return {"_drop": True}
+        if "key" in p:
+            p["key"] = name
+        return {"key_hash": self.new_hash.keyed_hash(name, "setting")}  # SecondMe.set_private
+
+
+# Plain columns each table's fix reads besides the private ones.
+_EXTRA: dict[str, tuple[str, ...]] = {
+    "documents": ("content_hash", "size", "mtime"),
+    "chunks": ("content_hash",),
+    "memories": ("content_hash", "source_key", "kind"),
+    "private_settings": ("key_hash",),
+}
+
+
+def _unchanged_file(path: Path, size: int | None, mtime: float | None) -> bytes | None:
+    """The file's bytes if it still has the size and mtime the store recorded, else None."""
+    try:
+        st = os.stat(path)
+        if size is None or mtime is None or st.st_size != size or st.st_mtime != mtime:
+            return None
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def rekey_store(db: Path, old: KeySet, new: KeySet, *, refresh_index: bool) -> RekeyStats:
+    """Re-seal every private value and recompute every keyed hash of the database file ``db``
+    (a private copy nobody else has open), durably, in one transaction.
+
+    ``refresh_index``: also queue an index update for memories whose source key changed (when
+    an existing index snapshot is carried over rather than rebuilt).
+    """
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        # A rollback journal, not WAL: the file must be complete on its own once closed,
+        # since it is renamed into place later.
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=OFF")  # ids do not change; no cascade should fire
+        conn.execute("PRAGMA secure_delete=ON")  # old ciphertexts do not linger in free pages
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            stats = _Rekeyer(conn, old, new).run(refresh_index)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("VACUUM")  # drop the old pages (and their old-key ciphertexts) for good
+    finally:
+        conn.close()
+    log.info("store re-keyed: %s", stats.to_dict())
+    return stats
+
+
+def remove_database(path: Path) -> None:
+    """Delete a database file with its journal files: a stale journal beside a new file of the
+    same name would be replayed into it by SQLite."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def copy_database(src: Path, dest: Path) -> None:
+    """A consistent copy of the SQLite file ``src`` (WAL included) as a standalone file."""
+    remove_database(dest)
+    source = sqlite3.connect(src)
+    target = sqlite3.connect(dest)
+    try:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+        source.close()
+    fd = os.open(dest, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

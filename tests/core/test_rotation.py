@@ -1,0 +1,255 @@
+"""Key rotation: every value re-encrypted, every keyed hash recomputed, the old key useless,
+search unchanged, and a SIGKILL at any moment leaves data that opens with the vault's key."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from secondme.app import SecondMe
+from secondme.crypto import AuthenticationFailed, KeySet, Sealer
+from secondme.errors import SnapshotCorrupt, WrongPassphrase
+from secondme.index.sealed import DEFAULT_AD, SNAPSHOT_NAME
+from secondme.index.snapshot import unseal
+from secondme.paths import Paths
+from secondme.settings import Settings
+from secondme.store.db import _ad
+from secondme.store.schema import PRIVATE
+from secondme.vault import Vault
+from tests.canary import needles, scan
+from tests.core.conftest import PASS, write
+
+pytestmark = pytest.mark.timeout(300)
+
+CANARY_NOTE = "zebracanary-note-7781"
+CANARY_MEMORY = "zebracanary-memory-4410"
+NOTES = {
+    "lisbon.md": f"# Trip to Lisbon\n\nWe ate pastel de nata at Belem. {CANARY_NOTE}\n",
+    "garden.md": "# Garden\n\n## Tomatoes\n\nThe cherry tomatoes need water every evening.\n",
+    "work/standup.txt": "Standup notes\n\nThe quarterly report is due on Friday; Marta reviews it.\n",
+}
+QUERIES = ("pastel de nata", "tomatoes water", "quarterly report", "bicycle repair")
+
+
+def make_notes(root: Path) -> Path:
+    for rel, text in NOTES.items():
+        write(root / rel, text)
+    return root
+
+
+def populate(ctx: SecondMe, notes: Path) -> None:
+    ctx.add_folder(str(notes))
+    assert ctx.wait_indexed(120)
+    ctx.remember(f"My bicycle repair shop is on Rua Augusta {CANARY_MEMORY}")
+    ctx.remember("I water the tomatoes with rain water", source="import:garden-log")
+    ctx.set_private("self-test", {"value": "kept"})
+    with ctx.store.write() as w:
+        w.insert("job_runs", {"job": "nightly", "status": "ok", "started_at": time.time()},
+                 {"summary": {"steps": []}, "error": None})
+    ctx.session.sync.catch_up()
+
+
+def results(ctx: SecondMe) -> dict[str, list[tuple[Any, ...]]]:
+    ctx.session.sync.catch_up()
+    return {q: [(h.kind, h.title, h.snippet, h.path, h.heading) for h in ctx.search(q, k=5)] for q in QUERIES}
+
+
+def sealed_values(ctx: SecondMe) -> list[tuple[str, int, str, bytes]]:
+    out = []
+    for table, cols in PRIVATE.items():
+        for r in ctx.store.query(f"SELECT * FROM {table}"):
+            for c in cols:
+                if r[c] is not None:
+                    out.append((table, int(r["id"]), c, bytes(r[c])))
+    return out
+
+
+def assert_none_opens(values: list[tuple[str, int, str, bytes]], keys: KeySet) -> None:
+    sealer = Sealer(keys)
+    for table, rid, col, blob in values:
+        with pytest.raises(AuthenticationFailed):
+            sealer.open(blob, _ad(table, rid, col))
+
+
+def test_rotation_reencrypts_everything_and_search_is_identical(notes_ctx: SecondMe, tmp_path: Path) -> None:
+    ctx = notes_ctx
+    populate(ctx, make_notes(tmp_path / "notes"))
+    # Rows from before the schema kept a source / setting name sealed beside its hash.
+    with ctx.store.write() as w:
+        w.execute("UPDATE memories SET source = NULL WHERE source_key = ?",
+                  (ctx.store.keyed_hash("remembered", "source"),))
+        w.execute("UPDATE private_settings SET key = NULL")
+    before = results(ctx)
+    chunk_ids = sorted(int(r[0]) for r in ctx.store.query("SELECT id FROM chunks"))
+    old_keys = ctx.keys
+    old_values = sealed_values(ctx)
+    assert len({t for t, *_ in old_values}) >= 6  # folders, documents, chunks, memories, settings, jobs
+    ctx.session.indexes.seal()  # a snapshot to carry over
+
+    report = ctx.rotate_key(PASS)
+
+    assert report["key_generation"] == 2 and report["values"] >= len(old_values)
+    assert ctx.keys != old_keys and ctx.vault.rotation_state() is None
+    new_values = sealed_values(ctx)
+    assert len(new_values) == len(old_values) + 2  # the legacy source and setting name, recovered
+    assert_none_opens(new_values, old_keys)  # no value opens under the old key...
+    for table, rid, col, blob in new_values:  # ...and every one opens under the new one
+        ctx.store.open_value(table, rid, col, blob)
+    # Keyed hashes: none is the old key's any more, each is the new key's.
+    old_sealer = Sealer(old_keys)
+    for r in ctx.store.select("documents"):
+        assert r["path_hash"] != old_sealer.keyed_hash(r["path"].encode(), "path")
+        assert r["path_hash"] == ctx.store.keyed_hash(r["path"], "path")
+        assert r["content_hash"] == ctx.store.keyed_hash(Path(r["path"]).read_bytes(), "content")
+    assert results(ctx) == before
+    # Unchanged files are not re-read as changed: same chunks, nothing embedded again.
+    assert ctx.reindex() == 0
+    ctx.wait_indexed(60)
+    assert sorted(int(r[0]) for r in ctx.store.query("SELECT id FROM chunks")) == chunk_ids
+    # Legacy rows: their source and setting name were recovered and sealed beside them.
+    assert ctx.get_private("self-test") == {"value": "kept"}
+    assert ctx.forget("import:garden-log") == 1
+    assert {r["source"] for r in ctx.store.select("memories")} == {"remembered"}
+
+    ctx.lock()
+    snap = ctx.paths.index_dir / SNAPSHOT_NAME
+    with pytest.raises(SnapshotCorrupt):
+        unseal(snap, tmp_path / "with-old-key", old_keys.snapshot, DEFAULT_AD)
+    unseal(snap, tmp_path / "with-new-key", ctx_keys(ctx).snapshot, DEFAULT_AD)
+    assert not list(ctx.paths.backups_dir.glob("store-*.db"))
+    assert not [p for p in ctx.paths.root.rglob("*") if ".rotating" in p.name or p.name.endswith(".new")]
+    assert scan(ctx.paths.root, needles([CANARY_NOTE, CANARY_MEMORY, "Rua Augusta", "Lisbon"])) == []
+
+
+def ctx_keys(ctx: SecondMe) -> KeySet:
+    return KeySet.from_data_key(ctx.vault.unlock(PASS))
+
+
+def test_wrong_passphrase_changes_nothing(notes_ctx: SecondMe) -> None:
+    keys = notes_ctx.keys
+    with pytest.raises(WrongPassphrase):
+        notes_ctx.rotate_key("not the passphrase")
+    assert notes_ctx.keys == keys and notes_ctx.unlocked
+    assert notes_ctx.vault.info().key_generation == 1
+
+
+def test_rotation_with_keyring_vault(data_dir: Path) -> None:
+    from tests.core.test_vault import _secret_service
+
+    backend = _secret_service()
+    if backend is None:
+        pytest.skip("no Secret Service in this session (scripts/run-tests.sh provides one)")
+    paths = Paths.at(data_dir)
+    ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, backend))
+    ctx.init(None)
+    try:
+        ctx.set_private("self-test", "ok")
+        old = ctx.keys
+        ctx.rotate_key()
+        assert ctx.keys != old and ctx.get_private("self-test") == "ok"
+        ctx.lock()
+        ctx.unlock()
+        assert ctx.get_private("self-test") == "ok"
+        assert_none_opens(sealed_values(ctx), old)
+    finally:
+        ctx.close()
+
+
+class Crash(BaseException):
+    """Stands for the process dying at this point."""
+
+
+def test_crash_after_commit_is_finished_at_next_unlock(ctx: SecondMe, monkeypatch: pytest.MonkeyPatch) -> None:
+    from secondme import rotation
+
+    ctx.set_private("self-test", "before the crash")
+    old = ctx.keys
+
+    def crash(self: object) -> None:
+        raise Crash()
+
+    monkeypatch.setattr(rotation._Files, "switch", crash)
+    with pytest.raises(Crash):
+        ctx.rotate_key(PASS)
+    assert ctx.vault.rotation_state() == "committed"
+    assert ctx.paths.store_file.with_name("store.db.new").exists()
+    ctx.close()
+    monkeypatch.undo()
+    again = SecondMe(ctx.paths, Settings(), Vault(ctx.paths.vault_file, None))
+    again.unlock(PASS)
+    try:
+        assert again.vault.rotation_state() is None and again.vault.info().key_generation == 2
+        assert again.get_private("self-test") == "before the crash"
+        assert_none_opens(sealed_values(again), old)
+    finally:
+        again.close()
+
+
+ROTATOR = r"""
+import sys
+from secondme.app import SecondMe
+from secondme.paths import Paths
+from secondme.settings import Settings
+from secondme.vault import Vault
+paths = Paths.at(sys.argv[1])
+ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None))
+ctx.unlock(sys.argv[2])
+print("ready", flush=True)
+while True:
+    ctx.rotate_key(sys.argv[2])
+    print(ctx.vault.info().key_generation, flush=True)
+"""
+
+
+def test_sigkill_during_rotation_keeps_data(notes_ctx: SecondMe, tmp_path: Path, embedder: Any) -> None:
+    ctx = notes_ctx
+    populate(ctx, make_notes(tmp_path / "notes"))
+    before = results(ctx)
+    memories = sorted(str(r["text"]) for r in ctx.store.select("memories", columns=("text",)))
+    ctx.close()
+    script = tmp_path / "rotator.py"
+    script.write_text(ROTATOR)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    rng = random.Random(20240611)
+    paths = Paths.at(ctx.paths.root)
+    generations = set()
+    for _ in range(5):
+        # The rotator has no embedder (no indexes of its own) but re-seals the snapshot file.
+        proc = subprocess.Popen([sys.executable, str(script), str(paths.root), PASS],
+                                stdout=subprocess.PIPE, text=True, env=env)
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 1.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        state = Vault(paths.vault_file, None).rotation_state()
+        # Reopen: recovery finishes or undoes the rotation; everything opens with the vault's key.
+        c = SecondMe(paths, Settings(), Vault(paths.vault_file, None))
+        c.unlock(PASS)
+        try:
+            assert c.vault.rotation_state() is None, state
+            generations.add(c.vault.info().key_generation)
+            for table, rid, col, blob in sealed_values(c):
+                c.store.open_value(table, rid, col, blob)
+            assert sorted(str(r["text"]) for r in c.store.select("memories", columns=("text",))) == memories
+        finally:
+            c.close()
+        snap = paths.index_dir / SNAPSHOT_NAME
+        if snap.exists():
+            unseal(snap, tmp_path / f"snap-{len(generations)}-{rng.random()}", ctx_keys(c).snapshot, DEFAULT_AD)
+    assert max(generations) > 1, "no rotation completed: the kills came too early"
+    # The full app (indexes from the carried-over snapshot) still finds the same things.
+    c = SecondMe(paths, Settings(), Vault(paths.vault_file, None), embedder)
+    c.unlock(PASS)
+    try:
+        assert results(c) == before
+    finally:
+        c.close()
