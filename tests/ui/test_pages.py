@@ -186,6 +186,25 @@ def test_settings_page_lists_default_model_and_saves(qtbot: Any, window: MainWin
     assert saved.lock_after_idle_minutes == 15 and saved.gpu_layers == "off"
 
 
+def test_settings_autostart_toggle_writes_and_removes_the_login_entry(
+        qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    page = window.page(SettingsPage)
+    assert isinstance(page, SettingsPage)
+    window.show_page(6)
+    entry = tmp_path / "config" / "autostart" / "io.github.secondme.SecondMe.desktop"
+    page.autostart.setChecked(True)
+    page.save_button.click()
+    qtbot.waitUntil(entry.is_file, timeout=10_000)
+    text = entry.read_text()
+    assert "secondme-app" in text and str(page.services.ctx.paths.root) in text
+    page.saved.clear()
+    page.autostart.setChecked(False)
+    page.save_button.click()
+    qtbot.waitUntil(lambda: page.saved.text() == "Saved.", timeout=10_000)
+    assert not entry.exists()
+
+
 def test_settings_change_passphrase_wrong_old(qtbot: Any, window: MainWindow) -> None:
     page = window.page(SettingsPage)
     assert isinstance(page, SettingsPage)

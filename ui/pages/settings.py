@@ -9,10 +9,11 @@ from typing import Any
 
 from secondme.errors import UserError
 from secondme.vault import MIN_PASSPHRASE_CHARS
-from ui import core_api
+from ui import core_api, desktop_entry
 from ui.pages.base import Page
 from ui.passphrase import NewPassphrase
 from ui.qt import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -77,6 +78,13 @@ class SettingsPage(Page):
         self.idle.setSpecialValueText("Never")
         self.idle.setValue(s.lock_after_idle_minutes)
         pform.addRow("&Lock after idle:", self.idle)
+        self.autostart = QCheckBox("Start Second Me in the tray when I log in", privacy)
+        if desktop_entry.supported():
+            self.autostart.setChecked(desktop_entry.autostart_enabled())
+        else:
+            self.autostart.setEnabled(False)
+            self.autostart.setToolTip("Use your system's login items (see packaging/README.md)")
+        pform.addRow("", self.autostart)
         self.protection = QLabel(privacy)
         pform.addRow("Key protection:", self.protection)
         self.old_pass = QLineEdit(privacy)
@@ -203,7 +211,15 @@ class SettingsPage(Page):
         ctx.settings.lock_after_idle_minutes = self.idle.value()
         if isinstance(choice, core_api.ModelChoice):
             ctx.settings.model_path = choice.path
-        self.services.ops.run(ctx.save_settings, receiver=self,
+        autostart = self.autostart.isChecked() if self.autostart.isEnabled() else None
+        data_dir = str(ctx.paths.root)
+
+        def save() -> None:
+            ctx.save_settings()
+            if autostart is not None and autostart != desktop_entry.autostart_enabled():
+                desktop_entry.set_autostart(autostart, desktop_entry.app_command(data_dir))
+
+        self.services.ops.run(save, receiver=self,
                               success=lambda _r: self.saved.setText("Saved."),
                               failure=self._save_failed)
 
