@@ -13,7 +13,7 @@ from typing import Any
 
 from secondme.crypto import KeySet, Sealer
 from secondme.embed.base import Embedder
-from secondme.errors import AlreadyInitialized, VaultLocked
+from secondme.errors import AlreadyInitialized, DiskFull, VaultLocked
 from secondme.index.vector_process import VectorHost
 from secondme.paths import Paths
 from secondme.results import Answer, FailedFile, FolderStatus, IndexProgress, SearchFilters, SearchHit
@@ -198,8 +198,12 @@ class SecondMe:
                 if (h.relevance or 0.0) >= ASK_MIN_RELEVANCE][:k]
         texts = [ans.hit_text(h, self._full_text(h)) for h in hits]
         result = ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel)
-        engine.reinforce([h.id for h in result.citations if h.kind != "chunk"])
-        engine.remember_exchange(question, result, conversation or self._ask_conversation_id())
+        try:
+            engine.reinforce([h.id for h in result.citations if h.kind != "chunk"])
+            engine.remember_exchange(question, result, conversation or self._ask_conversation_id())
+        except DiskFull as exc:
+            # The person still gets the answer they waited for; only remembering it failed.
+            log.warning("answer given but not remembered: %s", exc)
         return result
 
     def _full_text(self, hit: SearchHit) -> str | None:

@@ -57,6 +57,7 @@ class IndexProgress:
     eta_seconds: float | None = None
     running: bool = False
     paused: bool = False
+    error: str | None = None   # why indexing waits (e.g. the disk is full); None when all is well
 
 
 @dataclass(frozen=True)

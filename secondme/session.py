@@ -40,10 +40,10 @@ class Session:
         self.embedder = embedder
         self._emit = emit
         cleanup_stale_runtime_dirs()
-        from secondme.embed.chroma_fn import ChromaEmbedding
-
+        # The embedder itself, not a ChromaEmbedding: Chroma runs in the vector index's own
+        # process, so unlocking here need not import it (~1.5 s).
         self.indexes = SealedIndexes(
-            paths, keys.snapshot, embedding_function=ChromaEmbedding(embedder),
+            paths, keys.snapshot, embedding_function=embedder,
             expect={"embedder": embedder.name, "dim": embedder.dim}, vector_host=vector_host,
         )
         self.indexes.open()

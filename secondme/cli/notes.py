@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from secondme.cli.common import open_context, opened, parse_date, print_json
+from secondme.errors import DiskFull
 from secondme.results import HL_END, HL_START, SearchFilters
 
 
@@ -93,6 +94,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         t0 = time.monotonic()
         last = 0.0
         while not ctx.wait_indexed(timeout=0.5):
+            if (waiting := ctx.indexing_progress().error) is not None:
+                # The queue is kept for the app (it resumes once there is space); a one-pass
+                # command stops and says why.
+                raise DiskFull(f"indexing stopped: {waiting}")
             if not args.json and sys.stderr.isatty() and time.monotonic() - last > 1:
                 p = ctx.indexing_progress()
                 print(f"\rindexing: {p.done} done, {p.failed} failed, {p.queued} queued", end="", file=sys.stderr)

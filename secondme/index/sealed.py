@@ -9,6 +9,7 @@ folder exists the indexes live in memory and are rebuilt from the store at every
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -119,6 +120,13 @@ def cleanup_stale_runtime_dirs(bases: Iterable[Path] | None = None) -> list[Path
     return removed
 
 
+def _chroma_function(ef: Any) -> Any:
+    """A plain ``Embedder`` wrapped for an in-process Chroma (which imports Chroma anyway)."""
+    from secondme.embed.chroma_fn import ChromaEmbedding
+
+    return ef if ef is None or isinstance(ef, ChromaEmbedding) else ChromaEmbedding(ef)
+
+
 class SealedIndexes:
     """The keyword and vector indexes, opened from and sealed to one encrypted snapshot.
 
@@ -145,6 +153,7 @@ class SealedIndexes:
         self._vector_host = vector_host
         self._key = key
         self._ad = ad
+        # A ``ChromaEmbedding`` or a plain ``Embedder`` (wrapped only where Chroma runs here).
         self._ef = embedding_function
         # Facts the snapshot must agree with (e.g. the embedder's name and dimension); a
         # snapshot made under other facts is discarded and rebuilt.
@@ -276,7 +285,7 @@ class SealedIndexes:
 
     def _new_vector(self, path: Path | None) -> VectorIndex | VectorIndexProcess:
         if not self._vector_process:
-            return VectorIndex(path, embedding_function=self._ef)
+            return VectorIndex(path, embedding_function=_chroma_function(self._ef))
         return VectorIndexProcess(path, embedding_function=self._ef, host=self._vector_host)
 
     def _open_in(self, folder: Path) -> None:
@@ -285,7 +294,8 @@ class SealedIndexes:
 
     # --- seal / close -----------------------------------------------------------------------
     def seal(self, watermark: int | None = None) -> bool:
-        """Write the encrypted snapshot; returns False where there is nothing to seal from.
+        """Write the encrypted snapshot; returns False where there is nothing to seal from, or
+        when the disk is full (the previous snapshot then stays, and replay covers the rest).
 
         ``watermark``: the highest store change already applied to both indexes (defaults to
         what :meth:`advance` recorded). Changes applied while sealing are simply replayed again
@@ -313,7 +323,16 @@ class SealedIndexes:
                     "sealed_at": int(time.time()),
                     "expect": self._expect,
                 }
-                seal_dir(stage, self.snapshot_path, self._key, self._ad, meta)
+                try:
+                    seal_dir(stage, self.snapshot_path, self._key, self._ad, meta)
+                except OSError as exc:
+                    if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                        raise
+                    # The disk's fault, not ours: the previous snapshot stays (seal_dir is
+                    # atomic) and the next unlock replays the store past it; still dirty, so
+                    # the next seal tries again.
+                    log.warning("index snapshot not saved: the disk is full")
+                    return False
                 log.info("index snapshot sealed (pause %.2fs, total %.2fs)",
                          pause, time.perf_counter() - t0)
             finally:

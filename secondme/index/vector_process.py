@@ -130,6 +130,14 @@ def _child_command(fd: int) -> list[str]:
     return [sys.executable, "-m", "secondme.index.vector_child", str(fd)]
 
 
+def _ef_spec(ef: Any) -> tuple[str, int]:
+    """(embedder name, dimension) of a ``ChromaEmbedding`` or of a plain ``Embedder``: all the
+    child needs, and taking a plain embedder spares this process importing Chroma (~1.5 s)."""
+    if hasattr(ef, "_embedder_name"):
+        return str(ef._embedder_name), int(ef._dim)
+    return str(ef.name), int(ef.dim)
+
+
 class _Child:
     """One started child process and our end of its socket."""
 
@@ -206,7 +214,7 @@ class VectorIndexProcess:
         self._path = path
         ef_spec = None
         if embedding_function is not None:
-            ef_spec = (str(embedding_function._embedder_name), int(embedding_function._dim))
+            ef_spec = _ef_spec(embedding_function)
         self._lock = threading.Lock()
         self.generation = 0
         self._maybe_empty = True  # until a count says otherwise: bulk loads go in one request

@@ -25,6 +25,12 @@ _TOKEN = re.compile(_TOKEN_RE)
 # building a list of all its words (a 50 MB line would need gigabytes as a list).
 _LONG_LINE_CHARS = 20_000
 _PARAGRAPH = "\n\n"
+# Every chunk repeats its heading path (in ``context``, and so in what is embedded and stored),
+# so the path is bounded: a hostile note with a 1 MB heading or thousands of nested levels
+# would otherwise make the chunks' total size quadratic (a 2 MB file gave 1.7 GB of chunks).
+# The embedder reads 256 tokens anyway. Deep paths keep their first and last levels.
+MAX_HEADING_CHARS = 200
+_PATH_HEAD, _PATH_TAIL = 3, 8
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,18 @@ def chunk_document(
     return chunks
 
 
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_HEADING_CHARS else text[: MAX_HEADING_CHARS - 1].rstrip() + "…"
+
+
+def _bounded_path(stack: list[tuple[int, str]]) -> tuple[str, ...]:
+    if len(stack) <= _PATH_HEAD + _PATH_TAIL + 1:
+        return tuple(title for _, title in stack)
+    return (*(t for _, t in stack[:_PATH_HEAD]), "…", *(t for _, t in stack[-_PATH_TAIL:]))
+
+
 def _context_line(title: str, path: tuple[str, ...]) -> str:
+    title = _clip(title)
     parts = [title] if title else []
     for index, part in enumerate(path):
         # A Markdown note's H1 usually repeats its title; say it once.
@@ -144,8 +161,8 @@ def _sections(doc: ExtractedDoc, lines: list[str], target_words: int, max_words:
         yield _Section(path, heading_line, _units(lines, start, heading.line - 1, target_words, max_words))
         while stack and stack[-1][0] >= heading.level:
             stack.pop()
-        stack.append((heading.level, heading.title))
-        path = tuple(title for _, title in stack)
+        stack.append((heading.level, _clip(heading.title)))
+        path = _bounded_path(stack)
         heading_line = heading.line
         start = heading.line + max(heading.span, 1)
     yield _Section(path, heading_line, _units(lines, start, len(lines), target_words, max_words))

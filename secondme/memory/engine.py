@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from secondme.errors import DiskFull
 from secondme.index.keyword import STOP_WORDS
 from secondme.memory import importers
 from secondme.memory.forgetting import NEVER_FADE_KINDS, decay, reinforce, retention
@@ -134,7 +135,11 @@ class MemoryEngine:
         hits = self.recaller.recall(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds)
         log.debug("recall %r: %d hits", query, len(hits))
         if reinforce_hits:
-            self.reinforce([h.id for h in hits if h.kind != "chunk"], now)
+            try:
+                self.reinforce([h.id for h in hits if h.kind != "chunk"], now)
+            except DiskFull as exc:
+                # Reinforcing is bookkeeping: a full disk must not stop the person finding things.
+                log.warning("recalled memories not reinforced: %s", exc)
         return hits
 
     def reinforce(self, ids: Iterable[int], now: float | None = None) -> int:

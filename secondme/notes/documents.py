@@ -15,6 +15,18 @@ from secondme.store import Store
 from secondme.store.db import Writer
 
 
+def storable_path(path: str | os.PathLike[str]) -> str:
+    """The path as stored and shown. The store keeps valid UTF-8 text only, so a file name that
+    is not valid UTF-8 (Python carries its bad bytes as lone surrogates) gets U+FFFD for them;
+    lookups go by :meth:`DocumentStore.path_hash` of the real bytes."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "replace")
+    return text
+
+
 @dataclass(frozen=True)
 class DocState:
     """What the store knows of one note file (paths opened, nothing else)."""
@@ -35,7 +47,8 @@ class DocumentStore:
         self._store = store
 
     def path_hash(self, path: Path) -> str:
-        return self._store.keyed_hash(str(path), "path")
+        # The file name's bytes (the same as its UTF-8 text when it is valid UTF-8).
+        return self._store.keyed_hash(os.fsencode(path), "path")
 
     def content_hash(self, data: bytes) -> str:
         return self._store.keyed_hash(data, "content")
@@ -79,7 +92,7 @@ class DocumentStore:
     def _upsert_doc(self, w: Writer, existing: DocState | None, folder_id: int, path: Path,
                     plain: dict[str, Any], private: dict[str, Any]) -> int:
         plain = {"folder_id": folder_id, "path_hash": self.path_hash(path), "indexed_at": time.time(), **plain}
-        private = {"path": str(path), **private}
+        private = {"path": storable_path(path), **private}
         if existing is not None:
             w.update("documents", existing.id, plain, private)
             return existing.id
@@ -115,7 +128,7 @@ class DocumentStore:
         doc_id = self._upsert_doc(
             w, existing, folder_id, path,
             {"content_hash": None, "size": size, "mtime": mtime, "state": "failed", "format": None},
-            {"title": path.name, "error": reason},
+            {"title": storable_path(path.name), "error": reason},
         )
         self._drop_chunks(w, doc_id)
         return doc_id

@@ -7,6 +7,7 @@ A file that cannot be read is recorded with its reason; the queue always goes on
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import logging
@@ -22,9 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from secondme.embed.base import Embedder
-from secondme.errors import ExtractionError, UnsupportedFile
+from secondme.errors import DiskFull, ExtractionError, UnsupportedFile
 from secondme.ingest import Chunk, ExtractedDoc, chunk_document, extract, should_skip, walk_notes
-from secondme.notes.documents import DocState, DocumentStore
+from secondme.notes.documents import DocState, DocumentStore, storable_path
 from secondme.notes.folders import Folder, FolderRegistry
 from secondme.results import IndexProgress
 from secondme.store import Store
@@ -32,6 +33,8 @@ from secondme.store import Store
 log = logging.getLogger("secondme.notes.indexer")
 
 EMBED_BATCH = 64
+# While the disk is full, queued files are tried again this often.
+DISK_FULL_RETRY_S = 5.0
 MAX_FILES_PER_BATCH = 64
 
 
@@ -84,6 +87,7 @@ class Indexer:
         self._thread: threading.Thread | None = None
         self._done = self._failed = self._skipped = 0
         self._started_at: float | None = None
+        self._error: str | None = None  # why indexing waits (the disk is full), shown in progress
         self._rate = 0.0
         self.processed_counts: dict[str, int] = {}  # path -> times (re)indexed, for diagnostics
 
@@ -182,7 +186,7 @@ class Indexer:
             running = bool(self._due) or self._busy
         eta = queued / self._rate if self._rate > 0 and queued else None
         return IndexProgress(queued, self._done, self._failed, self._skipped, round(self._rate, 2),
-                             eta, running, self._paused)
+                             eta, running, self._paused, self._error)
 
     def _report(self) -> None:
         if self._on_progress is not None:
@@ -236,10 +240,24 @@ class Indexer:
             t0 = time.monotonic()
             try:
                 self._process_batch(batch)
+                self._error = None
+            except DiskFull as exc:
+                self._wait_for_space(batch, exc)
             except Exception:
-                # Our bug, not the file's: log it, count the batch as failed, keep the queue alive.
+                # Our bug, not the files': log it, then retry the files one by one, so that one
+                # file cannot take down the rest of its batch and the culprit gets a reason.
                 log.exception("indexing batch failed")
-                self._failed += len(batch)
+                if len(batch) == 1:
+                    self._record_unexpected(batch[0])
+                else:
+                    for path in batch:
+                        try:
+                            self._process_batch([path])
+                        except DiskFull as exc:
+                            self._wait_for_space([path], exc)
+                        except Exception:
+                            log.exception("indexing a note failed")
+                            self._record_unexpected(path)
             finally:
                 with self._cv:
                     self._busy = False
@@ -248,6 +266,27 @@ class Indexer:
             inst = len(batch) / dt
             self._rate = inst if self._rate == 0 else 0.7 * self._rate + 0.3 * inst
             self._report()
+
+    def _wait_for_space(self, paths: list[Path], exc: DiskFull) -> None:
+        """Not the files' fault: keep them queued, try again later, and say why indexing waits."""
+        if self._error is None:
+            log.warning("indexing waits for disk space: %s", exc)
+        self._error = str(exc)
+        for p in paths:
+            self.enqueue(p, delay=DISK_FULL_RETRY_S)
+
+    def _record_unexpected(self, path: Path) -> None:
+        """Report a file whose indexing hit one of our bugs (the queue goes on)."""
+        self._failed += 1
+        try:
+            folder = self._folders.owner_of(path, self._folders.list())
+            if folder is None:
+                return
+            with self._store.write() as w:
+                self._docs.save_failed(w, self._docs.by_path(path), folder.id, path, None, None,
+                                       "could not be indexed (an internal error; see the log)")
+        except Exception:
+            log.exception("could not record a failed note")
 
     def _process_batch(self, paths: list[Path]) -> None:
         folders = self._folders.list()
@@ -333,6 +372,9 @@ class Indexer:
                 self._skipped += 1
                 return None
             return _Prepared(path, folder, existing, st.st_size, st.st_mtime, "", drop=True)
+        if storable_path(path) != str(path):
+            return _Prepared(path, folder, existing, st.st_size, st.st_mtime, "",
+                             error="the file name is not valid UTF-8 (rename the file to index it)")
         try:
             with open(path, "rb") as fh:
                 data = fh.read(self.max_file_bytes + 1)
@@ -351,7 +393,7 @@ class Indexer:
                 item.moved_from = moved[0]
                 return item
         try:
-            item.doc = extract(path, self.max_file_bytes)
+            item.doc = _valid_text(extract(path, self.max_file_bytes))
         except (ExtractionError, UnsupportedFile) as exc:
             item.error = str(exc)
             return item
@@ -374,3 +416,24 @@ class Indexer:
             vecs = self._embedder.embed([t for _, _, t in part])
             for (it, i, _), v in zip(part, vecs, strict=True):
                 it.vectors[i] = v
+
+
+def _valid_text(doc: ExtractedDoc) -> ExtractedDoc:
+    """``doc`` with lone surrogates (a PDF's broken UTF-16 text, say) replaced: the store and
+    the tokenizer take valid Unicode only, and one such character used to fail a whole batch."""
+    def ok(text: str) -> bool:
+        if text.isascii():
+            return True
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    def fix(text: str) -> str:
+        return text if ok(text) else text.encode("utf-8", "replace").decode("utf-8")
+
+    if ok(doc.title) and ok(doc.text) and all(ok(h.title) for h in doc.headings):
+        return doc
+    return dataclasses.replace(doc, title=fix(doc.title), text=fix(doc.text),
+                               headings=tuple(dataclasses.replace(h, title=fix(h.title)) for h in doc.headings))

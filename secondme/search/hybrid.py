@@ -51,7 +51,11 @@ def _zscores(scores: dict[int, float]) -> dict[int, float]:
     mean = statistics.fmean(vals)
     sd = statistics.pstdev(vals) if len(vals) > 1 else 0.0
     if sd < 1e-9:
-        return {k: 0.0 for k in scores}
+        # All equal, e.g. a rare word found in one chunk only. That was z = 0, level with the
+        # candidates missing from the list, so the dense side alone decided and a unique word
+        # lost to unrelated chunks. A lone match is the clearest signal there is: score it as a
+        # 2-sigma outlier above the absent ones (floored at 0 in ``fuse``).
+        return {k: 2.0 for k in scores}
     return {k: (v - mean) / sd for k, v in scores.items()}
 
 
@@ -59,8 +63,8 @@ def fuse(keyword: dict[int, float], dense: dict[int, float],
          w_kw: float = KEYWORD_WEIGHT, w_dense: float = DENSE_WEIGHT) -> list[tuple[int, float]]:
     """Weighted sum of z-scores; a candidate missing from one list gets that list's minimum."""
     zk, zd = _zscores(keyword), _zscores(dense)
-    floor_k = min(zk.values(), default=0.0)
-    floor_d = min(zd.values(), default=0.0)
+    floor_k = min([0.0, *zk.values()])
+    floor_d = min([0.0, *zd.values()])
     ids = set(zk) | set(zd)
     fused = {i: w_kw * zk.get(i, floor_k) + w_dense * zd.get(i, floor_d) for i in ids}
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -87,3 +87,22 @@ def artifacts() -> Path:
     p = Path(os.environ.get("SECONDME_TEST_ARTIFACTS", "test-artifacts")).resolve()
     p.mkdir(parents=True, exist_ok=True)
     return p
+
+
+@pytest.fixture
+def prepared(tmp_path: Path, runtime_dir: str) -> Path:
+    """A passphrase data dir whose notes folder (tests/ui NOTES) is already indexed."""
+    from secondme.app import build
+    from tests.ui.conftest import NOTES, PASS
+
+    notes = tmp_path / "notes"
+    for rel, text in NOTES.items():
+        (notes / rel).parent.mkdir(parents=True, exist_ok=True)
+        (notes / rel).write_text(text, "utf-8")
+    data = tmp_path / "data"
+    ctx = build(str(data), use_keyring=False)
+    ctx.init(PASS)
+    ctx.add_folder(str(notes))
+    assert ctx.wait_indexed(300)
+    ctx.close()
+    return data

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from secondme.app import build
 from tests.e2e.conftest import APP
-from tests.ui.conftest import NOTES, PASS
+from tests.ui.conftest import PASS
 from tests.ui.sockclient import call
 from ui.instance import socket_name
 
@@ -37,21 +36,6 @@ def _distinct_colours(path: Path) -> int:
     assert not img.isNull(), f"{path} is not an image"
     step = max(1, min(img.width(), img.height()) // 60)
     return len({img.pixel(x, y) for x in range(0, img.width(), step) for y in range(0, img.height(), step)})
-
-
-@pytest.fixture
-def prepared(tmp_path: Path, runtime_dir: str) -> Path:
-    notes = tmp_path / "notes"
-    for rel, text in NOTES.items():
-        (notes / rel).parent.mkdir(parents=True, exist_ok=True)
-        (notes / rel).write_text(text, "utf-8")
-    data = tmp_path / "data"
-    ctx = build(str(data), use_keyring=False)
-    ctx.init(PASS)
-    ctx.add_folder(str(notes))
-    assert ctx.wait_indexed(120)
-    ctx.close()
-    return data
 
 
 def test_tray_recall_screenshots_and_quit(qapp: Any, xdisplay: str, prepared: Path, runtime_dir: str,

@@ -23,6 +23,8 @@ log = logging.getLogger("secondme.ingest")
 MAX_DOCUMENT_XML_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 _MAX_ENTRIES = 10_000
+# Inflate parts in pieces of this size when checking them (see _check_declared_sizes).
+_PIECE = 1024 * 1024
 
 _HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
@@ -110,6 +112,27 @@ def _check_zip(data: bytes) -> None:
     if sum(info.file_size for info in infos) > MAX_TOTAL_UNCOMPRESSED_BYTES:
         limit = format_size_limit(MAX_TOTAL_UNCOMPRESSED_BYTES)
         raise ExtractionError(f"DOCX contents larger than the {limit} limit (possible zip bomb)")
+    _check_declared_sizes(data, infos)
+
+
+def _check_declared_sizes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    """Inflate every part in small pieces to prove its declared size is not a lie.
+
+    ``ZipFile.read`` (which python-docx uses) inflates a whole part in one call and only then
+    cuts it to the declared size, so a part declaring 4 KB that inflates to 300 MB costs 300 MB
+    of memory before the CRC check fails (a 20 MB file can hold ~20 GB). Reading in pieces stops
+    at the declared size, so this costs CPU (bounded by the limits above) and no memory.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in infos:
+                with archive.open(info) as part:
+                    while part.read(_PIECE):
+                        pass
+    except MemoryError:
+        raise
+    except Exception as err:  # BadZipFile (CRC, sizes), zlib.error, NotImplementedError (method)
+        raise ExtractionError(f"corrupt DOCX: {short_error(err)}") from err
 
 
 def _heading_level(paragraph: Any) -> tuple[int, bool]:
