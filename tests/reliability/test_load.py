@@ -121,7 +121,12 @@ def test_searches_while_indexing_and_nightly_run(qapp: Any, qtbot: Any, tmp_path
     try:
         with StallMeter() as meter:
             sources.add_folder(str(notes))  # type: ignore[attr-defined]
-            job = ctx.run_jobs_now(wait=False)
+            # Off the UI thread, as the Jobs page starts it (through an operation).
+            started: list[dict[str, Any]] = []
+            services.ops.run(lambda: ctx.run_jobs_now(wait=False), success=started.append,
+                             failure=ui_errors.append)
+            qtbot.waitUntil(lambda: bool(started) or bool(ui_errors), timeout=60_000)
+            job = started[0] if started else {}
             for t in threads:
                 t.start()
             qtbot.wait(int(duration * 1000))  # a real event loop (QEventLoop.exec) for the duration
