@@ -138,9 +138,8 @@ def test_searches_while_indexing_and_nightly_run(qapp: Any, qtbot: Any, tmp_path
         still_indexing = progress.running
         jobs_status = ctx.jobs_status()
 
-        # Under soak, let the rest finish (not measured) and check it all landed. In CI, quit
-        # while still busy, as a person may (that must be clean too), once the nightly run ended.
-        finished = ctx.wait_indexed(3600) if soak() else None
+        # Quit while still indexing, as a person may (that must be clean too), once the nightly
+        # run ended. Indexing a whole folder to the end is the ingest benchmark's job.
         for _ in range(1800 if soak() else 300):
             if not ctx.jobs_status().get("running"):
                 break
@@ -186,7 +185,5 @@ def test_searches_while_indexing_and_nightly_run(qapp: Any, qtbot: Any, tmp_path
     assert not ui_errors, f"UI operations failed: {ui_errors[:5]}"
     assert count >= 0.8 * QPS * duration, f"only {count} queries in {elapsed:.0f} s (target {QPS}/s)"
     assert progress.done > 0 or progress.running, "the searches ran while the folder was being indexed"
-    if soak():
-        assert finished and indexed == n_notes, f"indexing did not finish ({indexed} of {n_notes})"
     assert last and last[0].get("status") in ("ok", "cancelled"), last
     assert meter.longest_ms <= STALL_LIMIT_MS, f"the UI thread stalled {meter.longest_ms:.0f} ms"
