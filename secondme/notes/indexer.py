@@ -25,6 +25,7 @@ import numpy as np
 from secondme.embed.base import Embedder
 from secondme.errors import DiskFull, ExtractionError, UnsupportedFile
 from secondme.ingest import Chunk, ExtractedDoc, chunk_document, extract, should_skip, walk_notes
+from secondme.jobs.pipeline import lower_thread_priority
 from secondme.notes.documents import DocState, DocumentStore, storable_path
 from secondme.notes.folders import Folder, FolderRegistry
 from secondme.results import IndexProgress
@@ -233,6 +234,8 @@ class Indexer:
                     self._cv.wait(1.0)
 
     def _run(self) -> None:
+        # Background work yields the CPU (and so the GIL) to the window's thread first.
+        lower_thread_priority(5)
         while True:
             batch = self._take_batch()
             if batch is None:

@@ -63,7 +63,9 @@ def fuse(keyword: dict[int, float], dense: dict[int, float],
          w_kw: float = KEYWORD_WEIGHT, w_dense: float = DENSE_WEIGHT) -> list[tuple[int, float]]:
     """Weighted sum of z-scores; a candidate missing from one list gets that list's minimum."""
     zk, zd = _zscores(keyword), _zscores(dense)
-    floor_k = min([0.0, *zk.values()])
+    # A lone keyword match (z = 2, see _zscores) is an exact hit on a rare word: whatever the
+    # keyword side did not find sits 2σ below zero, so dense similarity alone cannot outrank it.
+    floor_k = -2.0 if len(zk) == 1 else min([0.0, *zk.values()])
     floor_d = min([0.0, *zd.values()])
     ids = set(zk) | set(zd)
     fused = {i: w_kw * zk.get(i, floor_k) + w_dense * zd.get(i, floor_d) for i in ids}

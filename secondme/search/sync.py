@@ -17,6 +17,7 @@ import numpy as np
 
 from secondme.errors import StoreCorruption
 from secondme.index import KeywordRow, SealedIndexes
+from secondme.jobs.pipeline import lower_thread_priority
 from secondme.search.ids import CHUNK, MEMORY, to_index
 from secondme.store import Store
 
@@ -79,6 +80,7 @@ class IndexSync:
             self._thread = None
 
     def _run(self, seal_every: float) -> None:
+        lower_thread_priority(5)  # background work yields the CPU to the window's thread first
         last_seal = time.monotonic()
         while not self._stop.is_set():
             self._kick.wait(timeout=min(seal_every, 5.0))
