@@ -20,7 +20,7 @@ log = logging.getLogger("secondme.ingest")
 
 # Zip-bomb guard. A real document.xml is a few MB even for long reports; lxml needs several
 # times the XML size in memory, so refuse before parsing anything beyond these.
-MAX_DOCUMENT_XML_BYTES = 64 * 1024 * 1024
+MAX_DOCUMENT_XML_BYTES = 16 * 1024 * 1024  # a 60 MB one took 1.1 GB to parse
 MAX_TOTAL_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 _MAX_ENTRIES = 10_000
 # Inflate parts in pieces of this size when checking them (see _check_declared_sizes).
