@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -52,27 +50,6 @@ class Step:
 
     name: str
     fn: StepFn
-
-
-def lower_thread_priority(increment: int = 10) -> int | None:
-    """Lower the calling thread's CPU priority; return its new nice value, or None.
-
-    ``os.nice`` would lower the whole process (the UI too). On Linux, ``setpriority`` with a
-    thread id (``PRIO_PROCESS`` + native id) affects that thread alone, so the worker thread is
-    niced and the UI thread is not (measured in tests/core/test_jobs_runner.py). Elsewhere
-    (macOS, Windows) there is no portable per-thread call; the run keeps normal priority there
-    and relies on pausing while the person is active.
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    tid = threading.get_native_id()
-    try:
-        new = min(19, os.getpriority(os.PRIO_PROCESS, tid) + increment)
-        os.setpriority(os.PRIO_PROCESS, tid, new)
-        return new
-    except OSError as exc:  # e.g. a sandbox forbidding it: run at normal priority
-        log.info("could not lower the jobs thread priority: %s", exc)
-        return None
 
 
 def progress_data(args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:

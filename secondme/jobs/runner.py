@@ -30,7 +30,7 @@ from secondme.errors import UserError
 from secondme.jobs.clock import Clock, SystemClock
 from secondme.jobs.history import FAILED, JobHistory, RunRecord
 from secondme.jobs.lock import RunLock
-from secondme.jobs.pipeline import Pipeline, Step, lower_thread_priority
+from secondme.jobs.pipeline import Pipeline, Step
 from secondme.jobs.schedule import (
     NightlyTrigger,
     WakeDetector,
@@ -39,6 +39,7 @@ from secondme.jobs.schedule import (
     parse_nightly_time,
 )
 from secondme.store import Store
+from secondme.threads import lower_thread_priority
 
 log = logging.getLogger("secondme.jobs")
 

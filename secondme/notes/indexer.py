@@ -25,11 +25,11 @@ import numpy as np
 from secondme.embed.base import Embedder
 from secondme.errors import DiskFull, ExtractionError, UnsupportedFile
 from secondme.ingest import Chunk, ExtractedDoc, chunk_document, extract, should_skip, walk_notes
-from secondme.jobs.pipeline import lower_thread_priority
 from secondme.notes.documents import DocState, DocumentStore, storable_path
 from secondme.notes.folders import Folder, FolderRegistry
 from secondme.results import IndexProgress
 from secondme.store import Store
+from secondme.threads import lower_thread_priority
 
 log = logging.getLogger("secondme.notes.indexer")
 

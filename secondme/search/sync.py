@@ -17,9 +17,9 @@ import numpy as np
 
 from secondme.errors import StoreCorruption
 from secondme.index import KeywordRow, SealedIndexes
-from secondme.jobs.pipeline import lower_thread_priority
 from secondme.search.ids import CHUNK, MEMORY, to_index
 from secondme.store import Store
+from secondme.threads import lower_thread_priority
 
 log = logging.getLogger("secondme.search.sync")
 
