@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from secondme.errors import UserError
 from ui.qt import QLabel, Qt, QVBoxLayout, QWidget
 from ui.services import Services
 
@@ -35,3 +36,12 @@ class Page(QWidget):
                                       | Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setStyleSheet("QLabel#emptyState { padding: 12px; }")
         return label
+
+    def show_failure(self, exc: BaseException, where: QLabel) -> bool:
+        """A person's error (``UserError``) is said in ``where``; anything else is our bug and
+        goes to the crash dialog. True when it was the person's error."""
+        if not isinstance(exc, UserError):
+            self.services.ops.unhandled(exc)
+            return False
+        where.setText(str(exc))
+        return True

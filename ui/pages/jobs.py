@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from secondme.errors import UserError
 from secondme.results import IndexProgress
 from ui.pages.base import Page
 from ui.qt import QHBoxLayout, QLabel, QListWidget, QPushButton, QTimer, QWidget
@@ -140,8 +139,5 @@ class JobsPage(Page):
         self.activity.setText(describe_progress(p))
 
     def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, UserError):
-            self.services.ops.unhandled(exc)
-            return
-        self.job_state.setText(str(exc))
-        self.run_now.setEnabled(True)
+        if self.show_failure(exc, self.job_state):
+            self.run_now.setEnabled(True)

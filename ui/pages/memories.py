@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from secondme.errors import UserError
 from ui.pages.base import Page
 from ui.qt import (
     QAbstractItemView,
@@ -156,7 +155,4 @@ class MemoriesPage(Page):
         self.status.setText(f"Forgot {n} memor{'y' if n == 1 else 'ies'}.")
 
     def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, UserError):
-            self.services.ops.unhandled(exc)
-            return
-        self.status.setText(str(exc))
+        self.show_failure(exc, self.status)

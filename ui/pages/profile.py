@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from secondme.errors import UserError
 from ui import core_api
 from ui.pages.base import Page
 from ui.qt import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QWidget
@@ -148,7 +147,4 @@ class ProfilePage(Page):
         self.result.setText(f"<b>{escape(v.value)}</b><br>{src}")
 
     def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, UserError):
-            self.services.ops.unhandled(exc)
-            return
-        self.result.setText(str(exc))
+        self.show_failure(exc, self.result)

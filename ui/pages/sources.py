@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from secondme.errors import UserError
 from secondme.results import FailedFile, FolderStatus, IndexProgress
 from ui.pages.base import Page
 from ui.pages.jobs import describe_progress
@@ -104,10 +103,7 @@ class SourcesPage(Page):
         self.no_failures.setVisible(not failed)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, UserError):
-            self.status.setText(str(exc))
-        else:
-            self.services.ops.unhandled(exc)
+        self.show_failure(exc, self.status)
 
     def _on_progress(self, p: IndexProgress) -> None:
         self.status.setText(describe_progress(p))
