@@ -7,8 +7,10 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,3 +108,43 @@ def prepared(tmp_path: Path, runtime_dir: str) -> Path:
     assert ctx.wait_indexed(300)
     ctx.close()
     return data
+
+
+def wait_for(what: str, fn: Callable[[], Any], timeout: float = 60.0) -> Any:
+    """Poll ``fn`` until it returns something truthy (and return that), else fail saying ``what``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = fn()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class AppRun:
+    """A launched ``secondme-app`` process and the file its stderr goes to."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], err: Path) -> None:
+        self.proc = proc
+        self.err = err
+
+    def stderr(self) -> str:
+        return self.err.read_text("utf-8", "replace")
+
+
+@contextmanager
+def launched_app(cmd: list[str], env: dict[str, str], tmp_path: Path) -> Iterator[AppRun]:
+    """Run the app for the block: a failed assertion carries the app's stderr, and the process
+    never outlives the block."""
+    out, err = tmp_path / "app.out", tmp_path / "app.err"
+    with open(out, "wb") as fo, open(err, "wb") as fe:
+        proc = subprocess.Popen(cmd, env=env, stdout=fo, stderr=fe)
+    run = AppRun(proc, err)
+    try:
+        yield run
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- app stderr ---\n{run.stderr()}") from exc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)

@@ -5,28 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import APP
+from tests.e2e.conftest import APP, launched_app, wait_for
 from tests.ui.conftest import PASS
 from tests.ui.sockclient import call
 from ui.instance import socket_name
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
-
-
-def _wait(what: str, fn: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _distinct_colours(path: Path) -> int:
@@ -42,12 +31,9 @@ def test_tray_recall_screenshots_and_quit(qapp: Any, xdisplay: str, prepared: Pa
                                           artifacts: Path, tmp_path: Path) -> None:
     env = {**os.environ, "DISPLAY": xdisplay, "QT_QPA_PLATFORM": "xcb", "XDG_RUNTIME_DIR": runtime_dir,
            "SECONDME_PASSPHRASE": PASS, "SECONDME_TEST_COMMANDS": "1"}
-    out, err = tmp_path / "app.out", tmp_path / "app.err"
     name = socket_name(prepared)
-    with open(out, "wb") as fo, open(err, "wb") as fe:
-        proc = subprocess.Popen([str(APP), "--data-dir", str(prepared)], env=env, stdout=fo, stderr=fe)
-    try:
-        ping = _wait("the app to be ready", lambda: (r := call(name, {"cmd": "ping"})) and
+    with launched_app([str(APP), "--data-dir", str(prepared)], env, tmp_path) as app:
+        ping = wait_for("the app to be ready", lambda: (r := call(name, {"cmd": "ping"})) and
                      r.get("state") == "ready" and r)
         assert ping["tray"], "the tray icon is not shown although trayer provides a tray"
         assert not ping["window"], "with a tray the app starts in the tray, not as a window"
@@ -56,10 +42,10 @@ def test_tray_recall_screenshots_and_quit(qapp: Any, xdisplay: str, prepared: Pa
         second = subprocess.run([str(APP), "--recall", "--data-dir", str(prepared)], env=env,
                                 capture_output=True, timeout=60)
         assert second.returncode == 0, second.stderr.decode()
-        _wait("quick recall to open", lambda: call(name, {"cmd": "recall-state"})["visible"])
+        wait_for("quick recall to open", lambda: call(name, {"cmd": "recall-state"})["visible"])
 
         assert call(name, {"cmd": "recall-type", "args": {"text": "pastel de nata"}})["ok"]
-        state = _wait("recall results", lambda: (s := call(name, {"cmd": "recall-state"}))["hits"] and s)
+        state = wait_for("recall results", lambda: (s := call(name, {"cmd": "recall-state"}))["hits"] and s)
         assert state["hits"][0] == "Trip to Lisbon"
 
         shots = {
@@ -68,7 +54,7 @@ def test_tray_recall_screenshots_and_quit(qapp: Any, xdisplay: str, prepared: Pa
         }
         assert call(name, {"cmd": "screenshot", "args": {"target": "recall", "path": str(shots["recall"])}})["ok"]
         assert call(name, {"cmd": "show-page", "args": {"index": 0}})["ok"]
-        _wait("the window", lambda: call(name, {"cmd": "ping"})["window"])
+        wait_for("the window", lambda: call(name, {"cmd": "ping"})["window"])
         time.sleep(0.3)  # let the window paint once before grabbing it
         assert call(name, {"cmd": "screenshot", "args": {"target": "window", "path": str(shots["window"])}})["ok"]
         shots["screen"] = artifacts / "e2e-screen.png"
@@ -80,14 +66,8 @@ def test_tray_recall_screenshots_and_quit(qapp: Any, xdisplay: str, prepared: Pa
         assert call(name, {"cmd": "recall-key", "args": {"key": "esc"}})["ok"]
         assert not call(name, {"cmd": "recall-state"})["visible"]
         assert call(name, {"cmd": "quit"})["ok"]
-        rc = proc.wait(60)
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}\n--- app stderr ---\n{err.read_text('utf-8', 'replace')}") from exc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-    stderr = err.read_text("utf-8", "replace")
+        rc = app.proc.wait(60)
+    stderr = app.stderr()
     assert rc == 0, stderr
     for bad in ("Traceback", "WARNING", "ERROR", "QWidget", "qt.qpa"):
         assert bad not in stderr, f"unexpected {bad!r} on stderr:\n{stderr}"

@@ -18,13 +18,12 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import APP, prepared, runtime_dir, xdisplay  # noqa: F401  (fixtures)
+from tests.e2e.conftest import APP, launched_app, prepared, runtime_dir, wait_for, xdisplay  # noqa: F401
 from tests.reliability.common import report
 from tests.ui.conftest import PASS
 from tests.ui.sockclient import call
@@ -109,16 +108,6 @@ def non_local(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return bad
 
 
-def _wait(what: str, fn: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _unshare_works() -> bool:
     if shutil.which("unshare") is None:
         return False
@@ -145,34 +134,25 @@ def test_desktop_app_attempts_no_network(where: str, xdisplay: str, prepared: Pa
         # instance socket are path-based Unix sockets, which a network namespace does not hide.
         env.pop("DBUS_SESSION_BUS_ADDRESS", None)
         cmd = ["unshare", "-n", "--", *cmd]
-    out, err = tmp_path / "app.out", tmp_path / "app.err"
     name = socket_name(prepared)
     t0 = time.monotonic()
-    with open(out, "wb") as fo, open(err, "wb") as fe:
-        proc = subprocess.Popen(cmd, env=env, stdout=fo, stderr=fe)
     figures: dict[str, Any] = {"where": where}
-    try:
-        _wait("the app to be ready", lambda: (r := call(name, {"cmd": "ping"})) and r.get("state") == "ready",
+    with launched_app(cmd, env, tmp_path) as app:
+        wait_for("the app to be ready", lambda: (r := call(name, {"cmd": "ping"})) and r.get("state") == "ready",
               timeout=120)
         figures["ready_s"] = round(time.monotonic() - t0, 1)
         assert call(name, {"cmd": "recall-type", "args": {"text": "pastel de nata"}})["ok"]
-        state = _wait("recall results", lambda: (s := call(name, {"cmd": "recall-state"}))["hits"] and s)
+        state = wait_for("recall results", lambda: (s := call(name, {"cmd": "recall-state"}))["hits"] and s)
         assert state["hits"][0] == "Trip to Lisbon"
         t1 = time.monotonic()
         assert call(name, {"cmd": "recall-key", "args": {"key": "enter"}})["ok"]
-        _wait("the model's answer", lambda: call(name, {"cmd": "recall-state"})["answer_done"], timeout=600)
+        wait_for("the model's answer", lambda: call(name, {"cmd": "recall-state"})["answer_done"], timeout=600)
         figures["ask_s"] = round(time.monotonic() - t1, 1)
         assert call(name, {"cmd": "show-page", "args": {"index": 0}})["ok"]
-        _wait("the window", lambda: call(name, {"cmd": "ping"})["window"])
+        wait_for("the window", lambda: call(name, {"cmd": "ping"})["window"])
         assert call(name, {"cmd": "quit"})["ok"]
-        rc = proc.wait(120)
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}\n--- app stderr ---\n{err.read_text('utf-8', 'replace')}") from exc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-    stderr = err.read_text("utf-8", "replace")
+        rc = app.proc.wait(120)
+    stderr = app.stderr()
     assert rc == 0, stderr
     records = [json.loads(line) for line in audit.read_text().splitlines()] if audit.exists() else []
     bad = non_local(records)
