@@ -176,8 +176,10 @@ def test_scheduled_fire_through_apscheduler_runs_once(ctx: SecondMe, clock: Fake
     runs = runner.history_list()
     assert [(r["trigger"], r["status"]) for r in runs] == [("scheduled", "ok"), ("scheduled", "ok")]
     assert executions(ctx.store, "consolidate") == 1
-    # After firing, APScheduler moved on to the next night.
-    assert runner.scheduler.get_job("nightly").next_run_time.date() > datetime.now(PARIS).date()
+    # After firing, APScheduler moved on to the next 03:00 to come. (Comparing dates failed
+    # between midnight and 03:00 in Paris, when the next 03:00 is later the same day.)
+    nxt = runner.scheduler.get_job("nightly").next_run_time
+    assert nxt > datetime.now(PARIS) and (nxt.hour, nxt.minute) == (3, 0)
 
 
 def test_missed_nights_lead_to_exactly_one_catch_up_run(ctx: SecondMe, clock: FakeClock,
