@@ -16,7 +16,15 @@ from secondme.embed.base import Embedder
 from secondme.errors import AlreadyInitialized, DiskFull, VaultLocked
 from secondme.index.vector_process import VectorHost
 from secondme.paths import Paths
-from secondme.results import Answer, FailedFile, FolderStatus, IndexProgress, SearchFilters, SearchHit
+from secondme.results import (
+    Answer,
+    FailedFile,
+    FolderStatus,
+    IndexProgress,
+    SearchFilters,
+    SearchHit,
+    readable_path,
+)
 from secondme.session import Session
 from secondme.settings import Settings
 from secondme.store import Store
@@ -388,7 +396,7 @@ class SecondMe:
         folders = {f.id: str(f.path) for f in self.session.folders.list()}
         out = []
         for r in self.store.select("documents", "state = 'failed'", columns=("path", "error")):
-            out.append(FailedFile(r["path"], r.get("error", "unknown reason"), folders.get(r["folder_id"])))
+            out.append(FailedFile(readable_path(os.fsdecode(r["path"])), r.get("error", "unknown reason"), folders.get(r["folder_id"])))
         return out
 
     def reindex(self) -> int:

@@ -153,12 +153,13 @@ class _Rekeyer:
         return self.stats
 
     def _fix_folders(self, r: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
-        return {"path_hash": self.folders._hash(Path(p["path"]))}
+        return {"path_hash": self.folders._hash(Path(os.fsdecode(p["path"])))}
 
     def _fix_documents(self, r: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"path_hash": self.docs.path_hash(Path(p["path"]))}
+        path = Path(os.fsdecode(p["path"]))
+        out: dict[str, Any] = {"path_hash": self.docs.path_hash(path)}
         if r["content_hash"] is not None:
-            data = _unchanged_file(Path(p["path"]), r["size"], r["mtime"])
+            data = _unchanged_file(path, r["size"], r["mtime"])
             out["content_hash"] = None if data is None else self.docs.content_hash(data)
             self.stats.content_hashes_cleared += data is None
         return out

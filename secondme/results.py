@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 # Highlight markers inside snippets: the UI renders them, the CLI turns them into ANSI or [..].
 HL_START = "\x02"
 HL_END = "\x03"
+
+
+def readable_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as valid UTF-8 text, for showing and storing: bytes of a name that is not valid
+    UTF-8 (which Python carries as lone surrogates) become U+FFFD."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "replace")
+    return text
 
 
 @dataclass(frozen=True)

@@ -74,5 +74,12 @@ def parse_date(s: str | None) -> float | None:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A path that is not valid UTF-8 (lone surrogates): \udcXX escapes keep the JSON valid
+        # and give the exact bytes back to a reader that decodes it with os.fsencode.
+        text = json.dumps(data, indent=2, ensure_ascii=True, default=str)
+    sys.stdout.write(text)
     sys.stdout.write("\n")

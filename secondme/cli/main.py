@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import logging
 import os
 import sys
@@ -48,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # File names that are not valid UTF-8 print as their own bytes, as ls and find do,
+        # instead of failing the command.
+        sys.stdout.reconfigure(errors="surrogateescape")
     parser = build_parser()
     args = parser.parse_args(argv)
     for name, default in (("data_dir", None), ("passphrase_stdin", False), ("verbose", 0)):

@@ -11,20 +11,9 @@ from typing import Any
 import numpy as np
 
 from secondme.ingest import Chunk, ExtractedDoc
+from secondme.results import readable_path
 from secondme.store import Store
 from secondme.store.db import Writer
-
-
-def storable_path(path: str | os.PathLike[str]) -> str:
-    """The path as stored and shown. The store keeps valid UTF-8 text only, so a file name that
-    is not valid UTF-8 (Python carries its bad bytes as lone surrogates) gets U+FFFD for them;
-    lookups go by :meth:`DocumentStore.path_hash` of the real bytes."""
-    text = os.fspath(path)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(text).decode("utf-8", "replace")
-    return text
 
 
 @dataclass(frozen=True)
@@ -57,7 +46,7 @@ class DocumentStore:
         return self._store.keyed_hash(embed_text, "chunk")
 
     def _state(self, r: Any) -> DocState:
-        return DocState(int(r["id"]), r["folder_id"], Path(self._store.open_value("documents", r["id"], "path", r["path"])),
+        return DocState(int(r["id"]), r["folder_id"], Path(os.fsdecode(self._store.open_value("documents", r["id"], "path", r["path"]))),
                         r["size"], r["mtime"], r["content_hash"], r["state"])
 
     _COLS = "id, folder_id, path, size, mtime, content_hash, state"
@@ -92,7 +81,7 @@ class DocumentStore:
     def _upsert_doc(self, w: Writer, existing: DocState | None, folder_id: int, path: Path,
                     plain: dict[str, Any], private: dict[str, Any]) -> int:
         plain = {"folder_id": folder_id, "path_hash": self.path_hash(path), "indexed_at": time.time(), **plain}
-        private = {"path": storable_path(path), **private}
+        private = {"path": os.fsencode(path), **private}
         if existing is not None:
             w.update("documents", existing.id, plain, private)
             return existing.id
@@ -128,7 +117,7 @@ class DocumentStore:
         doc_id = self._upsert_doc(
             w, existing, folder_id, path,
             {"content_hash": None, "size": size, "mtime": mtime, "state": "failed", "format": None},
-            {"title": storable_path(path.name), "error": reason},
+            {"title": readable_path(path.name), "error": reason},
         )
         self._drop_chunks(w, doc_id)
         return doc_id
@@ -139,7 +128,7 @@ class DocumentStore:
     def move(self, w: Writer, doc: DocState, folder_id: int, new_path: Path) -> None:
         """Point a document at its new path; its chunks, and what derives from them, stay."""
         w.update("documents", doc.id, {"folder_id": folder_id, "path_hash": self.path_hash(new_path)},
-                 {"path": str(new_path)})
+                 {"path": os.fsencode(new_path)})
         for (cid,) in w.execute("SELECT id FROM chunks WHERE document_id = ?", (doc.id,)).fetchall():
             w.record_change("chunk", int(cid), "upsert")  # the index carries folder and path
 

@@ -30,10 +30,10 @@ class FolderRegistry:
         self._store = store
 
     def _hash(self, path: Path) -> str:
-        return self._store.keyed_hash(str(path), "folder")
+        return self._store.keyed_hash(os.fsencode(path), "folder")
 
     def list(self) -> list[Folder]:
-        return [Folder(r.id, Path(r["path"]), bool(r["enabled"])) for r in self._store.select("folders")]
+        return [Folder(r.id, Path(os.fsdecode(r["path"])), bool(r["enabled"])) for r in self._store.select("folders")]
 
     def add(self, path: str | os.PathLike[str]) -> Folder:
         p = normalize(path)
@@ -47,7 +47,7 @@ class FolderRegistry:
             if f.path.is_relative_to(p):
                 raise UserError(f"{p} contains the watched folder {f.path}; remove that one first")
         with self._store.write() as w:
-            fid = w.insert("folders", {"path_hash": self._hash(p), "added_at": time.time()}, {"path": str(p)})
+            fid = w.insert("folders", {"path_hash": self._hash(p), "added_at": time.time()}, {"path": os.fsencode(p)})
         return Folder(fid, p, True)
 
     def find(self, path: str | os.PathLike[str]) -> Folder | None:

@@ -25,9 +25,9 @@ import numpy as np
 from secondme.embed.base import Embedder
 from secondme.errors import DiskFull, ExtractionError, UnsupportedFile
 from secondme.ingest import Chunk, ExtractedDoc, chunk_document, extract, should_skip, walk_notes
-from secondme.notes.documents import DocState, DocumentStore, storable_path
+from secondme.notes.documents import DocState, DocumentStore
 from secondme.notes.folders import Folder, FolderRegistry
-from secondme.results import IndexProgress
+from secondme.results import IndexProgress, readable_path
 from secondme.store import Store
 from secondme.threads import lower_thread_priority
 
@@ -375,7 +375,7 @@ class Indexer:
                 self._skipped += 1
                 return None
             return _Prepared(path, folder, existing, st.st_size, st.st_mtime, "", drop=True)
-        if storable_path(path) != str(path):
+        if readable_path(path) != str(path):
             return _Prepared(path, folder, existing, st.st_size, st.st_mtime, "",
                              error="the file name is not valid UTF-8 (rename the file to index it)")
         try:

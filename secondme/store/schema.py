@@ -11,8 +11,11 @@ from sqlite3 import Connection
 
 # table -> {column: "text" | "json" | "bytes"}
 PRIVATE: dict[str, dict[str, str]] = {
-    "folders": {"path": "text"},
-    "documents": {"path": "text", "title": "text", "meta": "json", "error": "text"},
+    # Folder and document paths are kept as their bytes: a name that is not valid UTF-8 must
+    # round-trip exactly (it is watched, walked and matched at start). Valid UTF-8 names seal
+    # the same bytes as text did, so older stores read unchanged.
+    "folders": {"path": "bytes"},
+    "documents": {"path": "bytes", "title": "text", "meta": "json", "error": "text"},
     "chunks": {"text": "text", "meta": "json", "embedding": "bytes"},
     "memories": {"text": "text", "meta": "json", "embedding": "bytes", "source": "text"},
     "conversations": {"title": "text"},

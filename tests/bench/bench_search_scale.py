@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import tempfile
@@ -69,14 +70,14 @@ def main() -> int:
         t0 = time.perf_counter()
         per_doc = 20
         with ctx.store.write() as w:
-            fid = w.insert("folders", {"path_hash": "bench", "added_at": time.time()}, {"path": str(t / "notes")})
+            fid = w.insert("folders", {"path_hash": "bench", "added_at": time.time()}, {"path": os.fsencode(t / "notes")})
         for start in range(0, args.chunks, 5000):
             with ctx.store.write() as w:
                 for d in range(start, min(start + 5000, args.chunks), per_doc):
                     title = pool[d % len(pool)][0]
                     did = w.insert("documents", {"folder_id": fid, "path_hash": f"doc{d}", "format": "markdown",
                                                  "state": "ok", "mtime": time.time() - rng.uniform(0, 3e7)},
-                                   {"path": str(t / "notes" / f"doc{d}.md"), "title": title})
+                                   {"path": os.fsencode(t / "notes" / f"doc{d}.md"), "title": title})
                     for o in range(per_doc):
                         i = d + o
                         if i >= args.chunks:

@@ -16,9 +16,9 @@ def test_canary_strings_and_vector_never_reach_disk(ctx: SecondMe, data_dir: Pat
     vec = np.random.default_rng(7).standard_normal(384).astype(np.float32)
     with ctx.store.write() as w:
         f = w.insert("folders", {"path_hash": ctx.store.keyed_hash(f"/x/{CANARIES[0]}", "path"), "added_at": 1.0},
-                     {"path": f"/x/{CANARIES[0]}"})
+                     {"path": f"/x/{CANARIES[0]}".encode()})
         d = w.insert("documents", {"folder_id": f, "path_hash": "p"},
-                     {"path": f"/x/{CANARIES[0]}/note.md", "title": CANARIES[1]})
+                     {"path": f"/x/{CANARIES[0]}/note.md".encode(), "title": CANARIES[1]})
         w.insert("chunks", {"document_id": d, "ordinal": 0},
                  {"text": " ".join(CANARIES), "embedding": vec.tobytes()})
         w.insert("memories", {"kind": "fact", "created_at": 1.0},

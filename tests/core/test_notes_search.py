@@ -118,3 +118,47 @@ def test_cli_folders_index_search(data_dir: Path, tmp_path: Path) -> None:
     assert str(tmp_path / "notes") in r.stdout
     r = run("search", "x", "--since", "yesterday")
     assert r.returncode == 1 and "YYYY-MM-DD" in r.stderr
+
+
+def test_folder_whose_name_is_not_utf8(notes_ctx: SecondMe, data_dir: Path, tmp_path: Path) -> None:
+    """A folder named with Latin-1 bytes is added, listed, reopened and removed by its exact
+    name (the CLI lists it without failing); its files are each reported with the reason
+    (file names that are not valid UTF-8 are not indexed), and a good folder beside it is."""
+    root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9-notes"))
+    make_notes(root)
+    make_notes(tmp_path / "good")
+    status = notes_ctx.add_folder(str(root))
+    assert status.path == str(root)
+    notes_ctx.add_folder(str(tmp_path / "good"))
+    assert notes_ctx.wait_indexed(60)
+    by_path = {f.path: f for f in notes_ctx.folders()}
+    assert by_path[str(root)].documents == 4 and by_path[str(root)].failed == 4
+    assert by_path[str(tmp_path / "good")].failed == 0
+    reasons = {f.reason for f in notes_ctx.failed_files()}
+    assert reasons == {"the file name is not valid UTF-8 (rename the file to index it)"}
+    assert notes_ctx.search("San Marzano", k=1)[0].path == str(tmp_path / "good" / "home" / "garden.md")
+    notes_ctx.lock()
+    notes_ctx.unlock(PASS)
+    assert sorted(f.path for f in notes_ctx.folders()) == sorted([str(root), str(tmp_path / "good")])
+    assert notes_ctx.reindex() == 0, "the folder is found again by its exact bytes: nothing changed"
+    assert notes_ctx.wait_indexed(60)
+    notes_ctx.close()
+
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SECONDME_PASSPHRASE": PASS, "LC_ALL": "C.UTF-8"}
+    for args in (["folders", "list"], ["folders", "list", "--json"], ["index", "status"]):
+        r = subprocess.run([sys.executable, "-m", "secondme", "--data-dir", str(data_dir), *args],
+                           capture_output=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stderr.decode(errors="replace")
+        assert b"Traceback" not in r.stderr
+        if "--json" in args:
+            listed = json.loads(r.stdout)
+            rows = listed if isinstance(listed, list) else listed["folders"]
+            assert os.fsencode(root) in {os.fsencode(f["path"]) for f in rows}
+        else:
+            assert os.fsencode(root) in r.stdout
+    r = subprocess.run([sys.executable, "-m", "secondme", "--data-dir", str(data_dir), "folders", "remove",
+                        os.fsencode(root)], capture_output=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    r = subprocess.run([sys.executable, "-m", "secondme", "--data-dir", str(data_dir), "folders", "list", "--json"],
+                       capture_output=True, env=env, timeout=120)
+    assert [f["path"] for f in json.loads(r.stdout)] == [str(tmp_path / "good")]

@@ -106,9 +106,9 @@ def test_rotation_reencrypts_everything_and_search_is_identical(notes_ctx: Secon
     # Keyed hashes: none is the old key's any more, each is the new key's.
     old_sealer = Sealer(old_keys)
     for r in ctx.store.select("documents"):
-        assert r["path_hash"] != old_sealer.keyed_hash(r["path"].encode(), "path")
+        assert r["path_hash"] != old_sealer.keyed_hash(r["path"], "path")  # the path's bytes
         assert r["path_hash"] == ctx.store.keyed_hash(r["path"], "path")
-        assert r["content_hash"] == ctx.store.keyed_hash(Path(r["path"]).read_bytes(), "content")
+        assert r["content_hash"] == ctx.store.keyed_hash(Path(os.fsdecode(r["path"])).read_bytes(), "content")
     assert results(ctx) == before
     # Unchanged files are not re-read as changed: same chunks, nothing embedded again.
     assert ctx.reindex() == 0

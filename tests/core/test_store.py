@@ -14,10 +14,10 @@ from secondme.errors import StoreCorruption
 from secondme.store.schema import PRIVATE, SCHEMA_VERSION
 
 SAMPLES = {
-    "folders": ({"path_hash": "h1", "added_at": 1.0}, {"path": "/home/ann/Notes"}),
+    "folders": ({"path_hash": "h1", "added_at": 1.0}, {"path": b"/home/ann/Notes"}),
     "documents": (
         {"path_hash": "h2", "format": "markdown", "state": "ok", "size": 10, "mtime": 2.0},
-        {"path": "/home/ann/Notes/a.md", "title": "Garden plan", "meta": {"tags": ["x"]}, "error": None},
+        {"path": b"/home/ann/Notes/a.md", "title": "Garden plan", "meta": {"tags": ["x"]}, "error": None},
     ),
     "memories": (
         {"kind": "fact", "created_at": 3.0, "event_time": 3.0},

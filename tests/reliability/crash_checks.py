@@ -144,7 +144,7 @@ def documents(ctx: SecondMe) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     by_id: dict[int, dict[str, Any]] = {}
     for r in ctx.store.select("documents", columns=("path",)):
-        path = str(r["path"])
+        path = os.fsdecode(r["path"])
         assert path not in out, f"two documents for {path}"
         out[path] = by_id[r.id] = {"state": r["state"], "texts": [], "ordinals": [], "revs": []}
     for c in ctx.store.select("chunks", columns=("text",), order="document_id, ordinal"):

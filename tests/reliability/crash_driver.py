@@ -68,7 +68,7 @@ def _doc_acker(ctx: Any, ack: Acks) -> Callable[[], int]:
     def scan() -> int:
         with lock:
             for r in ctx.store.select("documents", "state = 'ok'", columns=("path",)):
-                path, h = str(r["path"]), str(r["content_hash"])
+                path, h = os.fsdecode(r["path"]), str(r["content_hash"])
                 if seen.get(path) == h:
                     continue
                 first = ctx.store.select("chunks", "document_id = ? AND ordinal = 0", (r.id,),

@@ -68,7 +68,7 @@ def fill(mnt: Path, leave: int = 0) -> Path:
 
 
 def ok_docs(ctx: SecondMe) -> set[str]:
-    return {str(r["path"]) for r in ctx.store.select("documents", "state = 'ok'", columns=("path",))}
+    return {os.fsdecode(r["path"]) for r in ctx.store.select("documents", "state = 'ok'", columns=("path",))}
 
 
 def wait_until(cond, timeout: float, what: str) -> float:  # type: ignore[no-untyped-def]

@@ -23,13 +23,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(7200 if soak() else 1800)]
 RSS_LIMIT_MB = 2048
 
 
-def shown(path: bytes) -> bytes:
-    """The path as the store keeps it (names that are not valid UTF-8 get U+FFFD)."""
-    from secondme.notes.documents import storable_path
-
-    return os.fsencode(storable_path(os.fsdecode(path)))
-
-
 def test_hostile_folder_is_indexed_without_crash_or_stall(tmp_path: Path) -> None:
     count = 5000 if soak() else 1000
     root = tmp_path / "hostile"
@@ -53,7 +46,7 @@ def test_hostile_folder_is_indexed_without_crash_or_stall(tmp_path: Path) -> Non
     unreported = []
     reasons: dict[str, int] = {}
     for path, category in m.bad.items():
-        d = docs.get(shown(path).hex())
+        d = docs.get(path.hex())
         if d is None or (d["state"] != "ok" and not (d["error"] or "").strip()):
             unreported.append((category, path))
             continue
@@ -63,13 +56,13 @@ def test_hostile_folder_is_indexed_without_crash_or_stall(tmp_path: Path) -> Non
     assert not unreported, f"{len(unreported)} hostile files were neither indexed nor reported: {unreported[:20]}"
     assert all(d["state"] in ("ok", "failed") for d in docs.values()), "no document is left pending"
     for path in m.skipped:
-        assert shown(path).hex() not in docs, f"{path!r} is not a note file and must not be read"
+        assert path.hex() not in docs, f"{path!r} is not a note file and must not be read"
     failed = out["failed"]
     assert all(str(reason).strip() for reason in failed.values())
     # The zip bombs are refused, not inflated.
     bombs = [p for p, c in m.bad.items() if c.startswith("docx-zip-bomb")]
     for p in bombs:
-        assert docs[shown(p).hex()]["state"] == "failed", f"{m.bad[p]} was not refused"
+        assert docs[p.hex()]["state"] == "failed", f"{m.bad[p]} was not refused"
 
     missing = [m.good[bytes.fromhex(h)] for h, hits in out["searches"].items() if h not in hits]
     not_first = [m.good[bytes.fromhex(h)] for h, hits in out["searches"].items() if not hits or hits[0] != h]

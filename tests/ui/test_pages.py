@@ -45,7 +45,9 @@ def test_search_page_filters_and_opens(qtbot: Any, window: MainWindow, recorder:
     assert isinstance(page, SearchPage)
     window.show_page(0, focus=True)
     qtbot.waitUntil(lambda: page.folder.count() == 2, timeout=10_000)  # "All folders" + ours
-    assert page.folder.itemData(1) == str(notes_dir)
+    page.folder.setCurrentIndex(1)
+    assert page.folder.itemText(1) == notes_dir.name and page.filters().folder == str(notes_dir)
+    page.folder.setCurrentIndex(0)
     qtbot.keyClicks(page.query, "quarterly report")
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=20_000)
     assert page.model.hit(0).path.endswith("standup.txt")  # type: ignore[union-attr]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from secondme.errors import UserError
-from secondme.results import FolderStatus, SearchFilters, SearchHit
+from secondme.results import FolderStatus, SearchFilters, SearchHit, readable_path
 from ui import core_api
 from ui.hits import HitModel, make_hit_view
 from ui.pages.base import Page
@@ -27,6 +27,7 @@ class SearchPage(Page):
         self.query = QLineEdit(self)
         self.query.setPlaceholderText("Search your notes and memories")
         self.query.setClearButtonEnabled(True)
+        self._folder_paths: list[str] = []
         self.folder = QComboBox(self)
         self.folder.setAccessibleName("Folder filter")
         self.folder.addItem("All folders", None)
@@ -79,20 +80,27 @@ class SearchPage(Page):
             self.services.ops.unhandled(exc)
 
     def _set_folders(self, folders: list[FolderStatus]) -> None:
-        current = self.folder.currentData()
+        current = self._selected_folder()
         self.folder.blockSignals(True)  # rebuilding the list is not a filter change
         self.folder.clear()
         self.folder.addItem("All folders", None)
-        for f in folders:
-            self.folder.addItem(Path(f.path).name or f.path, f.path)
-        idx = self.folder.findData(current)
-        self.folder.setCurrentIndex(max(idx, 0))
+        # Qt would cut a path that is not valid UTF-8 at its first bad byte: the items carry
+        # an index into this list of real paths instead.
+        self._folder_paths = [f.path for f in folders]
+        for i, f in enumerate(folders):
+            self.folder.addItem(readable_path(Path(f.path).name or f.path), i)
+        idx = self._folder_paths.index(current) + 1 if current in self._folder_paths else 0
+        self.folder.setCurrentIndex(idx)
         self.folder.blockSignals(False)
+
+    def _selected_folder(self) -> str | None:
+        i = self.folder.currentData()
+        return self._folder_paths[i] if isinstance(i, int) and 0 <= i < len(self._folder_paths) else None
 
     def filters(self) -> SearchFilters:
         kind = self.file_type.currentData()
         return SearchFilters(
-            folder=self.folder.currentData(),
+            folder=self._selected_folder(),
             file_types=(kind,) if kind else (),
             since=core_api.date_filter_since(self.date.currentData()),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from secondme.results import FailedFile, FolderStatus, IndexProgress
+from secondme.results import FailedFile, FolderStatus, IndexProgress, readable_path
 from ui.pages.base import Page
 from ui.pages.jobs import describe_progress
 from ui.qt import (
@@ -44,6 +44,7 @@ class SourcesPage(Page):
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
+        self._folder_paths: list[str] = []
         self.status = QLabel(describe_progress(services.bridge.last_progress), self)
         self.status.setObjectName("sourcesStatus")
         self.folders = _table(self, ["Folder", "Documents", "Chunks", "Failed"])
@@ -89,16 +90,19 @@ class SourcesPage(Page):
 
     def _show(self, state: tuple[list[FolderStatus], list[FailedFile]]) -> None:
         folders, failed = state
+        # The real paths stay on the Python side: a name that is not valid UTF-8 is shown with
+        # U+FFFD but must be removed by its exact bytes.
+        self._folder_paths = [f.path for f in folders]
         self.folders.setRowCount(len(folders))
         for row, f in enumerate(folders):
-            cells = [f.path, str(f.documents), str(f.chunks), str(f.failed)]
+            cells = [readable_path(f.path), str(f.documents), str(f.chunks), str(f.failed)]
             for col, text in enumerate(cells):
                 self.folders.setItem(row, col, QTableWidgetItem(text))
         self.no_folders.setVisible(not folders)
         self.remove_button.setEnabled(bool(folders))
         self.failed.setRowCount(len(failed))
         for row, ff in enumerate(failed):
-            self.failed.setItem(row, 0, QTableWidgetItem(ff.path))
+            self.failed.setItem(row, 0, QTableWidgetItem(readable_path(ff.path)))
             self.failed.setItem(row, 1, QTableWidgetItem(ff.reason))
         self.no_failures.setVisible(not failed)
 
@@ -129,8 +133,7 @@ class SourcesPage(Page):
 
     def selected_folder(self) -> str | None:
         row = self.folders.currentRow()
-        item = self.folders.item(row, 0) if row >= 0 else None
-        return item.text() if item is not None else None
+        return self._folder_paths[row] if 0 <= row < len(self._folder_paths) else None
 
     def remove_selected(self) -> None:
         path = self.selected_folder()
