@@ -48,6 +48,7 @@ class Session:
         )
         self.indexes.open()
         self.sync = IndexSync(store, self.indexes, on_changed=lambda: emit("index.changed"))
+        self.indexes.on_vector_replaced = self.sync.kick
         self.folders = FolderRegistry(store)
         self.searcher = HybridSearcher(store, self.indexes, embedder, folder_lookup=self._folder_id)
         self.memories = MemoryItems(store, embedder)

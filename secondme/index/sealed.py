@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from secondme.errors import SnapshotCorrupt
 from secondme.index.keyword import KeywordIndex
 from secondme.index.snapshot import seal_dir, unseal
 from secondme.index.vector import VectorIndex
-from secondme.index.vector_process import VectorHost, VectorIndexProcess
+from secondme.index.vector_process import VectorHost, VectorIndexProcess, VectorProcessDied
 
 if TYPE_CHECKING:
     from secondme.paths import Paths
@@ -42,6 +42,10 @@ _KEYWORD_FILE = "keyword.sqlite3"
 _CHROMA_DIR = "chroma"
 # A runtime folder without a pid file may belong to a process that is still starting up.
 _PIDLESS_GRACE_S = 60.0
+# A vector index process that keeps dying (a crash on some data, memory pressure) is replaced
+# at most this often; after that search goes on with keywords only until the next unlock.
+VECTOR_RESTARTS = 3
+VECTOR_RESTART_WINDOW_S = 600.0
 
 
 def _process_start(pid: int) -> str | None:
@@ -165,6 +169,10 @@ class SealedIndexes:
         self._watermark = 0
         self._sealed_state: tuple[int, int, int] | None = None
         self.needs_rebuild = False
+        self._vector_restarts: list[float] = []
+        # Called (from the thread that noticed) once a dead vector index was replaced, so the
+        # caller replays the store into the new one at once.
+        self.on_vector_replaced: Callable[[], None] | None = None
 
     # --- properties -------------------------------------------------------------------------
     @property
@@ -288,6 +296,39 @@ class SealedIndexes:
             return VectorIndex(path, embedding_function=_chroma_function(self._ef))
         return VectorIndexProcess(path, embedding_function=self._ef, host=self._vector_host)
 
+    def replace_dead_vector(self, dead: object) -> bool:
+        """Start a new vector index in place of ``dead``, whose process exited (killed, out of
+        memory, a crash in Chroma). Its files may be half written, so the new one starts empty
+        and the watermark goes back to 0: the next catch-up replays the whole store, by id, into
+        both indexes (the keyword side just gets the same rows again). Returns False when
+        ``dead`` was already replaced by another thread; raises :class:`VectorProcessDied` when
+        it died too often to try again."""
+        with self._lock:
+            old = self._vector
+            if old is None or old is not dead:
+                return False
+            now = time.monotonic()
+            self._vector_restarts = [t for t in self._vector_restarts if now - t < VECTOR_RESTART_WINDOW_S]
+            if len(self._vector_restarts) >= VECTOR_RESTARTS:
+                raise VectorProcessDied(
+                    f"the vector index process exited {len(self._vector_restarts) + 1} times in "
+                    f"{VECTOR_RESTART_WINDOW_S / 60:.0f} minutes; search uses keywords only until the next unlock")
+            self._vector_restarts.append(now)
+            log.warning("the vector index process exited; starting a new one and rebuilding it from the store")
+            try:
+                old.close()
+            except Exception:
+                log.debug("closing the dead vector index failed", exc_info=True)
+            path = None if self._runtime is None else self._runtime / _INDEX_SUBDIR / _CHROMA_DIR
+            if path is not None:
+                shutil.rmtree(path, ignore_errors=True)
+            # Searches meanwhile still see the dead one, fail over to keywords and carry on.
+            self._vector = self._new_vector(path)
+            self._watermark = 0
+        if self.on_vector_replaced is not None:
+            self.on_vector_replaced()
+        return True
+
     def _open_in(self, folder: Path) -> None:
         self._keyword = KeywordIndex(folder / _KEYWORD_FILE)
         self._vector = self._new_vector(folder / _CHROMA_DIR)
@@ -312,10 +353,16 @@ class SealedIndexes:
             try:
                 t0 = time.perf_counter()
                 self.keyword.backup_to(stage / _KEYWORD_FILE)
-                with self.vector.paused():
-                    # Chroma is closed here, so its SQLite and HNSW files are complete.
-                    shutil.copytree(self._runtime / _INDEX_SUBDIR / _CHROMA_DIR,
-                                    stage / _CHROMA_DIR)
+                vec = self.vector
+                try:
+                    with vec.paused():
+                        # Chroma is closed here, so its SQLite and HNSW files are complete.
+                        shutil.copytree(self._runtime / _INDEX_SUBDIR / _CHROMA_DIR,
+                                        stage / _CHROMA_DIR)
+                except VectorProcessDied:
+                    # The previous snapshot stays; the store is replayed into a new index.
+                    self.replace_dead_vector(vec)
+                    return False
                 pause = time.perf_counter() - t0
                 meta = {
                     "index_format": INDEX_FORMAT,

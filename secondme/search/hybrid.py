@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import statistics
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +21,7 @@ import numpy as np
 
 from secondme.embed.base import Embedder
 from secondme.index import KeywordFilters, SealedIndexes
+from secondme.index.vector_process import VectorProcessDied
 from secondme.results import SearchFilters, SearchHit
 from secondme.search.ids import CHUNK, MEMORY, from_index
 from secondme.search.snippets import make_snippet
@@ -120,7 +122,13 @@ class HybridSearcher:
         try:
             where = _chroma_where(kw_filters)
             qv = query_vector if query_vector is not None else self._embedder.embed_query(query)
-            dense = self._idx.vector.query(qv, n, where=where)
+            vec = self._idx.vector
+            try:
+                dense = vec.query(qv, n, where=where)
+            except VectorProcessDied:
+                # Answered from keywords alone while a new vector index is filled from the store.
+                dense = []
+                self._pool.submit(self._replace_vector, vec)
         finally:
             kw_hits = kw_future.result()
         snippets = {h.id: h.snippet for h in kw_hits}
@@ -129,6 +137,12 @@ class HybridSearcher:
         if post_filter:
             fused = self._keep_kinds(fused, set(wanted))
         return [Candidate(i, s, snippets.get(i), sims.get(i)) for i, s in fused[:k]]
+
+    def _replace_vector(self, dead: object) -> None:
+        try:
+            self._idx.replace_dead_vector(dead)
+        except Exception:
+            log.exception("the vector index could not be restarted")
 
     def _keep_kinds(self, fused: list[tuple[int, float]], wanted: set[str]) -> list[tuple[int, float]]:
         """Drop memories whose index facet (kind, or state when not active) is not wanted."""
@@ -192,7 +206,7 @@ class HybridSearcher:
         doc = docs[int(r["document_id"])]
         text = s.open_value("chunks", r["id"], "text", r["text"])
         meta = s.open_value("chunks", r["id"], "meta", r["meta"]) or {}
-        path = s.open_value("documents", doc["id"], "path", doc["path"])
+        path = os.fsdecode(s.open_value("documents", doc["id"], "path", doc["path"]))
         title = s.open_value("documents", doc["id"], "title", doc["title"]) or Path(path).stem
         lines = meta.get("lines") or [None, None]
         ctx: tuple[str, ...] = ()

@@ -17,6 +17,7 @@ import numpy as np
 
 from secondme.errors import StoreCorruption
 from secondme.index import KeywordRow, SealedIndexes
+from secondme.index.vector_process import VectorProcessDied
 from secondme.search.ids import CHUNK, MEMORY, to_index
 from secondme.store import Store
 from secondme.threads import lower_thread_priority
@@ -108,7 +109,12 @@ class IndexSync:
                 changes = self._store.changes_since(self._idx.watermark)[:BATCH]
                 if not changes:
                     break
-                self._apply(changes)
+                vec = self._idx.vector
+                try:
+                    self._apply(changes)
+                except VectorProcessDied:
+                    self._idx.replace_dead_vector(vec)
+                    continue  # from the new watermark (0): the whole store into both indexes
                 self._idx.advance(changes[-1][0])
                 applied += len(changes)
                 if progress is not None:
