@@ -14,7 +14,7 @@ start=$(date +%s)
 export XDG_DATA_HOME="$(mktemp -d /tmp/secondme-keyring-XXXXXX)"
 dbus-run-session -- bash -c '
   echo -n "ci-keyring-pass" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
-  .venv/bin/python -m pytest "$@"
+  .venv/bin/python -m pytest --durations=15 "$@"
 ' bash "$@"
 rc=$?
 # pytest exit code 5 means "no tests collected": not a failure of the product.

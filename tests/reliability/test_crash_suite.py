@@ -16,6 +16,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +46,7 @@ KILLS = 8 * (5 if SOAK else 1)  # per workload: 32 in CI, 160 in the soak run
 # How often a kill lands during startup (unlock, unsealing, replay) instead of the work itself.
 STARTUP_SHARE = 0.15
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600 if SOAK else 600)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600 if SOAK else 1200)]
 
 
 @dataclass
@@ -58,12 +60,23 @@ class Figures:
     lost: int = 0
     duplicates: int = 0
     orphans: int = 0
+    # Wall time per phase of the cycle (where the suite's minutes go).
+    phase_s: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        t0 = time.monotonic()
+        try:
+            yield
+        finally:
+            self.phase_s[phase] = self.phase_s.get(phase, 0.0) + time.monotonic() - t0
 
     def as_dict(self) -> dict[str, Any]:
         return {"kills": self.kills, "startup_kills": self.startup_kills,
                 "kills_after_work": self.kills_after_work, "finished_runs": self.finished_runs,
                 "acks_checked": self.acks_checked, "recovery_s": quantiles(self.recovery_s),
-                "lost": self.lost, "duplicates": self.duplicates, "orphans": self.orphans}
+                "lost": self.lost, "duplicates": self.duplicates, "orphans": self.orphans,
+                "phase_s": {k: round(v, 1) for k, v in self.phase_s.items()}}
 
 
 @pytest.fixture(scope="module")
@@ -191,20 +204,30 @@ class Workload:
         self.ctx.lock()
         while self.figs.kills < KILLS:
             assert self.runs < KILLS * 4, f"{self.name}: the runs kept finishing before the kill"
-            d = self.run(*args(), expect=expect(), launch_next=True)
-            self.reopen(d)
-            self.check(verify)
+            with self.figs.timed("run"):
+                d = self.run(*args(), expect=expect(), launch_next=True)
+            with self.figs.timed("reopen"):
+                self.reopen(d)
+            with self.figs.timed("verify"):
+                self.check(verify)
             if between is not None:
-                between(d)
-            self.lock()
-            self.check_leftovers()
+                with self.figs.timed("between"):
+                    between(d)
+            with self.figs.timed("lock"):
+                self.lock()
+            with self.figs.timed("leftovers"):
+                self.check_leftovers()
 
     def finish(self, args: list[str], verify: Callable[[list[dict[str, Any]]], int]) -> None:
         """A last run let finish, then the same checks."""
-        self.run(*args, kill=False)
-        self.reopen(None)
-        self.check(verify)
-        self.check_leftovers()
+        with self.figs.timed("finish"):
+            self.run(*args, kill=False)
+        with self.figs.timed("reopen"):
+            self.reopen(None)
+        with self.figs.timed("verify"):
+            self.check(verify)
+        with self.figs.timed("leftovers"):
+            self.check_leftovers()
 
     def close(self) -> None:
         try:
@@ -232,8 +255,7 @@ def uninterrupted(kind: str, data: Path, rng: random.Random, digest: Callable[[A
         ref.close()
 
 
-def test_sigkill_while_indexing_notes(tmp_path: Path, figures: dict[str, Figures]) -> None:
-    figs = figures["index"] = Figures()
+def index_workload(tmp_path: Path, figs: Figures) -> None:
     rng = random.Random(SEED * 10 + 1)
     notes = tmp_path / "notes"
     live = set(range(150))
@@ -284,8 +306,7 @@ def test_sigkill_while_indexing_notes(tmp_path: Path, figures: dict[str, Figures
     assert figs.kills >= KILLS
 
 
-def test_sigkill_while_chatting(tmp_path: Path, figures: dict[str, Figures]) -> None:
-    figs = figures["chat"] = Figures()
+def chat_workload(tmp_path: Path, figs: Figures) -> None:
     rng = random.Random(SEED * 10 + 2)
     w = Workload("chat", tmp_path / "killed", figs, rng, jitter=3.0)
     per_run = 2
@@ -311,8 +332,7 @@ def test_sigkill_while_chatting(tmp_path: Path, figures: dict[str, Figures]) -> 
     assert figs.kills >= KILLS
 
 
-def test_sigkill_while_importing(tmp_path: Path, figures: dict[str, Figures]) -> None:
-    figs = figures["import"] = Figures()
+def import_workload(tmp_path: Path, figs: Figures) -> None:
     rng = random.Random(SEED * 10 + 3)
     inputs = tmp_path / "inputs"
     by_file = write_import_inputs(inputs, files=10, per_file=20)
@@ -337,8 +357,7 @@ def test_sigkill_while_importing(tmp_path: Path, figures: dict[str, Figures]) ->
     assert figs.kills >= KILLS
 
 
-def test_sigkill_during_the_nightly_run(tmp_path: Path, figures: dict[str, Figures]) -> None:
-    figs = figures["nightly"] = Figures()
+def nightly_workload(tmp_path: Path, figs: Figures) -> None:
     rng = random.Random(SEED * 10 + 4)
     w = Workload("nightly", tmp_path / "killed", figs, rng, jitter=1.0)
     fed: list[dict[str, Any]] = []
@@ -374,3 +393,47 @@ def test_sigkill_during_the_nightly_run(tmp_path: Path, figures: dict[str, Figur
     assert uninterrupted("nightly", tmp_path / "clean", rng, checks.facts, before=lambda ctx: ctx.import_messages(
         str(write_jsonl(tmp_path / "all.jsonl", fed)))) == final
     assert figs.kills >= KILLS
+
+
+# --- the tests: the four workloads run side by side --------------------------------------------
+# Each workload spends much of its time waiting (for its driver to start, for the moment of the
+# kill, for the dead run's processes to go), so running them together keeps both cores busy and
+# takes about half the time of running them one after another.
+WORKLOADS: dict[str, Callable[[Path, Figures], None]] = {
+    "index": index_workload, "chat": chat_workload, "import": import_workload, "nightly": nightly_workload,
+}
+TESTS = {"test_sigkill_while_indexing_notes": "index", "test_sigkill_while_chatting": "chat",
+         "test_sigkill_while_importing": "import", "test_sigkill_during_the_nightly_run": "nightly"}
+
+
+@pytest.fixture(scope="module")
+def outcomes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+             figures: dict[str, Figures]) -> Iterator[dict[str, Future[None]]]:
+    """Starts the workloads of the selected tests at once; each test waits for its own."""
+    selected = {TESTS[i.name] for i in request.session.items if i.name in TESTS and getattr(i, "module", None) is request.module}
+    pool = ThreadPoolExecutor(max_workers=len(selected) or 1, thread_name_prefix="crash-workload")
+    futures: dict[str, Future[None]] = {}
+    for name in WORKLOADS:
+        if name in selected:
+            figures[name] = Figures()
+            futures[name] = pool.submit(WORKLOADS[name], tmp_path_factory.mktemp(f"crash-{name}"), figures[name])
+    try:
+        yield futures
+    finally:
+        pool.shutdown(wait=True)
+
+
+def test_sigkill_while_indexing_notes(outcomes: dict[str, Future[None]]) -> None:
+    outcomes["index"].result()
+
+
+def test_sigkill_while_chatting(outcomes: dict[str, Future[None]]) -> None:
+    outcomes["chat"].result()
+
+
+def test_sigkill_while_importing(outcomes: dict[str, Future[None]]) -> None:
+    outcomes["import"].result()
+
+
+def test_sigkill_during_the_nightly_run(outcomes: dict[str, Future[None]]) -> None:
+    outcomes["nightly"].result()
