@@ -7,6 +7,7 @@ modules themselves, so the places where the UI depends on a core feature that ma
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -169,6 +170,16 @@ def start_background(ctx: SecondMe) -> None:
     loader: Any = getattr(ctx.embedder, "get", None)
     if loader is not None:
         loader()
+    settle_heap()
+
+
+def settle_heap() -> None:
+    """Exempt everything that exists once the app is up (modules, Qt wrappers, models) from
+    Python's full garbage collections. Each full collection walks every tracked object while
+    holding the GIL; with the app's heap that took 90-120 ms, and every one of those was a
+    frozen window (measured under load: the only UI stalls over 100 ms). Frozen objects are
+    never garbage here, they live as long as the app."""
+    gc.freeze()
 
 
 def _stop_then(ctx: SecondMe, final: Any) -> None:

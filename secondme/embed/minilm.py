@@ -22,6 +22,7 @@ import numpy as np
 from secondme.embed.base import Vectors
 from secondme.errors import ModelInvalid, ModelMissing
 from secondme.resources import resource_path
+from secondme.threads import lower_thread_priority
 
 if TYPE_CHECKING:
     import onnxruntime as ort
@@ -240,6 +241,9 @@ def _load_tokenizer(path: Path) -> Tokenizer:
     return tok
 
 
+POOL_NICE = 5
+
+
 def _load_session(model: Path, threads: int) -> ort.InferenceSession:
     import onnxruntime as ort
 
@@ -253,12 +257,29 @@ def _load_session(model: Path, threads: int) -> ort.InferenceSession:
     opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.log_severity_level = 3  # errors only: ORT's info/warnings are noise for users
-    try:
-        return ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
-    except Exception as exc:  # onnxruntime raises its own untyped exceptions
+    # The session is made on a helper thread at lower priority: ORT starts its pool threads
+    # there, and on Linux a thread starts with its creator's nice value. The pool's share of
+    # every run (indexing batches and queries alike) then yields the CPU to the window's
+    # thread; the calling thread's own share keeps the caller's priority.
+    made: list[ort.InferenceSession] = []
+    failed: list[BaseException] = []
+
+    def make() -> None:
+        lower_thread_priority(POOL_NICE)
+        try:
+            made.append(ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"]))
+        except BaseException as exc:  # onnxruntime raises its own untyped exceptions
+            failed.append(exc)
+
+    t = threading.Thread(target=make, name="secondme-embedder-load", daemon=True)
+    t.start()
+    t.join()
+    if failed or not made:
+        exc = failed[0] if failed else RuntimeError("no session")
         raise ModelInvalid(
             f"The embedding model file {model} cannot be loaded ({exc}). Fix: {_INSTALL_HINT}"
         ) from exc
+    return made[0]
 
 
 def _check_signature(session: ort.InferenceSession, model: Path) -> tuple[frozenset[str], str]:

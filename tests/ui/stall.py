@@ -16,6 +16,8 @@ class StallMeter:
     def __init__(self) -> None:
         self.longest_ms = 0.0
         self.ticks = 0
+        self.long_gaps: list[tuple[float, float]] = []  # (seconds since start, gap ms) over 50 ms
+        self._start = 0.0
         self._last = 0.0
         self._timer = QTimer()
         self._timer.setInterval(TICK_MS)
@@ -25,11 +27,13 @@ class StallMeter:
         now = time.perf_counter()
         gap = (now - self._last) * 1000.0
         self.longest_ms = max(self.longest_ms, gap)
+        if gap > 50.0:
+            self.long_gaps.append((round(now - self._start, 2), round(gap, 1)))
         self._last = now
         self.ticks += 1
 
     def __enter__(self) -> StallMeter:
-        self._last = time.perf_counter()
+        self._start = self._last = time.perf_counter()
         self._timer.start()
         return self
 
