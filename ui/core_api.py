@@ -177,9 +177,11 @@ def settle_heap() -> None:
     """Exempt everything that exists once the app is up (modules, Qt wrappers, models) from
     Python's full garbage collections. Each full collection walks every tracked object while
     holding the GIL; with the app's heap that took 90-120 ms, and every one of those was a
-    frozen window (measured under load: the only UI stalls over 100 ms). Frozen objects are
-    never garbage here, they live as long as the app."""
-    gc.freeze()
+    frozen window (measured under load: the only UI stalls over 100 ms). Once per process: what
+    start-up made lives as long as the app, while a later unlock's leftovers (a closed
+    session's objects) must stay collectable."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
 
 
 def _stop_then(ctx: SecondMe, final: Any) -> None:
