@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -261,25 +262,15 @@ def _load_session(model: Path, threads: int) -> ort.InferenceSession:
     # there, and on Linux a thread starts with its creator's nice value. The pool's share of
     # every run (indexing batches and queries alike) then yields the CPU to the window's
     # thread; the calling thread's own share keeps the caller's priority.
-    made: list[ort.InferenceSession] = []
-    failed: list[BaseException] = []
-
-    def make() -> None:
-        lower_thread_priority(POOL_NICE)
+    with ThreadPoolExecutor(1, "secondme-embedder-load", lower_thread_priority, (POOL_NICE,)) as helper:
+        made = helper.submit(ort.InferenceSession, str(model), sess_options=opts,
+                             providers=["CPUExecutionProvider"])
         try:
-            made.append(ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"]))
-        except BaseException as exc:  # onnxruntime raises its own untyped exceptions
-            failed.append(exc)
-
-    t = threading.Thread(target=make, name="secondme-embedder-load", daemon=True)
-    t.start()
-    t.join()
-    if failed or not made:
-        exc = failed[0] if failed else RuntimeError("no session")
-        raise ModelInvalid(
-            f"The embedding model file {model} cannot be loaded ({exc}). Fix: {_INSTALL_HINT}"
-        ) from exc
-    return made[0]
+            return made.result()
+        except Exception as exc:  # onnxruntime raises its own untyped exceptions
+            raise ModelInvalid(
+                f"The embedding model file {model} cannot be loaded ({exc}). Fix: {_INSTALL_HINT}"
+            ) from exc
 
 
 def _check_signature(session: ort.InferenceSession, model: Path) -> tuple[frozenset[str], str]:

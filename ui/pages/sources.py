@@ -102,7 +102,7 @@ class SourcesPage(Page):
         self.remove_button.setEnabled(bool(folders))
         self.failed.setRowCount(len(failed))
         for row, ff in enumerate(failed):
-            self.failed.setItem(row, 0, QTableWidgetItem(readable_path(ff.path)))
+            self.failed.setItem(row, 0, QTableWidgetItem(ff.path))  # already readable text (failed_files)
             self.failed.setItem(row, 1, QTableWidgetItem(ff.reason))
         self.no_failures.setVisible(not failed)
 
