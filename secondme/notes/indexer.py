@@ -409,16 +409,20 @@ class Indexer:
         return item
 
     def _embed(self, items: list[_Prepared]) -> None:
-        todo: list[tuple[_Prepared, int, str]] = []
+        # Identical chunk texts (a template's boilerplate, a repeated section, a degenerate file
+        # of one endless word) are embedded once per batch: the model is the costly step.
+        todo: dict[str, list[tuple[_Prepared, int]]] = {}
         for it in items:
             for i, (c, v) in enumerate(zip(it.chunks, it.vectors, strict=True)):
                 if v is None:
-                    todo.append((it, i, c.embed_text))
-        for start in range(0, len(todo), EMBED_BATCH * 4):
-            part = todo[start:start + EMBED_BATCH * 4]
-            vecs = self._embedder.embed([t for _, _, t in part])
-            for (it, i, _), v in zip(part, vecs, strict=True):
-                it.vectors[i] = v
+                    todo.setdefault(c.embed_text, []).append((it, i))
+        texts = list(todo)
+        for start in range(0, len(texts), EMBED_BATCH * 4):
+            part = texts[start:start + EMBED_BATCH * 4]
+            vecs = self._embedder.embed(part)
+            for text, v in zip(part, vecs, strict=True):
+                for it, i in todo[text]:
+                    it.vectors[i] = v
 
 
 def _valid_text(doc: ExtractedDoc) -> ExtractedDoc:

@@ -93,6 +93,44 @@ def test_unchanged_files_are_not_reembedded_and_reopen_keeps_index(notes_ctx: Se
     assert notes_ctx.search("San Marzano", k=1)[0].title == "Garden plan"
 
 
+def test_repeated_chunks_are_embedded_once(data_dir: Path, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file of one endless word (or a template repeated) costs one embedding per distinct
+    chunk text, and each chunk still gets its vector, findable by search."""
+    from secondme.paths import Paths
+    from secondme.settings import Settings
+    from secondme.vault import Vault
+
+    seen: list[str] = []
+
+    class Counting:  # the real embedder, counting what reaches the model
+        name = embedder.name
+        dim = embedder.dim
+
+        def embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
+            seen.extend(texts)
+            return embedder.embed(texts)
+
+        def __getattr__(self, attr: str):  # type: ignore[no-untyped-def]
+            return getattr(embedder, attr)
+
+    write(tmp_path / "notes" / "endless.txt", "x" * 400_000)
+    write(tmp_path / "notes" / "plain.md", "# Plain\n\nA single ordinary note about kayaks.\n")
+    paths = Paths.at(data_dir)
+    c = SecondMe(paths, Settings(), Vault(paths.vault_file, None), Counting())
+    c.init(PASS)
+    try:
+        c.add_folder(str(tmp_path / "notes"))
+        assert c.wait_indexed(120)
+        rows = c.store.query("SELECT embedding FROM chunks")
+        assert len(rows) > 20, "the endless word is cut into many chunks"
+        assert all(r[0] for r in rows), "every chunk has its vector"
+        assert len(seen) == len(set(seen)), "no text was embedded twice"
+        assert len(seen) < len(rows) // 5
+        assert c.search("kayaks", k=1)[0].path == str(tmp_path / "notes" / "plain.md")
+    finally:
+        c.close()
+
+
 def test_cli_folders_index_search(data_dir: Path, tmp_path: Path) -> None:
     make_notes(tmp_path / "notes")
     env = {**os.environ, "PYTHONPATH": str(REPO), "SECONDME_PASSPHRASE": PASS}

@@ -1,6 +1,6 @@
 """Child process of test_hostile_suite: index a hostile folder through the real app core.
 
-Usage: python -m tests.reliability.hostile_child DATA_DIR ROOT MANIFEST.json MUTATE_SECONDS TIMEOUT
+Usage: python -m tests.reliability.hostile_child DATA_DIR ROOT MANIFEST.json MUTATE_SECONDS TIMEOUT [PAUSE]
 
 While the indexer and the watcher work, a thread rewrites, truncates, deletes, recreates and
 renames the manifest's volatile files. Prints one JSON object: timings, what the store holds for
@@ -25,7 +25,7 @@ from secondme.app import build
 from tests.reliability.common import PASS, log_to
 
 
-def mutate(paths: list[bytes], seconds: float, stop: threading.Event, stats: dict[str, int]) -> None:
+def mutate(paths: list[bytes], seconds: float, pause: float, stop: threading.Event, stats: dict[str, int]) -> None:
     rnd = random.Random(99)
     end = time.monotonic() + seconds
     while time.monotonic() < end and not stop.is_set():
@@ -58,12 +58,13 @@ def mutate(paths: list[bytes], seconds: float, stop: threading.Event, stats: dic
             stats[op] = stats.get(op, 0) + 1
         except FileNotFoundError:
             stats["missing"] = stats.get("missing", 0) + 1
-        time.sleep(rnd.uniform(0.0, 0.05))
+        time.sleep(rnd.uniform(0.0, pause))
 
 
 def main() -> int:
     data_dir, root, manifest_file = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     mutate_s, timeout = float(sys.argv[4]), float(sys.argv[5])
+    pause = float(sys.argv[6]) if len(sys.argv) > 6 else 0.05  # longest pause between two changes
     # `kill -USR1 <pid>` dumps every thread's stack to stderr: how to see where a stall is.
     faulthandler.register(signal.SIGUSR1, all_threads=True)
     manifest = json.loads(manifest_file.read_text())
@@ -76,7 +77,7 @@ def main() -> int:
     volatile = [bytes.fromhex(h) for h in manifest["volatile"]]
     stop = threading.Event()
     stats: dict[str, int] = {}
-    mutator = threading.Thread(target=mutate, args=(volatile, mutate_s, stop, stats), daemon=True)
+    mutator = threading.Thread(target=mutate, args=(volatile, mutate_s, pause, stop, stats), daemon=True)
     mutator.start()
 
     def progress_log() -> None:  # one line every 10 s on stderr: where the time goes

@@ -36,9 +36,12 @@ def test_hostile_folder_is_indexed_without_crash_or_stall(tmp_path: Path) -> Non
     data = tmp_path / "data"
     timeout = 1500 if soak() else 600
     mutate_s = 60 if soak() else 15
+    # A change every 25 ms on average in the soak run; every 75 ms in CI, still ~200 changes
+    # landing while the first pass reads (each re-read costs an embedding, a third of CI's).
+    pause = 0.05 if soak() else 0.15
     env = child_env(XDG_RUNTIME_DIR=os.environ.get("XDG_RUNTIME_DIR", str(tmp_path)))
     r, rss, wall = run_child("tests.reliability.hostile_child",
-                             [str(data), str(root), str(manifest), str(mutate_s), str(timeout)],
+                             [str(data), str(root), str(manifest), str(mutate_s), str(timeout), str(pause)],
                              timeout=timeout * 2 + 120, env=env)
     assert r.returncode == 0, f"the indexing process died (rc {r.returncode}):\n{r.stderr[-5000:]}"
     out = last_json(r.stdout)
