@@ -1,7 +1,9 @@
 """What a person would check after a crash: it opens, nothing acknowledged is lost, nothing is
 doubled, the database is sound, and search (keyword + vector index) agrees with the store.
 
-Used by the crash and power-loss suites on a context reopened in the test process.
+Used by the crash and power-loss suites on a context reopened in the test process, and by the
+crash driver itself: each run of the crash suite first checks what the run before it left
+(``verify_acks`` with the workload's spec), before it does any work of its own.
 """
 
 from __future__ import annotations
@@ -250,6 +252,22 @@ def check_nightly_acks(ctx: SecondMe, acks: list[dict[str, Any]], inputs: set[st
     have = {m["meta"].get("source_id") for m in messages(ctx)}
     assert inputs <= have, f"messages lost: {sorted(inputs - have)[:5]}"
     return checked + len(inputs)
+
+
+def verify_acks(ctx: SecondMe, spec: dict[str, Any], acks: list[dict[str, Any]]) -> int:
+    """The check of one workload (``spec["kind"]``) over every acknowledgement so far; returns
+    how many were checked. ``spec`` is JSON: what the test knows that the store must hold."""
+    kind = spec["kind"]
+    if kind == "index":
+        return check_index_acks(ctx, acks)
+    if kind == "chat":
+        return check_chat_acks(ctx, acks)
+    if kind == "import":
+        return check_import_acks(ctx, acks, spec["by_file"])
+    if kind == "nightly":
+        fed = {i for a in acks if a["t"] == "fed" for i in a["ids"]}
+        return check_nightly_acks(ctx, acks, set(spec["inputs"]) | fed)
+    raise ValueError(f"unknown workload {kind!r}")
 
 
 def group_by(items: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:

@@ -8,6 +8,10 @@ core acknowledged (``remember()`` returned an id, a file was reported indexed, a
 returned its count, a nightly step was recorded done). A line is written only *after* the core
 call returned, so every line in the file names something that must survive a crash.
 
+With ``--verify SPEC`` a run first checks what the runs before it left (see ``verify``): the
+crash suite reopens and checks after every kill this way, in the next run's own process.
+``--feed FILE`` imports a conversation before the workload (the nightly run's new input).
+
 Workloads:
 - ``index``: add the notes folder (or reconcile it) and index it; one ``doc`` ack per file
   revision committed (notes carry ``rev N`` in every section, see ``crash_harness``).
@@ -60,9 +64,12 @@ def question(i: int) -> str:
 
 
 # --- workloads ---------------------------------------------------------------------------------
-def _doc_acker(ctx: Any, ack: Acks) -> Callable[[], int]:
-    """Acks each note revision the store holds as indexed (state ok), once."""
-    seen: dict[str, str] = {}
+def _doc_acker(ctx: Any, ack: Acks, acked: Path) -> Callable[[], int]:
+    """Acks each note revision the store holds as indexed (state ok), once: one a run before
+    already acked is not acked again, so a run's acks count the notes it indexed itself."""
+    from tests.reliability.crash_harness import read_acks
+
+    seen: dict[str, str] = {a["path"]: a["h"] for a in read_acks(acked) if a["t"] == "doc" and "h" in a}
     lock = threading.Lock()
 
     def scan() -> int:
@@ -75,18 +82,18 @@ def _doc_acker(ctx: Any, ack: Acks) -> Callable[[], int]:
                                          columns=("text",))
                 m = REV.search(str(first[0]["text"])) if first else None
                 seen[path] = h
-                ack("doc", path=path, rev=int(m.group(1)) if m else None)
+                ack("doc", path=path, rev=int(m.group(1)) if m else None, h=h)
             return len(seen)
 
     return scan
 
 
-def _start_indexing(ctx: Any, notes: str, ack: Acks) -> Callable[[], int]:
+def _start_indexing(ctx: Any, notes: str, ack: Acks, acked: Path) -> Callable[[], int]:
     import secondme.notes.indexer as indexer
 
     # Smaller commits than the default 64 files, so a kill lands between and inside many of them.
     indexer.MAX_FILES_PER_BATCH = 8
-    scan = _doc_acker(ctx, ack)
+    scan = _doc_acker(ctx, ack, acked)
     ctx.subscribe(lambda ev: scan() if ev.kind == "index.progress" else None)
     if ctx.folders():
         ctx.reindex()
@@ -96,7 +103,7 @@ def _start_indexing(ctx: Any, notes: str, ack: Acks) -> Callable[[], int]:
 
 
 def run_index(ctx: Any, args: argparse.Namespace, ack: Acks) -> None:
-    scan = _start_indexing(ctx, args.notes, ack)
+    scan = _start_indexing(ctx, args.notes, ack, args.acks)
     ctx.wait_indexed()
     ack("indexed", docs=scan())
 
@@ -128,12 +135,34 @@ def run_nightly(ctx: Any, args: argparse.Namespace, ack: Acks) -> None:
 
 
 def run_mixed(ctx: Any, args: argparse.Namespace, ack: Acks) -> None:
-    scan = _start_indexing(ctx, args.notes, ack)
+    scan = _start_indexing(ctx, args.notes, ack, args.acks)
     for i in range(args.start, args.start + args.count):
         mid = ctx.remember(remember_text(i))
         ack("mem", i=i, id=mid, text=remember_text(i))
     ctx.wait_indexed()
     ack("indexed", docs=scan())
+
+
+def verify(ctx: Any, args: argparse.Namespace, ack: Acks, t0: float) -> bool:
+    """Before any work: the indexes caught up (recovery), then what a person would check after
+    the runs before were killed (``crash_checks``). Acks ``ready``, then ``verify`` with the
+    outcome; False if a check failed (the run then stops without touching anything)."""
+    from tests.reliability import crash_checks as checks
+    from tests.reliability.crash_harness import read_acks
+
+    ctx.session.sync.catch_up()
+    recovery_s = time.perf_counter() - t0
+    ack("ready")
+    try:
+        checks.check_open(ctx)
+        for pid in args.killed:
+            assert not checks.runtime_dirs_of(pid), f"the plaintext RAM folder of killed run {pid} was removed"
+        checked = checks.verify_acks(ctx, json.loads(args.verify.read_text()), read_acks(args.acks))
+    except AssertionError as exc:
+        ack("verify", ok=False, error=str(exc) or repr(exc))
+        return False
+    ack("verify", ok=True, checked=checked, recovery_s=round(recovery_s, 3))
+    return True
 
 
 WORKLOADS: dict[str, Callable[[Any, argparse.Namespace, Acks], None]] = {
@@ -154,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--inputs")
     p.add_argument("--start", type=int, default=0)
     p.add_argument("--count", type=int, default=0)
+    p.add_argument("--verify", type=Path, help="JSON spec: check what the runs before left, first")
+    p.add_argument("--killed", type=int, action="append", default=[], help="pid of a run killed since")
+    p.add_argument("--feed", action="append", default=[], help="JSON Lines messages to import first")
     argv = sys.argv[1:] if argv is None else argv
     args = p.parse_args(argv)
     from secondme.app import build
@@ -167,8 +199,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args = p.parse_args([*argv, *json.loads(line)])
     ack("start")
+    t0 = time.perf_counter()
     ctx.unlock(os.environ["SECONDME_PASSPHRASE"])
-    ack("ready")
+    if args.verify is None:
+        ack("ready")
+    elif not verify(ctx, args, ack, t0):
+        ctx.close()
+        return 3
+    for f in args.feed:
+        ids = [json.loads(x)["id"] for x in Path(f).read_text("utf-8").splitlines() if x.strip()]
+        ack("fed", file=Path(f).name, ids=ids, added=ctx.import_messages(f))
     WORKLOADS[args.workload](ctx, args, ack)
     ctx.close()
     ack("done")

@@ -2,17 +2,19 @@
 model, importing conversations and the nightly run.
 
 Each workload runs in a child process (``crash_driver``) on one data directory reused across
-kills: run, kill at a random moment, reopen here and check what a person would check (it
-unlocks, nothing acknowledged is lost or doubled, the database is sound, the search indexes
-agree with the store, no process is left behind), then run again from where it stopped.
-Finally a run is let finish and compared with an uninterrupted run where the outcome is
-deterministic. The seed is printed; ``SECONDME_CRASH_SEED=N`` replays a run, and
+kills: run, kill at a random moment, and the next run reopens the directory as the app does and
+first checks what a person would check (it unlocks, nothing acknowledged is lost or doubled, the
+database is sound, the search indexes agree with the store, the dead run's plaintext RAM folder
+is gone) before it does any work; here, no process of the dead run is left behind. Finally a run
+is let finish, the test reopens the directory itself, checks again and checks the sealed index
+snapshot, and compares with an uninterrupted run where the outcome is deterministic. The seed is printed; ``SECONDME_CRASH_SEED=N`` replays a run, and
 ``SECONDME_SOAK=1`` kills five times as often. One JSON line of figures is printed and written
 to ``$SECONDME_TEST_ARTIFACTS/crash_suite.json``.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -106,9 +108,10 @@ def work(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class Workload:
-    """One data directory, one ack file, and the kill / reopen / check cycle on them."""
+    """One data directory, one ack file, and the kill / reopen-and-check cycle on them."""
 
-    def __init__(self, name: str, tmp: Path, figs: Figures, rng: random.Random, jitter: float) -> None:
+    def __init__(self, name: str, tmp: Path, figs: Figures, rng: random.Random, jitter: float,
+                 spec: dict[str, Any] | None = None) -> None:
         self.name = name
         self.tmp = tmp
         self.data = tmp / "data"
@@ -120,9 +123,13 @@ class Workload:
         self.runs = 0
         self.pending: list[Driver] = []
         self.next: Driver | None = None
+        # What every run checks first (crash_checks.verify_acks); None: runs check nothing.
+        self.spec = spec
+        self.spec_file = tmp / "verify.json"
+        self.killed: list[int] = []  # runs killed since the last run that checked
         ctx = build(str(self.data), use_keyring=False)
         ctx.init(PASS)
-        self.ctx: SecondMe = ctx  # the test's own view, unlocked only between runs
+        self.ctx: SecondMe = ctx  # the test's own view, unlocked only at the start and the end
 
     def launch(self) -> None:
         """Start the next run's process now: its imports overlap the checks of this one."""
@@ -130,27 +137,35 @@ class Workload:
             self.next = Driver(self.name, self.data, self.acks, self.runs, self.logs)
             self.runs += 1
 
+    def verify_args(self) -> list[str]:
+        if self.spec is None:
+            return []
+        self.spec_file.write_text(json.dumps(self.spec))
+        return ["--verify", str(self.spec_file), *(a for pid in self.killed for a in ("--killed", str(pid)))]
+
     def run(self, *args: str, kill: bool = True, expect: int = 1, launch_next: bool = False) -> Driver:
         """One driver run killed at a random moment (or let finish when ``kill`` is False).
 
-        The moment: after a random number (0..``expect``) of the run's acknowledgements, plus a
-        random part of ``jitter``; or, now and then, a random moment of the startup (unlock,
-        unsealing the indexes, replaying the store)."""
+        The moment: after the run's checks, a random number (0..``expect``) of its
+        acknowledgements, plus a random part of ``jitter``; or, now and then, a random moment
+        of the startup (unlock, unsealing the indexes, replaying the store, the checks)."""
         self.launch()
         d, self.next = self.next, None
         assert d is not None
-        d.go(*args)
+        d.go(*args, *self.verify_args())
+        ready = "ready" if self.spec is None else "verify"
         try:
             if not kill:
-                assert d.wait() == 0 and d.finished_ok(), d.tail()
+                d.wait()
+                self.record_checks(d)
+                assert d.finished_ok(), d.tail()
                 self.figs.finished_runs += 1
                 self.pending.append(d)
                 return d
             assert d.wait_for("start"), d.tail()
             if self.rng.random() < STARTUP_SHARE:
                 time.sleep(self.rng.uniform(0.0, 1.0))
-            else:
-                assert d.wait_for("ready"), d.tail()
+            elif d.wait_for(ready):
                 after = self.rng.randint(0, max(0, expect))
                 while len(work(d.events())) < after and d.proc.poll() is None:
                     time.sleep(0.01)
@@ -158,74 +173,88 @@ class Workload:
             events = d.events()
             if d.kill():
                 self.figs.kills += 1
-                self.figs.startup_kills += not any(e["t"] == "ready" for e in events)
+                self.figs.startup_kills += not any(e["t"] == ready for e in events)
                 self.figs.kills_after_work += bool(work(events))
             d.wait()
             if not d.killed:
+                self.record_checks(d)
                 assert d.finished_ok(), d.tail()
                 self.figs.finished_runs += 1
         finally:
             if d.proc.poll() is None:
                 d.kill()
                 d.wait()
+        self.record_checks(d)
+        if d.killed:
+            self.killed.append(d.proc.pid)
         self.pending.append(d)
         if launch_next:
             self.launch()
         return d
 
-    def check_leftovers(self) -> None:
-        """Checked after the reopen: meanwhile the dead run's vector process had time to exit."""
-        for d in self.pending:
-            left = d.leftovers()
+    def record_checks(self, d: Driver) -> None:
+        """The outcome of the checks the run did first (if it got that far)."""
+        v = next((e for e in d.events() if e["t"] == "verify"), None)
+        if v is None or v.get("recorded"):
+            return
+        v["recorded"] = True
+        if not v["ok"]:
+            self.count_failure(v["error"])
+            raise AssertionError(f"{self.name}: after a kill: {v['error']}")
+        self.killed.clear()
+        self.figs.acks_checked += v["checked"]
+        self.figs.recovery_s.append(v["recovery_s"])
+
+    def count_failure(self, error: str) -> None:
+        if "lost" in error:
+            self.figs.lost += 1
+        if "twice" in error or "duplicate" in error:
+            self.figs.duplicates += 1
+
+    def check_leftovers(self, keep: int = 0) -> None:
+        """No process of a dead run outlives it (its vector process exits by itself). The last
+        ``keep`` runs are checked later, so their processes' exit overlaps the next run."""
+        while len(self.pending) > keep:
+            left = self.pending.pop(0).leftovers()
             self.figs.orphans += len(left)
             assert not left, f"processes outlived the killed app: {left}"
-        self.pending.clear()
 
-    def reopen(self, d: Driver | None) -> None:
-        self.figs.recovery_s.append(checks.reopen(self.ctx))
-        checks.check_open(self.ctx, d.proc.pid if d is not None and d.killed else None)
-
-    def check(self, verify: Callable[[list[dict[str, Any]]], int]) -> None:
-        try:
-            self.figs.acks_checked += verify(read_acks(self.acks))
-        except AssertionError as exc:
-            if "lost" in str(exc):
-                self.figs.lost += 1
-            if "twice" in str(exc) or "duplicate" in str(exc):
-                self.figs.duplicates += 1
-            raise
+    def reopen_and_check(self) -> None:
+        """The test's own reopen: unlock and the same checks (it stays unlocked for the
+        workload's final checks; :meth:`lock` then checks the sealed snapshot)."""
+        with self.figs.timed("reopen"):
+            self.figs.recovery_s.append(checks.reopen(self.ctx))
+            checks.check_open(self.ctx, self.killed[-1] if self.killed else None)
+        with self.figs.timed("verify"):
+            try:
+                if self.spec is not None:
+                    self.figs.acks_checked += checks.verify_acks(self.ctx, self.spec, read_acks(self.acks))
+            except AssertionError as exc:
+                self.count_failure(str(exc))
+                raise
 
     def lock(self) -> None:
         checks.lock_and_check_snapshot(self.ctx, self.tmp)
 
-    def cycles(self, args: Callable[[], list[str]], verify: Callable[[list[dict[str, Any]]], int],
-               between: Callable[[Driver], None] | None = None, expect: Callable[[], int] = lambda: 1) -> None:
-        """Kill ``KILLS`` times: run, kill, reopen, check, prepare the next run, lock."""
+    def cycles(self, args: Callable[[], list[str]], between: Callable[[Driver], None] | None = None,
+               expect: Callable[[], int] = lambda: 1) -> None:
+        """Kill ``KILLS`` times: run (which checks the run before), kill, prepare the next run."""
         self.ctx.lock()
         while self.figs.kills < KILLS:
             assert self.runs < KILLS * 4, f"{self.name}: the runs kept finishing before the kill"
             with self.figs.timed("run"):
                 d = self.run(*args(), expect=expect(), launch_next=True)
-            with self.figs.timed("reopen"):
-                self.reopen(d)
-            with self.figs.timed("verify"):
-                self.check(verify)
             if between is not None:
                 with self.figs.timed("between"):
                     between(d)
-            with self.figs.timed("lock"):
-                self.lock()
             with self.figs.timed("leftovers"):
-                self.check_leftovers()
+                self.check_leftovers(keep=1)
 
-    def finish(self, args: list[str], verify: Callable[[list[dict[str, Any]]], int]) -> None:
-        """A last run let finish, then the same checks."""
+    def finish(self, args: list[str]) -> None:
+        """A last run let finish (it checks the runs before), then the test's own checks."""
         with self.figs.timed("finish"):
             self.run(*args, kill=False)
-        with self.figs.timed("reopen"):
-            self.reopen(None)
-        with self.figs.timed("verify"):
-            self.check(verify)
+        self.reopen_and_check()
         with self.figs.timed("leftovers"):
             self.check_leftovers()
 
@@ -258,17 +287,17 @@ def uninterrupted(kind: str, data: Path, rng: random.Random, digest: Callable[[A
 def index_workload(tmp_path: Path, figs: Figures) -> None:
     rng = random.Random(SEED * 10 + 1)
     notes = tmp_path / "notes"
-    live = set(range(150))
+    live = set(range(60))
     note_rev = dict.fromkeys(live, 0)
     write_notes(notes, live, 0)
-    w = Workload("index", tmp_path / "killed", figs, rng, jitter=0.4)
+    w = Workload("index", tmp_path / "killed", figs, rng, jitter=0.4, spec={"kind": "index"})
     next_id = max(live) + 1
 
     def next_revision(d: Driver) -> None:
-        # After each complete run the folder changes: a third of the notes edited, two
-        # deleted, three new.
+        # Once the folder is all indexed it changes (a third of the notes edited, two deleted,
+        # three new), so every run has indexing to be killed in.
         nonlocal next_id
-        if d.killed:
+        if remaining() and not any(e["t"] == "indexed" for e in d.events()):
             return
         for i in rng.sample(sorted(live), 2):
             note_path(notes, i).unlink()
@@ -280,9 +309,6 @@ def index_workload(tmp_path: Path, figs: Figures) -> None:
             note_rev[i] = note_rev.get(i, -1) + 1
             write_notes(notes, [i], note_rev[i])
 
-    def verify(acks: list[dict[str, Any]]) -> int:
-        return checks.check_index_acks(w.ctx, acks)
-
     def remaining() -> int:
         acked: dict[str, int] = {}
         for a in read_acks(w.acks):
@@ -291,8 +317,8 @@ def index_workload(tmp_path: Path, figs: Figures) -> None:
         return sum(1 for i in live if acked.get(str(note_path(notes, i)), -1) < note_rev[i])
 
     try:
-        w.cycles(lambda: ["--notes", str(notes)], verify, next_revision, expect=remaining)
-        w.finish(["--notes", str(notes)], verify)
+        w.cycles(lambda: ["--notes", str(notes)], next_revision, expect=remaining)
+        w.finish(["--notes", str(notes)])
         final = checks.chunk_set(w.ctx)
         docs = checks.documents(w.ctx)
         assert {p for p, d in docs.items() if d["state"] == "ok"} == {str(note_path(notes, i)) for i in live}
@@ -308,19 +334,16 @@ def index_workload(tmp_path: Path, figs: Figures) -> None:
 
 def chat_workload(tmp_path: Path, figs: Figures) -> None:
     rng = random.Random(SEED * 10 + 2)
-    w = Workload("chat", tmp_path / "killed", figs, rng, jitter=3.0)
+    w = Workload("chat", tmp_path / "killed", figs, rng, jitter=3.0, spec={"kind": "chat"})
     per_run = 2
 
     def next_args() -> list[str]:
         done = [a["i"] for a in read_acks(w.acks) if a["t"] == "ask"]
         return ["--start", str(max(done) + 1 if done else 0), "--count", str(per_run)]
 
-    def verify(acks: list[dict[str, Any]]) -> int:
-        return checks.check_chat_acks(w.ctx, acks)
-
     try:
-        w.cycles(next_args, verify, expect=lambda: 2)
-        w.finish(next_args(), verify)
+        w.cycles(next_args, expect=lambda: 2)
+        w.finish(next_args())
         acks = read_acks(w.acks)
         answered = {a["i"] for a in acks if a["t"] == "ask"}
         assert answered == set(range(max(answered) + 1)), "every question was answered once the runs finish"
@@ -336,17 +359,14 @@ def import_workload(tmp_path: Path, figs: Figures) -> None:
     rng = random.Random(SEED * 10 + 3)
     inputs = tmp_path / "inputs"
     by_file = write_import_inputs(inputs, files=10, per_file=20)
-    w = Workload("import", tmp_path / "killed", figs, rng, jitter=0.3)
-
-    def verify(acks: list[dict[str, Any]]) -> int:
-        return checks.check_import_acks(w.ctx, acks, by_file)
+    w = Workload("import", tmp_path / "killed", figs, rng, jitter=0.3, spec={"kind": "import", "by_file": by_file})
 
     def summary(ctx: SecondMe) -> set[tuple[Any, ...]]:
         return {(m["meta"].get("source_id"), m["text"], m["speaker"], m["event_time"]) for m in checks.messages(ctx)}
 
     try:
-        w.cycles(lambda: ["--inputs", str(inputs)], verify, expect=lambda: len(by_file))
-        w.finish(["--inputs", str(inputs)], verify)
+        w.cycles(lambda: ["--inputs", str(inputs)], expect=lambda: len(by_file))
+        w.finish(["--inputs", str(inputs)])
         final = summary(w.ctx)
         expected = {(m["id"], m["text"], m["speaker"], float(m["time"])) for ms in by_file.values() for m in ms}
         assert final == expected, "every message imported exactly once"
@@ -359,29 +379,33 @@ def import_workload(tmp_path: Path, figs: Figures) -> None:
 
 def nightly_workload(tmp_path: Path, figs: Figures) -> None:
     rng = random.Random(SEED * 10 + 4)
-    w = Workload("nightly", tmp_path / "killed", figs, rng, jitter=1.0)
-    fed: list[dict[str, Any]] = []
     batch = 40
+    fed: list[dict[str, Any]] = nightly_messages(0, 3 * batch)
+    w = Workload("nightly", tmp_path / "killed", figs, rng, jitter=1.0,
+                 spec={"kind": "nightly", "inputs": [m["id"] for m in fed]})
+    feeds: list[Path] = []
 
-    def feed(ctx: SecondMe, n: int) -> None:
-        # New conversation between nights, so every run has work to do (acknowledged here).
-        msgs = nightly_messages(len(fed), n)
-        added = ctx.import_messages(str(write_jsonl(tmp_path / f"feed-{len(fed)}.jsonl", msgs)))
-        assert added == n
+    def feed(d: Driver) -> None:
+        # A new conversation between nights, so every run has work to do. The next run
+        # imports it first (its import acknowledged), again if it was killed before that.
+        msgs = nightly_messages(len(fed), batch)
+        feeds.append(write_jsonl(tmp_path / f"feed-{len(fed)}.jsonl", msgs))
         fed.extend(msgs)
 
-    def verify(acks: list[dict[str, Any]]) -> int:
-        return checks.check_nightly_acks(w.ctx, acks, {m["id"] for m in fed})
+    def pending_feeds() -> list[str]:
+        done = {a["file"] for a in read_acks(w.acks) if a["t"] == "fed"}
+        return [a for f in feeds if f.name not in done for a in ("--feed", str(f))]
 
     try:
-        feed(w.ctx, 3 * batch)
-        w.cycles(lambda: [], verify, lambda d: feed(w.ctx, batch), expect=lambda: 2)
+        assert w.ctx.import_messages(str(write_jsonl(tmp_path / "feed-first.jsonl", fed))) == len(fed)
+        w.cycles(pending_feeds, feed, expect=lambda: 2)
         # The first run completes the interrupted one: it skips the steps that run finished
         # (by design, see secondme/jobs/history.resume_point), so the conversation fed since
         # waits for the next run, which is a fresh one.
-        w.finish([], verify)
+        w.finish(pending_feeds())
         w.lock()
-        w.finish([], verify)
+        w.finish([])
+        assert not pending_feeds(), "every conversation fed was imported"
         final = checks.facts(w.ctx)
         runs = w.ctx.jobs_history(100)
         assert runs[0]["status"] == "ok"
