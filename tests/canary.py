@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,9 +26,15 @@ def needles(texts: Iterable[str], vectors: Iterable[np.ndarray] = ()) -> dict[st
     return out
 
 
+# (device, inode, size, mtime_ns, needles) -> labels found: a file unchanged since an earlier
+# scan (the 100 MB model file in the data directory) is not searched again for the same needles.
+_seen: dict[tuple[int, int, int, int, frozenset[tuple[str, bytes]]], list[str]] = {}
+
+
 def scan(root: Path, found_needles: dict[str, bytes]) -> list[str]:
     """Every (file, needle) hit under ``root``, including file names."""
     hits: list[str] = []
+    wanted = frozenset(found_needles.items())
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames + filenames:
             for label, n in found_needles.items():
@@ -36,10 +43,17 @@ def scan(root: Path, found_needles: dict[str, bytes]) -> list[str]:
         for name in filenames:
             p = Path(dirpath) / name
             try:
-                data = p.read_bytes()
+                st = p.stat()
+                key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, wanted)
+                found = _seen.get(key)
+                if found is None:
+                    data = p.read_bytes()
+                    found = [label for label, n in found_needles.items() if n in data]
+                    # Remembered only if untouched for 2 s (timestamps are as coarse as a
+                    # clock tick: a rewrite in the same tick could keep the same mtime).
+                    if p.stat().st_mtime_ns == st.st_mtime_ns and time.time_ns() - st.st_mtime_ns > 2 * 10**9:
+                        _seen[key] = found
             except OSError:
                 continue
-            for label, n in found_needles.items():
-                if n in data:
-                    hits.append(f"{p}: {label}")
+            hits.extend(f"{p}: {label}" for label in found)
     return hits

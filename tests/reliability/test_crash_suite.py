@@ -380,7 +380,7 @@ def import_workload(tmp_path: Path, figs: Figures) -> None:
 def nightly_workload(tmp_path: Path, figs: Figures) -> None:
     rng = random.Random(SEED * 10 + 4)
     batch = 40
-    fed: list[dict[str, Any]] = nightly_messages(0, 3 * batch)
+    fed: list[dict[str, Any]] = nightly_messages(0, 2 * batch)
     w = Workload("nightly", tmp_path / "killed", figs, rng, jitter=1.0,
                  spec={"kind": "nightly", "inputs": [m["id"] for m in fed]})
     feeds: list[Path] = []

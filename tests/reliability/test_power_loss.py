@@ -17,6 +17,7 @@ import random
 import shutil
 import signal
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +69,31 @@ def test_copies_taken_mid_write_open_with_everything_acknowledged(
     first.lock()
 
     acks_file = tmp_path / "acks.jsonl"
+    recovery: list[float] = []
+    checked = 0
+
+    def check_copy(dest: Path, acked: list[dict[str, Any]]) -> None:
+        nonlocal checked
+        ctx = _context(dest, embedder, host)
+        recovery.append(checks.reopen(ctx))
+        try:
+            checks.check_open(ctx)
+            checked += checks.check_index_acks(ctx, acked)
+            checked += checks.check_chat_acks(ctx, acked)
+        except BaseException:
+            ctx.lock()
+            raise
+        checks.lock_and_check_snapshot(ctx, tmp_path)
+
     d = Driver("mixed", data, acks_file, 0, tmp_path / "logs")
     d.go("--notes", str(notes), "--start", "0", "--count", str(MEMORIES))
     # Moments spread over the work: after a random number of acknowledgements, plus a little.
     targets = sorted(rng.randint(0, NOTES + MEMORIES) for _ in range(COPIES))
     copies: list[tuple[Path, list[dict[str, Any]], int]] = []
     stop_ms: list[float] = []
+    # Each copy is opened and checked while the run goes on (one at a time, in taking order).
+    checker = ThreadPoolExecutor(1, thread_name_prefix="copy-check")
+    checking: list[Future[None]] = []
     try:
         assert d.wait_for("ready"), d.tail()
         for k, target in enumerate(targets):
@@ -92,29 +112,20 @@ def test_copies_taken_mid_write_open_with_everything_acknowledged(
                 os.kill(d.proc.pid, signal.SIGCONT)
             stop_ms.append((time.perf_counter() - t0) * 1000)
             copies.append((dest, acked, sum(e["t"] in ("doc", "mem") for e in acked)))
+            checking.append(checker.submit(check_copy, dest, acked))
         assert d.wait() == 0 and d.finished_ok(), d.tail()
     finally:
         if d.proc.poll() is None:
             d.kill()
             d.wait()
+        checker.shutdown(wait=True)
     assert not d.leftovers()
     assert len(copies) >= min(COPIES, 5), f"only {len(copies)} copies were taken mid-run"
     mid_run = sum(1 for _, _, n in copies if n < NOTES + MEMORIES)
-
-    recovery: list[float] = []
-    checked = 0
     try:
-        for dest, acked, _ in [*copies, (data, read_acks(acks_file), -1)]:
-            ctx = _context(dest, embedder, host)
-            recovery.append(checks.reopen(ctx))
-            try:
-                checks.check_open(ctx)
-                checked += checks.check_index_acks(ctx, acked)
-                checked += checks.check_chat_acks(ctx, acked)
-            except BaseException:
-                ctx.lock()
-                raise
-            checks.lock_and_check_snapshot(ctx, tmp_path)
+        for f in checking:
+            f.result()
+        check_copy(data, read_acks(acks_file))  # and the directory the finished run left
     finally:
         host.close()
     # The finished run holds every note and every memory.
