@@ -136,6 +136,11 @@ class SecondMe:
         if announce:
             self.emit("unlocked")
 
+    def warm_up(self) -> bool:
+        """Block (off the UI thread) until the vector index process started ahead is ready, so
+        an unlock then waits only for unsealing and replay. False if there is none to wait for."""
+        return self._vector_host.wait_spare() if self._vector_host is not None else False
+
     def lock(self) -> None:
         self._lock_session()
         if self._vector_host is not None:

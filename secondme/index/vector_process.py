@@ -192,6 +192,19 @@ class VectorHost:
             if self._spare is None:
                 self._spare = _Child()
 
+    def wait_spare(self) -> bool:
+        """Block until the spare process has imported Chroma and is ready; False if there is
+        no spare or it failed to start (the next open then starts a fresh one)."""
+        with self._lock:
+            child = self._spare
+        if child is None:
+            return False
+        try:
+            child.wait_ready()
+        except VectorProcessDied:
+            return False
+        return True
+
     def close(self) -> None:
         with self._lock:
             child, self._spare = self._spare, None

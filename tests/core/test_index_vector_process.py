@@ -96,3 +96,27 @@ def test_host_hands_out_a_started_child_and_refills(tmp_path: Path) -> None:
         ix.close()
         host.close()
     assert spare.proc.returncode == 0
+
+
+def test_waiting_for_the_spare_readies_it_for_the_next_open(tmp_path: Path) -> None:
+    host = VectorHost()
+    try:
+        spare = host._spare
+        assert host.wait_spare(), "the spare started and imported Chroma"
+        assert spare is not None and spare._ready, "the next open need not wait"
+        ix = VectorIndexProcess(tmp_path / "v", host=host)
+        try:
+            assert ix._child is spare
+            ix.upsert([1, 2], _vectors(2), [{"kind": "chunk"}, {"kind": "memory"}])
+            assert ix.count() == 2
+        finally:
+            ix.close()
+        assert not host.wait_spare(), "no spare until the host is refilled"
+        host.refill()
+        dying = host._spare
+        assert dying is not None
+        dying.proc.kill()
+        dying.proc.wait()
+        assert not host.wait_spare(), "a spare that died is reported, not raised"
+    finally:
+        host.close()
