@@ -126,6 +126,9 @@ class Workload:
         # What every run checks first (crash_checks.verify_acks); None: runs check nothing.
         self.spec = spec
         self.spec_file = tmp / "verify.json"
+        if spec is not None:
+            tmp.mkdir(parents=True, exist_ok=True)
+            self.spec_file.write_text(json.dumps(spec))
         self.killed: list[int] = []  # runs killed since the last run that checked
         ctx = build(str(self.data), use_keyring=False)
         ctx.init(PASS)
@@ -140,7 +143,6 @@ class Workload:
     def verify_args(self) -> list[str]:
         if self.spec is None:
             return []
-        self.spec_file.write_text(json.dumps(self.spec))
         return ["--verify", str(self.spec_file), *(a for pid in self.killed for a in ("--killed", str(pid)))]
 
     def run(self, *args: str, kill: bool = True, expect: int = 1, launch_next: bool = False) -> Driver:
@@ -155,36 +157,29 @@ class Workload:
         d.go(*args, *self.verify_args())
         ready = "ready" if self.spec is None else "verify"
         try:
-            if not kill:
-                d.wait()
-                self.record_checks(d)
-                assert d.finished_ok(), d.tail()
-                self.figs.finished_runs += 1
-                self.pending.append(d)
-                return d
-            assert d.wait_for("start"), d.tail()
-            if self.rng.random() < STARTUP_SHARE:
-                time.sleep(self.rng.uniform(0.0, 1.0))
-            elif d.wait_for(ready):
-                after = self.rng.randint(0, max(0, expect))
-                while len(work(d.events())) < after and d.proc.poll() is None:
-                    time.sleep(0.01)
-                time.sleep(self.rng.uniform(0.0, self.jitter))
-            events = d.events()
-            if d.kill():
-                self.figs.kills += 1
-                self.figs.startup_kills += not any(e["t"] == ready for e in events)
-                self.figs.kills_after_work += bool(work(events))
+            if kill:
+                assert d.wait_for("start"), d.tail()
+                if self.rng.random() < STARTUP_SHARE:
+                    time.sleep(self.rng.uniform(0.0, 1.0))
+                elif d.wait_for(ready):
+                    after = self.rng.randint(0, max(0, expect))
+                    while len(work(d.events())) < after and d.proc.poll() is None:
+                        time.sleep(0.01)
+                    time.sleep(self.rng.uniform(0.0, self.jitter))
+                events = d.events()
+                if d.kill():
+                    self.figs.kills += 1
+                    self.figs.startup_kills += not any(e["t"] == ready for e in events)
+                    self.figs.kills_after_work += bool(work(events))
             d.wait()
+            self.record_checks(d)
             if not d.killed:
-                self.record_checks(d)
                 assert d.finished_ok(), d.tail()
                 self.figs.finished_runs += 1
         finally:
             if d.proc.poll() is None:
                 d.kill()
                 d.wait()
-        self.record_checks(d)
         if d.killed:
             self.killed.append(d.proc.pid)
         self.pending.append(d)
@@ -195,9 +190,8 @@ class Workload:
     def record_checks(self, d: Driver) -> None:
         """The outcome of the checks the run did first (if it got that far)."""
         v = next((e for e in d.events() if e["t"] == "verify"), None)
-        if v is None or v.get("recorded"):
+        if v is None:
             return
-        v["recorded"] = True
         if not v["ok"]:
             self.count_failure(v["error"])
             raise AssertionError(f"{self.name}: after a kill: {v['error']}")
