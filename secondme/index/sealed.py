@@ -71,17 +71,26 @@ def _pid_alive(pid: int) -> bool:
 
 def _write_pid_file(folder: Path) -> None:
     pid = os.getpid()
-    (folder / PID_FILE).write_text(f"{pid} {_process_start(pid) or '-'}\n")
+    # Written whole under another name, then renamed into place: another instance cleaning up
+    # at its own unlock must never read it half-written (an empty file read as a dead owner,
+    # and that instance removed this live folder from under us).
+    tmp = folder / f".{PID_FILE}.{pid}.tmp"
+    tmp.write_text(f"{pid} {_process_start(pid) or '-'}\n")
+    os.replace(tmp, folder / PID_FILE)
 
 
 def _owner_alive(folder: Path) -> bool:
     try:
         raw = (folder / PID_FILE).read_text().split()
     except FileNotFoundError:
+        raw = []
+    if not raw:
+        # No owner written yet (a process still starting up) or, from an older version, one
+        # being written: a young folder is left alone.
         return time.time() - folder.stat().st_mtime < _PIDLESS_GRACE_S
     try:
         pid = int(raw[0])
-    except (IndexError, ValueError):
+    except ValueError:
         return False
     if not _pid_alive(pid):
         return False

@@ -253,12 +253,22 @@ def test_cleanup_stale_runtime_dirs(tmp_path: Path) -> None:
     os.utime(old_pidless, (long_ago, long_ago))
     young_pidless = base / "secondme-young"
     young_pidless.mkdir()
+    # A pid file seen while its owner writes it (empty): a live folder, not a dead owner's.
+    being_written = base / "secondme-writing"
+    being_written.mkdir()
+    (being_written / sealed_mod.PID_FILE).write_text("")
+    old_empty = base / "secondme-old-empty"
+    old_empty.mkdir()
+    (old_empty / sealed_mod.PID_FILE).write_text("")
+    os.utime(old_empty, (long_ago, long_ago))
     other = base / "unrelated-dir"
     other.mkdir()
     removed = cleanup_stale_runtime_dirs([base])
-    assert sorted(p.name for p in removed) == ["secondme-dead", "secondme-old", "secondme-reused"]
+    assert sorted(p.name for p in removed) == ["secondme-dead", "secondme-old", "secondme-old-empty",
+                                                "secondme-reused"]
     assert sorted(p.name for p in base.iterdir()) == [
-        "secondme-mine", "secondme-young", "unrelated-dir"]
+        "secondme-mine", "secondme-writing", "secondme-young", "unrelated-dir"]
+    assert sorted(p.name for p in mine.iterdir()) == [sealed_mod.PID_FILE], "no temporary file left"
 
 
 def test_open_twice_refused(opened: SealedIndexes) -> None:
