@@ -39,11 +39,15 @@ def reopen(ctx: SecondMe) -> float:
     return time.perf_counter() - t0
 
 
-def store_only(data_dir: Path) -> SecondMe:
-    """The data directory unlocked without indexes (to read the store of another run)."""
+def store_only(data_dir: Path, create: bool = False) -> SecondMe:
+    """The data directory unlocked without indexes (to read the store of another run), or
+    with ``create`` a new one: a vault and an empty store, the indexes left to the first run."""
     paths = Paths.at(data_dir)
     ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None))
-    ctx.unlock(PASS)
+    if create:
+        ctx.init(PASS)
+    else:
+        ctx.unlock(PASS)
     return ctx
 
 

@@ -111,7 +111,7 @@ class Workload:
     """One data directory, one ack file, and the kill / reopen-and-check cycle on them."""
 
     def __init__(self, name: str, tmp: Path, figs: Figures, rng: random.Random, jitter: float,
-                 spec: dict[str, Any] | None = None) -> None:
+                 spec: dict[str, Any] | None = None, session: bool = False) -> None:
         self.name = name
         self.tmp = tmp
         self.data = tmp / "data"
@@ -130,9 +130,25 @@ class Workload:
             tmp.mkdir(parents=True, exist_ok=True)
             self.spec_file.write_text(json.dumps(spec))
         self.killed: list[int] = []  # runs killed since the last run that checked
-        ctx = build(str(self.data), use_keyring=False)
-        ctx.init(PASS)
-        self.ctx: SecondMe = ctx  # the test's own view, unlocked only at the start and the end
+        # The test's own view of the directory, unlocked only at the start and the end. Made
+        # with the indexes only when the test itself works in the directory first (``session``);
+        # otherwise the directory starts as a new vault and an empty store, and the first run
+        # builds the indexes: no vector index process (a Chroma import) started for nothing.
+        self._ctx: SecondMe | None = None
+        if session:
+            self._ctx = build(str(self.data), use_keyring=False)
+            self._ctx.init(PASS)
+        else:
+            init = checks.store_only(self.data, create=True)
+            init.close()
+
+    @property
+    def ctx(self) -> SecondMe:
+        """The full context (indexes included), built on first use after the runs."""
+        if self._ctx is None:
+            self._ctx = build(str(self.data), use_keyring=False)
+            self._ctx.warm_up()  # its vector index process ready: the reopen time is recovery only
+        return self._ctx
 
     def launch(self) -> None:
         """Start the next run's process now: its imports overlap the checks of this one."""
@@ -233,7 +249,8 @@ class Workload:
     def cycles(self, args: Callable[[], list[str]], between: Callable[[Driver], None] | None = None,
                expect: Callable[[], int] = lambda: 1) -> None:
         """Kill ``KILLS`` times: run (which checks the run before), kill, prepare the next run."""
-        self.ctx.lock()
+        if self._ctx is not None:
+            self._ctx.lock()
         while self.figs.kills < KILLS:
             assert self.runs < KILLS * 4, f"{self.name}: the runs kept finishing before the kill"
             with self.figs.timed("run"):
@@ -257,17 +274,18 @@ class Workload:
             if self.next is not None:
                 self.next.wait(60)  # never let go: it closes and exits
         finally:
-            self.ctx.close()
+            if self._ctx is not None:
+                self._ctx.close()
 
 
 def uninterrupted(kind: str, data: Path, rng: random.Random, digest: Callable[[Any], Any],
                   *args: str, before: Callable[[SecondMe], Any] | None = None) -> Any:
     """``digest`` of the store after the same workload ran once without a kill."""
-    clean = Workload(kind, data, Figures(), rng, jitter=0)
+    clean = Workload(kind, data, Figures(), rng, jitter=0, session=before is not None)
     try:
         if before is not None:
             before(clean.ctx)
-        clean.ctx.lock()
+            clean.ctx.close()  # not a lock: the test does not reopen it (no spare to start)
         clean.run(*args, kill=False)
     finally:
         clean.close()
@@ -376,7 +394,7 @@ def nightly_workload(tmp_path: Path, figs: Figures) -> None:
     batch = 40
     fed: list[dict[str, Any]] = nightly_messages(0, 2 * batch)
     w = Workload("nightly", tmp_path / "killed", figs, rng, jitter=1.0,
-                 spec={"kind": "nightly", "inputs": [m["id"] for m in fed]})
+                 spec={"kind": "nightly", "inputs": [m["id"] for m in fed]}, session=True)
     feeds: list[Path] = []
 
     def feed(d: Driver) -> None:
