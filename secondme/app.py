@@ -610,8 +610,12 @@ class SecondMe:
         return str(self._profile().export(fmt, include_sensitive))
 
 
-def build(data_dir: str | None, *, use_keyring: bool = True) -> SecondMe:
-    """Production wiring for a data directory (the CLI and the app call this)."""
+def build(data_dir: str | None, *, use_keyring: bool = True, indexes: bool = True) -> SecondMe:
+    """Production wiring for a data directory (the CLI and the app call this).
+
+    ``indexes=False`` wires the store alone (no embedder, no search indexes, no vector index
+    process): for commands that only read or edit the store (the profile, the jobs' history),
+    which then neither wait for nor pay Chroma's start (~1.5 s of CPU)."""
     from secondme.embed.lazy import LazyEmbedder
     from secondme.embed.minilm import MiniLMEmbedder
     from secondme.vault import trusted_keyring_backend
@@ -619,6 +623,9 @@ def build(data_dir: str | None, *, use_keyring: bool = True) -> SecondMe:
     paths = Paths.at(data_dir)
     settings = Settings.load(paths.config_file)
     backend = trusted_keyring_backend if use_keyring else None
+    if not indexes:
+        return SecondMe(paths, settings, Vault(paths.vault_file, backend),
+                        chat_model_factory=lambda: chat_model_for(paths, settings))
     embedder = LazyEmbedder(MiniLMEmbedder, "all-MiniLM-L6-v2-int8", 384)
     return SecondMe(paths, settings, Vault(paths.vault_file, backend), embedder,
                     chat_model_factory=lambda: chat_model_for(paths, settings),

@@ -34,18 +34,20 @@ def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> s
 
 
 @contextmanager
-def opened(args: argparse.Namespace) -> Iterator[SecondMe]:
-    """An unlocked context for one command, closed (indexes sealed) however the command ends."""
-    ctx = open_context(args)
+def opened(args: argparse.Namespace, *, indexes: bool = True) -> Iterator[SecondMe]:
+    """An unlocked context for one command, closed (indexes sealed) however the command ends.
+
+    ``indexes=False`` for a command that only uses the store (see ``secondme.app.build``)."""
+    ctx = open_context(args, indexes=indexes)
     try:
         yield ctx
     finally:
         ctx.close()
 
 
-def open_context(args: argparse.Namespace) -> SecondMe:
+def open_context(args: argparse.Namespace, *, indexes: bool = True) -> SecondMe:
     """Build the context for ``--data-dir`` and unlock it."""
-    ctx = build(args.data_dir)
+    ctx = build(args.data_dir, indexes=indexes)
     if ctx.vault.exists() and ctx.vault.info().method == "passphrase":
         pw = read_passphrase(args)
         if pw is None:

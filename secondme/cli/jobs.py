@@ -114,7 +114,7 @@ def _print_progress(ev: Any) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    with opened(args) as ctx:
+    with opened(args, indexes=False) as ctx:
         st = ctx.jobs_status()
         if args.json:
             print_json(st)
@@ -131,7 +131,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    with opened(args) as ctx:
+    with opened(args, indexes=False) as ctx:
         runs = ctx.jobs_history(args.limit)
         if args.json:
             print_json(runs)

@@ -29,7 +29,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with opened(args) as ctx:
+    with opened(args, indexes=False) as ctx:
         prof = ctx.profile()
         if args.json:
             print_json({"fields": {n: f.to_dict() for n, f in prof["fields"].items()},
@@ -57,7 +57,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with opened(args) as ctx:
+    with opened(args, indexes=False) as ctx:
         sys.stdout.write(ctx.export_profile(args.format, include_sensitive=args.include_sensitive))
         if args.format == "json":
             sys.stdout.write("\n")
@@ -65,7 +65,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
-    with opened(args) as ctx:
+    with opened(args, indexes=False) as ctx:
         res = ctx.fill_result(args.label, confirm_sensitive=args.confirm)
         if args.json:
             print_json(res.to_dict())

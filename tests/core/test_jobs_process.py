@@ -10,7 +10,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pytest
 
@@ -181,6 +181,17 @@ def test_cli_run_status_history(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
     assert data["run"]["trigger"] == "manual" and data["run"]["finished_at"]
     assert time.monotonic() - t0 < 120
     # status and history in-process (same code path as the command, without a new interpreter).
+    # They read the store alone: no vector index process started, no Chroma import waited for.
+    from secondme.index import vector_process
+
+    started: list[object] = []
+    real_start = vector_process._Child.__init__
+
+    def counted(child: Any) -> None:
+        started.append(child)
+        real_start(child)
+
+    monkeypatch.setattr(vector_process._Child, "__init__", counted)
     assert main(["--data-dir", str(data_dir), "jobs", "status", "--json"]) == 0
     st = json.loads(capsys.readouterr().out)
     assert st["last_run"]["id"] == data["run"]["id"] and st["running"] is False
@@ -189,3 +200,4 @@ def test_cli_run_status_history(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
     assert [x["id"] for x in json.loads(capsys.readouterr().out)] == [data["run"]["id"]]
     assert main(["--data-dir", str(data_dir), "jobs", "history"]) == 0
     assert f"run #{data['run']['id']} (manual)" in capsys.readouterr().out
+    assert started == [], "status and history started a vector index process"
