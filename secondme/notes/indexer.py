@@ -37,6 +37,10 @@ EMBED_BATCH = 64
 # While the disk is full, queued files are tried again this often.
 DISK_FULL_RETRY_S = 5.0
 MAX_FILES_PER_BATCH = 64
+# A batch is committed in parts of about this many chunks to embed (one embedding call, a few
+# seconds here): 64 long notes are a minute of embedding, more under search load, and until
+# their commit nothing shows as indexed and a crash loses all of it.
+COMMIT_CHUNKS = EMBED_BATCH
 
 
 @dataclass
@@ -315,7 +319,14 @@ class Indexer:
                     gone.append(d)
                 continue
             prepared.append(item)
-        self._embed(prepared)
+        moved_ids = {it.moved_from.id for it in prepared if it.moved_from is not None}
+        groups = _commit_groups(prepared, COMMIT_CHUNKS)
+        for k, group in enumerate(groups):
+            self._embed(group)
+            self._commit(group, gone if k == len(groups) - 1 else [], moved_ids)
+
+    def _commit(self, prepared: list[_Prepared], gone: list[DocState], moved_ids: set[int]) -> None:
+        """One transaction: the prepared files' outcomes, then the documents whose files went."""
         with self._store.write() as w:
             for it in prepared:
                 self.processed_counts[str(it.path)] = self.processed_counts.get(str(it.path), 0) + 1
@@ -341,7 +352,6 @@ class Indexer:
                                     it.content_hash, it.doc, it.chunks, it.chunk_hashes, vecs,
                                     self._embedder.name)
                     self._done += 1
-            moved_ids = {it.moved_from.id for it in prepared if it.moved_from is not None}
             for d in gone:
                 if d.id in moved_ids:
                     continue  # its file moved within this batch: the move above kept it
@@ -423,6 +433,21 @@ class Indexer:
             for text, v in zip(part, vecs, strict=True):
                 for it, i in todo[text]:
                     it.vectors[i] = v
+
+
+def _commit_groups(items: list[_Prepared], max_chunks: int) -> list[list[_Prepared]]:
+    """``items`` in order, cut into groups of at most ``max_chunks`` chunks still to embed (a
+    single larger file is a group of its own); always at least one group, maybe empty."""
+    groups: list[list[_Prepared]] = [[]]
+    size = 0
+    for it in items:
+        need = sum(1 for v in it.vectors if v is None)
+        if groups[-1] and size + need > max_chunks:
+            groups.append([])
+            size = 0
+        groups[-1].append(it)
+        size += need
+    return groups
 
 
 def _valid_text(doc: ExtractedDoc) -> ExtractedDoc:

@@ -131,6 +131,54 @@ def test_repeated_chunks_are_embedded_once(data_dir: Path, embedder, tmp_path: P
         c.close()
 
 
+def test_a_batch_of_long_notes_is_committed_in_parts(data_dir: Path, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Long notes are minutes of embedding on a laptop: the first of a batch are indexed (and
+    survive a crash) before the last are embedded, not all at the end of the batch."""
+    from secondme.notes import indexer
+    from secondme.paths import Paths
+    from secondme.settings import Settings
+    from secondme.vault import Vault
+
+    indexed_when_embedding: list[int] = []
+    ctx: list[SecondMe] = []
+
+    class Watching:  # the real embedder; notes how many notes the store holds at each call
+        name = embedder.name
+        dim = embedder.dim
+
+        def embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
+            indexed_when_embedding.append(
+                ctx[0].store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'"))
+            return embedder.embed(texts)
+
+        def __getattr__(self, attr: str):  # type: ignore[no-untyped-def]
+            return getattr(embedder, attr)
+
+    words = "harbor lantern orchard meadow copper violin glacier saddle ember quarry".split()
+    n_notes = 6
+    for i in range(n_notes):
+        paragraphs = [" ".join(f"{words[(i + p + k) % len(words)]}{i}x{p}" for k in range(230))
+                      for p in range(12)]
+        write(tmp_path / "notes" / f"long-{i}.md", f"# Long note {i}\n\n" + "\n\n".join(paragraphs) + "\n")
+    paths = Paths.at(data_dir)
+    c = SecondMe(paths, Settings(), Vault(paths.vault_file, None), Watching())
+    ctx.append(c)
+    c.init(PASS)
+    try:
+        c.pause_indexing()  # every note queued first, so they make one batch
+        c.add_folder(str(tmp_path / "notes"))
+        c.resume_indexing()
+        assert c.wait_indexed(300)
+        chunks = c.store.scalar("SELECT COUNT(*) FROM chunks")
+        assert chunks > indexer.COMMIT_CHUNKS, "more chunks than one part holds"
+        assert c.store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'") == n_notes
+        assert indexed_when_embedding[0] == 0
+        assert any(0 < n < n_notes for n in indexed_when_embedding), \
+            f"notes were committed only once the whole batch was embedded: {indexed_when_embedding}"
+    finally:
+        c.close()
+
+
 def test_cli_folders_index_search(data_dir: Path, tmp_path: Path) -> None:
     make_notes(tmp_path / "notes")
     env = {**os.environ, "PYTHONPATH": str(REPO), "SECONDME_PASSPHRASE": PASS}
