@@ -321,8 +321,9 @@ class Indexer:
             prepared.append(item)
         moved_ids = {it.moved_from.id for it in prepared if it.moved_from is not None}
         groups = _commit_groups(prepared, COMMIT_CHUNKS)
+        embedded: dict[str, np.ndarray] = {}  # shared by the parts: a text is embedded once a batch
         for k, group in enumerate(groups):
-            self._embed(group)
+            self._embed(group, embedded)
             self._commit(group, gone if k == len(groups) - 1 else [], moved_ids)
 
     def _commit(self, prepared: list[_Prepared], gone: list[DocState], moved_ids: set[int]) -> None:
@@ -418,21 +419,22 @@ class Indexer:
         ]
         return item
 
-    def _embed(self, items: list[_Prepared]) -> None:
+    def _embed(self, items: list[_Prepared], embedded: dict[str, np.ndarray]) -> None:
         # Identical chunk texts (a template's boilerplate, a repeated section, a degenerate file
-        # of one endless word) are embedded once per batch: the model is the costly step.
+        # of one endless word) are embedded once per batch (``embedded`` holds the batch's
+        # vectors so far): the model is the costly step.
         todo: dict[str, list[tuple[_Prepared, int]]] = {}
         for it in items:
             for i, (c, v) in enumerate(zip(it.chunks, it.vectors, strict=True)):
                 if v is None:
                     todo.setdefault(c.embed_text, []).append((it, i))
-        texts = list(todo)
+        texts = [t for t in todo if t not in embedded]
         for start in range(0, len(texts), EMBED_BATCH * 4):
             part = texts[start:start + EMBED_BATCH * 4]
-            vecs = self._embedder.embed(part)
-            for text, v in zip(part, vecs, strict=True):
-                for it, i in todo[text]:
-                    it.vectors[i] = v
+            embedded.update(zip(part, self._embedder.embed(part), strict=True))
+        for text, places in todo.items():
+            for it, i in places:
+                it.vectors[i] = embedded[text]
 
 
 def _commit_groups(items: list[_Prepared], max_chunks: int) -> list[list[_Prepared]]:
