@@ -17,15 +17,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from secondme.app import SecondMe
+from secondme.app import SecondMe, build
 from secondme.index.sealed import DEFAULT_AD, PID_FILE, RUNTIME_PREFIX
 from secondme.index.snapshot import unseal
 from secondme.index.vector import DEFAULT_COLLECTION
 from secondme.jobs.history import JobHistory
-from secondme.paths import Paths
 from secondme.search.ids import CHUNK, MEMORY, to_index
-from secondme.settings import Settings
-from secondme.vault import Vault
 from tests.reliability.crash_harness import PASS
 
 REV = re.compile(r"\brev (\d+)\b")
@@ -42,8 +39,7 @@ def reopen(ctx: SecondMe) -> float:
 def store_only(data_dir: Path, create: bool = False) -> SecondMe:
     """The data directory unlocked without indexes (to read the store of another run), or
     with ``create`` a new one: a vault and an empty store, the indexes left to the first run."""
-    paths = Paths.at(data_dir)
-    ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None))
+    ctx = build(str(data_dir), use_keyring=False, indexes=False)
     if create:
         ctx.init(PASS)
     else:
