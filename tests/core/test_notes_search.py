@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from secondme.app import SecondMe
 from secondme.results import HL_END, HL_START, SearchFilters
@@ -93,31 +95,42 @@ def test_unchanged_files_are_not_reembedded_and_reopen_keeps_index(notes_ctx: Se
     assert notes_ctx.search("San Marzano", k=1)[0].title == "Garden plan"
 
 
-def test_repeated_chunks_are_embedded_once(data_dir: Path, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """A file of one endless word (or a template repeated) costs one embedding per distinct
-    chunk text, and each chunk still gets its vector, findable by search."""
+class _Watched:
+    """The real embedder; ``before_embed`` sees each list of texts before it reaches the model."""
+
+    def __init__(self, embedder: Any, before_embed: Callable[[list[str]], None]) -> None:
+        self._embedder = embedder
+        self._before = before_embed
+        self.name = embedder.name
+        self.dim = embedder.dim
+
+    def embed(self, texts: list[str]) -> Any:
+        self._before(texts)
+        return self._embedder.embed(texts)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._embedder, attr)
+
+
+def _context_with(data_dir: Path, embedder: Any) -> SecondMe:
+    """A new data directory, unlocked, indexing with ``embedder``."""
     from secondme.paths import Paths
     from secondme.settings import Settings
     from secondme.vault import Vault
 
+    paths = Paths.at(data_dir)
+    c = SecondMe(paths, Settings(), Vault(paths.vault_file, None), embedder)
+    c.init(PASS)
+    return c
+
+
+def test_repeated_chunks_are_embedded_once(data_dir: Path, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file of one endless word (or a template repeated) costs one embedding per distinct
+    chunk text, and each chunk still gets its vector, findable by search."""
     seen: list[str] = []
-
-    class Counting:  # the real embedder, counting what reaches the model
-        name = embedder.name
-        dim = embedder.dim
-
-        def embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
-            seen.extend(texts)
-            return embedder.embed(texts)
-
-        def __getattr__(self, attr: str):  # type: ignore[no-untyped-def]
-            return getattr(embedder, attr)
-
     write(tmp_path / "notes" / "endless.txt", "x" * 400_000)
     write(tmp_path / "notes" / "plain.md", "# Plain\n\nA single ordinary note about kayaks.\n")
-    paths = Paths.at(data_dir)
-    c = SecondMe(paths, Settings(), Vault(paths.vault_file, None), Counting())
-    c.init(PASS)
+    c = _context_with(data_dir, _Watched(embedder, seen.extend))
     try:
         c.add_folder(str(tmp_path / "notes"))
         assert c.wait_indexed(120)
@@ -135,24 +148,12 @@ def test_a_batch_of_long_notes_is_committed_in_parts(data_dir: Path, embedder, t
     """Long notes are minutes of embedding on a laptop: the first of a batch are indexed (and
     survive a crash) before the last are embedded, not all at the end of the batch."""
     from secondme.notes import indexer
-    from secondme.paths import Paths
-    from secondme.settings import Settings
-    from secondme.vault import Vault
 
     indexed_when_embedding: list[int] = []
     ctx: list[SecondMe] = []
 
-    class Watching:  # the real embedder; notes how many notes the store holds at each call
-        name = embedder.name
-        dim = embedder.dim
-
-        def embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
-            indexed_when_embedding.append(
-                ctx[0].store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'"))
-            return embedder.embed(texts)
-
-        def __getattr__(self, attr: str):  # type: ignore[no-untyped-def]
-            return getattr(embedder, attr)
+    def count_indexed(texts: list[str]) -> None:  # how many notes the store holds at each call
+        indexed_when_embedding.append(ctx[0].store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'"))
 
     words = "harbor lantern orchard meadow copper violin glacier saddle ember quarry".split()
     n_notes = 6
@@ -160,10 +161,8 @@ def test_a_batch_of_long_notes_is_committed_in_parts(data_dir: Path, embedder, t
         paragraphs = [" ".join(f"{words[(i + p + k) % len(words)]}{i}x{p}" for k in range(230))
                       for p in range(12)]
         write(tmp_path / "notes" / f"long-{i}.md", f"# Long note {i}\n\n" + "\n\n".join(paragraphs) + "\n")
-    paths = Paths.at(data_dir)
-    c = SecondMe(paths, Settings(), Vault(paths.vault_file, None), Watching())
+    c = _context_with(data_dir, _Watched(embedder, count_indexed))
     ctx.append(c)
-    c.init(PASS)
     try:
         c.pause_indexing()  # every note queued first, so they make one batch
         c.add_folder(str(tmp_path / "notes"))
