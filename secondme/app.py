@@ -60,7 +60,7 @@ class SecondMe:
                  chat_model_factory: Callable[[], Any] | None = None,
                  vector_host: VectorHost | None = None) -> None:
         self.paths = paths
-        # Starts the vector index's process ahead of unlock (it spends ~1.7 s importing Chroma).
+        # Starts the vector index's process ahead of unlock, so an unlock need not wait for it.
         self._vector_host = vector_host
         self.settings = settings
         self.vault = vault
@@ -615,7 +615,7 @@ def build(data_dir: str | None, *, use_keyring: bool = True, indexes: bool = Tru
 
     ``indexes=False`` wires the store alone (no embedder, no search indexes, no vector index
     process): for commands that only read or edit the store (the profile, the jobs' history),
-    which then neither wait for nor pay Chroma's start (~1.5 s of CPU)."""
+    which then neither wait for nor pay a vector index process."""
     from secondme.embed.lazy import LazyEmbedder
     from secondme.embed.minilm import MiniLMEmbedder
     from secondme.vault import trusted_keyring_backend

@@ -40,8 +40,8 @@ class Session:
         self.embedder = embedder
         self._emit = emit
         cleanup_stale_runtime_dirs()
-        # The embedder itself, not a ChromaEmbedding: Chroma runs in the vector index's own
-        # process, so unlocking here need not import it (~1.5 s).
+        # The embedder itself, not a ChromaEmbedding: the collection records only its name and
+        # dimension, and this process never imports Chroma's client (~1.5 s).
         self.indexes = SealedIndexes(
             paths, keys.snapshot, embedding_function=embedder,
             expect={"embedder": embedder.name, "dim": embedder.dim}, vector_host=vector_host,

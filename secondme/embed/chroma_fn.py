@@ -19,8 +19,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 from secondme.embed.base import Embedder
 from secondme.errors import ModelMissing
-
-EF_NAME = "secondme"
+from secondme.index.chroma_engine import EF_NAME, embedder_config
 
 
 def _minilm() -> Embedder:
@@ -96,7 +95,7 @@ class ChromaEmbedding(EmbeddingFunction[Documents]):
         return ["cosine", "l2", "ip"]
 
     def get_config(self) -> dict[str, Any]:
-        return {"embedder": self._embedder_name, "dim": self._dim}
+        return embedder_config(self._embedder_name, self._dim)
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:

@@ -133,13 +133,6 @@ def cleanup_stale_runtime_dirs(bases: Iterable[Path] | None = None) -> list[Path
     return removed
 
 
-def _chroma_function(ef: Any) -> Any:
-    """A plain ``Embedder`` wrapped for an in-process Chroma (which imports Chroma anyway)."""
-    from secondme.embed.chroma_fn import ChromaEmbedding
-
-    return ef if ef is None or isinstance(ef, ChromaEmbedding) else ChromaEmbedding(ef)
-
-
 class SealedIndexes:
     """The keyword and vector indexes, opened from and sealed to one encrypted snapshot.
 
@@ -166,7 +159,7 @@ class SealedIndexes:
         self._vector_host = vector_host
         self._key = key
         self._ad = ad
-        # A ``ChromaEmbedding`` or a plain ``Embedder`` (wrapped only where Chroma runs here).
+        # A ``ChromaEmbedding`` or a plain ``Embedder``: the collection records its identity.
         self._ef = embedding_function
         # Facts the snapshot must agree with (e.g. the embedder's name and dimension); a
         # snapshot made under other facts is discarded and rebuilt.
@@ -302,7 +295,7 @@ class SealedIndexes:
 
     def _new_vector(self, path: Path | None) -> VectorIndex | VectorIndexProcess:
         if not self._vector_process:
-            return VectorIndex(path, embedding_function=_chroma_function(self._ef))
+            return VectorIndex(path, embedding_function=self._ef)
         return VectorIndexProcess(path, embedding_function=self._ef, host=self._vector_host)
 
     def replace_dead_vector(self, dead: object) -> bool:

@@ -1,8 +1,8 @@
 """Vector search: one Chroma collection (cosine HNSW) holding ids, vectors and filter metadata.
 
 Chroma is only an index here: vectors are always computed by our embedder and passed in, never
-embedded by Chroma (its default embedding function downloads a model). chromadb is imported
-lazily so that the keyword index is usable while it loads.
+embedded by Chroma (its default embedding function downloads a model). Chroma's engine is driven
+directly (``chroma_engine``), without the Python client and its ~900 modules.
 """
 
 from __future__ import annotations
@@ -14,18 +14,12 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-if TYPE_CHECKING:
-    from chromadb.api.client import Client
-    from chromadb.api.collection_configuration import (
-        CreateCollectionConfiguration,
-        CreateHNSWConfiguration,
-    )
-    from chromadb.api.models.Collection import Collection
+from secondme.index.chroma_engine import ChromaEngine
 
 log = logging.getLogger("secondme.index.vector")
 
@@ -94,11 +88,11 @@ class _SharedLock:
 class VectorIndex:
     """A Chroma collection keyed by the store's integer ids.
 
-    ``path`` is a folder in the private RAM folder (PersistentClient), or None for an
-    in-memory collection (EphemeralClient; it must then be rebuilt at every unlock).
-    ``embedding_function`` (any chromadb EmbeddingFunction) is recorded with the collection and
-    passed again on every reopen; with None, Chroma stores a "legacy" marker and never builds
-    an embedding function, because we always pass embeddings ourselves.
+    ``path`` is a folder in the private RAM folder, or None for an in-memory collection (it
+    must then be rebuilt at every unlock). ``embedding_function`` (an ``Embedder``, an
+    ``EmbedderIdentity`` or any chromadb EmbeddingFunction) is recorded with the collection and
+    checked on every reopen; with None, Chroma stores a "legacy" marker. Chroma never embeds
+    anything either way: we always pass the vectors.
     """
 
     def __init__(
@@ -113,14 +107,14 @@ class VectorIndex:
         if not 3 <= len(collection) <= 512:
             raise ValueError("Chroma collection names need 3 to 512 characters")
         self._path = path
-        # Every EphemeralClient in a process shares one Chroma system, so in-memory indexes
-        # get a collection name of their own.
+        # An in-memory collection gets a name of its own, so its files can never be mistaken
+        # for another's (Chroma's own client shares one system between in-memory clients).
         self._name = collection if path is not None else f"{collection}-{uuid.uuid4().hex}"
         self._ef = embedding_function
         self._hnsw: dict[str, Any] = {"space": "cosine", **(hnsw or {})}
         self._lock = _SharedLock()
-        self._client: Client | None = None
-        self._coll: Collection | None = None
+        self._engine: ChromaEngine | None = None
+        self._coll: str | None = None  # the collection's id
         self._max_batch = 1000
         self._write_slice = max(1, int(write_slice))
         self.generation = 0  # bumped on every write; lets the owner know the index is dirty
@@ -129,45 +123,26 @@ class VectorIndex:
 
     # --- lifecycle --------------------------------------------------------------------------
     def _open(self) -> None:
-        import chromadb
-        from chromadb.config import Settings
-
-        settings = Settings(anonymized_telemetry=False, allow_reset=False)
         if self._path is not None:
             self._path.mkdir(mode=0o700, parents=True, exist_ok=True)
-            api = chromadb.PersistentClient(path=str(self._path), settings=settings)
-        else:
-            api = chromadb.EphemeralClient(settings=settings)
-        # Both factories build a chromadb Client; its close() is not part of ClientAPI.
-        client = cast("Client", api)
-        config: CreateCollectionConfiguration = {
-            "hnsw": cast("CreateHNSWConfiguration", self._hnsw)
-        }
+        engine = ChromaEngine(self._path)
         try:
-            # embedding_function is passed even when None: leaving it out would make Chroma
-            # use its DefaultEmbeddingFunction, which downloads a model when called.
-            self._coll = client.get_or_create_collection(
-                name=self._name,
-                configuration=config,
-                embedding_function=self._ef,
-            )
-            self._max_batch = max(1, int(client.get_max_batch_size()))
+            self._coll = engine.get_or_create(self._name, self._hnsw, self._ef)
+            self._max_batch = max(1, engine.max_batch_size())
         except BaseException:
-            client.close()
+            engine.close()
             raise
-        self._client = client
+        self._engine = engine
 
     def _release(self, drop: bool) -> None:
-        client, self._client, self._coll = self._client, None, None
-        if client is None:
+        engine, self._engine, self._coll = self._engine, None, None
+        if engine is None:
             return
         try:
             if drop:
-                client.delete_collection(self._name)
+                engine.delete_collection(self._name)
         finally:
-            # close() stops Chroma's system once the last client on this path lets go; that
-            # drops the Rust bindings, which closes its SQLite database and HNSW files.
-            client.close()
+            engine.close()
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -192,10 +167,10 @@ class VectorIndex:
     def in_memory(self) -> bool:
         return self._path is None
 
-    def _collection(self) -> Collection:
-        if self._coll is None:
+    def _collection(self) -> tuple[ChromaEngine, str]:
+        if self._engine is None or self._coll is None:
             raise RuntimeError("vector index is closed")
-        return self._coll
+        return self._engine, self._coll
 
     # --- writes -----------------------------------------------------------------------------
     def upsert(
@@ -214,22 +189,19 @@ class VectorIndex:
             # Chroma rejects None values and empty dicts.
             metas = [{k: v for k, v in m.items() if v is not None} or None for m in metadatas]
         with self._lock.shared():
-            coll = self._collection()
+            engine, coll = self._collection()
             # Chroma's add skips the per-id lookup of upsert (measured ~1.3-1.6x faster); it is
             # only safe into an empty collection with ids unique across all batches.
-            write = coll.upsert
+            write = engine.upsert
             step = min(self._max_batch, self._write_slice)
-            if len(set(str_ids)) == len(str_ids) and coll.count() == 0:
+            if len(set(str_ids)) == len(str_ids) and engine.count(coll) == 0:
                 # A bulk load (rebuild at unlock): nothing else is waiting for it to yield.
-                write, step = coll.add, self._max_batch
+                write, step = engine.add, self._max_batch
             for start in range(0, len(str_ids), step):
                 if start:
                     time.sleep(0)  # let a waiting thread take the GIL between native calls
-                write(
-                    ids=str_ids[start : start + step],
-                    embeddings=vecs[start : start + step],
-                    metadatas=None if metas is None else metas[start : start + step],  # type: ignore[arg-type]
-                )
+                write(coll, str_ids[start : start + step], vecs[start : start + step],
+                      None if metas is None else metas[start : start + step])
                 self.generation += 1
 
     def delete(self, ids: Sequence[int]) -> None:
@@ -237,27 +209,28 @@ class VectorIndex:
             return
         str_ids = [str(int(i)) for i in ids]
         with self._lock.shared():
-            coll = self._collection()
+            engine, coll = self._collection()
             step = min(self._max_batch, self._write_slice * 4)  # deletes cost ~1/4 of an update
             for start in range(0, len(str_ids), step):
                 if start:
                     time.sleep(0)
-                coll.delete(ids=str_ids[start : start + step])
+                engine.delete(coll, str_ids[start : start + step])
                 self.generation += 1
 
     # --- reads ------------------------------------------------------------------------------
-    def _cached_count(self, coll: Collection) -> int:
+    def _cached_count(self, engine: ChromaEngine, coll: str) -> int:
         # count() costs ~15 ms at 100k vectors; it only changes when we write (generation).
         cached = self._count_cache
         if cached is not None and cached[0] == self.generation:
             return cached[1]
-        n = int(coll.count())
+        n = engine.count(coll)
         self._count_cache = (self.generation, n)
         return n
 
     def count(self) -> int:
         with self._lock.shared():
-            return int(self._collection().count())
+            engine, coll = self._collection()
+            return engine.count(coll)
 
     def query(
         self,
@@ -268,16 +241,9 @@ class VectorIndex:
         """The ``k`` nearest ids to ``vector`` with their cosine distances (smaller is closer)."""
         vec = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         with self._lock.shared():
-            coll = self._collection()
-            n = min(int(k), self._cached_count(coll))
+            engine, coll = self._collection()
+            n = min(int(k), self._cached_count(engine, coll))
             if n <= 0:
                 return []
-            res = coll.query(
-                query_embeddings=vec,
-                n_results=n,
-                where=dict(where) if where else None,
-                include=["distances"],
-            )
-        ids = res["ids"][0]
-        dists = (res.get("distances") or [[]])[0]
+            ids, dists = engine.query(coll, vec, n, where)
         return [(int(i), float(d)) for i, d in zip(ids, dists, strict=True)]

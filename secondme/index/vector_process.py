@@ -5,8 +5,8 @@ takes 20-100 ms, during which no other thread of the process (the window's inclu
 Hosting the collection in a child process makes those calls plain waits on a socket here.
 
 The child is a fresh interpreter (never a fork of this multi-threaded process) running
-``child_main``; it imports chromadb (~1.7 s), so ``VectorHost`` starts one ahead of need, e.g.
-while the unlock dialog is shown. The child serves requests in order and exits when its socket
+``child_main``; it loads Chroma's engine (~0.3 s of CPU), and ``VectorHost`` starts one ahead
+of need, e.g. while the unlock dialog is shown. The child serves requests in order and exits when its socket
 closes, which also happens when this process is killed. ``VectorIndexProcess`` offers the same
 methods as ``VectorIndex``.
 """
@@ -63,8 +63,9 @@ def child_main(fd: int) -> int:
 
 
 def _child_life(conn: Connection) -> int:
-    import chromadb  # noqa: F401  (VectorIndex imports it lazily; the parent waits for this)
+    import chromadb_rust_bindings  # noqa: F401  (the engine's native library; the parent waits for this)
 
+    from secondme.index.chroma_engine import EmbedderIdentity
     from secondme.index.vector import VectorIndex
 
     conn.send(("ok", "ready"))
@@ -75,12 +76,8 @@ def _child_life(conn: Connection) -> int:
     if op != "open":
         return 0
     path, collection, ef_spec, hnsw = args
-    ef = None
-    if ef_spec is not None:
-        from secondme.embed.chroma_fn import ChromaEmbedding
-
-        # Only its name and dimension matter here: vectors always arrive computed.
-        ef = ChromaEmbedding._deferred(*ef_spec)
+    # Only the embedder's name and dimension matter here: vectors always arrive computed.
+    ef = None if ef_spec is None else EmbedderIdentity(*ef_spec)
     try:
         index = VectorIndex(None if path is None else Path(path), collection=collection,
                             embedding_function=ef, hnsw=hnsw, write_slice=SEND_SLICE)
@@ -132,7 +129,7 @@ def _child_command(fd: int) -> list[str]:
 
 def _ef_spec(ef: Any) -> tuple[str, int]:
     """(embedder name, dimension) of a ``ChromaEmbedding`` or of a plain ``Embedder``: all the
-    child needs, and taking a plain embedder spares this process importing Chroma (~1.5 s)."""
+    child needs, and taking a plain embedder spares this process importing Chroma's client."""
     if hasattr(ef, "_embedder_name"):
         return str(ef._embedder_name), int(ef._dim)
     return str(ef.name), int(ef.dim)

@@ -171,3 +171,109 @@ def test_custom_embedding_function_passed_on_every_open(tmp_path: Path) -> None:
 def test_collection_name_length(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         VectorIndex(tmp_path / "c", collection="ab")
+
+
+# --- the engine driven directly writes Chroma's own files -------------------------------------
+def _chroma_client(path: Path) -> Any:
+    import chromadb
+    from chromadb.config import Settings
+
+    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+
+
+def test_an_index_we_write_opens_with_chromas_own_client(tmp_path: Path) -> None:
+    from chromadb.api.collection_configuration import create_collection_configuration_to_json
+
+    from secondme.embed.chroma_fn import ChromaEmbedding
+    from secondme.index.chroma_engine import EmbedderIdentity, embedding_function_record
+    from secondme.index.vector import DEFAULT_COLLECTION
+
+    rng = np.random.default_rng(9)
+    vecs = unit(rng, 300)
+    ident = EmbedderIdentity("all-MiniLM-L6-v2-int8", DIM)
+    vi = VectorIndex(tmp_path / "c", embedding_function=ident)
+    vi.upsert(list(range(300)), vecs, [{"kind": "note" if i % 3 else "memory"} for i in range(300)])
+    ours = vi.query(vecs[43], k=5, where={"kind": "note"})
+    vi.close()
+
+    ef = ChromaEmbedding._deferred(*ident)
+    # What we record about the embedder is what Chroma's client records.
+    assert embedding_function_record(ident) == embedding_function_record(ef) == \
+        create_collection_configuration_to_json({"hnsw": {"space": "cosine"}, "embedding_function": ef})["embedding_function"]
+    client = _chroma_client(tmp_path / "c")
+    try:
+        coll = client.get_collection(DEFAULT_COLLECTION, embedding_function=ef)  # type: ignore[arg-type]
+        assert coll.count() == 300
+        assert coll.configuration_json["hnsw"]["space"] == "cosine"
+        res = coll.query(query_embeddings=vecs[43:44], n_results=5, where={"kind": "note"}, include=["distances"])
+        theirs = [(int(i), d) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]  # type: ignore[index]
+        assert [i for i, _ in theirs] == [i for i, _ in ours] and ours[0][0] == 43
+        assert np.allclose([d for _, d in theirs], [d for _, d in ours], atol=1e-6)
+    finally:
+        client.close()
+
+
+def test_an_index_chromas_client_wrote_opens_here(tmp_path: Path) -> None:
+    from secondme.embed.chroma_fn import ChromaEmbedding
+    from secondme.index.chroma_engine import EmbedderIdentity
+    from secondme.index.vector import DEFAULT_COLLECTION
+
+    rng = np.random.default_rng(10)
+    vecs = unit(rng, 200)
+    client = _chroma_client(tmp_path / "c")
+    try:
+        coll = client.create_collection(DEFAULT_COLLECTION, configuration={"hnsw": {"space": "cosine"}},
+                                        embedding_function=ChromaEmbedding._deferred("all-MiniLM-L6-v2-int8", DIM))  # type: ignore[arg-type]
+        coll.add(ids=[str(i) for i in range(200)], embeddings=vecs)
+    finally:
+        client.close()
+    vi = VectorIndex(tmp_path / "c", embedding_function=EmbedderIdentity("all-MiniLM-L6-v2-int8", DIM))
+    try:
+        assert vi.count() == 200
+        assert vi.query(vecs[77], k=1)[0][0] == 77
+        vi.upsert([200], unit(rng, 1))
+        assert vi.count() == 201
+    finally:
+        vi.close()
+    # Vectors of another model share no space with these: that open is refused, nothing changes.
+    with pytest.raises(ValueError, match="embedding function"):
+        VectorIndex(tmp_path / "c", embedding_function=_Named("someone-elses-model"))
+    vi = VectorIndex(tmp_path / "c", embedding_function=EmbedderIdentity("all-MiniLM-L6-v2-int8", DIM))
+    assert vi.count() == 201
+    vi.close()
+
+
+class _Named:
+    """A Chroma embedding function that is not ours (only what a collection records of it)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def name(self) -> str:
+        return self._name
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+
+def test_the_index_loads_no_part_of_chromas_python_client(tmp_path: Path) -> None:
+    """Chroma's client (and its telemetry code) is never loaded to open, write or search."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f"""
+        import sys
+        import numpy as np
+        from secondme.index.vector import VectorIndex
+        from pathlib import Path
+        vi = VectorIndex(Path({str(tmp_path / "c")!r}))
+        vi.upsert([1, 2], np.eye(2, 8, dtype=np.float32))
+        assert vi.query(np.eye(1, 8, dtype=np.float32)[0], k=1)[0][0] == 1
+        vi.close()
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("chromadb", "opentelemetry", "posthog", "httpx")))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

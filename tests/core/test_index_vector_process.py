@@ -102,7 +102,7 @@ def test_waiting_for_the_spare_readies_it_for_the_next_open(tmp_path: Path) -> N
     host = VectorHost()
     try:
         spare = host._spare
-        assert host.wait_spare(), "the spare started and imported Chroma"
+        assert host.wait_spare(), "the spare started and loaded Chroma"
         assert spare is not None and spare._ready, "the next open need not wait"
         ix = VectorIndexProcess(tmp_path / "v", host=host)
         try:

@@ -181,7 +181,7 @@ def test_cli_run_status_history(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
     assert data["run"]["trigger"] == "manual" and data["run"]["finished_at"]
     assert time.monotonic() - t0 < 120
     # status and history in-process (same code path as the command, without a new interpreter).
-    # They read the store alone: no vector index process started, no Chroma import waited for.
+    # They read the store alone: no vector index process started, none waited for.
     from secondme.index import vector_process
 
     started: list[object] = []

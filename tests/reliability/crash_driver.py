@@ -193,8 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     ack = Acks(args.acks, args.run)
     ctx = build(args.data, use_keyring=False)
     ack("launched", pid=os.getpid())
-    # As in the app, where Chroma's import overlaps the unlock dialog: the reopen (recovery)
-    # time below is unsealing and replay, not a process start.
+    # As in the app, where the vector index process starts while the unlock dialog shows: the
+    # reopen (recovery) time below is unsealing and replay, not a process start.
     ctx.warm_up()
     line = sys.stdin.readline()
     if not line.strip():

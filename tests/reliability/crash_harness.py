@@ -233,7 +233,7 @@ class Driver:
         """Processes this run started that are still alive after ``timeout`` (must be none).
 
         The vector index child exits by itself when its socket closes; a spare one still
-        importing Chroma exits when it is done."""
+        loading Chroma exits when it is done."""
         end = time.monotonic() + timeout
         while True:
             alive = tagged_processes(self.tag)

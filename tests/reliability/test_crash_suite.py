@@ -133,7 +133,7 @@ class Workload:
         # The test's own view of the directory, unlocked only at the start and the end. Made
         # with the indexes only when the test itself works in the directory first (``session``);
         # otherwise the directory starts as a new vault and an empty store, and the first run
-        # builds the indexes: no vector index process (a Chroma import) started for nothing.
+        # builds the indexes: no vector index process started for nothing.
         self._ctx: SecondMe | None = None
         if session:
             self._ctx = build(str(self.data), use_keyring=False)
