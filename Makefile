@@ -33,8 +33,8 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	@bash scripts/run-bench.sh
 
-# The reliability suite scaled up (10,000 notes, 5,000 hostile files, minutes of load; the UI
-# stall bound is the product's 100 ms). Figures land in test-artifacts/*.json.
+# The reliability suite scaled up (10,000 notes, 5,000 hostile files, minutes of load).
+# Figures land in test-artifacts/*.json.
 soak: $(VENV)/.installed system-deps
 	@SECONDME_SOAK=1 bash scripts/run-tests.sh -v -s tests/reliability
 

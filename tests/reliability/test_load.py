@@ -2,8 +2,8 @@
 pipeline runs, with the real window open on a real Qt event loop.
 
 Zero errors, never "database is locked" (in results, exceptions or the log), search latency
-p50/p95 reported, and the UI thread's longest stall bounded (≤ 100 ms under ``make soak``; a
-looser bound in CI, whose machines are shared, but the measured figure is always printed).
+p50/p95 reported, and the UI thread's longest stall at most 100 ms (in CI and under
+``make soak``; CI runs measured 32-38 ms, none of their gaps over 50 ms).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600), pytest.mark.qt_log_ig
 
 QPS = 20
 THREADS = 4
-STALL_LIMIT_MS = 100 if soak() else 250
+STALL_LIMIT_MS = 100
 
 
 class _Capture(logging.Handler):
