@@ -6,7 +6,9 @@ an index; the engine those modules end up calling ships in the same wheel and lo
 The vector index needs eight of its calls, all made here with the values Chroma's own client
 passes (``chromadb/api/rust.py``), so the files are Chroma's: a folder written here opens with
 ``chromadb.PersistentClient`` and the other way round (``tests/core/test_index_vector.py``).
-Product telemetry lives in the client, so none of it is even loaded.
+Product telemetry lives in the client, so none of it is even loaded. The bindings are not a
+public API: chromadb is pinned (``pyproject.toml``), and those tests fail if an upgrade changes
+the calls or what a collection records.
 
 The engine raises Chroma's own exception types (it imports ``chromadb.errors`` when it first
 raises one).
