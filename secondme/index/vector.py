@@ -194,7 +194,7 @@ class VectorIndex:
             # only safe into an empty collection with ids unique across all batches.
             write = engine.upsert
             step = min(self._max_batch, self._write_slice)
-            if len(set(str_ids)) == len(str_ids) and engine.count(coll) == 0:
+            if len(set(str_ids)) == len(str_ids) and self._cached_count(engine, coll) == 0:
                 # A bulk load (rebuild at unlock): nothing else is waiting for it to yield.
                 write, step = engine.add, self._max_batch
             for start in range(0, len(str_ids), step):

@@ -6,9 +6,9 @@ Hosting the collection in a child process makes those calls plain waits on a soc
 
 The child is a fresh interpreter (never a fork of this multi-threaded process) running
 ``child_main``; it loads Chroma's engine (~0.3 s of CPU), and ``VectorHost`` starts one ahead
-of need, e.g. while the unlock dialog is shown. The child serves requests in order and exits when its socket
-closes, which also happens when this process is killed. ``VectorIndexProcess`` offers the same
-methods as ``VectorIndex``.
+of need, e.g. while the unlock dialog is shown. The child serves requests in order and exits
+when its socket closes, which also happens when this process is killed. ``VectorIndexProcess``
+offers the same methods as ``VectorIndex``.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def child_main(fd: int) -> int:
 
 
 def _child_life(conn: Connection) -> int:
-    import chromadb_rust_bindings  # noqa: F401  (the engine's native library; the parent waits for this)
+    # The engine's native library, loaded before "ready": the parent waits for this.
+    import chromadb_rust_bindings  # noqa: F401
 
     from secondme.index.chroma_engine import EmbedderIdentity
     from secondme.index.vector import VectorIndex
