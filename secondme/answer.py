@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from secondme import extractive
 from secondme.results import HL_END, HL_START, Answer, SearchHit
 
 log = logging.getLogger("secondme.answer")
@@ -38,6 +39,51 @@ def cited(text: str, n: int) -> list[int]:
     return seen
 
 
+# Below this many parameters a chat model does not write grounded answers reliably (measured:
+# SmolLM2-135M gave wrong figures and loops although the right sources were retrieved).
+MIN_GENERATIVE_PARAMS = 400_000_000
+# Without a parameter count in the header, a Q4 file this small is such a model.
+_MIN_GENERATIVE_FILE_BYTES = 250_000_000
+
+EXTRACTIVE = "extractive"
+GENERATED = "generated"
+
+
+def writes_answers(model: Any) -> bool:
+    """Whether ``model`` is large enough to write answers (else answers are quoted)."""
+    try:
+        info = model.info
+    except Exception as exc:  # an unreadable header: the quoting path is the safe one
+        log.info("model header unreadable (%s): answering by quoting", exc)
+        return False
+    params = getattr(info, "parameter_count", None)
+    if params:
+        return int(params) >= MIN_GENERATIVE_PARAMS
+    return int(getattr(info, "file_size", 0)) >= _MIN_GENERATIVE_FILE_BYTES
+
+
+def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[str],
+                      on_token: Callable[[str], None] | None = None) -> Answer:
+    """The sentences of the sources that answer ``question``, each with its citation."""
+    quotes = extractive.choose(question, texts)
+    if not quotes:
+        if on_token is not None:
+            on_token(ABSTAIN)
+        return Answer(ABSTAIN, (), abstained=True, mode=EXTRACTIVE)
+    order: list[int] = []
+    for q in quotes:
+        if q.source not in order:
+            order.append(q.source)
+    lines = [f"{q.sentence} [{order.index(q.source) + 1}]" for q in quotes]
+    text = "\n".join(lines)
+    if on_token is not None:
+        on_token(text)
+    terms = {w for q in quotes for w in extractive.words(q.sentence)
+             if extractive.stem(w) in q.matched}
+    return Answer(text, tuple(hits[i] for i in order), mode=EXTRACTIVE,
+                  highlights=tuple(sorted(terms)))
+
+
 def answer(
     question: str,
     hits: Sequence[SearchHit],
@@ -47,12 +93,20 @@ def answer(
     on_token: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
     max_tokens: int = 320,
+    mode: str = "auto",
 ) -> Answer:
-    """Ask ``model`` (a ChatModel) to answer from ``texts`` (one per hit); abstain on no hits."""
+    """Answer ``question`` from ``texts`` (one per hit); abstain on no hits.
+
+    ``mode``: "auto" quotes the sources with a model too small to write (see
+    :func:`writes_answers`) and lets a larger one write; "extractive" always quotes. A written
+    answer whose cited sources do not hold its key terms falls back to quoting.
+    """
     if not hits:
         if on_token is not None:
             on_token(ABSTAIN)
         return Answer(ABSTAIN, (), abstained=True)
+    if mode == EXTRACTIVE or (mode == "auto" and not writes_answers(model)):
+        return extractive_answer(question, hits, texts, on_token)
     numbered = [f"[{i}] {t}" for i, t in enumerate(texts, 1)]
     fitted = model.fit_context(SYSTEM, numbered, question, reserve_tokens=max_tokens)
     comp = model.generate(fitted.messages(), max_tokens=max_tokens, on_token=on_token, cancel=cancel)
@@ -67,7 +121,15 @@ def answer(
     else:
         # A small model often forgets the markers: show what it was given, in rank order.
         citations = tuple(hits[:kept])
-    return Answer(text, citations, abstained=abstained, cancelled=comp.cancelled)
+    if not abstained and not comp.cancelled:
+        backing = [texts[i - 1] for i in nums] if nums else list(texts[:kept])
+        if not text or not extractive.supported(_CITE.sub(" ", text), backing, question):
+            log.debug("written answer not supported by its sources: quoting instead")
+            quoted = extractive_answer(question, hits, texts)
+            if on_token is not None:
+                on_token("\n\n" + quoted.text)
+            return quoted
+    return Answer(text, citations, abstained=abstained, cancelled=comp.cancelled, mode=GENERATED)
 
 
 def hit_text(hit: SearchHit, full_text: str | None) -> str:

@@ -57,6 +57,11 @@ class Answer:
     citations: tuple[SearchHit, ...] = ()
     abstained: bool = False
     cancelled: bool = False
+    # "generated" (written by the chat model), "extractive" (sentences quoted from the
+    # sources: the model is too small to write, or its answer was not supported by them).
+    mode: str = "generated"
+    # Words of the question found in an extractive answer, for highlighting.
+    highlights: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,15 @@ def answer_html(answer: Answer, turn: int = 0) -> str:
         n = int(m.group(1))
         return f"<a href='{citation_href(n, turn)}'>[{n}]</a>" if 1 <= n <= count else m.group(0)
 
-    body = _MARKER.sub(link, html.escape(answer.text, quote=False)).replace("\n", "<br>")
+    body = _MARKER.sub(link, html.escape(answer.text, quote=False))
+    if answer.highlights:
+        words = "|".join(re.escape(html.escape(w, quote=False)) for w in answer.highlights)
+        body = re.sub(rf"(?<![\w&])({words})(?!\w)", r"<b>\1</b>", body, flags=re.IGNORECASE)
+    body = body.replace("\n", "<br>")
     parts = [f"<div>{body}</div>"]
+    if answer.mode == "extractive" and not answer.abstained:
+        parts.append("<div><small><i>Quoted from your sources: the current model is too small to "
+                     "write answers (Settings → Model).</i></small></div>")
     if answer.cancelled:
         parts.append("<div><i>Stopped.</i></div>")
     if answer.citations:

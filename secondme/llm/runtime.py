@@ -33,6 +33,7 @@ import psutil
 
 from secondme.errors import Cancelled, ModelInvalid, UserError
 from secondme.llm.gguf import GGUFInfo, read_gguf
+from secondme.llm.loops import loop_start, trim_loop
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -44,6 +45,8 @@ T = TypeVar("T")
 
 # Room kept free for the answer when a prompt has to be shortened to fit.
 _MIN_ANSWER_TOKENS = 16
+REPEAT_PENALTY = 1.1
+LOOP_CHECK_EVERY = 8  # streamed pieces between two loop checks
 # A retrieved chunk is cut to fit only if at least this much of it survives.
 _MIN_CHUNK_TOKENS = 32
 CONTEXT_HEADER = "Context:"
@@ -573,6 +576,10 @@ class ChatModel:
         extra: dict[str, Any] = {}
         if schema is not None:
             extra["response_format"] = {"type": "json_object", "schema": schema}
+        else:
+            # Free text: a mild penalty keeps small models from repeating themselves; JSON is
+            # left alone (its keys and punctuation repeat by design).
+            extra["repeat_penalty"] = REPEAT_PENALTY
         # Typed loosely: llama-cpp-python's return type is a union of stream and non-stream.
         stream: Any = llm.create_chat_completion(
             messages=messages,  # type: ignore[arg-type]
@@ -594,6 +601,12 @@ class ChatModel:
                     parts.append(piece)
                     if on_token is not None:
                         on_token(piece)
+                    if schema is None and len(parts) % LOOP_CHECK_EVERY == 0:
+                        so_far = "".join(parts)
+                        if loop_start(so_far) is not None:
+                            parts = [trim_loop(so_far)]
+                            finish = "loop"
+                            break
                 reason = choice.get("finish_reason")
                 if reason:
                     finish = str(reason)
@@ -605,7 +618,9 @@ class ChatModel:
             if close is not None:
                 close()
         text = "".join(parts)
-        log.debug("generated %d chunks: %r", len(parts), text)
+        if schema is None and finish != "loop" and loop_start(text) is not None:
+            text, finish = trim_loop(text), "loop"
+        log.debug("generated %d chunks (%s): %r", len(parts), finish, text)
         return Completion(
             text=text,
             finish_reason=finish,

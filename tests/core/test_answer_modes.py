@@ -1,0 +1,126 @@
+"""Honest answers at every model size: quoted with the tiny default model, written and checked
+with a real instruct model, and never a loop."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from secondme import extractive
+from secondme.answer import EXTRACTIVE, GENERATED, writes_answers
+from secondme.app import SecondMe, chat_model_for
+from secondme.llm.loops import loop_start, trim_loop
+from secondme.paths import Paths
+from secondme.settings import Settings
+from secondme.vault import Vault
+from tests.core.conftest import PASS, write
+
+NOTES = {
+    "home.md": "# Flat\nThe lease started in March 2023. I pay 1,450 euros of rent every month, "
+               "due on the 3rd. The landlord is Mrs Okafor.\n",
+    "car.md": "# Car\nThe oil change is due at 45,000 km. The winter tyres are stored at Garage "
+              "Dupont on Rue Cler.\n",
+    "trip.md": "# Trip to Oslo\nFlight confirmation code QX7P2L. We land in Oslo on 14 June 2024 "
+               "and stay at the Hotel Bristol.\n",
+}
+
+
+def _ctx(data_dir: Path, tmp_path: Path, embedder, model_path: str | None) -> SecondMe:  # type: ignore[no-untyped-def]
+    paths = Paths.at(data_dir)
+    settings = Settings(n_ctx=2048)
+    if model_path:
+        settings.model_path = model_path
+    c = SecondMe(paths, settings, Vault(paths.vault_file, None), embedder,
+                 chat_model_factory=lambda: chat_model_for(paths, settings))
+    c.init(PASS)
+    notes = tmp_path / "notes"
+    for name, text in NOTES.items():
+        write(notes / name, text)
+    c.add_folder(str(notes))
+    assert c.wait_indexed(60)
+    return c
+
+
+@pytest.fixture
+def tiny_ctx(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  # type: ignore[no-untyped-def]
+    c = _ctx(data_dir, tmp_path, embedder, None)
+    yield c
+    c.close()
+
+
+def test_the_default_model_quotes_the_sentence_that_answers(tiny_ctx: SecondMe) -> None:
+    assert not writes_answers(tiny_ctx.chat_model)  # SmolLM2-135M: too small to write
+    # The person's own earlier question is remembered too; it must never be the answer.
+    tiny_ctx.remember("How much rent do I pay?")
+    tokens: list[str] = []
+    ans = tiny_ctx.ask("How much rent do I pay?", on_token=tokens.append)
+    assert ans.mode == EXTRACTIVE and not ans.abstained
+    assert "1,450 euros" in ans.text and "45,000" not in ans.text
+    assert ans.citations and ans.citations[0].path and ans.citations[0].path.endswith("home.md")
+    assert "[1]" in ans.text and "".join(tokens) == ans.text
+    assert "rent" in ans.highlights
+
+    when = tiny_ctx.ask("When do we land in Oslo?")
+    assert when.mode == EXTRACTIVE and "We land in Oslo on 14 June 2024" in when.text.splitlines()[0]
+    assert when.citations[0].path and when.citations[0].path.endswith("trip.md")
+
+
+def test_the_default_model_abstains_when_no_sentence_answers(tiny_ctx: SecondMe) -> None:
+    ans = tiny_ctx.ask("What is the boiling point of liquid nitrogen?")
+    assert ans.abstained and ans.citations == ()
+
+
+def test_choose_prefers_the_value_asked_for_and_skips_questions() -> None:
+    texts = ["Car: The oil change is due at 45,000 km. I should pay the garage soon.",
+             "Chat: How much rent do I pay?",
+             "Flat: My rent is 1,450 euros a month."]
+    quotes = extractive.choose("How much rent do I pay?", texts)
+    assert quotes and quotes[0].sentence == "My rent is 1,450 euros a month."
+    assert extractive.choose("Who won the 1954 World Cup?", texts) == []
+
+
+def test_supported_rejects_numbers_the_sources_do_not_hold() -> None:
+    src = ["Flat: My rent is 1,450 euros a month, due on the 3rd."]
+    assert extractive.supported("You pay 1,450 euros a month.", src, "How much rent do I pay?")
+    assert not extractive.supported("You pay 45,000 km.", src, "How much rent do I pay?")
+    assert not extractive.supported("Your flight code is QX7P2L at the Hotel Bristol.", src)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("It doesn't compile because it" + " doesn't compile because it" * 40, "It doesn't compile because it"),
+    ("The answer is 42. " + "I think so. " * 10, "The answer is 42. I think so."),
+    ("A normal answer with no loop at all [1].", "A normal answer with no loop at all [1]."),
+    ("Numbers 1 2 3 4 5 6 7 8 9 10 11 12 are fine.", "Numbers 1 2 3 4 5 6 7 8 9 10 11 12 are fine."),
+])
+def test_loops_are_cut_to_one_copy(text: str, kept: str) -> None:
+    assert trim_loop(text) == kept
+    assert (loop_start(text) is None) == (text == kept)
+
+
+def _eval_model() -> str | None:
+    path = os.environ.get("SECONDME_EVAL_MODEL_0_5B")
+    if path and Path(path).is_file():
+        return path
+    if os.environ.get("CI"):
+        pytest.fail("CI must fetch the 0.5B evaluation model (scripts/eval_model.py 0.5b)")
+    pytest.skip("the 0.5B evaluation model is not fetched here (make eval-model)")
+
+
+def test_a_real_instruct_model_writes_a_supported_cited_answer(data_dir: Path, tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    c = _ctx(data_dir, tmp_path, embedder, _eval_model())
+    try:
+        assert writes_answers(c.chat_model)  # Qwen2.5-Coder 0.5B: large enough to write
+        ans = c.ask("How much rent do I pay each month?")
+        assert not ans.abstained
+        assert "1,450" in ans.text or "1450" in ans.text
+        assert "45,000" not in ans.text
+        assert ans.mode in (GENERATED, EXTRACTIVE)
+        assert ans.citations and any(h.path and h.path.endswith("home.md") for h in ans.citations)
+        assert loop_start(ans.text) is None
+        nothing = c.ask("What is the boiling point of liquid nitrogen?")
+        assert nothing.abstained
+    finally:
+        c.close()
