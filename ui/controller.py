@@ -16,6 +16,7 @@ from secondme.app import SecondMe
 from secondme.errors import UserError
 from ui import core_api
 from ui.bridge import CoreBridge
+from ui.clipboard import ClipboardGuard
 from ui.crash import ErrorReporter
 from ui.idle import IdleWatcher
 from ui.instance import InstanceServer
@@ -54,6 +55,8 @@ class Controller(QObject):
         self.ops = Runner(on_error=self.report_error)
         self.bridge = CoreBridge(ctx, self)
         self.services = Services(ctx, self.bridge, self.ops)
+        # Outlives the recall box (dropped on lock) so its copies are still cleared on time.
+        self.clipboard = ClipboardGuard(parent=self)
         self.server = server
         self._passphrase = passphrase
         self._keyring_available = keyring_available or _default_keyring_available
@@ -223,7 +226,7 @@ class Controller(QObject):
             self._unlock_then(self.open_recall)
             return
         if self.recall is None:
-            self.recall = QuickRecall(self.services)
+            self.recall = QuickRecall(self.services, self.clipboard)
         self.recall.open()
 
     def _tray_state(self) -> TrayState:
@@ -246,6 +249,7 @@ class Controller(QObject):
         if not self.unlocked or self.state == "quitting":
             return
         self.unlocked = False
+        self.clipboard.withdraw()
         self._drop_private_widgets()
         self.idle.stop()
         ctx = self.ctx
@@ -257,6 +261,7 @@ class Controller(QObject):
 
     def _on_locked(self) -> None:
         self.unlocked = False
+        self.clipboard.withdraw()  # the core locked itself (e.g. a failed key check)
         if self.state != "quitting":
             self._set_state("locked")
             self._drop_private_widgets()
@@ -280,6 +285,7 @@ class Controller(QObject):
         self._set_state("quitting")
         log.info("quitting")
         self.idle.stop()
+        self.clipboard.withdraw()
         if self.window is not None:
             self.window.save_geometry()
         for w in (self.recall, self.window):
@@ -299,7 +305,10 @@ class Controller(QObject):
         self.app.exit(1)
 
     def finish(self) -> None:
-        """After the event loop: wait for workers, stop listening to the core."""
+        """After the event loop: clear our clipboard copies, wait for workers, stop listening to
+        the core."""
+        # Before QApplication goes: on X11 it hands the clipboard to the clipboard manager.
+        self.clipboard.withdraw()
         self.ops.shutdown()
         self.bridge.detach()
         if self.tray is not None:

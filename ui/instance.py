@@ -3,6 +3,11 @@
 A second launch sends a command ("activate", "recall") to the running instance and exits. The
 same channel answers "ping" (is the app ready, is the tray there) so scripts and the end-to-end
 tests can wait for readiness instead of sleeping. Messages are one JSON object per line.
+
+Only the same user may talk to it: the socket lives in a folder only that user can enter (the
+session's runtime dir, else a 0700 folder of our own under /tmp that we refuse to use when
+someone else made it), the server checks each peer's uid (``SO_PEERCRED``) and the client checks
+that the socket file and the process answering are its own user's before it sends anything.
 """
 
 from __future__ import annotations
@@ -11,34 +16,137 @@ import hashlib
 import json
 import logging
 import os
+import socket
+import stat
+import struct
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from secondme.errors import UserError
 from ui.qt import QByteArray, QLocalServer, QLocalSocket, QObject, Slot
 
 log = logging.getLogger("secondme.ui.instance")
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 MAX_MESSAGE = 64 * 1024
+# sun_path holds 108 bytes on Linux (104 on the BSDs) with its NUL; Qt refuses longer paths.
+MAX_SOCKET_PATH = 100
+# Where the socket goes when the session has no private runtime dir. Not the temp dir from
+# TMPDIR: a long one would not fit in sun_path, and a second launch must find the same name.
+FALLBACK_BASE = Path("/tmp")
 
 
-def socket_name(data_dir: Path) -> str:
-    """A socket name unique to this user and data directory (tests use many data dirs)."""
+class InstanceSocketError(UserError):
+    """No folder private to this user could be found or made for the instance socket."""
+
+
+def private_folder_problem(folder: Path) -> str | None:
+    """Why ``folder`` is not a folder only this user can use, or None when it is.
+
+    lstat, not stat: a symlink is refused (it could point anywhere, and be changed later).
+    """
+    try:
+        st = os.lstat(folder)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not stat.S_ISDIR(st.st_mode):
+        return "is not a folder"
+    if st.st_uid != os.getuid():
+        return f"belongs to another user (uid {st.st_uid})"
+    if st.st_mode & 0o077:
+        return f"can be used by other users (mode {stat.S_IMODE(st.st_mode):o})"
+    return None
+
+
+def socket_name(data_dir: Path, *, fallback_base: Path | None = None) -> str:
+    """The socket path for this user and data directory (tests use many data dirs).
+
+    In ``$XDG_RUNTIME_DIR`` when it is private to us, else in ``/tmp/secondme-<uid>/``, made
+    0700 here; raises :class:`InstanceSocketError` when that folder exists but is not ours
+    alone (another user made it first, to squat the name or listen in).
+    """
     digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
-    name = f"secondme-{os.getuid() if hasattr(os, 'getuid') else 0}-{digest}"
+    if not hasattr(os, "getuid"):  # Windows: Qt uses a named pipe, which has its own ACL
+        return f"secondme-{digest}"
+    uid = os.getuid()
+    file = f"secondme-{uid}-{digest}.sock"
     runtime = os.environ.get("XDG_RUNTIME_DIR")
-    # The runtime dir is private to the user; the default (the temp dir) is shared.
-    if runtime and os.path.isdir(runtime) and len(runtime) + len(name) < 90:
-        return str(Path(runtime) / f"{name}.sock")
-    return name
+    if runtime and os.path.isdir(runtime):
+        problem = private_folder_problem(Path(runtime))
+        if problem is None and len(runtime) + 1 + len(file) <= MAX_SOCKET_PATH:
+            return str(Path(runtime) / file)
+        log.warning("not using XDG_RUNTIME_DIR for the instance socket: %s",
+                    problem or "the path is too long for a socket")
+    folder = (fallback_base or FALLBACK_BASE) / f"secondme-{uid}"
+    try:
+        folder.mkdir(mode=0o700)  # the umask can only take bits away
+    except FileExistsError:
+        pass  # ours from an earlier launch, or someone else's: checked below
+    except OSError as exc:
+        raise InstanceSocketError(f"Cannot create {folder} for the single-instance socket: "
+                                  f"{exc.strerror}.") from exc
+    problem = private_folder_problem(folder)
+    if problem is not None:
+        raise InstanceSocketError(
+            f"{folder} {problem}, so Second Me will not put its socket there. Someone may have "
+            f"created it to intercept the app: remove it, or set XDG_RUNTIME_DIR to a folder "
+            f"only you can use, and start again.")
+    path = str(folder / file)
+    if len(path) > MAX_SOCKET_PATH:
+        raise InstanceSocketError(f"{folder} is too long a path for a socket; set "
+                                  f"XDG_RUNTIME_DIR to a short private folder.")
+    return path
+
+
+def peer_uid(sock: QLocalSocket) -> int | None:
+    """The uid of the process at the other end of a connected local socket; None if unknown."""
+    fd = int(sock.socketDescriptor())
+    if fd < 0:
+        return None
+    if not hasattr(socket, "SO_PEERCRED"):
+        # No SO_PEERCRED (macOS, the BSDs): the 0700 folder is the only wall there.
+        return os.getuid() if sys.platform != "linux" else None
+    try:
+        # fromfd duplicates the descriptor: closing the copy leaves Qt's socket open.
+        with socket.fromfd(fd, socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            creds = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    except OSError:
+        return None
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    return int(uid)
+
+
+def _owned_socket_file(name: str) -> bool:
+    """True when ``name`` is not a path (nothing to check) or a socket file of our own user."""
+    if not os.path.isabs(name) or not hasattr(os, "getuid"):
+        return True
+    try:
+        st = os.lstat(name)
+    except FileNotFoundError:
+        return True  # nothing listens: connecting fails on its own
+    except OSError:
+        return False
+    return stat.S_ISSOCK(st.st_mode) and st.st_uid == os.getuid()
 
 
 def send(name: str, message: dict[str, Any], timeout_ms: int = 3000) -> dict[str, Any] | None:
-    """Send one command to the running instance; its reply, or None when none is running."""
+    """Send one command to the running instance; its reply, or None when none is running.
+
+    A socket file or a listening process of another user is treated as no instance at all:
+    nothing is sent to it (the command may carry what the person asked to recall).
+    """
+    if not _owned_socket_file(name):
+        log.warning("not talking to %s: the socket is not this user's", name)
+        return None
     sock = QLocalSocket()
     sock.connectToServer(name)
     if not sock.waitForConnected(timeout_ms):
+        return None
+    if hasattr(os, "getuid") and peer_uid(sock) != os.getuid():
+        log.warning("not talking to %s: it is served by another user", name)
+        sock.abort()
         return None
     sock.write(QByteArray(json.dumps(message).encode() + b"\n"))
     sock.flush()
@@ -92,6 +200,13 @@ class InstanceServer(QObject):
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
             sock = self._server.nextPendingConnection()
+            if hasattr(os, "getuid") and (uid := peer_uid(sock)) != os.getuid():
+                # Another user reached the socket (the folder's mode is the first wall, this
+                # the second): it gets no answer at all, not even to "ping".
+                log.warning("refused an instance connection from uid %s", uid)
+                sock.abort()
+                sock.deleteLater()
+                continue
             self._buffers[sock] = b""
             sock.readyRead.connect(lambda s=sock: self._read(s))
             sock.disconnected.connect(lambda s=sock: self._drop(s))

@@ -122,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return desktop_entry.run_cli("install" if args.install_desktop_entry else "uninstall", args.data_dir)
 
-    from ui.instance import InstanceServer, send, socket_name
-    from ui.qt import QApplication, QGuiApplication
+    from ui.instance import InstanceServer, InstanceSocketError, send, socket_name
+    from ui.qt import QApplication, QGuiApplication, QMessageBox
 
     paths = Paths.at(args.data_dir)
     app = QApplication([sys.argv[0], *args.qt_args])
@@ -132,7 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     QGuiApplication.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)  # closing the window keeps the app in the tray
 
-    name = socket_name(paths.root)
+    try:
+        name = socket_name(paths.root)
+    except InstanceSocketError as exc:  # a squatted /tmp folder: say so rather than use it
+        print(f"secondme-app: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, "Second Me", str(exc))
+        return 1
     if send(name, {"cmd": "recall" if args.recall else "activate"}, timeout_ms=1000) is not None:
         return 0  # the running instance took over
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QElapsedTimer,
     QEvent,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -34,6 +35,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QClipboard,
     QCloseEvent,
     QColor,
     QCursor,
@@ -110,13 +112,13 @@ def is_alive(obj: object) -> bool:
 
 __all__ = [
     "QAbstractItemView", "QAbstractListModel", "QAction", "QApplication", "QButtonGroup",
-    "QByteArray", "QCheckBox", "QCloseEvent", "QColor", "QComboBox", "QCoreApplication",
+    "QByteArray", "QCheckBox", "QClipboard", "QCloseEvent", "QColor", "QComboBox", "QCoreApplication",
     "QCursor", "QDesktopServices", "QDialog", "QDialogButtonBox", "QElapsedTimer", "QEvent",
     "QFileDialog", "QFormLayout", "QFrame", "QGroupBox", "QGuiApplication", "QHBoxLayout",
     "QHeaderView", "QHideEvent", "QIcon", "QInputDialog", "QKeyEvent", "QKeySequence", "QLabel",
     "QLineEdit",
     "QListView", "QListWidget", "QListWidgetItem", "QLocalServer", "QLocalSocket", "QMainWindow",
-    "QMenu", "QMessageBox", "QModelIndex", "QObject", "QPainter", "QPalette",
+    "QMenu", "QMessageBox", "QMimeData", "QModelIndex", "QObject", "QPainter", "QPalette",
     "QPersistentModelIndex", "QPixmap", "QPlainTextEdit", "QPoint", "QProgressBar",
     "QPushButton", "QRadioButton", "QRect", "QRectF", "QRunnable", "QSettings", "QShortcut",
     "QShowEvent", "QSize", "QSizePolicy", "QSpinBox", "QStackedWidget", "QStyle",

@@ -15,10 +15,10 @@ from secondme.results import Answer, SearchHit
 from ui import core_api
 from ui.answer_view import answer_html, answer_text, citation, parse_citation
 from ui.asking import AskSession
+from ui.clipboard import ClipboardGuard
 from ui.highlight import hit_text
 from ui.hits import HitModel, make_hit_view
 from ui.qt import (
-    QApplication,
     QCursor,
     QEvent,
     QGuiApplication,
@@ -45,9 +45,14 @@ HINT = "Enter: ask · Ctrl+Enter: open · Ctrl+C: copy · Esc: close"
 
 
 class QuickRecall(QWidget):
-    """Frameless, centred, always-on-top recall box (see module docstring for the keys)."""
+    """Frameless, centred, always-on-top recall box (see module docstring for the keys).
 
-    def __init__(self, services: Services) -> None:
+    Everything it copies goes through ``clipboard`` (marked secret, cleared again): the app
+    passes its own guard so that lock and quit clear what the box copied even after the box is
+    gone; without one the box makes its own.
+    """
+
+    def __init__(self, services: Services, clipboard: ClipboardGuard | None = None) -> None:
         flags = (Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
                  | Qt.WindowType.WindowStaysOnTopHint)
         super().__init__(None, flags)
@@ -55,6 +60,7 @@ class QuickRecall(QWidget):
         self.setWindowTitle("Second Me — quick recall")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self._services = services
+        self.clipboard = clipboard if clipboard is not None else ClipboardGuard(parent=self)
         self._generation = 0
         self._answer: Answer | None = None
         self._fill_value: core_api.FillResult | None = None
@@ -265,7 +271,8 @@ class QuickRecall(QWidget):
         elif (hit := self.selected_hit()) is not None:
             text = hit_text(hit)
         if text:
-            QApplication.clipboard().setText(text)
+            # Profile values, answers and results are all the person's private text.
+            self.clipboard.copy(text)
             self.status.setText("Copied.")
         return bool(text)
 
@@ -275,7 +282,7 @@ class QuickRecall(QWidget):
         def copied(result: object) -> None:
             value = core_api.describe_fill(result).value if result is not None else ""
             if value:
-                QApplication.clipboard().setText(value)
+                self.clipboard.copy(value)
             self.status.setText("Copied." if value else "No value to copy.")
 
         self._services.ops.run(lambda: core_api.fill(ctx, label, confirm_sensitive=True), receiver=self,
