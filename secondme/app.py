@@ -197,20 +197,25 @@ class SecondMe:
 
     def ask(self, question: str, *, on_token: Callable[[str], None] | None = None,
             cancel: threading.Event | None = None, k: int = 6,
-            conversation: str | None = None) -> Answer:
+            conversation: str | None = None, when: float | None = None,
+            remember: bool = True) -> Answer:
         """Answer from memory with numbered citations; abstain when nothing relevant is found.
 
         The question and the answer are remembered as messages of ``conversation`` (by default
-        one conversation per context); only the memories the answer cites are reinforced."""
+        one conversation per context) unless ``remember`` is False; only the memories the answer
+        cites are reinforced. ``when`` is the question's own date (time phrases resolve
+        against it; default now)."""
         from secondme import answer as ans
         from secondme.memory.engine import usable_for_answer
 
         engine = self._memory_engine()
-        found = engine.recall(question, k=k + 4, reinforce_hits=False)
+        found = engine.recall(question, k=k + 4, when=when, reinforce_hits=False)
         hits = [h for h in usable_for_answer(self.store, found, question)
                 if (h.relevance or 0.0) >= ASK_MIN_RELEVANCE][:k]
         texts = [ans.hit_text(h, self._full_text(h)) for h in hits]
         result = ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel)
+        if not remember:
+            return result
         try:
             engine.reinforce([h.id for h in result.citations if h.kind != "chunk"])
             engine.remember_exchange(question, result, conversation or self._ask_conversation_id())
