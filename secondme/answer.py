@@ -74,7 +74,10 @@ def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[
     for q in quotes:
         if q.source not in order:
             order.append(q.source)
-    lines = [f"{q.sentence} [{order.index(q.source) + 1}]" for q in quotes]
+    # A "when" question gets the date first (resolved from "yesterday", "last Saturday"... and
+    # the day the source was written), then the sentence it comes from.
+    lines = [(f"{q.when}: " if q.when else "") + f"{q.sentence} [{order.index(q.source) + 1}]"
+             for q in quotes]
     text = "\n".join(lines)
     if on_token is not None:
         on_token(text)

@@ -261,7 +261,8 @@ class SecondMe:
 
     def export_backup(self, dest: str | os.PathLike[str], backup_passphrase: str) -> dict[str, Any]:
         """Write an encrypted backup file (store copy and settings) readable with
-        ``backup_passphrase`` alone; see :mod:`secondme.backup`."""
+        ``backup_passphrase`` alone. The copy is re-keyed to a key of its own first, so nothing
+        in the backup opens this data directory's store; see :mod:`secondme.backup`."""
         from dataclasses import asdict
 
         from secondme import backup

@@ -10,15 +10,19 @@ File layout::
     inside    = a tar (index.snapshot.seal_dir): a header with the manifest, then data/store.db
 
 The key is scrypt(backup passphrase, salt). ``check`` (an HMAC of a constant under that key)
-tells a wrong passphrase apart from a damaged file before any frame is read.
+tells a wrong passphrase apart from a damaged file before any frame is read. The scrypt
+parameters are checked against the vault's bounds (:func:`secondme.vault.check_scrypt_params`)
+before scrypt runs, so a forged header cannot ask for gigabytes of memory or minutes of work.
 
-Design: the store copy keeps its values sealed under the data key, and the manifest (inside
-the encryption) carries the keys derived from it for sealing and hashing (the data key itself
-is not kept in memory while unlocked, and is not needed), so exporting is a plain consistent copy (no re-sealing
-while the app runs). Importing verifies the whole file first, writing nothing; then it re-keys
-the copy to a fresh random data key with the rotation code (:mod:`secondme.rekey`), so a
-restored data directory never shares a key with the original. The index snapshot is left out:
-indexes are rebuilt from the store, which holds every embedding (nothing is embedded again).
+Design: exporting takes a consistent copy of the store into a private staging folder and
+re-keys that copy to a fresh random key of its own (:mod:`secondme.rekey`, the rotation code)
+before it is encrypted; the manifest (inside the encryption) carries only those fresh keys for
+sealing and hashing. So whoever learns the backup passphrase can open the backup, but nothing
+in it opens the live ``store.db`` (manifest format 2; format 1 backups carried the live keys and
+still import). Importing verifies the whole file first, writing nothing; then it re-keys the
+copy to yet another fresh data key, so a restored data directory never shares a key with the
+backup or the original. The index snapshot is left out: indexes are rebuilt from the store,
+which holds every embedding (nothing is embedded again).
 """
 
 from __future__ import annotations
@@ -44,12 +48,16 @@ from secondme.index.snapshot import seal_dir, unseal, verify
 from secondme.rekey import RekeyStats, rekey_store
 from secondme.store import Store
 from secondme.store.schema import SCHEMA_VERSION
-from secondme.vault import MIN_PASSPHRASE_CHARS
+from secondme.vault import MIN_PASSPHRASE_CHARS, check_scrypt_params
 
 log = logging.getLogger("secondme.backup")
 
 MAGIC = b"SECONDME-BACKUP\n"
-BACKUP_FORMAT = 1
+BACKUP_FORMAT = 1  # the file: preamble and encrypted stream
+# The manifest: 2 = its keys are the backup's own (the staged copy was re-keyed at export);
+# 1 = its keys were the live store's (still imported: import re-keys anyway).
+MANIFEST_FORMAT = 2
+_READABLE_MANIFESTS = (1, 2)
 BACKUP_AD = b"secondme/backup/v1\0"
 KIND = "secondme-backup"
 STORE_NAME = "store.db"
@@ -109,14 +117,19 @@ def _open(src: Path, passphrase: str) -> _Opened:
     try:
         head = json.loads(body.decode("utf-8"))
         kdf = head["kdf"]
-        n_, r_, p_ = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+        n_, r_, p_ = kdf["n"], kdf["r"], kdf["p"]
         ok = head.get("format") == BACKUP_FORMAT and kdf.get("name") == "scrypt"
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        salt = _unb64(kdf["salt"])
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BackupCorrupt("this backup's header is damaged") from exc
-    # Bounds keep a forged header from asking scrypt for gigabytes.
-    if not ok or not (2 <= n_ <= 2**20 and n_ & (n_ - 1) == 0 and 1 <= r_ <= 32 and 1 <= p_ <= 16):
+    if not ok:
         raise BackupCorrupt("this backup was made by another version or its header is damaged")
-    key = crypto.derive_passphrase_key(passphrase, _unb64(kdf["salt"]), n_, r_, p_)
+    try:
+        # Before scrypt runs: a forged header must not ask for gigabytes or minutes of work.
+        check_scrypt_params(n_, r_, p_, salt)
+    except ValueError as exc:
+        raise BackupCorrupt(f"this backup's header is damaged or was tampered with: {exc}") from exc
+    key = crypto.derive_passphrase_key(passphrase, salt, n_, r_, p_)
     if not hmac.compare_digest(_check(key), _unb64(head.get("check", ""))):
         raise BackupWrongPassphrase("wrong backup passphrase")
     preamble = MAGIC + raw_len + body
@@ -127,8 +140,9 @@ def export_backup(store: Store, settings: dict[str, Any], keys: KeySet, dest: Pa
                   passphrase: str, stage_parent: Path) -> dict[str, Any]:
     """Write the encrypted backup ``dest`` (temp file + rename); returns a short summary.
 
-    ``stage_parent`` (inside the data directory) holds the consistent store copy while it is
-    encrypted: that copy is sealed column by column like the store itself.
+    ``keys`` are the live store's; they never leave this function. ``stage_parent`` (inside the
+    data directory) holds the consistent store copy while it is re-keyed to a fresh random key
+    and encrypted: that copy is sealed column by column like the store itself.
     """
     if len(passphrase) < MIN_PASSPHRASE_CHARS:
         raise UserError(f"the backup passphrase must have at least {MIN_PASSPHRASE_CHARS} characters")
@@ -144,10 +158,14 @@ def export_backup(store: Store, settings: dict[str, Any], keys: KeySet, dest: Pa
     stage.mkdir(mode=0o700, parents=True)
     try:
         store.backup_to(stage / STORE_NAME)
-        manifest = {"kind": KIND, "backup_format": BACKUP_FORMAT, "app": __version__,
+        # The copy gets a key of its own, so the backup passphrase opens the backup only, never
+        # the live store.db. A fresh data key, used for this file and then forgotten.
+        own = KeySet.from_data_key(crypto.random_key())
+        rekey_store(stage / STORE_NAME, keys, own, refresh_index=False)
+        manifest = {"kind": KIND, "backup_format": MANIFEST_FORMAT, "app": __version__,
                     "schema_version": store.schema_version, "created_at": time.time(),
-                    "keys": {"seal": _b64(keys.seal), "hash": _b64(keys.hash),
-                             "snapshot": _b64(keys.snapshot)},
+                    "keys": {"seal": _b64(own.seal), "hash": _b64(own.hash),
+                             "snapshot": _b64(own.snapshot)},
                     "settings": settings}
         seal_dir(stage, dest, key, BACKUP_AD + preamble, manifest, preamble=preamble)
     finally:
@@ -157,7 +175,7 @@ def export_backup(store: Store, settings: dict[str, Any], keys: KeySet, dest: Pa
 
 
 def _check_manifest(meta: dict[str, Any], files: list[str]) -> KeySet:
-    if meta.get("kind") != KIND or meta.get("backup_format") != BACKUP_FORMAT:
+    if meta.get("kind") != KIND or meta.get("backup_format") not in _READABLE_MANIFESTS:
         raise BackupCorrupt("this file is not a Second Me backup this version can read")
     version = meta.get("schema_version")
     if not isinstance(version, int) or version > SCHEMA_VERSION:
@@ -177,12 +195,17 @@ def check_backup(src: Path, passphrase: str) -> dict[str, Any]:
     """Verify all of ``src`` (passphrase, every frame, the manifest) writing nothing; its manifest
     without the key. Raises :class:`BackupWrongPassphrase` or :class:`BackupCorrupt`."""
     opened = _open(Path(src), passphrase)
+    meta = _verify(Path(src), opened)
+    return {k: v for k, v in meta.items() if k != "keys"}
+
+
+def _verify(src: Path, opened: _Opened) -> dict[str, Any]:
     try:
-        meta, files = verify(Path(src), opened.key, opened.ad, opened.offset)
+        meta, files = verify(src, opened.key, opened.ad, opened.offset)
     except SnapshotCorrupt as exc:
         raise BackupCorrupt("this backup is damaged, truncated or was tampered with") from exc
     _check_manifest(meta, files)
-    return {k: v for k, v in meta.items() if k != "keys"}
+    return meta
 
 
 @dataclass
@@ -203,8 +226,8 @@ def stage_import(src: Path, passphrase: str, stage_parent: Path) -> StagedImport
     """Verify ``src`` completely (nothing is written when it fails), then decrypt it into a new
     folder under ``stage_parent`` and re-key its store to a fresh data key."""
     src = Path(src)
-    check_backup(src, passphrase)  # the whole file, before anything touches the disk
-    opened = _open(src, passphrase)
+    opened = _open(src, passphrase)  # one scrypt run serves both passes
+    _verify(src, opened)  # the whole file, before anything touches the disk
     stage = stage_parent / f".import-{secrets.token_hex(6)}"
     stage_parent.mkdir(parents=True, exist_ok=True)
     try:

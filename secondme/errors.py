@@ -40,6 +40,11 @@ class PassphraseRequired(UserError):
     """The vault is passphrase-protected and no passphrase was given."""
 
 
+class VaultCorrupt(UserError):
+    """``vault.json`` is damaged or was tampered with (unreadable, or KDF parameters out of
+    bounds); refused before any key derivation is attempted."""
+
+
 class ModelMissing(UserError):
     """A model file is not where it should be."""
 

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Sentence ends: . ! ? (and their CJK forms) followed by space, or a line break.
@@ -69,6 +70,11 @@ class Quote:
     sentence: str
     score: float
     matched: tuple[str, ...]
+    when: str = ""   # for a "when" question: the date the sentence's event happened
+
+
+def asks_when(question: str) -> bool:
+    return _expects(question) == "date"
 
 
 def _expects(question: str) -> str:
@@ -93,6 +99,73 @@ def _has(kind: str, sentence: str) -> bool:
     if kind in ("place", "person"):
         return bool(_CAPITALIZED.search(sentence))
     return False
+
+
+_LABEL_DATE = re.compile(r"\((\d{1,2} [A-Z][a-z]{2} \d{4})\)\s*$")
+_WEEKDAY = {d: i for i, d in enumerate(_DAYS)}
+_MONTH_ALT = "|".join(m for m in _MONTHS if len(m) > 3 or m == "may") + "|" + "|".join(
+    m for m in _MONTHS if len(m) == 3 and m != "may")
+_EXPLICIT_DATE = re.compile(
+    rf"\b\d{{1,2}}(st|nd|rd|th)?\s+({_MONTH_ALT})\b|\b({_MONTH_ALT})\.?\s+\d{{1,2}}(st|nd|rd|th)?\b|\b(19|20)\d\d\b")
+_AGO = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of)\s+"
+                  r"(day|week|month|year)s?\s+ago\b", re.IGNORECASE)
+_NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+              "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a few": 3, "a couple of": 2}
+
+
+def label_date(text: str) -> datetime | None:
+    """The date in a source's label ("Title (08 May 2023): body"), when it has one."""
+    head, sep, _body = text.partition(": ")
+    if not sep:
+        return None
+    m = _LABEL_DATE.search(head)
+    if not m:
+        return None
+    try:
+        return datetime.strptime(m.group(1), "%d %b %Y")
+    except ValueError:
+        return None
+
+
+def _fmt(d: datetime) -> str:
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def resolve_when(sentence: str, said: datetime) -> str:
+    """When the event of ``sentence`` happened, from its time words and the date it was said.
+
+    "yesterday" said on 8 May 2023 is 7 May 2023; "last Saturday" the Saturday before; "last
+    week" the week before; "two years ago" 2021. Without time words: the date it was said.
+    """
+    low = sentence.lower()
+    if _EXPLICIT_DATE.search(low):
+        return ""  # the sentence names its own date: it answers by itself
+    if re.search(r"\byesterday\b", low):
+        return _fmt(said - timedelta(days=1))
+    if re.search(r"\b(today|tonight|this morning|this afternoon|this evening|just now)\b", low):
+        return _fmt(said)
+    m = re.search(r"\blast (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", low)
+    if m:
+        back = (said.weekday() - _WEEKDAY[m.group(1)]) % 7 or 7
+        return _fmt(said - timedelta(days=back))
+    if re.search(r"\blast week(end)?\b", low):
+        return f"the week before {_fmt(said)}"
+    if re.search(r"\blast month\b", low):
+        first = said.replace(day=1) - timedelta(days=1)
+        return first.strftime("%B %Y")
+    if re.search(r"\blast year\b", low):
+        return str(said.year - 1)
+    m2 = _AGO.search(sentence)
+    if m2:
+        n_text = m2.group(1).lower()
+        n = int(n_text) if n_text.isdigit() else _NUM_WORDS.get(n_text, 1)
+        unit = m2.group(2).lower()
+        if unit == "year":
+            return str(said.year - n)
+        days = {"day": 1, "week": 7, "month": 30}[unit] * n
+        d = said - timedelta(days=days)
+        return _fmt(d) if unit == "day" else d.strftime("%B %Y")
+    return _fmt(said)
 
 
 def strip_label(text: str) -> str:
@@ -152,6 +225,13 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
     best = scored[0].score
     # A second sentence only when it is nearly as good: it usually completes the first.
     picked = [scored[0]] + [q for q in scored[1:max_sentences] if q.score >= 0.8 * best]
+    if expects == "date":
+        dated = []
+        for q in picked:
+            said = label_date(texts[q.source])
+            dated.append(Quote(q.source, q.sentence, q.score, q.matched,
+                               resolve_when(q.sentence, said) if said else ""))
+        picked = dated
     return picked
 
 

@@ -2,6 +2,12 @@
 
 The key-encryption key (KEK) comes from the OS keyring when a trustworthy backend exists, or from
 a passphrase through scrypt. ``vault.json`` holds only the wrapped key and KDF parameters.
+
+The scrypt parameters are stored per vault and checked against fixed bounds before use (a
+tampered file must not make scrypt allocate gigabytes); a vault made with a lower cost than
+today's is re-wrapped at today's cost, with a fresh salt, after a successful unlock. Rotating
+the data key also renews the KEK: a fresh salt, or a new keyring secret stored under a new
+keyring entry (the old entry is deleted only once the vault file names the new one).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from secondme.errors import (
     KeyringUnavailable,
     NotInitialized,
     PassphraseRequired,
+    VaultCorrupt,
     WrongPassphrase,
 )
 
@@ -30,6 +37,18 @@ log = logging.getLogger("secondme.vault")
 VAULT_FORMAT = 1
 KEYRING_SERVICE = "SecondMe"
 MIN_PASSPHRASE_CHARS = 8
+
+# Bounds on scrypt parameters read from a file (vault.json, a backup's header). Anything outside
+# is refused before scrypt runs: a forged n=2**40 would otherwise ask for terabytes, and a large
+# n*r*p for minutes of work. The work bound is 32x today's cost (n=2**17, r=8, p=1), room for
+# the cost to grow in later versions; the memory is scrypt's V array, 128*r*n bytes.
+SCRYPT_MIN_N = 2**14
+SCRYPT_MAX_N = 2**22
+SCRYPT_MAX_R = 32
+SCRYPT_MAX_P = 16
+SCRYPT_MAX_MEMORY = 1 << 30
+SCRYPT_MAX_WORK = 2**25
+SALT_MIN_BYTES, SALT_MAX_BYTES = 16, 64
 
 # Backends that would put the secret on disk in the clear, or nowhere at all.
 _REFUSED_MODULE_PREFIXES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
@@ -41,6 +60,28 @@ def _b64(b: bytes) -> str:
 
 def _unb64(s: str) -> bytes:
     return base64.b64decode(s.encode("ascii"))
+
+
+def check_scrypt_params(n: Any, r: Any, p: Any, salt: bytes) -> None:
+    """Raise ``ValueError`` (with the reason) unless the scrypt parameters are within bounds.
+
+    Shared by the vault and the backup reader, which turn it into their own typed error.
+    """
+    for name, v in (("n", n), ("r", r), ("p", p)):
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise ValueError(f"scrypt {name} is not an integer")
+    if n < SCRYPT_MIN_N or n > SCRYPT_MAX_N or n & (n - 1):
+        raise ValueError(f"scrypt n={n} is not a power of two between 2^14 and 2^22")
+    if not 1 <= r <= SCRYPT_MAX_R:
+        raise ValueError(f"scrypt r={r} is outside 1..{SCRYPT_MAX_R}")
+    if not 1 <= p <= SCRYPT_MAX_P:
+        raise ValueError(f"scrypt p={p} is outside 1..{SCRYPT_MAX_P}")
+    if 128 * r * n > SCRYPT_MAX_MEMORY:
+        raise ValueError(f"scrypt n={n}, r={r} would need {128 * r * n >> 20} MiB (at most 1 GiB)")
+    if n * r * p > SCRYPT_MAX_WORK:
+        raise ValueError(f"scrypt n={n}, r={r}, p={p} asks for too much work")
+    if not SALT_MIN_BYTES <= len(salt) <= SALT_MAX_BYTES:
+        raise ValueError(f"a {len(salt)}-byte salt is outside {SALT_MIN_BYTES}..{SALT_MAX_BYTES} bytes")
 
 
 def _is_refused(backend: Any) -> bool:
@@ -138,11 +179,15 @@ class Vault:
 
     def _load(self) -> dict[str, Any]:
         try:
-            data: dict[str, Any] = json.loads(self.path.read_text("utf-8"))
+            data: Any = json.loads(self.path.read_text("utf-8"))
         except FileNotFoundError as exc:
             raise NotInitialized(
                 f"no Second Me data in {self.path.parent}; run 'secondme init' or the app's setup"
             ) from exc
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise VaultCorrupt(f"{self.path} is damaged (not readable as a vault)") from exc
+        if not isinstance(data, dict):
+            raise VaultCorrupt(f"{self.path} is damaged (not readable as a vault)")
         if data.get("format") != VAULT_FORMAT:
             raise NotInitialized(f"{self.path} is not a Second Me vault this version can read")
         return data
@@ -184,57 +229,135 @@ class Vault:
         return data_key
 
     def _wrap_new(
-        self, data_key: bytes, passphrase: str | None, vault_id: str, generation: int
+        self, data_key: bytes, passphrase: str | None, vault_id: str, generation: int,
+        username: str | None = None,
     ) -> dict[str, Any]:
+        """A vault dict wrapping ``data_key`` under a new KEK. For the keyring, the new secret
+        is stored (before the vault file is written) under ``username`` (default: the vault id)."""
         d: dict[str, Any] = {"format": VAULT_FORMAT, "vault_id": vault_id, "key_generation": generation}
         if passphrase is not None:
             if len(passphrase) < MIN_PASSPHRASE_CHARS:
                 raise WrongPassphrase(
                     f"the passphrase must have at least {MIN_PASSPHRASE_CHARS} characters"
                 )
-            salt = os.urandom(16)
-            kek = crypto.derive_passphrase_key(passphrase, salt)
-            d.update(
-                method="passphrase",
-                kdf={"name": "scrypt", "salt": _b64(salt), "n": crypto.SCRYPT_N,
-                     "r": crypto.SCRYPT_R, "p": crypto.SCRYPT_P},
-            )
+            kek = self._new_passphrase_kek(d, passphrase)
         else:
-            if self._backend is None:
-                raise KeyringUnavailable(
-                    "no secure system keyring is available; choose a passphrase instead"
-                )
-            kek = crypto.random_key()
-            self._backend.set_password(KEYRING_SERVICE, vault_id, _b64(kek))
-            d.update(method="keyring", keyring={"service": KEYRING_SERVICE, "username": vault_id})
+            kek = self._new_keyring_kek(d, username or vault_id)
         d["wrapped_key"] = _b64(crypto.wrap_key(kek, data_key, self._context(vault_id, d["method"])))
         return d
 
+    @staticmethod
+    def _new_passphrase_kek(d: dict[str, Any], passphrase: str) -> bytes:
+        """A KEK from ``passphrase`` with a fresh salt at today's cost; records it in ``d``."""
+        salt = os.urandom(16)
+        kek = crypto.derive_passphrase_key(passphrase, salt, crypto.SCRYPT_N, crypto.SCRYPT_R, crypto.SCRYPT_P)
+        d.update(
+            method="passphrase",
+            kdf={"name": "scrypt", "salt": _b64(salt), "n": crypto.SCRYPT_N,
+                 "r": crypto.SCRYPT_R, "p": crypto.SCRYPT_P},
+        )
+        d.pop("keyring", None)
+        return kek
+
+    def _new_keyring_kek(self, d: dict[str, Any], username: str) -> bytes:
+        """A new random KEK stored in the keyring under ``username``; records it in ``d``."""
+        if self._backend is None:
+            raise KeyringUnavailable(
+                "no secure system keyring is available; choose a passphrase instead"
+            )
+        kek = crypto.random_key()
+        self._backend.set_password(KEYRING_SERVICE, username, _b64(kek))
+        d.update(method="keyring", keyring={"service": KEYRING_SERVICE, "username": username})
+        d.pop("kdf", None)
+        return kek
+
+    def _new_keyring_username(self, vault_id: str) -> str:
+        # A new entry per new secret: overwriting the entry the vault file still names would
+        # lose the key if the process died before the new vault file reached the disk.
+        return f"{vault_id}.{secrets.token_hex(8)}"
+
+    def _delete_keyring_entry(self, service: str, username: str) -> None:
+        if self._backend is None:
+            return
+        try:
+            self._backend.delete_password(service, username)
+        except Exception as exc:  # already gone, or the keyring refused: it unwraps nothing now
+            log.info("could not remove the keyring entry %s: %s", username, exc)
+
     # --- unlock ----------------------------------------------------------------------------
     def _kek(self, d: dict[str, Any], passphrase: str | None) -> bytes:
-        if d["method"] == "passphrase":
+        if d.get("method") == "passphrase":
             if passphrase is None:
                 raise PassphraseRequired("this Second Me data is protected by a passphrase")
-            k = d["kdf"]
-            return crypto.derive_passphrase_key(
-                passphrase, _unb64(k["salt"]), int(k["n"]), int(k["r"]), int(k["p"])
-            )
+            salt, n, r, p = self._kdf_params(d)
+            return crypto.derive_passphrase_key(passphrase, salt, n, r, p)
+        if d.get("method") != "keyring" or not isinstance(d.get("keyring"), dict):
+            raise VaultCorrupt(f"{self.path} is damaged (unknown protection)")
         if self._backend is None:
             raise KeyringUnavailable(
                 "this Second Me data is protected by the system keyring, which is not available"
             )
-        secret = self._backend.get_password(d["keyring"]["service"], d["keyring"]["username"])
+        entry = d["keyring"]
+        secret = self._backend.get_password(str(entry.get("service")), str(entry.get("username")))
         if secret is None:
             raise WrongPassphrase("the system keyring no longer holds Second Me's key")
         return _unb64(secret)
 
-    def unlock(self, passphrase: str | None = None) -> bytes:
-        d = self._load()
-        kek = self._kek(d, passphrase)
+    def _kdf_params(self, d: dict[str, Any]) -> tuple[bytes, int, int, int]:
+        """The stored scrypt salt, n, r, p; :class:`VaultCorrupt` unless they are within bounds
+        (checked before scrypt runs, so a forged cost fails at once)."""
+        k = d.get("kdf")
         try:
-            return crypto.unwrap_key(kek, _unb64(d["wrapped_key"]), self._context(d["vault_id"], d["method"]))
+            if not isinstance(k, dict) or k.get("name", "scrypt") != "scrypt":
+                raise ValueError("not scrypt parameters")
+            salt = base64.b64decode(str(k["salt"]).encode("ascii"), validate=True)
+            n, r, p = k["n"], k["r"], k["p"]
+            check_scrypt_params(n, r, p, salt)
+        except (KeyError, ValueError, UnicodeEncodeError) as exc:
+            raise VaultCorrupt(f"{self.path} is damaged or was tampered with: {exc}") from exc
+        return salt, int(n), int(r), int(p)
+
+    def _unwrap(self, d: dict[str, Any], kek: bytes) -> bytes:
+        try:
+            wrapped = base64.b64decode(str(d["wrapped_key"]).encode("ascii"), validate=True)
+            context = self._context(d["vault_id"], d["method"])
+        except (KeyError, ValueError, UnicodeEncodeError) as exc:
+            raise VaultCorrupt(f"{self.path} is damaged (its wrapped key is unreadable)") from exc
+        try:
+            return crypto.unwrap_key(kek, wrapped, context)
         except crypto.AuthenticationFailed as exc:
             raise WrongPassphrase("wrong passphrase") from exc
+
+    def unlock(self, passphrase: str | None = None) -> bytes:
+        d = self._load()
+        key = self._unwrap(d, self._kek(d, passphrase))
+        if d["method"] == "passphrase" and passphrase is not None and self._below_cost(d):
+            self._upgrade_cost(d, passphrase, key)
+        return key
+
+    @staticmethod
+    def _below_cost(d: dict[str, Any]) -> bool:
+        k = d["kdf"]
+        return int(k["n"]) < crypto.SCRYPT_N
+
+    def _upgrade_cost(self, d: dict[str, Any], passphrase: str, key: bytes) -> None:
+        """Re-wrap ``key`` at today's scrypt cost with a fresh salt (one atomic write).
+
+        Everything else in the vault (id, generation, a rotation in progress) is kept. Skipped
+        when the file changed since it was read (another process re-wrapped or rotated: never
+        write back a key it no longer holds). A failed write only leaves the old cost.
+        """
+        new = dict(d)
+        kek = self._new_passphrase_kek(new, passphrase)
+        new["wrapped_key"] = _b64(crypto.wrap_key(kek, key, self._context(d["vault_id"], "passphrase")))
+        try:
+            if self._load() != d:
+                return
+            self._write(new)
+        except OSError as exc:
+            log.warning("could not raise the passphrase's scrypt cost: %s", exc)
+            return
+        log.info("passphrase re-wrapped at scrypt n=%d", crypto.SCRYPT_N)
 
     # --- change ----------------------------------------------------------------------------
     def change_protection(self, old_passphrase: str | None, new_passphrase: str | None) -> None:
@@ -251,39 +374,63 @@ class Vault:
         state = self._load().get("rotation")
         return None if state is None else str(state)
 
+    # The KEK is renewed with the data key. For the keyring, the new secret goes under a new
+    # entry whose name ``begin_rotation`` records first ("pending_keyring"), so an undone
+    # rotation can delete it; the commit names it and lists the old entry as "retired_keyring",
+    # which ``end_rotation`` deletes. At no point does the keyring lack the secret the vault
+    # file on disk needs.
     def begin_rotation(self) -> None:
         d = self._load()
         d["rotation"] = "prepared"
+        if d.get("method") == "keyring":
+            d["pending_keyring"] = self._new_keyring_username(d["vault_id"])
         self._write(d)
 
     def commit_rotation(self, passphrase: str | None, new_key: bytes) -> None:
-        """Make ``new_key`` the data key in one atomic write (the rotation's commit point).
+        """Make ``new_key`` the data key, wrapped under a new KEK, in one atomic write (the
+        rotation's commit point).
 
-        The KEK is kept (same keyring secret, same scrypt salt): only the data key changes, and
-        no keyring write can get ahead of the vault file.
+        A passphrase vault gets a fresh salt (same passphrase, today's scrypt cost); a keyring
+        vault a new random secret, stored in the keyring under a new entry before the vault file
+        names it. The old entry is deleted by :meth:`end_rotation`, after the commit.
         """
         d = self._load()
-        kek = self._kek(d, passphrase)
-        context = self._context(d["vault_id"], d["method"])
-        try:
-            crypto.unwrap_key(kek, _unb64(d["wrapped_key"]), context)  # proves the caller may
-        except crypto.AuthenticationFailed as exc:
-            raise WrongPassphrase("wrong passphrase") from exc
-        d["wrapped_key"] = _b64(crypto.wrap_key(kek, new_key, context))
-        d["key_generation"] = int(d.get("key_generation", 1)) + 1
-        d["rotation"] = "committed"
-        self._write(d)
+        self._unwrap(d, self._kek(d, passphrase))  # proves the caller may
+        new: dict[str, Any] = {k: v for k, v in d.items() if k != "pending_keyring"}
+        if d["method"] == "passphrase":
+            assert passphrase is not None  # _kek raised PassphraseRequired otherwise
+            kek = self._new_passphrase_kek(new, passphrase)
+        else:
+            username = d.get("pending_keyring") or self._new_keyring_username(d["vault_id"])
+            kek = self._new_keyring_kek(new, str(username))
+            new["retired_keyring"] = [*d.get("retired_keyring", []), d["keyring"]]
+        new["wrapped_key"] = _b64(crypto.wrap_key(kek, new_key, self._context(d["vault_id"], d["method"])))
+        new["key_generation"] = int(d.get("key_generation", 1)) + 1
+        new["rotation"] = "committed"
+        self._write(new)
 
     def end_rotation(self) -> None:
+        """Close a finished or undone rotation: delete the keyring entries it left unused."""
         d = self._load()
-        if d.pop("rotation", None) is not None:
+        stale: list[dict[str, Any]] = list(d.pop("retired_keyring", []))
+        pending = d.pop("pending_keyring", None)
+        if pending is not None and d.get("keyring", {}).get("username") != pending:
+            stale.append({"service": KEYRING_SERVICE, "username": pending})  # an undone commit's
+        # Deleted before the write: a crash in between only repeats a harmless deletion.
+        for entry in stale:
+            self._delete_keyring_entry(str(entry["service"]), str(entry["username"]))
+        if d.pop("rotation", None) is not None or stale or pending is not None:
             self._write(d)
 
     def _replace(self, old: dict[str, Any], data_key: bytes, passphrase: str | None, gen: int) -> None:
-        new = self._wrap_new(data_key, passphrase, old["vault_id"], gen)
+        username = None
+        if old["method"] == "keyring" and passphrase is None:
+            username = self._new_keyring_username(old["vault_id"])  # never overwrite the live one
+        new = self._wrap_new(data_key, passphrase, old["vault_id"], gen, username)
+        for k in ("rotation", "pending_keyring", "retired_keyring"):
+            if k in old:
+                new[k] = old[k]
         self._write(new)
-        if old["method"] == "keyring" and new["method"] != "keyring" and self._backend is not None:
-            try:
-                self._backend.delete_password(old["keyring"]["service"], old["keyring"]["username"])
-            except Exception as exc:  # stale entry is harmless: it unwraps nothing anymore
-                log.info("could not remove the old keyring entry: %s", exc)
+        if old["method"] == "keyring":
+            # A stale entry is harmless (it unwraps nothing any more) but should not linger.
+            self._delete_keyring_entry(old["keyring"]["service"], old["keyring"]["username"])

@@ -36,7 +36,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     keys = sub.add_parser("keys", help="the encryption key")
     ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     p = ksub.add_parser("rotate", parents=[parent],
-                        help="re-encrypt everything under a new key (the old one opens nothing after)")
+                        help="re-encrypt everything under a new key (the old one opens nothing after) "
+                             "and renew the key protecting it")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_rotate)
 
@@ -96,4 +97,5 @@ def cmd_rotate(args: argparse.Namespace) -> int:
         uses_pass = ctx.vault.info().method == "passphrase"
         res = ctx.rotate_key(read_passphrase(args) if uses_pass else None)
     return _report(args, res, f"encryption key rotated (generation {res['key_generation']}): "
-                              f"{res['values']} values re-encrypted")
+                              f"{res['values']} values re-encrypted; the key protecting it "
+                              "(passphrase salt or keyring secret) renewed")

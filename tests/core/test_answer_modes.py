@@ -124,3 +124,21 @@ def test_a_real_instruct_model_writes_a_supported_cited_answer(data_dir: Path, t
         assert nothing.abstained
     finally:
         c.close()
+
+
+@pytest.mark.parametrize("sentence, when", [
+    ("I went to a support group yesterday.", "7 May 2023"),
+    ("Last Saturday we hiked up the ridge.", "6 May 2023"),
+    ("I ran a charity race last week.", "the week before 8 May 2023"),
+    ("Two years ago I moved to Oslo.", "2021"),
+    ("We land in Oslo on 14 June 2024.", ""),
+    ("We met on May 3rd at the cafe.", ""),
+    ("I finished the painting.", "8 May 2023"),
+])
+def test_when_answers_resolve_time_words_against_the_day_said(sentence: str, when: str) -> None:
+    from datetime import datetime
+
+    assert extractive.resolve_when(sentence, datetime(2023, 5, 8)) == when
+    quotes = extractive.choose("When did that happen: " + sentence.rstrip("."),
+                               [f"Chat (08 May 2023): {sentence}"])
+    assert quotes and quotes[0].when == when

@@ -1,8 +1,12 @@
 """Key rotation: every value re-encrypted, every keyed hash recomputed, the old key useless,
-search unchanged, and a SIGKILL at any moment leaves data that opens with the vault's key."""
+search unchanged, and a SIGKILL at any moment leaves data that opens with the vault's key. The
+key-encryption key is renewed too (a fresh salt, or a new keyring secret under a new entry, the
+old one deleted only after the commit)."""
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import random
 import signal
@@ -14,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from secondme import crypto, rotation
 from secondme.app import SecondMe
 from secondme.crypto import AuthenticationFailed, KeySet, Sealer
 from secondme.errors import SnapshotCorrupt, WrongPassphrase
@@ -23,7 +28,7 @@ from secondme.paths import Paths
 from secondme.settings import Settings
 from secondme.store.db import _ad
 from secondme.store.schema import PRIVATE
-from secondme.vault import Vault
+from secondme.vault import KEYRING_SERVICE, Vault
 from tests.canary import needles, scan
 from tests.core.conftest import PASS, write
 
@@ -221,13 +226,22 @@ def test_sigkill_during_rotation_keeps_data(notes_ctx: SecondMe, tmp_path: Path,
     rng = random.Random(20240611)
     paths = Paths.at(ctx.paths.root)
     generations = set()
-    for _ in range(5):
+    cycle = 0.0  # how long one rotation takes here, measured on the first run
+    for attempt in range(5):
         # The rotator has no embedder (no indexes of its own) but re-seals the snapshot file.
         proc = subprocess.Popen([sys.executable, str(script), str(paths.root), PASS],
                                 stdout=subprocess.PIPE, text=True, env=env)
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.05, 1.5))
+        started = time.monotonic()
+        if attempt == 0:
+            # One rotation completes first; its length (a few scrypt runs at the vault's cost,
+            # which differs between machines, plus the re-key) scales where the kills land.
+            assert int(proc.stdout.readline()) > 1
+            cycle = time.monotonic() - started
+            time.sleep(rng.uniform(0.0, cycle))
+        else:
+            time.sleep(rng.uniform(0.05, 1.5 * cycle))
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
         state = Vault(paths.vault_file, None).rotation_state()
@@ -253,3 +267,128 @@ def test_sigkill_during_rotation_keeps_data(notes_ctx: SecondMe, tmp_path: Path,
         assert results(c) == before
     finally:
         c.close()
+
+
+# --- rotation also renews the key-encryption key ------------------------------------------------
+def _vault_json(paths: Paths) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(paths.vault_file.read_text())
+    return data
+
+
+def _context_of(d: dict[str, Any]) -> bytes:
+    return f"secondme-vault|{d['vault_id']}|{d['method']}".encode()
+
+
+def test_rotation_renews_the_passphrase_salt(ctx: SecondMe) -> None:
+    before = _vault_json(ctx.paths)
+    old_kek = crypto.derive_passphrase_key(PASS, base64.b64decode(before["kdf"]["salt"]),
+                                           before["kdf"]["n"], before["kdf"]["r"], before["kdf"]["p"])
+    ctx.rotate_key(PASS)
+    after = _vault_json(ctx.paths)
+    assert after["kdf"]["salt"] != before["kdf"]["salt"] and after["kdf"]["n"] == crypto.SCRYPT_N
+    # The old key-encryption key (the passphrase with the old salt) unwraps nothing any more.
+    with pytest.raises(AuthenticationFailed):
+        crypto.unwrap_key(old_kek, base64.b64decode(after["wrapped_key"]), _context_of(after))
+    ctx.lock()
+    ctx.unlock(PASS)  # the same passphrase opens it
+
+
+def _keyring_context(data_dir: Path) -> tuple[SecondMe, Any]:
+    from tests.core.test_vault import _secret_service
+
+    backend = _secret_service()
+    if backend is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide a real Secret Service (gnome-keyring under dbus-run-session)")
+        pytest.skip("no Secret Service in this session (scripts/run-tests.sh provides one)")
+    paths = Paths.at(data_dir)
+    ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, backend))
+    ctx.init(None)
+    return ctx, backend
+
+
+def test_rotation_renews_the_keyring_secret(data_dir: Path) -> None:
+    ctx, backend = _keyring_context(data_dir)
+    try:
+        ctx.set_private("self-test", "ok")
+        before = _vault_json(ctx.paths)
+        old_entry = before["keyring"]
+        old_secret = backend.get_password(old_entry["service"], old_entry["username"])
+        assert old_secret
+        ctx.rotate_key()
+        after = _vault_json(ctx.paths)
+        new_entry = after["keyring"]
+        new_secret = backend.get_password(new_entry["service"], new_entry["username"])
+        assert new_entry["username"] != old_entry["username"] and new_secret and new_secret != old_secret
+        # The old entry is gone, and its secret unwraps nothing any more.
+        assert backend.get_password(old_entry["service"], old_entry["username"]) is None
+        with pytest.raises(AuthenticationFailed):
+            crypto.unwrap_key(base64.b64decode(old_secret), base64.b64decode(after["wrapped_key"]),
+                              _context_of(after))
+        assert not {"rotation", "pending_keyring", "retired_keyring"} & set(after)
+        ctx.lock()
+        ctx.unlock()
+        assert ctx.get_private("self-test") == "ok"
+    finally:
+        ctx.close()
+
+
+def test_keyring_crash_before_commit_keeps_the_old_secret(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx, backend = _keyring_context(data_dir)
+    ctx.set_private("self-test", "before the crash")
+    old_entry = _vault_json(ctx.paths)["keyring"]
+    real_write = Vault._write
+
+    def write(self: Vault, data: dict[str, Any]) -> None:
+        if data.get("rotation") == "committed":
+            raise Crash()  # the new secret is in the keyring; the vault file still names the old
+        real_write(self, data)
+
+    monkeypatch.setattr(Vault, "_write", write)
+    monkeypatch.setattr(rotation, "recover", lambda *a: None)  # the process dies: no clean-up
+    with pytest.raises(Crash):
+        ctx.rotate_key()
+    monkeypatch.undo()
+    d = _vault_json(ctx.paths)
+    pending = d["pending_keyring"]
+    assert d["rotation"] == "prepared" and d["keyring"] == old_entry
+    assert backend.get_password(KEYRING_SERVICE, pending)  # written ahead of the vault file
+    ctx.close()
+    again = SecondMe(ctx.paths, Settings(), Vault(ctx.paths.vault_file, backend))
+    again.unlock()
+    try:
+        assert again.get_private("self-test") == "before the crash"
+        after = _vault_json(ctx.paths)
+        assert after["keyring"] == old_entry and after["key_generation"] == 1
+        assert not {"rotation", "pending_keyring", "retired_keyring"} & set(after)
+        assert backend.get_password(KEYRING_SERVICE, pending) is None  # the unused secret is removed
+    finally:
+        again.close()
+
+
+def test_keyring_crash_after_commit_retires_the_old_secret(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx, backend = _keyring_context(data_dir)
+    ctx.set_private("self-test", "before the crash")
+    old_entry = _vault_json(ctx.paths)["keyring"]
+
+    def crash(self: object) -> None:
+        raise Crash()
+
+    monkeypatch.setattr(rotation._Files, "switch", crash)
+    with pytest.raises(Crash):
+        ctx.rotate_key()
+    monkeypatch.undo()
+    d = _vault_json(ctx.paths)
+    assert d["rotation"] == "committed" and d["retired_keyring"] == [old_entry]
+    assert backend.get_password(old_entry["service"], old_entry["username"])  # not yet deleted
+    ctx.close()
+    again = SecondMe(ctx.paths, Settings(), Vault(ctx.paths.vault_file, backend))
+    again.unlock()
+    try:
+        assert again.get_private("self-test") == "before the crash"
+        after = _vault_json(ctx.paths)
+        assert after["key_generation"] == 2 and after["keyring"] != old_entry
+        assert not {"rotation", "pending_keyring", "retired_keyring"} & set(after)
+        assert backend.get_password(old_entry["service"], old_entry["username"]) is None
+    finally:
+        again.close()
