@@ -65,20 +65,26 @@ class DiskFull(UserError):
     """A write failed because the disk is full; nothing committed was lost."""
 
 
-class StoreCorruption(SecondMeError):
-    """A stored value failed authentication (tampered, swapped or damaged).
+class StoreCorruption(UserError):
+    """A stored value or row failed authentication (tampered, swapped or damaged), or the
+    database file itself is damaged (truncated, not a database).
 
-    Carries the table, row id and column so the damage can be reported for that row alone.
+    Carries the table, row id and column so the damage can be reported for that row alone. A
+    UserError: the person can act on it (restore a backup), and it must never show as a crash.
     """
 
-    def __init__(self, table: str, row_id: int, column: str, detail: str = "") -> None:
+    ADVICE = "the store was damaged or changed outside Second Me: restore a backup (secondme backup import)"
+
+    def __init__(self, table: str, row_id: int, column: str, detail: str = "", *,
+                 message: str | None = None) -> None:
         self.table = table
         self.row_id = row_id
         self.column = column
-        msg = f"stored value {table}.{column} of row {row_id} failed authentication"
-        if detail:
-            msg += f" ({detail})"
-        super().__init__(msg)
+        if message is None:
+            message = f"stored value {table}.{column} of row {row_id} failed authentication"
+            if detail:
+                message += f" ({detail})"
+        super().__init__(f"{message}; {self.ADVICE}")
 
 
 class SnapshotCorrupt(SecondMeError):

@@ -37,8 +37,15 @@ from secondme.notes.documents import DocumentStore
 from secondme.notes.folders import FolderRegistry
 from secondme.profile.service import BIOS_KEY, SHADES_KEY
 from secondme.store import Store
-from secondme.store.db import _ad, _decode, _encode
-from secondme.store.schema import PRIVATE
+from secondme.store.db import _ad, _decode, _encode, register_row_mac, row_mac
+from secondme.store.schema import (
+    PRIVATE,
+    ROW_MAC,
+    bound_at,
+    expected_schema,
+    rebuild_row_macs,
+    schema_objects,
+)
 
 log = logging.getLogger("secondme.rekey")
 
@@ -87,6 +94,9 @@ class _Rekeyer:
         self.items = MemoryItems(as_store, cast(Any, None))
         self.old_items = MemoryItems(cast(Store, self.old_hash), cast(Any, None))
         self.stats = RekeyStats()
+        # What this file's own triggers bind: a backup may be from an older schema (before v3:
+        # nothing; its migration adds the MACs when it is opened).
+        self.bound = bound_at(int(conn.execute("PRAGMA user_version").fetchone()[0]))
 
     def columns(self, table: str) -> list[str]:
         present = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
@@ -132,8 +142,28 @@ class _Rekeyer:
                               [*sets.values(), row_id])
         self.stats.by_table[table] = self.stats.by_table.get(table, 0) + 1
 
+    # --- row MACs ----------------------------------------------------------------------------------
+    def check_schema(self) -> None:
+        """The MAC triggers run our new key inside the file's schema: refuse a schema that is not
+        what our migrations made (see ``Store._check_schema``)."""
+        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        if version and schema_objects(self.conn) != expected_schema(version):
+            raise StoreCorruption("store", 0, "schema", message="the store's schema was altered")
+
+    def verify_row_macs(self) -> None:
+        """Every row's MAC under the old key, before anything is carried over: a re-key must not
+        launder a tampered row into one that authenticates under the new key."""
+        for table, cols in self.bound.items():
+            sel = ", ".join(("rowid", *cols, ROW_MAC))
+            for r in self.conn.execute(f"SELECT {sel} FROM {table}"):
+                values = [r[c] for c in cols]
+                if r[ROW_MAC] is None or r[ROW_MAC] != row_mac(self.old, table, int(r[0]), values):
+                    raise StoreCorruption(table, int(r[0]), ROW_MAC, "row MAC does not match")
+
     # --- per table -------------------------------------------------------------------------------
     def run(self, refresh_index: bool) -> RekeyStats:
+        self.check_schema()
+        self.verify_row_macs()
         for table in PRIVATE:
             extra = _EXTRA.get(table, ())
             fix = getattr(self, f"_fix_{table}", None)
@@ -150,6 +180,10 @@ class _Rekeyer:
             # of each after the snapshot's watermark refreshes it under the new key.
             self.conn.execute("INSERT INTO changes (entity, entity_id, op) "
                               "SELECT 'memory', id, 'upsert' FROM memories WHERE source_key IS NOT NULL")
+        # The triggers already re-MACed rows whose keyed hashes changed; the others (links,
+        # profile fields…) still carry old-key MACs.
+        for table, cols in self.bound.items():
+            rebuild_row_macs(self.conn, table, cols)
         return self.stats
 
     def _fix_folders(self, r: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
@@ -242,6 +276,8 @@ def rekey_store(db: Path, old: KeySet, new: KeySet, *, refresh_index: bool) -> R
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=OFF")  # ids do not change; no cascade should fire
         conn.execute("PRAGMA secure_delete=ON")  # old ciphertexts do not linger in free pages
+        # The MAC triggers fire on the keyed hashes rewritten below: they compute under the new key.
+        register_row_mac(conn, Sealer(new))
         conn.execute("BEGIN IMMEDIATE")
         try:
             stats = _Rekeyer(conn, old, new).run(refresh_index)

@@ -1,4 +1,4 @@
-"""``secondme profile show|build|export`` and ``secondme fill "label"``: the profile."""
+"""``secondme profile show|build|export|set`` and ``secondme fill "label"``: the profile."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     e.add_argument("--format", choices=["json", "vcard"], default="json")
     e.add_argument("--include-sensitive", action="store_true", help="include identity, health and finance fields")
     e.set_defaults(func=cmd_export)
+    st = psub.add_parser("set", parents=[parent], help="set a field's value (the person's own edit)")
+    st.add_argument("field", help='a field name such as "email" or "passport-number", or a form label')
+    st.add_argument("value")
+    st.add_argument("--lock", action="store_true", help="never let the profile build change it")
+    st.set_defaults(func=cmd_set)
     f = sub.add_parser("fill", parents=[parent], help="the profile value for a form label")
     f.add_argument("label")
     f.add_argument("--json", action="store_true")
@@ -61,6 +66,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(ctx.export_profile(args.format, include_sensitive=args.include_sensitive))
         if args.format == "json":
             sys.stdout.write("\n")
+        return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    with opened(args, indexes=False) as ctx:
+        f = ctx.set_profile_field(args.field, args.value, lock=True if args.lock else None)
+        print(f"{f.field} set" + (" (locked)" if f.locked else ""))
         return 0
 
 

@@ -71,7 +71,8 @@ def derived_from(w: Writer, ids: Iterable[int]) -> tuple[set[int], set[str]]:
         q = ",".join("?" * len(frontier))
         rows = w.execute(
             f"SELECT DISTINCT p.memory_id, m.kind FROM provenance p JOIN memories m ON m.id = p.memory_id "
-            f"WHERE p.source_memory_id IN ({q})", list(frontier)).fetchall()
+            f"WHERE p.source_memory_id IN ({q}) AND {w.verified('provenance', 'p')} "
+            f"AND {w.verified('memories', 'm')}", list(frontier)).fetchall()
         frontier = set()
         for mid, kind in rows:
             mid = int(mid)

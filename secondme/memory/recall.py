@@ -110,7 +110,8 @@ class Recaller:
             part = ids[i:i + 500]
             for r in self._store.query(
                 "SELECT id, kind, state, source_key, event_time, strength, last_recalled, created_at, "
-                f"pinned, meta FROM memories WHERE id IN ({','.join('?' * len(part))})", part):
+                f"pinned, meta FROM memories WHERE id IN ({','.join('?' * len(part))}) "
+                f"AND {self._store.verified('memories')}", part):
                 out[int(r["id"])] = r
         return out
 
@@ -215,7 +216,8 @@ class Recaller:
         ids = list(src_score)
         q = ",".join("?" * len(ids))
         links = self._store.query(
-            f"SELECT src_id, dst_id, weight FROM links WHERE src_id IN ({q}) OR dst_id IN ({q})", [*ids, *ids])
+            f"SELECT src_id, dst_id, weight FROM links WHERE (src_id IN ({q}) OR dst_id IN ({q})) "
+            f"AND {self._store.verified('links')}", [*ids, *ids])
         gained: dict[int, float] = {}
         for lk in links:
             a, b = int(lk["src_id"]), int(lk["dst_id"])
@@ -226,7 +228,7 @@ class Recaller:
             return out
         alive = {int(r["id"]) for r in self._store.query(
             f"SELECT id FROM memories WHERE state = 'active' AND kind = 'message' AND id IN "
-            f"({','.join('?' * len(gained))})", list(gained))}
+            f"({','.join('?' * len(gained))}) AND {self._store.verified('memories')}", list(gained))}
         for mid, s in gained.items():
             iid = to_index(MEMORY, mid)
             if mid in alive and iid not in out:

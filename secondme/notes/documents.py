@@ -51,21 +51,30 @@ class DocumentStore:
 
     _COLS = "id, folder_id, path, size, mtime, content_hash, state"
 
+    @property
+    def _ok(self) -> str:
+        # The reconcile trusts folder, state and content hash to skip or move files: authenticated.
+        return self._store.verified("documents")
+
+
     def by_path(self, path: Path) -> DocState | None:
-        rows = self._store.query(f"SELECT {self._COLS} FROM documents WHERE path_hash = ?", (self.path_hash(path),))
+        rows = self._store.query(f"SELECT {self._COLS} FROM documents WHERE path_hash = ? AND {self._ok}",
+                                 (self.path_hash(path),))
         return self._state(rows[0]) if rows else None
 
     def for_folder(self, folder_id: int | None = None) -> list[DocState]:
         if folder_id is None:
-            rows = self._store.query(f"SELECT {self._COLS} FROM documents")
+            rows = self._store.query(f"SELECT {self._COLS} FROM documents WHERE {self._ok}")
         else:
-            rows = self._store.query(f"SELECT {self._COLS} FROM documents WHERE folder_id = ?", (folder_id,))
+            rows = self._store.query(f"SELECT {self._COLS} FROM documents WHERE folder_id = ? AND {self._ok}",
+                                     (folder_id,))
         return [self._state(r) for r in rows]
 
     def moved_candidates(self, content_hash: str) -> list[DocState]:
         """Documents with this content whose file no longer exists (the source of a move)."""
         rows = self._store.query(
-            f"SELECT {self._COLS} FROM documents WHERE content_hash = ? AND state = 'ok'", (content_hash,)
+            f"SELECT {self._COLS} FROM documents WHERE content_hash = ? AND state = 'ok' AND {self._ok}",
+            (content_hash,)
         )
         return [d for d in (self._state(r) for r in rows) if not os.path.lexists(d.path)]
 

@@ -151,7 +151,8 @@ class HybridSearcher:
         for part in range(0, len(mem_ids), 500):
             ids = mem_ids[part:part + 500]
             for r in self._store.query(
-                f"SELECT id, kind, state FROM memories WHERE id IN ({','.join('?' * len(ids))})", ids
+                f"SELECT id, kind, state FROM memories WHERE id IN ({','.join('?' * len(ids))}) "
+                f"AND {self._store.verified('memories')}", ids
             ):
                 facet[int(r["id"])] = str(r["kind"]) if r["state"] == "active" else str(r["state"])
         out = []
@@ -199,7 +200,9 @@ class HybridSearcher:
     def _rows(self, table: str, ids: Sequence[int]) -> list[Any]:
         if not ids:
             return []
-        return self._store.query(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(ids))})", list(ids))
+        # Authenticated in SQL: a hit's kind, state, document and ordinal are as written.
+        return self._store.query(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(ids))}) "
+                                 f"AND {self._store.verified(table)}", list(ids))
 
     def _chunk_hit(self, query: str, c: Candidate, r: Any, docs: dict[int, Any], neighbours: bool) -> SearchHit:
         s = self._store
@@ -213,7 +216,8 @@ class HybridSearcher:
         if neighbours:
             ctx = tuple(
                 s.open_value("chunks", n["id"], "text", n["text"])
-                for n in s.query("SELECT id, text FROM chunks WHERE document_id = ? AND ordinal IN (?, ?) ORDER BY ordinal",
+                for n in s.query(f"SELECT id, text FROM chunks WHERE document_id = ? AND ordinal IN (?, ?) "
+                                 f"AND {s.verified('chunks')} ORDER BY ordinal",
                                  (doc["id"], r["ordinal"] - 1, r["ordinal"] + 1))
             )
         snippet = c.keyword_snippet if c.keyword_snippet and "\x02" in c.keyword_snippet else make_snippet(text, query)

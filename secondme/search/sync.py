@@ -142,7 +142,8 @@ class IndexSync:
                 self._add_chunk(r, doc, rows, vec_ids, vecs, metas)
         for part in _parts(mem_ids):
             for r in self._store.query(
-                f"SELECT * FROM memories WHERE id IN ({','.join('?' * len(part))})", part
+                f"SELECT * FROM memories WHERE id IN ({','.join('?' * len(part))}) "
+                f"AND {self._store.verified('memories')}", part
             ):
                 found_mems.add(int(r["id"]))
                 self._add_memory(r, rows, vec_ids, vecs, metas)
@@ -163,10 +164,12 @@ class IndexSync:
 
     def _chunk_rows(self, ids: list[int]) -> list[tuple[Any, Any]]:
         q = ",".join("?" * len(ids))
-        chunks = self._store.query(f"SELECT * FROM chunks WHERE id IN ({q})", ids)
+        # Authenticated: the index files a chunk under its document, folder and format.
+        chunks = self._store.query(f"SELECT * FROM chunks WHERE id IN ({q}) AND {self._store.verified('chunks')}", ids)
         doc_ids = sorted({int(c["document_id"]) for c in chunks})
         docs = {int(d["id"]): d for d in self._store.query(
-            f"SELECT id, folder_id, format, mtime, title FROM documents WHERE id IN ({','.join('?' * len(doc_ids))})",
+            f"SELECT id, folder_id, format, mtime, title FROM documents WHERE id IN ({','.join('?' * len(doc_ids))}) "
+            f"AND {self._store.verified('documents')}",
             doc_ids)} if doc_ids else {}
         return [(c, docs.get(int(c["document_id"]))) for c in chunks]
 

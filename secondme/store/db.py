@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import errno
+import hmac
 import json
 import logging
 import shutil
 import sqlite3
+import struct
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,7 +19,17 @@ from typing import Any
 
 from secondme.crypto import AuthenticationFailed, Sealer
 from secondme.errors import DiskFull, StoreCorruption
-from secondme.store.schema import MIGRATIONS, PRIVATE, SCHEMA_VERSION
+from secondme.store.schema import (
+    BOUND,
+    MIGRATIONS,
+    PRIVATE,
+    ROW_MAC,
+    ROW_MAC_FUNCTION,
+    SCHEMA_VERSION,
+    VERIFY_FUNCTION,
+    expected_schema,
+    schema_objects,
+)
 
 log = logging.getLogger("secondme.store")
 
@@ -68,11 +80,85 @@ def _decode(kind: str, raw: bytes) -> Any:
     return json.loads(raw.decode("utf-8"))
 
 
+def _canonical(value: Any) -> bytes:
+    """One column value as typed, length-prefixed bytes: no two different values (or types:
+    1 and '1') encode alike, and no value can run into the next."""
+    if value is None:
+        tag, raw = b"n", b""
+    elif isinstance(value, int):
+        tag, raw = b"i", str(int(value)).encode()
+    elif isinstance(value, float):
+        tag, raw = b"f", value.hex().encode()
+    elif isinstance(value, str):
+        tag, raw = b"s", value.encode("utf-8", "surrogatepass")
+    else:
+        tag, raw = b"b", bytes(value)
+    return tag + struct.pack(">I", len(raw)) + raw
+
+
+def row_mac(sealer: Sealer, table: str, rowid: int, values: Sequence[Any]) -> bytes:
+    """The MAC binding a row's bound plain columns (``schema.BOUND``) to its table and rowid:
+    HMAC-SHA256 under the hash key with its own purpose, truncated to 128 bits."""
+    payload = b"".join([_canonical(table), _canonical(int(rowid)), *map(_canonical, values)])
+    return bytes.fromhex(sealer.keyed_hash(payload, "row-mac")[:32])
+
+
+def register_row_mac(conn: sqlite3.Connection, sealer: Sealer) -> None:
+    """Give ``conn`` the ``sm_row_mac`` function the MAC triggers call.
+
+    Not flagged deterministic on purpose: SQLite then refuses it in index expressions, CHECK
+    constraints and generated columns, places where a planted schema could make our key compute
+    MACs into the file. Planted triggers and views are refused by ``Store`` (schema check).
+    """
+    def fn(table: str, rowid: int, *values: Any) -> bytes:
+        return row_mac(sealer, table, rowid, values)
+
+    conn.create_function(ROW_MAC_FUNCTION, -1, fn)
+
+
+def _is_damaged(exc: sqlite3.Error) -> bool:
+    # SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), with any extended code.
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (11, 26)
+
+
+def _damaged_file(detail: str) -> StoreCorruption:
+    return StoreCorruption("store", 0, "file", message=f"the store database is damaged ({detail})")
+
+
 def _translate_os_error(exc: sqlite3.Error) -> Exception:
     msg = str(exc).lower()
     if isinstance(exc, sqlite3.OperationalError) and ("disk is full" in msg or "database or disk is full" in msg):
         return DiskFull("the disk is full: free some space; nothing already saved was lost")
+    if _is_damaged(exc):
+        return _damaged_file(str(exc))
     return exc
+
+
+def check_file(path: Path) -> None:
+    """Refuse a database file that is visibly cut short before SQLite reads it: a truncated
+    file may open and fail only later, on the first read of a missing page, mid-command.
+
+    The header records the page size and, when valid, the page count; at rest (no WAL frames
+    pending, as ``Store.close`` leaves it) the file holds at least that many pages.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size == 0:
+        return  # a file SQLite has not written yet: a fresh store
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\0"):
+        raise _damaged_file(f"{path.name} is {size} bytes and has no valid SQLite header: truncated or overwritten")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    count_valid = head[24:28] == head[92:96]
+    wal = path.with_name(path.name + "-wal")
+    wal_pending = wal.exists() and wal.stat().st_size > 0
+    if count_valid and not wal_pending and size < pages * page_size:
+        raise _damaged_file(f"{path.name} is {size} bytes but its header says {pages * page_size}: truncated")
 
 
 class Store:
@@ -91,9 +177,22 @@ class Store:
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
+        self._failure = threading.local()  # what sm_verify last rejected, per thread
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._wconn = self._connect()
-        self._migrate()
+        check_file(path)
+        try:
+            self._wconn = self._connect()
+        except sqlite3.DatabaseError as exc:
+            raise _translate_os_error(exc) from None
+        try:
+            self._check_schema()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._wconn.close()
+            raise _translate_os_error(exc) from None
+        except BaseException:
+            self._wconn.close()
+            raise
 
     # --- connections -------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -104,6 +203,8 @@ class Store:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("PRAGMA secure_delete=ON")
+        register_row_mac(conn, self._sealer)
+        conn.create_function(VERIFY_FUNCTION, -1, self._sql_verify)
         return conn
 
     def _reader(self) -> sqlite3.Connection:
@@ -134,6 +235,20 @@ class Store:
             self._readers.clear()
 
     # --- migrations ----------------------------------------------------------------------------
+    def _check_schema(self) -> None:
+        """Refuse a schema that is not exactly what our migrations made. The MAC triggers call
+        our key from inside the file's schema: a trigger, view or index someone added to the
+        file could otherwise have our next write compute a valid MAC for a row of their choice
+        (or alter the MAC triggers so they bind nothing)."""
+        version = int(self._wconn.execute("PRAGMA user_version").fetchone()[0])
+        if version == 0 or version > len(MIGRATIONS):
+            return  # a new file, or one _migrate refuses as too new
+        found, wanted = schema_objects(self._wconn), expected_schema(version)
+        if found != wanted:
+            odd = sorted(n for _t, n, _tb, _s in found ^ wanted)
+            raise StoreCorruption("store", 0, "schema", message=(
+                f"the store's schema was altered (unexpected or changed: {', '.join(odd[:5])})"))
+
     def _migrate(self) -> None:
         with self._write_lock:
             version = self._wconn.execute("PRAGMA user_version").fetchone()[0]
@@ -186,6 +301,48 @@ class Store:
         except (AuthenticationFailed, UnicodeDecodeError, ValueError) as exc:
             raise StoreCorruption(table, row_id, column, str(exc)) from None
 
+    # --- row MACs ------------------------------------------------------------------------------
+    def row_mac(self, table: str, rowid: int, values: Sequence[Any]) -> bytes:
+        return row_mac(self._sealer, table, rowid, values)
+
+    def verify_row(self, table: str, rowid: int, values: Sequence[Any], mac: Any) -> None:
+        """Raise StoreCorruption unless ``mac`` is the MAC of ``values`` (``BOUND[table]``)."""
+        if mac is None or not hmac.compare_digest(bytes(mac), self.row_mac(table, rowid, values)):
+            raise StoreCorruption(table, int(rowid), ROW_MAC, message=(
+                f"row {rowid} of {table} failed authentication (one of {', '.join(BOUND[table])} "
+                "was changed, or the row was copied from another)"))
+
+    def _sql_verify(self, table: str, rowid: int, *values_and_mac: Any) -> int:
+        try:
+            self.verify_row(table, rowid, values_and_mac[:-1], values_and_mac[-1])
+        except StoreCorruption as exc:
+            self._failure.exc = exc  # sqlite3 only says "user-defined function raised exception"
+            raise
+        return 1
+
+    def verified(self, table: str, alias: str | None = None) -> str:
+        """A SQL condition that is true for rows whose MAC checks and raises StoreCorruption
+        (through :meth:`query`) for one that does not. For raw queries that read bound columns
+        without ``SELECT *``: ``f"... WHERE id IN (...) AND {store.verified('memories')}"``."""
+        ref = alias or table
+        cols = ", ".join(f"{ref}.{c}" for c in BOUND[table])
+        return f"{VERIFY_FUNCTION}('{table}', {ref}.rowid, {cols}, {ref}.{ROW_MAC})"
+
+    def _raise_failure(self, exc: sqlite3.Error) -> None:
+        failed: StoreCorruption | None = getattr(self._failure, "exc", None)
+        if failed is not None:
+            self._failure.exc = None
+            raise failed from None
+        raise _translate_os_error(exc) from exc
+
+    def _run(self, conn: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[Any]:
+        self._failure.exc = None
+        try:
+            return conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            self._raise_failure(exc)
+            raise  # unreachable: _raise_failure always raises
+
     def keyed_hash(self, value: str | bytes, purpose: str) -> str:
         b = value.encode("utf-8") if isinstance(value, str) else value
         return self._sealer.keyed_hash(b, purpose)
@@ -211,26 +368,35 @@ class Store:
                 except sqlite3.Error:
                     pass
                 if isinstance(exc, sqlite3.Error):
-                    raise _translate_os_error(exc) from exc
+                    self._raise_failure(exc)
                 raise
 
     # --- reading -------------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
         conn = self._reader()
         conn.row_factory = sqlite3.Row
-        return list(conn.execute(sql, params))
+        return self._run(conn, sql, params)
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = self._reader().execute(sql, params).fetchone()
-        return None if row is None else row[0]
+        conn = self._reader()
+        conn.row_factory = None
+        rows = self._run(conn, sql, params)
+        return rows[0][0] if rows else None
 
     def row_from(self, table: str, r: sqlite3.Row, columns: Sequence[str] | None = None) -> Row:
-        """Open the private columns of a fetched row (``columns`` limits which are opened)."""
+        """Open the private columns of a fetched row (``columns`` limits which are opened).
+
+        A row fetched with its MAC (``SELECT *``) is authenticated first: its bound plain
+        columns must be what was written, in this row (StoreCorruption otherwise).
+        """
         priv_cols = PRIVATE.get(table, {})
         row_id = int(r["id"])
+        keys = r.keys()
+        if table in BOUND and ROW_MAC in keys:
+            self.verify_row(table, row_id, [r[c] for c in BOUND[table]], r[ROW_MAC])
         plain: dict[str, Any] = {}
         private: dict[str, Any] = {}
-        for k in r.keys():
+        for k in keys:
             if k in priv_cols:
                 if columns is None or k in columns:
                     private[k] = self.open_value(table, row_id, k, r[k])
@@ -253,9 +419,9 @@ class Store:
         return int(self.scalar("SELECT COALESCE(MAX(seq), 0) FROM changes") or 0)
 
     def changes_since(self, seq: int) -> list[tuple[int, str, int, str]]:
-        rows = self._reader().execute(
-            "SELECT seq, entity, entity_id, op FROM changes WHERE seq > ? ORDER BY seq", (seq,)
-        ).fetchall()
+        conn = self._reader()
+        conn.row_factory = None
+        rows = self._run(conn, "SELECT seq, entity, entity_id, op FROM changes WHERE seq > ? ORDER BY seq", (seq,))
         return [(int(a), str(b), int(c), str(d)) for a, b, c, d in rows]
 
     def integrity_check(self) -> list[str]:
@@ -282,6 +448,7 @@ class Writer:
         self.conn = conn
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+        # Errors (a failed sm_verify included) surface through Store.write as StoreCorruption.
         return self.conn.execute(sql, params)
 
     def insert(self, table: str, plain: Mapping[str, Any], private: Mapping[str, Value] | None = None) -> int:
@@ -307,6 +474,10 @@ class Writer:
         sealed = [self._s.seal(table, row_id, c, private[c]) for c in cols]
         sets = ", ".join(f"{c} = ?" for c in cols)
         self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*sealed, row_id])
+
+    def verified(self, table: str, alias: str | None = None) -> str:
+        """:meth:`Store.verified`, for raw queries inside this transaction."""
+        return self._s.verified(table, alias)
 
     def delete(self, table: str, row_id: int) -> None:
         self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))

@@ -148,6 +148,121 @@ def _v2(conn: Connection) -> None:
     conn.execute("ALTER TABLE private_settings ADD COLUMN key BLOB")
 
 
+# --- Row authentication (schema v3) -----------------------------------------------------------
+# Plain columns that carry meaning (field names, kinds, states, flags, keyed hashes, the ids
+# that link rows) are bound to their row by a MAC in ``row_mac``: HMAC-SHA256 under the hash
+# key (purpose "row-mac") of the table, the rowid and these columns' values in this order (see
+# ``Store.row_mac``). Editing one of them in the file, or copying a row's values and MAC into
+# another row, no longer authenticates. Left out on purpose: times, strength, confidence and
+# weight (ranking inputs that change on every recall; schema v4 may bind more), ``changes``
+# (a replay log for the indexes, rebuilt from the store) and ``meta`` (watermarks). Deleting
+# whole rows is not detected: a per-row MAC cannot see a row that is gone.
+ROW_MAC = "row_mac"
+ROW_MAC_FUNCTION = "sm_row_mac"  # registered on every connection by Store (and by rekey)
+VERIFY_FUNCTION = "sm_verify"    # the SQL-side check, see Store.verified
+
+BOUND_V3: dict[str, tuple[str, ...]] = {
+    "folders": ("path_hash", "enabled"),
+    "documents": ("folder_id", "path_hash", "content_hash", "format", "state"),
+    "chunks": ("document_id", "ordinal", "content_hash"),
+    "memories": ("kind", "state", "pinned", "source_key", "content_hash"),
+    "links": ("src_id", "dst_id", "kind"),
+    "provenance": ("memory_id", "chunk_id", "source_memory_id"),
+    "messages": ("conversation_id", "role", "memory_id"),
+    "profile_fields": ("field", "locked"),
+    "job_runs": ("job", "status"),
+    "private_settings": ("key_hash",),
+}
+
+# (schema version, what it binds), oldest first. A later migration that binds more columns
+# appends its own dict here and calls ``install_row_macs`` for the tables it changes; the v3
+# migration keeps using BOUND_V3, so it still runs on stores without the later columns.
+BOUND_HISTORY: list[tuple[int, dict[str, tuple[str, ...]]]] = [(3, BOUND_V3)]
+# The columns bound by the current schema (what reads verify).
+BOUND: dict[str, tuple[str, ...]] = BOUND_HISTORY[-1][1]
+
+
+def bound_at(version: int) -> dict[str, tuple[str, ...]]:
+    """What a store at schema ``version`` binds (empty before v3): re-keying an older backup
+    must verify and recompute the MACs its own triggers made."""
+    found: dict[str, tuple[str, ...]] = {}
+    for v, bound in BOUND_HISTORY:
+        if v <= version:
+            found = bound
+    return found
+
+
+def _mac_call(table: str, columns: tuple[str, ...], ref: str) -> str:
+    args = ", ".join(f"{ref}.{c}" for c in columns)
+    return f"{ROW_MAC_FUNCTION}('{table}', {ref}.rowid{', ' if args else ''}{args})"
+
+
+def row_mac_triggers(table: str, columns: tuple[str, ...]) -> list[str]:
+    """The triggers that keep ``table.row_mac`` current on every write path, raw SQL included.
+
+    AFTER INSERT and AFTER UPDATE OF the bound columns (and the id): the trigger's own UPDATE
+    sets only ``row_mac``, which no trigger watches, and ``recursive_triggers`` is off, so it
+    does not fire again. Foreign-key actions (ON DELETE SET NULL) are updates too and fire it.
+    """
+    watched = ", ".join(("id", *columns) if table != "provenance" else columns)
+    body = f"UPDATE {table} SET {ROW_MAC} = {_mac_call(table, columns, 'NEW')} WHERE rowid = NEW.rowid;"
+    return [
+        f"CREATE TRIGGER {table}_mac_insert AFTER INSERT ON {table} BEGIN {body} END",
+        f"CREATE TRIGGER {table}_mac_update AFTER UPDATE OF {watched} ON {table} BEGIN {body} END",
+    ]
+
+
+def install_row_macs(conn: Connection, table: str, columns: tuple[str, ...]) -> None:
+    """(Re)create ``table``'s MAC triggers for ``columns`` and recompute every row's MAC.
+
+    Adds the ``row_mac`` column when missing. Needs ``sm_row_mac`` registered on ``conn``.
+    """
+    present = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+    if ROW_MAC not in present:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {ROW_MAC} BLOB")
+    for kind in ("insert", "update"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {table}_mac_{kind}")
+    for stmt in row_mac_triggers(table, columns):
+        conn.execute(stmt)
+    rebuild_row_macs(conn, table, columns)
+
+
+def rebuild_row_macs(conn: Connection, table: str, columns: tuple[str, ...] | None = None) -> None:
+    """Recompute the MAC of every row of ``table`` with the key ``sm_row_mac`` has on ``conn``
+    (after a migration, and after key rotation, which changes that key)."""
+    cols = BOUND[table] if columns is None else columns
+    conn.execute(f"UPDATE {table} SET {ROW_MAC} = {_mac_call(table, cols, table)}")
+
+
+def _v3(conn: Connection) -> None:
+    for table, columns in BOUND_V3.items():
+        install_row_macs(conn, table, columns)
+
+
 # Index i migrates from user_version i to i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+_expected: dict[int, set[tuple[str, str, str, str]]] = {}
+
+
+def schema_objects(conn: Connection) -> set[tuple[str, str, str, str]]:
+    """The schema as stored: (type, name, table, SQL) of every table, index, trigger and view."""
+    return {(str(t), str(n), str(tb), str(s or "")) for t, n, tb, s in conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'")}
+
+
+def expected_schema(version: int) -> set[tuple[str, str, str, str]]:
+    """The schema migrations 1..``version`` produce, built once in memory for comparison."""
+    if version not in _expected:
+        import sqlite3
+
+        mem = sqlite3.connect(":memory:")
+        try:
+            mem.create_function(ROW_MAC_FUNCTION, -1, lambda *a: None)
+            for migrate in MIGRATIONS[:version]:
+                migrate(mem)
+            _expected[version] = schema_objects(mem)
+        finally:
+            mem.close()
+    return _expected[version]
