@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ui.controller import Controller
-from ui.qt import QWidget
+from ui.qt import QApplication, QFileDialog, QTimer, QWidget
 
 ENV = "SECONDME_TEST_COMMANDS"
 
@@ -69,6 +69,33 @@ def install(controller: Controller) -> None:
             controller.window.show_page(int(args.get("index", 0)), focus=True)
         return {"ok": controller.window is not None}
 
+    def folder_dialog(args: dict[str, Any]) -> dict[str, Any]:
+        """The Sources page's "Add folder…" dialog, through its own code path: once it shows, it
+        goes to ``dir`` (as a person browsing there would) and is cancelled."""
+        from ui.pages.sources import SourcesPage
+
+        controller.open_window()
+        if controller.window is None:
+            return {"ok": False, "error": "locked"}
+        page = controller.window.page(SourcesPage)
+        assert isinstance(page, SourcesPage)
+        seen: dict[str, Any] = {}
+
+        def drive(tries: int = 200) -> None:
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, QFileDialog):
+                seen["native"] = not dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+                dialog.setDirectory(str(args.get("dir", "")))
+                seen["dir"] = dialog.directory().absolutePath()
+                dialog.reject()
+            elif tries:
+                QTimer.singleShot(25, lambda: drive(tries - 1))
+
+        QTimer.singleShot(0, drive)
+        page.choose_folder()  # returns when the dialog has closed
+        return {"ok": "dir" in seen, **seen}
+
+    server.handle("folder-dialog", folder_dialog)
     server.handle("screenshot", screenshot)
     server.handle("recall-type", recall_type)
     server.handle("recall-key", recall_key)

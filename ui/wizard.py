@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from secondme.errors import UserError
-from ui import core_api
+from ui import core_api, filedialog
 from ui.passphrase import NewPassphrase
 from ui.qt import (
     QButtonGroup,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -54,7 +53,7 @@ class FoldersPage(QWizardPage):
         row.addLayout(buttons)
 
     def _choose(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Add a notes folder", str(Path.home()))
+        path = filedialog.existing_directory(self, "Add a notes folder", str(Path.home()))
         if path:
             self.add_folder(path)
 

@@ -15,6 +15,7 @@ import pytest
 import ui.pages.settings as settings_page
 from secondme.app import SecondMe
 from tests.ui.conftest import PASS
+from ui import filedialog
 from ui.pages.settings import SettingsPage
 from ui.qt import QMessageBox
 
@@ -32,9 +33,9 @@ class Person:
         self.confirm = True
         self.asked: list[str] = []
 
-    def file(self, _parent: Any, title: str, *_args: Any) -> tuple[str, str]:
+    def file(self, _parent: Any, title: str, *_args: Any) -> str:
         self.asked.append(title)
-        return self.paths.pop(0), ""
+        return self.paths.pop(0)
 
     def text(self, _parent: Any, title: str, label: str, *_args: Any) -> tuple[str, bool]:
         self.asked.append(label)
@@ -50,10 +51,6 @@ class Person:
 def person(monkeypatch: pytest.MonkeyPatch) -> Iterator[Person]:
     p = Person()
 
-    class FileDialog:
-        getSaveFileName = staticmethod(p.file)
-        getOpenFileName = staticmethod(p.file)
-
     class InputDialog:
         getText = staticmethod(p.text)
 
@@ -61,7 +58,8 @@ def person(monkeypatch: pytest.MonkeyPatch) -> Iterator[Person]:
         StandardButton = QMessageBox.StandardButton
         question = staticmethod(p.question)
 
-    monkeypatch.setattr(settings_page, "QFileDialog", FileDialog)
+    monkeypatch.setattr(filedialog, "save_file", p.file)
+    monkeypatch.setattr(filedialog, "open_file", p.file)
     monkeypatch.setattr(settings_page, "QInputDialog", InputDialog)
     monkeypatch.setattr(settings_page, "QMessageBox", MessageBox)
     yield p

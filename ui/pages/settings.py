@@ -9,13 +9,12 @@ from typing import Any
 
 from secondme.errors import UserError
 from secondme.vault import MIN_PASSPHRASE_CHARS
-from ui import core_api, desktop_entry
+from ui import core_api, desktop_entry, filedialog
 from ui.pages.base import Page
 from ui.passphrase import NewPassphrase
 from ui.qt import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -194,7 +193,7 @@ class SettingsPage(Page):
         self.model_detail.setText(choice.detail if isinstance(choice, core_api.ModelChoice) else "")
 
     def _pick_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose a model", "", "GGUF models (*.gguf)")
+        path = filedialog.open_file(self, "Choose a model", "", "GGUF models (*.gguf)")
         if path:
             self._add_model(core_api.ModelChoice(path, path, "chosen file"))
             self.model.setCurrentIndex(self.model.count() - 1)
@@ -310,7 +309,7 @@ class SettingsPage(Page):
 
     def export_backup(self) -> None:
         suggested = time.strftime("secondme-%Y-%m-%d.smbackup")
-        path, _ = QFileDialog.getSaveFileName(self, "Export encrypted backup", suggested, BACKUP_FILTER)
+        path = filedialog.save_file(self, "Export encrypted backup", suggested, BACKUP_FILTER)
         if not path:
             return
         pw = self._secret("Backup passphrase",
@@ -328,7 +327,7 @@ class SettingsPage(Page):
             lambda r: f"Encrypted backup saved to {r['path']}.", "Exporting the backup")
 
     def import_backup(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import backup", "", BACKUP_FILTER)
+        path = filedialog.open_file(self, "Import backup", "", BACKUP_FILTER)
         if not path:
             return
         if not self._confirmed("Import backup",

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from secondme.results import FailedFile, FolderStatus, IndexProgress, readable_path
+from ui import filedialog
 from ui.pages.base import Page
 from ui.pages.jobs import describe_progress
 from ui.qt import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -127,7 +127,7 @@ class SourcesPage(Page):
         self._call(lambda: ctx.add_folder(path))
 
     def choose_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Add a notes folder", str(Path.home()))
+        path = filedialog.existing_directory(self, "Add a notes folder", str(Path.home()))
         if path:
             self.add_folder(path)
 
