@@ -3,6 +3,10 @@
 import sys
 
 if __name__ == "__main__":
+    # Before anything else is imported: telemetry opt-outs, no core dumps (secondme.hardening).
+    from secondme.hardening import harden_process
+
+    harden_process()
     if len(sys.argv) == 3 and sys.argv[1] == "--secondme-vector-child":
         # The vector index's helper process (secondme/index/vector_process.py), before any UI.
         from secondme.index.vector_process import child_main

@@ -14,6 +14,7 @@ from typing import Any
 from secondme.crypto import KeySet, Sealer
 from secondme.embed.base import Embedder
 from secondme.errors import AlreadyInitialized, DiskFull, VaultLocked
+from secondme.hardening import termination_deferred
 from secondme.index.vector_process import VectorHost
 from secondme.paths import Paths
 from secondme.results import (
@@ -106,11 +107,15 @@ class SecondMe:
     def init(self, passphrase: str | None) -> None:
         """Create the vault (keyring when ``passphrase`` is None) and unlock."""
         self.paths.ensure()
-        key = self.vault.create(passphrase)
-        self._open(key)
+        # Not broken off by SIGTERM halfway (the command's own unwinding closes what opened).
+        with termination_deferred():
+            key = self.vault.create(passphrase)
+            self._open(key)
 
     def unlock(self, passphrase: str | None = None) -> None:
-        with self._lock:
+        # A termination signal waits until the unlock is complete: broken off inside, the RAM
+        # folder just made would be left behind with nobody to close it.
+        with termination_deferred(), self._lock:
             if self._store is not None:
                 return
             self.paths.ensure()
@@ -170,12 +175,14 @@ class SecondMe:
             self.emit("locked")
 
     def close(self) -> None:
-        self._lock_session()
-        if self._vector_host is not None:
-            self._vector_host.close()
-        if self._chat_model is not None:
-            self._chat_model.close()
-            self._chat_model = None
+        # A termination signal (SIGTERM at logout) must not break off sealing halfway.
+        with termination_deferred():
+            self._lock_session()
+            if self._vector_host is not None:
+                self._vector_host.close()
+            if self._chat_model is not None:
+                self._chat_model.close()
+                self._chat_model = None
 
     # --- the local chat model ----------------------------------------------------------------
     @property

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import secrets
 import sys
 
+from secondme.hardening import PASSPHRASE_ENV, harden_process, take_env_secret
 from secondme.paths import APP_ID, Paths
 
 log = logging.getLogger("secondme.ui.main")
 
-ENV_PASSPHRASE = "SECONDME_PASSPHRASE"  # the same variable the CLI reads
+ENV_PASSPHRASE = PASSPHRASE_ENV  # the same variable the CLI reads
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -44,7 +44,7 @@ SELF_TEST_NOTE = (
 )
 
 
-def self_test(data_dir: str | None) -> int:
+def self_test(data_dir: str | None, secret: str | None = None) -> int:
     """Exercise a packaged build end to end and exit: 0 when every step worked.
 
     Creates a store in ``data_dir``, writes and reads a sealed value, indexes a sample note,
@@ -75,7 +75,6 @@ def self_test(data_dir: str | None) -> int:
         last = now
 
     ctx = build(data_dir)
-    secret = os.environ.pop(ENV_PASSPHRASE, None)
     try:
         if not ctx.initialized:
             if secret is None and trusted_keyring_backend() is None:
@@ -113,10 +112,14 @@ def self_test(data_dir: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # First of all: telemetry opt-outs before any dependency loads (nothing is ever fetched or
+    # reported), no core dumps, and the passphrase out of /proc/PID/environ and out of what
+    # child processes (the vector index's) inherit.
+    harden_process()
+    secret = take_env_secret(ENV_PASSPHRASE)
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever fetched from a model hub
     if args.self_test:
-        return self_test(args.data_dir)
+        return self_test(args.data_dir, secret)
     if args.install_desktop_entry or args.uninstall_desktop_entry:
         from ui import desktop_entry
 
@@ -131,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName("Second Me")
     QGuiApplication.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)  # closing the window keeps the app in the tray
+    from ui.termination import TerminationWatcher
+
+    # From here on SIGTERM/SIGHUP (logout, systemctl, a closed terminal) no longer kill the app
+    # with its plaintext indexes in RAM: they become a clean quit once the controller exists.
+    terminate = TerminationWatcher()
 
     try:
         name = socket_name(paths.root)
@@ -169,21 +177,27 @@ def main(argv: list[str] | None = None) -> int:
         log.info("tray ready")
 
     from secondme.app import build
+    from secondme.index import cleanup_stale_runtime_dirs
     from ui import testchannel
     from ui.controller import Controller
 
+    # Plaintext index folders of instances that died (killed, crashed) go now, not at unlock.
+    cleanup_stale_runtime_dirs()
     ctx = build(args.data_dir)
-    controller = Controller(app, ctx, server=server, reporter=reporter,
-                            passphrase=os.environ.pop(ENV_PASSPHRASE, None),
+    controller = Controller(app, ctx, server=server, reporter=reporter, passphrase=secret,
                             use_tray=not args.no_tray, early_tray=early_tray)
     controller.services.icons = icons
     if testchannel.enabled():
         testchannel.install(controller)
     controller.start(recall=args.recall)
+    terminate.set_handler(controller.quit)
+    # The session manager ending the session (logout, shutdown): quit cleanly as well.
+    app.commitDataRequest.connect(lambda _manager: controller.quit())
     rc = app.exec()
     controller.finish()
-    if ctx.unlocked:  # the event loop ended some other way (a signal): still seal and close
+    if ctx.unlocked:  # the event loop ended some other way: still seal and close
         ctx.close()
+    terminate.close()
     log.info("exited with %s", rc)
     return int(rc)
 

@@ -13,8 +13,7 @@ from typing import Any
 
 from secondme.app import SecondMe, build
 from secondme.errors import PassphraseRequired
-
-ENV_PASSPHRASE = "SECONDME_PASSPHRASE"
+from secondme.hardening import PASSPHRASE_ENV as ENV_PASSPHRASE
 
 
 def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> str | None:
@@ -25,6 +24,9 @@ def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> s
     value: str | None = None
     if getattr(args, "passphrase_stdin", False):
         value = sys.stdin.readline().rstrip("\r\n")
+    elif getattr(args, "_env_passphrase", None):
+        # SECONDME_PASSPHRASE, taken out of the environment at start (secondme.cli.main).
+        value = args._env_passphrase
     elif os.environ.get(ENV_PASSPHRASE):
         value = os.environ[ENV_PASSPHRASE]
     elif sys.stdin.isatty():
@@ -48,16 +50,22 @@ def opened(args: argparse.Namespace, *, indexes: bool = True) -> Iterator[Second
 def open_context(args: argparse.Namespace, *, indexes: bool = True) -> SecondMe:
     """Build the context for ``--data-dir`` and unlock it."""
     ctx = build(args.data_dir, indexes=indexes)
-    if ctx.vault.exists() and ctx.vault.info().method == "passphrase":
-        pw = read_passphrase(args)
-        if pw is None:
-            raise PassphraseRequired(
-                "this Second Me data is protected by a passphrase: set SECONDME_PASSPHRASE, "
-                "pass --passphrase-stdin, or run in a terminal"
-            )
-        ctx.unlock(pw)
-    else:
-        ctx.unlock(None)
+    try:
+        if ctx.vault.exists() and ctx.vault.info().method == "passphrase":
+            pw = read_passphrase(args)
+            if pw is None:
+                raise PassphraseRequired(
+                    "this Second Me data is protected by a passphrase: set SECONDME_PASSPHRASE, "
+                    "pass --passphrase-stdin, or run in a terminal"
+                )
+            ctx.unlock(pw)
+        else:
+            ctx.unlock(None)
+    except BaseException:
+        # e.g. a SIGTERM that arrived during the unlock, raised once it completed: close what
+        # opened (seal, remove the RAM folder) before unwinding.
+        ctx.close()
+        raise
     return ctx
 
 

@@ -15,6 +15,15 @@ import sys
 
 from secondme import __version__
 from secondme.errors import UserError
+from secondme.hardening import (
+    PASSPHRASE_ENV,
+    Terminated,
+    harden_process,
+    install_termination_handlers,
+    restore_handlers,
+    take_env_secret,
+    termination_received,
+)
 
 log = logging.getLogger("secondme.cli")
 
@@ -48,7 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # First of all: telemetry opt-outs before any dependency loads, no core dumps, and the
+    # passphrase out of /proc/PID/environ and out of what child processes inherit.
+    harden_process()
+    env_secret = take_env_secret(PASSPHRASE_ENV)
     if isinstance(sys.stdout, io.TextIOWrapper):
         # File names that are not valid UTF-8 print as their own bytes, as ls and find do,
         # instead of failing the command.
@@ -61,21 +73,48 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if env_secret:
+        args._env_passphrase = env_secret
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # SIGTERM/SIGHUP unwind the command like Ctrl+C: its context closes, which seals the
+    # indexes and removes the plaintext RAM folder, and the command exits 0.
+    previous = install_termination_handlers()
     try:
+        _remove_stale_ram_folders()
         rc: int = args.func(args)
-        return rc
+        return 0 if termination_received() else rc
     except UserError as exc:
+        if termination_received():
+            return 0
         print(f"secondme: {exc}", file=sys.stderr)
         return 1
+    except Terminated as exc:
+        print(f"secondme: stopped by signal {exc.signum}; everything done so far is saved",
+              file=sys.stderr)
+        return 0
     except KeyboardInterrupt:
+        if termination_received():
+            return 0
         print("secondme: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # Output piped into e.g. `head` that stopped reading: not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        restore_handlers(previous)
+
+
+def _remove_stale_ram_folders() -> None:
+    """Plaintext index folders left by processes that died (killed, crashed, power cut) go at
+    every start, not only at the next unlock."""
+    from secondme.index import cleanup_stale_runtime_dirs
+
+    try:
+        cleanup_stale_runtime_dirs()
+    except OSError:
+        log.warning("could not remove stale index folders", exc_info=True)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import signal
 import sys
 import threading
 import time
@@ -119,7 +118,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_watch(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # SIGTERM/SIGHUP arrive as ``Terminated`` (a KeyboardInterrupt; see secondme.cli.main).
     try:
         ctx.start_watching()
         print("watching; press Ctrl+C to stop", file=sys.stderr)

@@ -248,6 +248,9 @@ POOL_NICE = 5
 def _load_session(model: Path, threads: int) -> ort.InferenceSession:
     import onnxruntime as ort
 
+    # Belt and braces: ORT_DISABLE_TELEMETRY (secondme.hardening, set before the import) is what
+    # keeps the import itself from writing a device id; this also stops the session's events.
+    ort.disable_telemetry_events()
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1

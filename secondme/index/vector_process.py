@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from secondme.hardening import TERMINATION_SIGNALS, harden_process
 from secondme.index.vector import DEFAULT_COLLECTION, MetadataValue, checked_batch
 
 log = logging.getLogger("secondme.index.vector_process")
@@ -53,8 +54,14 @@ def _portable(exc: BaseException) -> BaseException:
 
 def child_main(fd: int) -> int:
     """The child's whole life: wait for "open", then serve one ``VectorIndex`` until closed."""
-    # The terminal's Ctrl+C reaches the whole process group; the parent decides when we stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Its own interpreter: no core dumps of the vectors, no telemetry from what it loads.
+    harden_process()
+    # The terminal's Ctrl+C, the closed terminal's SIGHUP and the logout's SIGTERM reach the
+    # whole process group or session; the parent decides when we stop: it still needs us to
+    # write Chroma's files out completely for the seal. We exit when its socket closes, which
+    # also happens when the parent is killed outright.
+    for sig in (signal.SIGINT, *TERMINATION_SIGNALS):
+        signal.signal(sig, signal.SIG_IGN)
     conn = Connection(fd)
     try:
         return _child_life(conn)
