@@ -96,7 +96,8 @@ def is_dumpable() -> bool | None:
 def _original_env_block() -> tuple[int, int] | None:
     """Start and end address of the environment block the kernel gave this process."""
     try:
-        stat = open("/proc/self/stat", "rb").read()
+        with open("/proc/self/stat", "rb") as fh:
+            stat = fh.read()
     except OSError:
         return None
     # Fields 50 and 51 (env_start, env_end), counted after the parenthesised command name.

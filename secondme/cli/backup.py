@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from typing import Any
 
 from secondme.app import build
-from secondme.cli.common import opened, print_json, read_passphrase
+from secondme.cli.common import named_env_secret, opened, print_json, read_passphrase
 from secondme.errors import UserError
 
 
@@ -44,7 +43,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def _backup_passphrase(args: argparse.Namespace, confirm: bool) -> str:
     if args.backup_passphrase_env:
-        value = os.environ.get(args.backup_passphrase_env)
+        value = named_env_secret(args, args.backup_passphrase_env)
         if not value:
             raise UserError(f"the environment variable {args.backup_passphrase_env} is empty")
         return value

@@ -35,6 +35,15 @@ def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> s
     return value
 
 
+def named_env_secret(args: argparse.Namespace, name: str) -> str | None:
+    """The value of the environment variable ``name`` the person named on the command line
+    (taken out of the process environment at start, see ``secondme.cli.main``)."""
+    taken: dict[str, str | None] = getattr(args, "_taken_env", {}) or {}
+    if name in taken:
+        return taken[name]
+    return os.environ.get(name)
+
+
 @contextmanager
 def opened(args: argparse.Namespace, *, indexes: bool = True) -> Iterator[SecondMe]:
     """An unlocked context for one command, closed (indexes sealed) however the command ends.

@@ -10,7 +10,7 @@ from typing import Any
 
 from secondme import __version__
 from secondme.app import build
-from secondme.cli.common import open_context, print_json, read_passphrase
+from secondme.cli.common import named_env_secret, open_context, print_json, read_passphrase
 from secondme.errors import UserError
 from secondme.vault import describe_backend, trusted_keyring_backend
 
@@ -57,12 +57,11 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
     import getpass
-    import os
 
     ctx = build(args.data_dir)
     old = read_passphrase(args, "Current passphrase: ") if ctx.vault.info().method == "passphrase" else None
     if args.new_from_env:
-        new = os.environ.get(args.new_from_env)
+        new = named_env_secret(args, args.new_from_env)
     else:
         new = getpass.getpass("New passphrase: ") if sys.stdin.isatty() else None
     if not new:

@@ -20,6 +20,7 @@ from secondme.hardening import (
     Terminated,
     harden_process,
     install_termination_handlers,
+    quiet_dependencies,
     restore_handlers,
     take_env_secret,
     termination_received,
@@ -57,10 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # First of all: telemetry opt-outs before any dependency loads, no core dumps, and the
-    # passphrase out of /proc/PID/environ and out of what child processes inherit.
-    harden_process()
-    env_secret = take_env_secret(PASSPHRASE_ENV)
+    # A process of its own (the console script, ``python -m secondme``, the bundle): first of
+    # all telemetry opt-outs before any dependency loads, no core dumps, and the passphrase out
+    # of /proc/PID/environ and out of what child processes inherit. Called with explicit
+    # arguments (embedded in another program, tests) the host process is left as it is.
+    process_entry = argv is None
+    env_secret: str | None = None
+    if process_entry:
+        harden_process()
+        env_secret = take_env_secret(PASSPHRASE_ENV)
+    else:
+        quiet_dependencies(force=False)
     if isinstance(sys.stdout, io.TextIOWrapper):
         # File names that are not valid UTF-8 print as their own bytes, as ls and find do,
         # instead of failing the command.
@@ -75,6 +83,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if env_secret:
         args._env_passphrase = env_secret
+    # Secrets in variables the person named (--backup-passphrase-env, --new-from-env) leave
+    # the environment too.
+    taken: dict[str, str | None] = {}
+    for option in ("backup_passphrase_env", "new_from_env"):
+        variable = getattr(args, option, None)
+        if process_entry and variable:
+            taken[str(variable)] = take_env_secret(str(variable))
+    args._taken_env = taken
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     # SIGTERM/SIGHUP unwind the command like Ctrl+C: its context closes, which seals the
