@@ -22,7 +22,13 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
-SEAL_VERSION = 1
+# Version 2 pads the plaintext to a size bucket before sealing (see ``padded_length``); values
+# sealed by version 1 (unpadded) still open.
+SEAL_VERSION = 2
+SEAL_VERSION_UNPADDED = 1
+# Sealed values shorter than this all have the same length: short values (a flag, a date, a
+# field value) say nothing about their length at all.
+PAD_MIN_BYTES = 32
 
 # scrypt cost for new vaults and backups: n=2**17, r=8 (128 MiB) takes ~0.35 s on this 2-core
 # machine. Stored with each vault and backup; older vaults are raised to it at unlock.
@@ -81,8 +87,38 @@ class KeySet:
         )
 
 
+def padded_length(n: int) -> int:
+    """The bucket a padded plaintext of ``n`` bytes (marker included) is extended to.
+
+    Padmé (Nikitin et al., PETS 2019): the length keeps its top ~log2(log2 n) + 1 bits and the
+    rest is rounded up, so a sealed length reveals O(log log n) bits of the value's length for
+    at most 12% overhead (1,537 bytes of an embedding plus marker become 1,600). Below
+    ``PAD_MIN_BYTES`` every value takes the same bucket.
+    """
+    if n <= PAD_MIN_BYTES:
+        return PAD_MIN_BYTES
+    e = n.bit_length() - 1          # floor(log2 n)
+    s = e.bit_length()              # floor(log2 e) + 1
+    mask = (1 << (e - s)) - 1
+    return (n + mask) & ~mask
+
+
+def pad(plaintext: bytes) -> bytes:
+    # ISO/IEC 7816-4 padding: 0x80 then zeros, unambiguous whatever the value ends with.
+    body = plaintext + b"\x80"
+    return body + bytes(padded_length(len(body)) - len(body))
+
+
+def unpad(padded: bytes) -> bytes:
+    body = padded.rstrip(b"\0")
+    if not body or body[-1] != 0x80:
+        raise AuthenticationFailed("sealed value has a malformed padding")
+    return body[:-1]
+
+
 class Sealer:
-    """Seals single values (AES-256-GCM, fresh nonce, associated data) and computes keyed hashes."""
+    """Seals single values (AES-256-GCM, fresh nonce, associated data, padded to a size bucket)
+    and computes keyed hashes."""
 
     def __init__(self, keys: KeySet) -> None:
         self._aead = AESGCM(keys.seal)
@@ -90,16 +126,22 @@ class Sealer:
 
     def seal(self, plaintext: bytes, ad: bytes) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
-        return bytes([SEAL_VERSION]) + nonce + self._aead.encrypt(nonce, plaintext, ad)
+        header = bytes([SEAL_VERSION])
+        return header + nonce + self._aead.encrypt(nonce, pad(plaintext), header + ad)
 
     def open(self, sealed: bytes, ad: bytes) -> bytes:
-        if len(sealed) < 1 + NONCE_BYTES + 16 or sealed[0] != SEAL_VERSION:
+        if len(sealed) < 1 + NONCE_BYTES + 16 or sealed[0] not in (SEAL_VERSION, SEAL_VERSION_UNPADDED):
             raise AuthenticationFailed("malformed sealed value")
         nonce = sealed[1 : 1 + NONCE_BYTES]
+        padded = sealed[0] == SEAL_VERSION
+        # Version 2 binds its version byte into the associated data: a version 1 value
+        # relabelled as 2 (which would then lose whatever looks like padding) does not open.
+        full_ad = sealed[:1] + ad if padded else ad
         try:
-            return self._aead.decrypt(nonce, sealed[1 + NONCE_BYTES :], ad)
+            plaintext = self._aead.decrypt(nonce, sealed[1 + NONCE_BYTES :], full_ad)
         except InvalidTag as exc:
             raise AuthenticationFailed("sealed value does not authenticate") from exc
+        return unpad(plaintext) if padded else plaintext
 
     def keyed_hash(self, value: bytes, purpose: str) -> str:
         """HMAC-SHA256 hex of ``value``; ``purpose`` keeps hashes of different kinds apart."""

@@ -6,7 +6,8 @@ gets a fresh key of its own). It works on a private copy of the database file wi
 
 Keyed hashes are recomputed from what they hash:
 
-- folders and documents: the sealed path;
+- folders and documents: the sealed path; documents' stat keys: that path with the size and
+  mtime sealed in ``exact`` (schema v4);
 - chunks: the chunk's context line and text (see ``Chunk.embed_text``);
 - memories: kind and text; the source key from the sealed ``source`` column (older rows
   without it: the usual sources are tried against the old hash, else the group is kept under
@@ -192,8 +193,13 @@ class _Rekeyer:
     def _fix_documents(self, r: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
         path = Path(os.fsdecode(p["path"]))
         out: dict[str, Any] = {"path_hash": self.docs.path_hash(path)}
+        # Since schema v4 size and mtime are sealed in ``exact`` (plain before, in older backups).
+        exact = p.get("exact") or {}
+        size, mtime = exact.get("size", r["size"]), exact.get("mtime", r["mtime"])
+        if "exact" in p:  # the stat_key column came with it
+            out["stat_key"] = None if size is None or mtime is None else self.docs.stat_key(path, size, mtime)
         if r["content_hash"] is not None:
-            data = _unchanged_file(path, r["size"], r["mtime"])
+            data = _unchanged_file(path, size, mtime)
             out["content_hash"] = None if data is None else self.docs.content_hash(data)
             self.stats.content_hashes_cleared += data is None
         return out

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from secondme.store import Store
-from secondme.store.db import Row, Writer
+from secondme.store.db import Row, Writer, newest_first
 
 log = logging.getLogger("secondme.jobs")
 
@@ -141,9 +141,12 @@ class JobHistory:
         return self._runs(where, [*params, int(limit)])
 
     def _runs(self, where: str, params: list[Any]) -> list[RunRecord]:
-        rows = self.store.query(
-            f"SELECT * FROM job_runs WHERE {where} ORDER BY started_at DESC, id DESC LIMIT ?", params)
-        return [_record(self.store.row_from("job_runs", r)) for r in rows]
+        # Plain SQL has only the day a run started (the exact times are sealed: they say when
+        # the machine was on); newest_first settles the order within a day.
+        *args, limit = params
+        rows = newest_first(self.store, "job_runs", where, args, int(limit), "started_at",
+                            lambda row: (float(row["started_at"]), row.id))
+        return [_record(row) for row in rows]
 
     def latest(self, job: str) -> RunRecord | None:
         runs = self.recent(job, 1)
@@ -151,10 +154,9 @@ class JobHistory:
 
     def last_handled_start(self, job: str) -> datetime | None:
         """Start of the most recent run that settles a scheduled night (see ``HANDLED``)."""
-        ts = self.store.scalar(
-            f"SELECT MAX(started_at) FROM job_runs WHERE job = ? AND status IN ({','.join('?' * len(HANDLED))})",
-            (job, *HANDLED))
-        return None if ts is None else datetime.fromtimestamp(float(ts), UTC)
+        runs = newest_first(self.store, "job_runs", f"job = ? AND status IN ({','.join('?' * len(HANDLED))})",
+                            [job, *HANDLED], 1, "started_at", lambda row: (float(row["started_at"]), row.id))
+        return datetime.fromtimestamp(float(runs[0]["started_at"]), UTC) if runs else None
 
     def last_ok(self, job: str) -> RunRecord | None:
         runs = self._runs("job = ? AND status = ?", [job, OK, 1])

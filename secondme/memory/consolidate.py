@@ -8,7 +8,6 @@ run over unchanged data finds nothing above the marks and changes nothing.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -22,13 +21,14 @@ from secondme.memory.episodes import EpisodeWriter, day_of
 from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.links import Linker
 from secondme.store import Store
-from secondme.store.db import Writer
+from secondme.store.db import Value, Writer
+from secondme.store.schema import DIRTY_DAYS_SETTING, coarse
 
 log = logging.getLogger("secondme.memory.consolidate")
 
 HWM_MESSAGE = "memory.consolidate.message_hwm"
 HWM_CHUNK = "memory.consolidate.chunk_hwm"
-DIRTY_DAYS = "memory.consolidate.dirty_days"
+DIRTY_DAYS = DIRTY_DAYS_SETTING  # a sealed private setting: the days say when the person wrote
 BATCH = 200
 # Near-duplicate facts: same slot and either equal normalised values, or one value containing
 # the other with embeddings this close ("12 Rue Cler" / "12 Rue Cler, Paris").
@@ -54,10 +54,34 @@ def set_meta(w: Writer, key: str, value: str) -> None:
               (key, value))
 
 
+def get_dirty_days(src: Writer | Store) -> set[str]:
+    """The days whose episode needs rebuilding (sealed, like ``SecondMe.set_private``)."""
+    store = src.store if isinstance(src, Writer) else src
+    h = store.keyed_hash(DIRTY_DAYS, "setting")
+    if isinstance(src, Writer):
+        row = src.execute("SELECT id, value FROM private_settings WHERE key_hash = ?", (h,)).fetchone()
+    else:
+        found = store.query("SELECT id, value FROM private_settings WHERE key_hash = ?", (h,))
+        row = (found[0]["id"], found[0]["value"]) if found else None
+    if row is None:
+        return set()
+    return {str(d) for d in store.open_value("private_settings", int(row[0]), "value", row[1]) or []}
+
+
+def set_dirty_days(w: Writer, days: Iterable[str]) -> None:
+    h = w.store.keyed_hash(DIRTY_DAYS, "setting")
+    row = w.execute("SELECT id FROM private_settings WHERE key_hash = ?", (h,)).fetchone()
+    value: dict[str, Value] = {"value": sorted(days), "key": DIRTY_DAYS}
+    if row is not None:
+        w.update("private_settings", int(row[0]), private=value)
+    else:
+        w.insert("private_settings", {"key_hash": h}, value)
+
+
 def mark_days_dirty(w: Writer, days: Iterable[str]) -> None:
-    cur = set(json.loads(get_meta(w, DIRTY_DAYS, "[]") or "[]"))
-    cur.update(days)
-    set_meta(w, DIRTY_DAYS, json.dumps(sorted(cur)))
+    days = set(days)
+    if days:
+        set_dirty_days(w, get_dirty_days(w) | days)
 
 
 def derived_from(w: Writer, ids: Iterable[int]) -> tuple[set[int], set[str]]:
@@ -90,9 +114,10 @@ def derived_from(w: Writer, ids: Iterable[int]) -> tuple[set[int], set[str]]:
                 doomed.add(mid)
                 frontier.add(mid)
     for mid in ids:
-        row = w.execute("SELECT event_time, kind FROM memories WHERE id = ?", (mid,)).fetchone()
-        if row and row[0] and row[1] == "message":
-            days.add(day_of(float(row[0])))
+        row = w.execute("SELECT kind FROM memories WHERE id = ?", (mid,)).fetchone()
+        at = w.exact("memories", mid).get("event_time") if row else None
+        if at and row[0] == "message":
+            days.add(day_of(float(at)))
     return doomed, days
 
 
@@ -178,10 +203,12 @@ class Consolidator:
             with self.store.write() as w:
                 days: set[str] = set()
                 for (f, r, meta), v in zip(found, vecs, strict=True):
-                    self._add_fact(w, f, v, r["event_time"], source_mem=(int(r["id"]), meta))
+                    self._add_fact(w, f, v, self.store.exact("memories", r).get("event_time"),
+                                   source_mem=(int(r["id"]), meta))
                 for r in rows:
-                    if r["event_time"]:
-                        days.add(day_of(float(r["event_time"])))
+                    at = self.store.exact("memories", r).get("event_time")
+                    if at:
+                        days.add(day_of(float(at)))
                 mark_days_dirty(w, days)
                 set_meta(w, HWM_MESSAGE, str(int(rows[-1]["id"])))
             done += len(rows)
@@ -202,18 +229,35 @@ class Consolidator:
                 for f in self._extract(text, "user", cancel):
                     found.append((f, r))
             vecs = self._embed([f.text() for f, _ in found])
+            saved = self._content_times({int(r["document_id"]) for r in rows})
             with self.store.write() as w:
                 days: set[str] = set()
                 for (f, r), v in zip(found, vecs, strict=True):
-                    self._add_fact(w, f, v, r["mtime"], chunk_id=int(r["id"]))
+                    self._add_fact(w, f, v, saved.get(int(r["document_id"])), chunk_id=int(r["id"]))
                 for r in rows:
-                    if r["mtime"]:
-                        days.add(day_of(float(r["mtime"])))
+                    at = saved.get(int(r["document_id"]))
+                    if at:
+                        days.add(day_of(float(at)))
                 mark_days_dirty(w, days)
                 set_meta(w, HWM_CHUNK, str(int(rows[-1]["id"])))
             self.stats["sources"] += len(rows)
             if progress is not None:
                 progress("facts from notes", len(rows), 0)
+
+    def _content_times(self, doc_ids: set[int]) -> dict[int, float]:
+        """When each document's current content was saved: its chunks' time, sealed with the
+        document (plain SQL keeps no mtime: it would say which files changed when)."""
+        out: dict[int, float] = {}
+        ids = sorted(doc_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            for r in self.store.query(f"SELECT id, exact, mtime FROM documents WHERE id IN "
+                                      f"({','.join('?' * len(part))})", part):
+                ex = self.store.exact("documents", r)
+                at = ex.get("content_mtime", ex.get("mtime"))
+                if at is not None:
+                    out[int(r["id"])] = float(at)
+        return out
 
     def _extract(self, text: str, subject: str, cancel: Any) -> list[F.Fact]:
         out = F.extract(text, subject)
@@ -245,7 +289,7 @@ class Consolidator:
             emb = row.get("embedding")
             self._facts.setdefault(str(meta.get("slot", "")), []).append({
                 "id": int(r["id"]), "state": str(r["state"]), "value": str(meta.get("value", "")),
-                "at": r["event_time"] or 0.0, "meta": meta,
+                "at": row.get("event_time") or 0.0, "meta": meta,
                 "vec": np.frombuffer(emb, dtype=np.float32) if emb else None})
 
     def _add_fact(self, w: Writer, f: F.Fact, vec: np.ndarray, at: float | None,
@@ -287,7 +331,7 @@ class Consolidator:
             meta["sources"].append(source_mem[0])
             w.execute("INSERT INTO provenance (memory_id, source_memory_id) VALUES (?, ?)", (fid, source_mem[0]))
             w.execute("INSERT OR IGNORE INTO links (src_id, dst_id, kind, weight, created_at) VALUES (?, ?, ?, ?, ?)",
-                      (fid, source_mem[0], "derived", 1.0, time.time()))
+                      (fid, source_mem[0], "derived", 1.0, coarse("links", "created_at", time.time())))
         elif chunk_id is not None and chunk_id not in meta["chunks"]:
             meta["chunks"].append(chunk_id)
             w.execute("INSERT INTO provenance (memory_id, chunk_id) VALUES (?, ?)", (fid, chunk_id))
@@ -320,7 +364,7 @@ class Consolidator:
         w.update("memories", new["id"], private={"meta": new["meta"]})
         w.record_change("memory", old["id"], "upsert")
         w.execute("INSERT OR IGNORE INTO links (src_id, dst_id, kind, weight, created_at) VALUES (?, ?, ?, ?, ?)",
-                  (new["id"], old["id"], "supersedes", 0.0, time.time()))
+                  (new["id"], old["id"], "supersedes", 0.0, coarse("links", "created_at", time.time())))
         # The messages that stated the old value rank lower from now on (they are history).
         for mid in old["meta"].get("sources", []):
             r = w.execute("SELECT meta FROM memories WHERE id = ?", (mid,)).fetchone()

@@ -17,7 +17,7 @@ from typing import Any
 from secondme.errors import DiskFull
 from secondme.index.keyword import STOP_WORDS
 from secondme.memory import importers
-from secondme.memory.forgetting import NEVER_FADE_KINDS, decay, reinforce, retention
+from secondme.memory.forgetting import NEVER_FADE_KINDS, clock_of, decay, reinforce, retention
 from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.recall import Recaller, RecallWeights
 from secondme.results import SearchHit
@@ -25,6 +25,8 @@ from secondme.search.hybrid import HybridSearcher
 from secondme.search.sync import IndexSync
 from secondme.settings import Settings
 from secondme.store import Store
+from secondme.store.db import newest_first
+from secondme.store.schema import coarse
 
 log = logging.getLogger("secondme.memory")
 
@@ -109,15 +111,23 @@ class MemoryEngine:
             if key in seen:
                 continue
             seen.add(key)
-            found = self.store.scalar(
-                "SELECT 1 FROM memories WHERE content_hash = ? AND source_key IS ? AND event_time IS ?",
-                (h, src, m.at))
-            if not found:
+            if not self._stored(h, src, m.at):
                 fresh.append(m)
         if fresh:
             self.items.add_many(fresh)
             self.sync.catch_up()
         return len(fresh)
+
+    def _stored(self, content_hash: str, source_key: str | None, at: float | None) -> bool:
+        """A memory with this content, source and exact event time exists. Plain SQL sees only
+        the event's day (the exact time is sealed): it narrows, the sealed time decides."""
+        day = coarse("memories", "event_time", at)
+        for r in self.store.query(
+                "SELECT id, event_time, exact FROM memories WHERE content_hash = ? AND source_key IS ? "
+                "AND event_time IS ?", (content_hash, source_key, day)):
+            if self.store.exact("memories", r).get("event_time") == at:
+                return True
+        return False
 
     def import_messages(self, path: str | Path) -> int:
         return self.add(list(importers.read_messages(Path(path))))
@@ -209,21 +219,22 @@ class MemoryEngine:
         if state:
             where.append("state = ?")
             params.append(state)
-        rows = self.store.query(
-            f"SELECT * FROM memories WHERE {' AND '.join(where)} "
-            "ORDER BY COALESCE(event_time, created_at) DESC, id DESC LIMIT ?", [*params, int(limit)])
+        rows = newest_first(self.store, "memories", " AND ".join(where), params, int(limit),
+                            "COALESCE(event_time, created_at)",
+                            lambda row: (row.get("event_time") or row["created_at"], row.id),
+                            columns=("text", "meta"))
         out = []
-        for r in rows:
-            row = self.store.row_from("memories", r, columns=("text", "meta"))
+        for row in rows:
             meta = row.get("meta", {}) or {}
-            last = r["last_recalled"] if r["last_recalled"] is not None else r["created_at"]
-            never = bool(r["pinned"]) or r["kind"] in NEVER_FADE_KINDS
+            last, strength = clock_of(row.plain)
+            never = bool(row["pinned"]) or row["kind"] in NEVER_FADE_KINDS
             out.append(MemoryView(
-                id=int(r["id"]), kind=str(r["kind"]), state=str(r["state"]), text=str(row.get("text", "")),
-                strength=float(r["strength"]),
-                retention=1.0 if never else retention(last, r["strength"], now, self.settings.forgetting_tau_days),
-                pinned=bool(r["pinned"]), event_time=r["event_time"], created_at=float(r["created_at"]),
-                last_recalled=r["last_recalled"], speaker=meta.get("speaker"), source_id=meta.get("source_id")))
+                id=row.id, kind=str(row["kind"]), state=str(row["state"]), text=str(row.get("text", "")),
+                strength=strength,
+                retention=1.0 if never else retention(last, strength, now, self.settings.forgetting_tau_days),
+                pinned=bool(row["pinned"]), event_time=row.get("event_time"), created_at=float(row["created_at"]),
+                last_recalled=row.get("last_recalled"), speaker=meta.get("speaker"),
+                source_id=meta.get("source_id")))
         return out
 
     # --- consolidation ---------------------------------------------------------------------------

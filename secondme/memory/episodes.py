@@ -8,7 +8,6 @@ never invents anything.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from secondme.errors import Cancelled
 from secondme.memory.items import MemoryItems, NewMemory
 from secondme.store import Store
 from secondme.store.db import Writer
+from secondme.store.schema import coarse
 
 log = logging.getLogger("secondme.memory.episodes")
 
@@ -47,9 +47,10 @@ class EpisodeWriter:
         self.embedder = embedder
 
     def run(self, progress: Callable[[str, int, int], None] | None = None, cancel: Any = None) -> tuple[int, int]:
-        from secondme.memory.consolidate import DIRTY_DAYS, get_meta, set_meta
+        from secondme.memory.consolidate import get_dirty_days, set_dirty_days
 
-        days = sorted(json.loads(get_meta(self.store, DIRTY_DAYS, "[]") or "[]"))
+        days = sorted(get_dirty_days(self.store))
+        self._note_times = None
         written = 0
         for i in range(0, len(days), 20):
             if cancel is not None and cancel.is_set():
@@ -62,8 +63,7 @@ class EpisodeWriter:
                 for d, b in built:
                     self._write(w, d, b, next(vecs) if b is not None else None)
                     written += 1
-                left = set(json.loads(get_meta(w, DIRTY_DAYS, "[]") or "[]")) - set(part)
-                set_meta(w, DIRTY_DAYS, json.dumps(sorted(left)))
+                set_dirty_days(w, get_dirty_days(w) - set(part))
             if progress is not None:
                 progress("episodes", min(i + 20, len(days)), len(days))
         has_summary = self.store.scalar("SELECT 1 FROM memories WHERE kind = 'summary' LIMIT 1")
@@ -77,12 +77,15 @@ class EpisodeWriter:
     def _build(self, day: str) -> tuple[str, dict[str, Any], list[int]] | None:
         start = datetime.strptime(day, "%Y-%m-%d")
         a, b = start.timestamp(), (start + timedelta(days=1)).timestamp()
-        msgs = self.store.query(
-            "SELECT id, text, meta, embedding, event_time FROM memories WHERE kind = 'message' "
-            "AND state != 'superseded' AND event_time >= ? AND event_time < ? ORDER BY event_time, id", (a, b))
-        notes = self.store.query(
-            "SELECT DISTINCT d.id, d.title FROM chunks c JOIN documents d ON d.id = c.document_id "
-            "WHERE c.mtime >= ? AND c.mtime < ?", (a, b))
+        # Plain SQL sees each message's UTC day only: it narrows, the sealed times decide.
+        found = self.store.query(
+            "SELECT id, text, meta, embedding, event_time, exact FROM memories WHERE kind = 'message' "
+            "AND state != 'superseded' AND event_time >= ? AND event_time < ?",
+            (coarse("memories", "event_time", a), b))
+        timed = [(self.store.exact("memories", r).get("event_time"), r) for r in found]
+        msgs = [r for t, r in sorted((x for x in timed if x[0] is not None and a <= x[0] < b),
+                                     key=lambda x: (x[0], int(x[1]["id"])))]
+        notes = [n for t, n in self._notes() if a <= t < b]
         if not msgs and not notes:
             return None
         ids: list[int] = []
@@ -111,6 +114,24 @@ class EpisodeWriter:
         meta = {"day": day, "sources": ids, "picks": [ids[i] for i in picks],
                 "keywords": [], "tags": ["episode"], "speakers": who}
         return "\n".join(parts), meta, ids
+
+    _note_times: list[tuple[float, Any]] | None = None
+
+    def _notes(self) -> list[tuple[float, Any]]:
+        """(time the content was saved, row with id and title) of every note with chunks.
+
+        Chunks no longer keep their mtime in plain (it says which files changed when): the
+        document's sealed ``content_mtime`` stands for it, opened once a run."""
+        if self._note_times is None:
+            rows = self.store.query("SELECT d.id, d.title, d.exact, d.mtime FROM documents d "
+                                    "WHERE EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id)")
+            self._note_times = []
+            for r in rows:
+                ex = self.store.exact("documents", r)
+                t = ex.get("content_mtime", ex.get("mtime"))
+                if t is not None:
+                    self._note_times.append((float(t), r))
+        return self._note_times
 
     @staticmethod
     def _central(texts: list[str], vecs: list[np.ndarray | None]) -> list[int]:
@@ -151,6 +172,7 @@ class EpisodeWriter:
     # --- the overall history ---------------------------------------------------------------------
     def _history(self) -> int:
         eps = self.store.select("memories", "kind = 'episode'", columns=("meta", "text"), order="event_time")
+        eps.sort(key=lambda e: (e.get("event_time") or 0.0, e.id))  # by the exact (sealed) times
         key = self.items.source_key("summary:history")
         months: dict[str, list[str]] = defaultdict(list)
         for e in eps:

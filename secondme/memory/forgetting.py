@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from secondme.store import Store
 
@@ -31,6 +32,13 @@ def retention(last_recalled: float | None, strength: float, now: float, tau_days
     dt_days = max(0.0, (now - last_recalled) / DAY)
     s = max(float(strength), 1e-6)
     return math.exp(-dt_days / (max(tau_days, 1e-6) * s))
+
+
+def clock_of(exact: Mapping[str, Any]) -> tuple[float | None, float]:
+    """(last recall or creation, strength) from a memory's exact values (``Store.exact``):
+    both are sealed, the plain columns hold only the day it was created."""
+    last = exact.get("last_recalled")
+    return (last if last is not None else exact.get("created_at")), float(exact.get("strength", 1.0))
 
 
 def days_until_fade(strength: float, tau_days: float, threshold: float) -> float:
@@ -61,8 +69,9 @@ def reinforce(store: Store, ids: Iterable[int], now: float | None = None) -> int
             row = w.execute("SELECT state FROM memories WHERE id = ?", (mid,)).fetchone()
             if row is None:
                 continue
-            w.execute("UPDATE memories SET strength = strength + 1, last_recalled = ? WHERE id = ?",
-                      (now, mid))
+            # Strength and recall time are sealed (they tell when the person asked what).
+            _, strength = clock_of(w.exact("memories", mid))
+            w.update("memories", mid, {"strength": strength + 1, "last_recalled": now})
             if row[0] == "faded":
                 w.update("memories", mid, {"state": "active"})
                 # The index files faded items under their state: it must re-read this one.
@@ -76,13 +85,13 @@ def decay(store: Store, tau_days: float, threshold: float, now: float | None = N
     now = time.time() if now is None else now
     kinds = ",".join("?" * len(NEVER_FADE_KINDS))
     rows = store.query(
-        f"SELECT id, strength, last_recalled, created_at, pinned FROM memories "
+        f"SELECT id, strength, last_recalled, created_at, pinned, exact FROM memories "
         f"WHERE state = 'active' AND kind NOT IN ({kinds})", sorted(NEVER_FADE_KINDS))
     to_fade: list[int] = []
     pinned = 0
     for r in rows:
-        last = r["last_recalled"] if r["last_recalled"] is not None else r["created_at"]
-        if retention(last, r["strength"], now, tau_days) >= threshold:
+        last, strength = clock_of(store.exact("memories", r))
+        if retention(last, strength, now, tau_days) >= threshold:
             continue
         if r["pinned"]:
             pinned += 1
@@ -93,12 +102,11 @@ def decay(store: Store, tau_days: float, threshold: float, now: float | None = N
         with store.write() as w:
             for mid in to_fade[start:start + batch]:
                 # Re-check inside the transaction: a recall may have revived it meanwhile.
-                cur = w.execute("SELECT state, pinned, strength, last_recalled, created_at FROM memories "
-                                "WHERE id = ?", (mid,)).fetchone()
+                cur = w.execute("SELECT state, pinned FROM memories WHERE id = ?", (mid,)).fetchone()
                 if cur is None or cur[0] != "active" or cur[1]:
                     continue
-                last = cur[3] if cur[3] is not None else cur[4]
-                if retention(last, cur[2], now, tau_days) >= threshold:
+                last, strength = clock_of(w.exact("memories", mid))
+                if retention(last, strength, now, tau_days) >= threshold:
                     continue
                 w.update("memories", mid, {"state": "faded"})
                 w.record_change("memory", mid, "upsert")

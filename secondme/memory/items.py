@@ -61,8 +61,9 @@ class MemoryItems:
             meta["source_id"] = m.source_id
         mid = w.insert(
             "memories",
+            # The times and strength go sealed into ``exact``; plain keeps the days (Writer).
             {"kind": m.kind, "created_at": now, "event_time": m.at if m.at is not None else now,
-             "last_recalled": m.at if m.at is not None else now,
+             "last_recalled": m.at if m.at is not None else now, "strength": 1.0,
              "source_key": self.source_key(m.source) if m.source else None,
              "content_hash": self._store.keyed_hash(f"{m.kind}\0{m.text}", "memory")},
             {"text": m.text, "meta": meta, "source": m.source,

@@ -20,6 +20,7 @@ import numpy as np
 from secondme.errors import Cancelled
 from secondme.index.keyword import STOP_WORDS
 from secondme.store import Store
+from secondme.store.schema import coarse
 
 log = logging.getLogger("secondme.memory.links")
 
@@ -84,7 +85,8 @@ class Linker:
             with self.store.write() as w:
                 for a, b, s in pairs:
                     cur = w.execute("INSERT OR IGNORE INTO links (src_id, dst_id, kind, weight, created_at) "
-                                    "VALUES (?, ?, 'related', ?, ?)", (a, b, s, time.time()))
+                                    "VALUES (?, ?, 'related', ?, ?)",
+                                    (a, b, s, coarse("links", "created_at", time.time())))  # the day only
                     added += cur.rowcount
                 set_meta(w, HWM_LINK, str(top if last else int(ids[part[-1]])))
             if progress is not None:

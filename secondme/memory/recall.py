@@ -110,9 +110,10 @@ class Recaller:
             part = ids[i:i + 500]
             for r in self._store.query(
                 "SELECT id, kind, state, source_key, event_time, strength, last_recalled, created_at, "
-                f"pinned, meta FROM memories WHERE id IN ({','.join('?' * len(part))}) "
+                f"pinned, meta, exact FROM memories WHERE id IN ({','.join('?' * len(part))}) "
                 f"AND {self._store.verified('memories')}", part):
-                out[int(r["id"])] = r
+                # The exact times and strength (sealed) over their coarse plain columns.
+                out[int(r["id"])] = {**dict(r), **self._store.exact("memories", r)}
         return out
 
     def _meta(self, r: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from secondme.ingest import Chunk, ExtractedDoc
 from secondme.results import readable_path
 from secondme.store import Store
 from secondme.store.db import Writer
+from secondme.store.schema import stat_key_input
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,7 @@ class DocState:
     id: int
     folder_id: int | None
     path: Path
-    size: int | None
-    mtime: float | None
+    stat_key: str | None  # keyed hash of the size and mtime last seen (DocumentStore.stat_key)
     content_hash: str | None
     state: str
 
@@ -45,17 +45,22 @@ class DocumentStore:
     def chunk_hash(self, embed_text: str) -> str:
         return self._store.keyed_hash(embed_text, "chunk")
 
+    def stat_key(self, path: Path, size: int, mtime: float) -> str:
+        """What tells an unchanged file at start without keeping its size and mtime in plain
+        (they say which notes changed when): only equality is needed. The exact values are
+        sealed in the document's ``exact`` column for dates."""
+        return self._store.keyed_hash(stat_key_input(self.path_hash(path), size, mtime), "stat")
+
     def _state(self, r: Any) -> DocState:
         return DocState(int(r["id"]), r["folder_id"], Path(os.fsdecode(self._store.open_value("documents", r["id"], "path", r["path"]))),
-                        r["size"], r["mtime"], r["content_hash"], r["state"])
+                        r["stat_key"], r["content_hash"], r["state"])
 
-    _COLS = "id, folder_id, path, size, mtime, content_hash, state"
+    _COLS = "id, folder_id, path, stat_key, content_hash, state"
 
     @property
     def _ok(self) -> str:
         # The reconcile trusts folder, state and content hash to skip or move files: authenticated.
         return self._store.verified("documents")
-
 
     def by_path(self, path: Path) -> DocState | None:
         rows = self._store.query(f"SELECT {self._COLS} FROM documents WHERE path_hash = ? AND {self._ok}",
@@ -89,6 +94,7 @@ class DocumentStore:
     # --- writes (inside one transaction) -------------------------------------------------------
     def _upsert_doc(self, w: Writer, existing: DocState | None, folder_id: int, path: Path,
                     plain: dict[str, Any], private: dict[str, Any]) -> int:
+        # Size, mtime and indexed_at go sealed into ``exact`` (Writer), NULL in plain.
         plain = {"folder_id": folder_id, "path_hash": self.path_hash(path), "indexed_at": time.time(), **plain}
         private = {"path": os.fsencode(path), **private}
         if existing is not None:
@@ -107,13 +113,15 @@ class DocumentStore:
         meta = {"front_matter": doc.front_matter, "unit": doc.source_unit}
         doc_id = self._upsert_doc(
             w, existing, folder_id, path,
-            {"content_hash": content_hash, "format": doc.format, "size": size, "mtime": mtime, "state": "ok"},
-            {"title": doc.title, "meta": meta, "error": None},
+            {"content_hash": content_hash, "format": doc.format, "size": size, "mtime": mtime, "state": "ok",
+             "stat_key": self.stat_key(path, size, mtime)},
+            # The chunks' time (when this content was saved): a later touch() keeps it.
+            {"title": doc.title, "meta": meta, "error": None, "exact": {"content_mtime": mtime}},
         )
         self._drop_chunks(w, doc_id)
         for c, h, v in zip(chunks, chunk_hashes, vectors, strict=True):
             cid = w.insert(
-                "chunks", {"document_id": doc_id, "ordinal": c.ordinal, "content_hash": h, "mtime": mtime},
+                "chunks", {"document_id": doc_id, "ordinal": c.ordinal, "content_hash": h},
                 {"text": c.text, "embedding": np.asarray(v, dtype=np.float32).tobytes(),
                  "meta": {"heading": list(c.heading_path), "lines": [c.line_start, c.line_end],
                           "context": c.context, "embedder": embedder}},
@@ -125,14 +133,15 @@ class DocumentStore:
                     size: int | None, mtime: float | None, reason: str) -> int:
         doc_id = self._upsert_doc(
             w, existing, folder_id, path,
-            {"content_hash": None, "size": size, "mtime": mtime, "state": "failed", "format": None},
+            {"content_hash": None, "size": size, "mtime": mtime, "state": "failed", "format": None,
+             "stat_key": None if size is None or mtime is None else self.stat_key(path, size, mtime)},
             {"title": readable_path(path.name), "error": reason},
         )
         self._drop_chunks(w, doc_id)
         return doc_id
 
-    def touch(self, w: Writer, doc_id: int, size: int, mtime: float) -> None:
-        w.update("documents", doc_id, {"size": size, "mtime": mtime})
+    def touch(self, w: Writer, doc_id: int, path: Path, size: int, mtime: float) -> None:
+        w.update("documents", doc_id, {"size": size, "mtime": mtime, "stat_key": self.stat_key(path, size, mtime)})
 
     def move(self, w: Writer, doc: DocState, folder_id: int, new_path: Path) -> None:
         """Point a document at its new path; its chunks, and what derives from them, stay."""

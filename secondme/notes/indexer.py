@@ -168,7 +168,8 @@ class Indexer:
                         st = path.stat()
                     except OSError:
                         continue
-                    if d is None or d.size != st.st_size or d.mtime != st.st_mtime or d.state == "pending":
+                    if (d is None or d.state == "pending"
+                            or d.stat_key != self._docs.stat_key(path, st.st_size, st.st_mtime)):
                         self.enqueue(path, delay=0)
                         n += 1
             # Gone files are checked after new ones so that a move is recognised as a move.
@@ -341,11 +342,11 @@ class Indexer:
                     self._failed += 1
                 elif it.moved_from is not None:
                     self._docs.move(w, it.moved_from, it.folder.id, it.path)
-                    self._docs.touch(w, it.moved_from.id, it.size, it.mtime)
+                    self._docs.touch(w, it.moved_from.id, it.path, it.size, it.mtime)
                     self._done += 1
                 elif it.doc is None:
                     assert it.existing is not None
-                    self._docs.touch(w, it.existing.id, it.size, it.mtime)
+                    self._docs.touch(w, it.existing.id, it.path, it.size, it.mtime)
                     self._skipped += 1
                 else:
                     vecs = np.stack([v for v in it.vectors if v is not None]) if it.chunks else np.zeros((0, 1))

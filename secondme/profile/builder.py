@@ -109,7 +109,8 @@ def user_messages(store: Store) -> list[tuple[int, float, str]]:
         meta = row.get("meta") or {}
         if meta.get("ask") or meta.get("speaker") not in (None, "user", "me"):
             continue
-        out.append((int(r["id"]), float(r["event_time"] or r["created_at"]), str(row.get("text", ""))))
+        out.append((row.id, float(row.get("event_time") or row["created_at"]), str(row.get("text", ""))))
+    out.sort(key=lambda m: (m[1], m[0]))  # SQL sees the days only; the exact times are sealed
     return out
 
 
@@ -127,13 +128,16 @@ def collect(store: Store, llm: Callable[[str], list[tuple[str, str]]] | None = N
         if llm is not None:
             for fld, value in llm(text):
                 cands.append(X.Candidate(fld, value, at, [mid], 0.6))
-    for r in store.query("SELECT * FROM memories WHERE kind = 'fact' ORDER BY event_time, id"):
-        meta = store.row_from("memories", r, columns=("meta",)).get("meta") or {}
+    facts = [store.row_from("memories", r, columns=("meta",))
+             for r in store.query("SELECT * FROM memories WHERE kind = 'fact'")]
+    facts.sort(key=lambda f: (f.get("event_time") or f["created_at"], f.id))  # exact times are sealed
+    for fact in facts:
+        meta = fact.get("meta") or {}
         if str(meta.get("subject", "")) != "user":
             continue
-        srcs = [int(r["id"]), *[int(x) for x in meta.get("sources", [])]]
+        srcs = [fact.id, *[int(x) for x in meta.get("sources", [])]]
         cands.extend(X.from_fact(str(meta.get("attribute", "")), str(meta.get("value", "")),
-                                 float(r["event_time"] or r["created_at"]), srcs))
+                                 float(fact.get("event_time") or fact["created_at"]), srcs))
     return X.expand(cands)
 
 

@@ -105,7 +105,7 @@ class ProfileService:
                 continue
             v = np.frombuffer(emb, dtype=np.float32).astype(np.float64)
             v = v / max(float(np.linalg.norm(v)), 1e-9)
-            out.append(S.Item(int(r["id"]), float(r["event_time"] or r["created_at"]), str(row.get("text", "")), v))
+            out.append(S.Item(row.id, float(row.get("event_time") or row["created_at"]), str(row.get("text", "")), v))
         return out
 
     def update_shades(self, model: Any = None) -> tuple[dict[str, Any], str]:

@@ -224,7 +224,7 @@ class HybridSearcher:
         return SearchHit(
             id=int(r["id"]), kind="chunk", title=title, snippet=snippet, score=c.score, path=path,
             heading=" > ".join(meta.get("heading") or []), line_start=lines[0], line_end=lines[1],
-            date=doc["mtime"], context=ctx,
+            date=s.exact("documents", doc).get("mtime"), context=ctx,
         )
 
     def _memory_hit(self, query: str, c: Candidate, r: Any) -> SearchHit:
@@ -233,9 +233,10 @@ class HybridSearcher:
         meta = s.open_value("memories", r["id"], "meta", r["meta"]) or {}
         speaker = meta.get("speaker")
         title = f"{speaker}" if speaker else str(r["kind"]).capitalize()
+        times = s.exact("memories", r)
         return SearchHit(
             id=int(r["id"]), kind=str(r["kind"]), title=title, snippet=make_snippet(text, query, 48),
-            score=c.score, date=r["event_time"] or r["created_at"], source_id=meta.get("source_id"),
+            score=c.score, date=times.get("event_time") or times.get("created_at"), source_id=meta.get("source_id"),
             path=meta.get("path"),
         )
 

@@ -168,7 +168,7 @@ class IndexSync:
         chunks = self._store.query(f"SELECT * FROM chunks WHERE id IN ({q}) AND {self._store.verified('chunks')}", ids)
         doc_ids = sorted({int(c["document_id"]) for c in chunks})
         docs = {int(d["id"]): d for d in self._store.query(
-            f"SELECT id, folder_id, format, mtime, title FROM documents WHERE id IN ({','.join('?' * len(doc_ids))}) "
+            f"SELECT id, folder_id, format, mtime, title, exact FROM documents WHERE id IN ({','.join('?' * len(doc_ids))}) "
             f"AND {self._store.verified('documents')}",
             doc_ids)} if doc_ids else {}
         return [(c, docs.get(int(c["document_id"]))) for c in chunks]
@@ -181,6 +181,15 @@ class IndexSync:
             log.error("%s", exc)
             return None
 
+    def _exact(self, table: str, r: Any) -> dict[str, Any]:
+        """The row's exact times (sealed, see ``schema.COARSE``); {} when they do not open."""
+        try:
+            return self._store.exact(table, r)
+        except StoreCorruption as exc:
+            self.corrupt_rows.append(str(exc))
+            log.error("%s", exc)
+            return {}
+
     def _add_chunk(self, r: Any, doc: Any, rows: list[KeywordRow], vec_ids: list[int],
                    vecs: list[np.ndarray], metas: list[dict[str, Any]]) -> None:
         if doc is None:
@@ -192,7 +201,7 @@ class IndexSync:
         if text is None:
             return
         iid = to_index(CHUNK, int(r["id"]))
-        date = int(doc["mtime"] or 0)
+        date = int(self._exact("documents", doc).get("mtime") or 0)
         folder = str(doc["folder_id"] or "")
         ftype = str(doc["format"] or "")
         rows.append(KeywordRow(iid, chunk_keyword_text(title, meta.get("heading", []), text),
@@ -210,13 +219,15 @@ class IndexSync:
         if text is None:
             return
         iid = to_index(MEMORY, int(r["id"]))
-        date = int(r["event_time"] or r["created_at"] or 0)
+        times = self._exact("memories", r)
+        date = int(times.get("event_time") or times.get("created_at") or 0)
         # Only active memories are found under their kind; faded and superseded ones are filed
         # under their state, so default searches leave them out with a plain kind filter.
         state = str(r["state"])
         kind = str(r["kind"]) if state == "active" else state
         source = str(r["source_key"] or "")
-        rows.append(KeywordRow(iid, memory_keyword_text(text, meta, r["event_time"]), kind, source, "memory", date))
+        rows.append(KeywordRow(iid, memory_keyword_text(text, meta, times.get("event_time")), kind, source, "memory",
+                               date))
         if emb is not None:
             vec_ids.append(iid)
             vecs.append(np.frombuffer(emb, dtype=np.float32))

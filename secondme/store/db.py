@@ -11,7 +11,7 @@ import sqlite3
 import struct
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +21,18 @@ from secondme.crypto import AuthenticationFailed, Sealer
 from secondme.errors import DiskFull, StoreCorruption
 from secondme.store.schema import (
     BOUND,
+    COARSE,
+    HASH_FUNCTION,
     MIGRATIONS,
     PRIVATE,
     ROW_MAC,
     ROW_MAC_FUNCTION,
     SCHEMA_VERSION,
+    SEAL_FUNCTION,
     VERIFY_FUNCTION,
+    coarse,
     expected_schema,
+    has_exact,
     schema_objects,
 )
 
@@ -260,6 +265,7 @@ class Store:
             if version > 0:
                 self._backup(f"before-v{SCHEMA_VERSION}")
             self._wconn.execute("BEGIN IMMEDIATE")
+            self._register_migration_functions(True)
             try:
                 for i in range(version, SCHEMA_VERSION):
                     MIGRATIONS[i](self._wconn)
@@ -268,7 +274,21 @@ class Store:
             except BaseException:
                 self._wconn.execute("ROLLBACK")
                 raise
+            finally:
+                self._register_migration_functions(False)
             log.info("store schema at version %d", SCHEMA_VERSION)
+
+    def _register_migration_functions(self, on: bool) -> None:
+        """Sealing and keyed hashing as SQL functions, for migrations that seal what older
+        schemas kept plain (v4). Only while migrating: nothing in the file can call them later."""
+        def seal(table: str, rowid: int, column: str, plaintext: bytes) -> bytes:
+            return self._sealer.seal(bytes(plaintext), _ad(table, int(rowid), column))
+
+        def keyed_hash(value: bytes, purpose: str) -> str:
+            return self._sealer.keyed_hash(bytes(value), purpose)
+
+        self._wconn.create_function(SEAL_FUNCTION, 4, seal if on else None)
+        self._wconn.create_function(HASH_FUNCTION, 2, keyed_hash if on else None)
 
     def _backup(self, label: str) -> Path:
         assert self._backups_dir is not None, "migrating needs a backups dir"
@@ -398,11 +418,23 @@ class Store:
         private: dict[str, Any] = {}
         for k in keys:
             if k in priv_cols:
-                if columns is None or k in columns:
+                if columns is None or k in columns or k == "exact":
                     private[k] = self.open_value(table, row_id, k, r[k])
             else:
                 plain[k] = r[k]
+        # The exact times and sizes stand in for their coarse plain columns (schema.COARSE).
+        if private.get("exact"):
+            plain.update(private["exact"])
         return Row(table, row_id, plain, private)
+
+    def exact(self, table: str, r: Mapping[str, Any] | sqlite3.Row) -> dict[str, Any]:
+        """The exact values of a raw row's coarse columns (``schema.COARSE``), from its sealed
+        ``exact`` column; a row without one (written before v4 by raw SQL) keeps them plain."""
+        keys = r.keys()
+        sealed = r["exact"] if "exact" in keys else None
+        if sealed is not None:
+            return dict(self.open_value(table, int(r["id"]), "exact", sealed) or {})
+        return {c: r[c] for c in COARSE.get(table, {}) if c in keys and r[c] is not None}
 
     def get(self, table: str, row_id: int, columns: Sequence[str] | None = None) -> Row | None:
         rows = self.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
@@ -447,12 +479,18 @@ class Writer:
         self._s = store
         self.conn = conn
 
+    @property
+    def store(self) -> Store:
+        return self._s
+
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
         # Errors (a failed sm_verify included) surface through Store.write as StoreCorruption.
         return self.conn.execute(sql, params)
 
     def insert(self, table: str, plain: Mapping[str, Any], private: Mapping[str, Value] | None = None) -> int:
-        """Insert a row; private values are sealed with the new row's id bound in."""
+        """Insert a row; private values are sealed with the new row's id bound in. Times and
+        sizes (``schema.COARSE``) go to the sealed ``exact`` column, their day or NULL to plain."""
+        plain, private = self._split_exact(table, None, plain, private)
         cols = list(plain)
         sql = f"INSERT INTO {table} ({', '.join(cols) or 'id'}) VALUES ({', '.join('?' for _ in cols) or 'NULL'})"
         cur = self.conn.execute(sql, [plain[c] for c in cols])
@@ -463,11 +501,38 @@ class Writer:
 
     def update(self, table: str, row_id: int, plain: Mapping[str, Any] | None = None,
                private: Mapping[str, Value] | None = None) -> None:
+        plain, private = self._split_exact(table, row_id, plain or {}, private)
         if plain:
             sets = ", ".join(f"{c} = ?" for c in plain)
             self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*plain.values(), row_id])
         if private:
             self._set_private(table, row_id, private)
+
+    def _split_exact(self, table: str, row_id: int | None, plain: Mapping[str, Any],
+                     private: Mapping[str, Value] | None) -> tuple[dict[str, Any], dict[str, Value] | None]:
+        """Coarsen ``plain``'s time and size columns; where the table keeps exact values, merge
+        them (and any ``exact`` entries the caller passes) into the row's sealed ``exact``."""
+        rules = COARSE.get(table, {})
+        given = {c: v for c, v in plain.items() if c in rules}
+        extra = private.get("exact") if private else None
+        if not given and extra is None:
+            return dict(plain), None if private is None else dict(private)
+        out_plain = {c: coarse(table, c, v) if c in rules else v for c, v in plain.items()}
+        out_private: dict[str, Value] = dict(private or {})
+        if has_exact(table):
+            current = self.exact(table, row_id) if row_id is not None else {}
+            assert extra is None or isinstance(extra, dict)
+            merged = {**current, **given, **(extra or {})}
+            out_private["exact"] = {k: v for k, v in merged.items() if v is not None}
+        return out_plain, out_private or None
+
+    def exact(self, table: str, row_id: int) -> dict[str, Any]:
+        """The row's exact values as last written (inside this transaction)."""
+        cur = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        row = cur.fetchone()
+        if row is None:
+            return {}
+        return self._s.exact(table, dict(zip([d[0] for d in cur.description], row, strict=True)))
 
     def _set_private(self, table: str, row_id: int, private: Mapping[str, Value]) -> None:
         cols = list(private)
@@ -487,6 +552,28 @@ class Writer:
             "INSERT INTO changes (entity, entity_id, op) VALUES (?, ?, ?)", (entity, entity_id, op)
         )
         return int(cur.lastrowid or 0)
+
+
+def newest_first(store: Store, table: str, where: str, params: Sequence[Any], limit: int, day: str,
+                 key: Callable[[Row], Any], columns: Sequence[str] | None = None) -> list[Row]:
+    """At most ``limit`` rows of ``table`` matching ``where``, largest ``key`` first.
+
+    ``key`` reads the exact (sealed) time of an opened row; SQL only sees the coarse ``day``
+    expression. So SQL takes the first ``limit`` rows by day, then every row of the oldest day
+    among them (the exact order inside that day is unknown to it), and the rows are sorted on
+    their exact values: the cost is the rows of one extra day at most.
+    """
+    sql = f"SELECT *, {day} AS sm_day FROM {table} WHERE {where} ORDER BY sm_day DESC, id DESC"
+    rows = store.query(f"{sql} LIMIT ?", [*params, int(limit)])
+    if rows and len(rows) == limit:
+        oldest = rows[-1]["sm_day"]
+        rows = (store.query(f"SELECT *, {day} AS sm_day FROM {table} WHERE ({where}) AND {day} >= ?",
+                            [*params, oldest]) if oldest is not None else store.query(sql, list(params)))
+    opened = [store.row_from(table, r, columns) for r in rows]
+    for row in opened:
+        row.plain.pop("sm_day", None)
+    opened.sort(key=key, reverse=True)
+    return opened[:limit]
 
 
 def is_disk_full(exc: BaseException) -> bool:

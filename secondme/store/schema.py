@@ -6,8 +6,11 @@ numbers, states and keyed hashes. ``changes`` is a global sequence the search in
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from sqlite3 import Connection
+from typing import Any
 
 # table -> {column: "text" | "json" | "bytes"}
 PRIVATE: dict[str, dict[str, str]] = {
@@ -24,6 +27,10 @@ PRIVATE: dict[str, dict[str, str]] = {
     "job_runs": {"summary": "json", "error": "text"},
     "private_settings": {"value": "json", "key": "text"},
 }
+# Since schema v4 the exact times, sizes and recall counts of these tables are sealed in their
+# ``exact`` column (see COARSE); PRIVATE lists it so key rotation re-seals it like any value.
+for _table in ("documents", "memories", "job_runs", "profile_fields"):
+    PRIVATE[_table]["exact"] = "json"
 
 _V1 = """
 CREATE TABLE folders (
@@ -148,6 +155,8 @@ def _v2(conn: Connection) -> None:
     conn.execute("ALTER TABLE private_settings ADD COLUMN key BLOB")
 
 
+
+
 # --- Row authentication (schema v3) -----------------------------------------------------------
 # Plain columns that carry meaning (field names, kinds, states, flags, keyed hashes, the ids
 # that link rows) are bound to their row by a MAC in ``row_mac``: HMAC-SHA256 under the hash
@@ -239,8 +248,113 @@ def _v3(conn: Connection) -> None:
         install_row_macs(conn, table, columns)
 
 
+# --- Metadata (schema v4) ----------------------------------------------------------------------
+# Times, sizes and recall counts say when the person asked, wrote or changed what. Plain
+# columns keep only what SQL must order or pre-filter on, at day resolution; the exact values
+# are sealed in the row's ``exact`` column (tables with one in PRIVATE), where the store layer
+# writes and reads them: ``Writer.insert/update`` move these columns there, ``Store.row_from``
+# puts them back, ``Store.exact`` opens them for raw queries.
+#   "day":    the UTC day, as the epoch seconds of its midnight (always <= the exact value);
+#   "hidden": NULL in plain (``strength``: 1), only the sealed copy holds it.
+DAY_SECONDS = 86400
+COARSE: dict[str, dict[str, str]] = {
+    "memories": {"event_time": "day", "created_at": "day", "last_recalled": "hidden", "strength": "hidden"},
+    # Size and mtime only need equality at start (``stat_key``, a keyed hash), the dates come
+    # from the sealed copy; the document's sealed ``content_mtime`` stands for its chunks'.
+    "documents": {"size": "hidden", "mtime": "hidden", "indexed_at": "hidden"},
+    "chunks": {"mtime": "hidden"},
+    "job_runs": {"started_at": "day", "finished_at": "hidden"},
+    "profile_fields": {"updated_at": "hidden"},
+    # Never read back exactly: only the day is kept at all.
+    "folders": {"added_at": "day"},
+    "links": {"created_at": "day"},
+    "conversations": {"created_at": "day"},
+    "messages": {"created_at": "day"},
+}
+_HIDDEN_PLAIN: dict[tuple[str, str], float] = {("memories", "strength"): 1.0}  # NOT NULL columns
+
+# Registered on the write connection while migrating (see Store._migrate): v4 seals what was
+# plain, which needs the store's keys.
+SEAL_FUNCTION = "sm_seal"          # sm_seal(table, rowid, column, plaintext bytes) -> sealed
+HASH_FUNCTION = "sm_keyed_hash"    # sm_keyed_hash(value, purpose) -> hex
+DIRTY_DAYS_SETTING = "memory.consolidate.dirty_days"  # was a plain ``meta`` row before v4
+
+
+def coarse(table: str, column: str, value: Any) -> Any:
+    """What the plain column keeps of ``value`` (see COARSE)."""
+    rule = COARSE.get(table, {}).get(column)
+    if rule is None:
+        return value
+    if rule == "hidden":
+        return _HIDDEN_PLAIN.get((table, column))
+    return None if value is None else float(math.floor(float(value) / DAY_SECONDS) * DAY_SECONDS)
+
+
+def has_exact(table: str) -> bool:
+    return "exact" in PRIVATE.get(table, {})
+
+
+def stat_key_input(path_hash: str, size: int, mtime: float) -> bytes:
+    """What ``documents.stat_key`` hashes: the path's keyed hash binds it to its row (a copied
+    stat_key never matches), ``repr`` keeps the float mtime exact."""
+    return f"{path_hash}\0{int(size)}\0{float(mtime)!r}".encode()
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _v4(conn: Connection) -> None:
+    for table in PRIVATE:
+        if has_exact(table):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN exact BLOB")
+    conn.execute("ALTER TABLE documents ADD COLUMN stat_key TEXT")
+
+    def seal(table: str, rowid: int, value: Any) -> bytes:
+        return bytes(conn.execute(f"SELECT {SEAL_FUNCTION}(?, ?, 'exact', ?)",
+                                  (table, rowid, _json(value))).fetchone()[0])
+
+    for table, rules in COARSE.items():  # documents before chunks: it reads the chunks' mtimes
+        cols = list(rules)
+        rows = conn.execute(f"SELECT id, {', '.join(cols)} FROM {table}").fetchall()
+        for row in rows:
+            rowid, values = int(row[0]), dict(zip(cols, row[1:], strict=True))
+            sets = {c: coarse(table, c, v) for c, v in values.items()}
+            if has_exact(table):
+                exact = {c: v for c, v in values.items() if v is not None}
+                if table == "documents":
+                    # The mtime the chunks were cut at (a later same-content save only touched
+                    # the document's own mtime).
+                    first = conn.execute("SELECT mtime FROM chunks WHERE document_id = ? AND mtime IS NOT NULL "
+                                         "LIMIT 1", (rowid,)).fetchone()
+                    exact["content_mtime"] = first[0] if first else values["mtime"]
+                    ph = conn.execute("SELECT path_hash FROM documents WHERE id = ?", (rowid,)).fetchone()[0]
+                    if values["size"] is not None and values["mtime"] is not None:
+                        sets["stat_key"] = conn.execute(
+                            f"SELECT {HASH_FUNCTION}(?, 'stat')",
+                            (stat_key_input(ph, values["size"], values["mtime"]),)).fetchone()[0]
+                sets["exact"] = seal(table, rowid, exact)
+            conn.execute(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in sets)} WHERE id = ?",
+                         [*sets.values(), rowid])
+
+    # The days that still need their episode rebuilt: a sealed setting now, not a plain row.
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (DIRTY_DAYS_SETTING,)).fetchone()
+    if row is not None:
+        days = json.loads(row[0] or "[]")
+        if days:
+            key_hash = conn.execute(f"SELECT {HASH_FUNCTION}(?, 'setting')",
+                                    (DIRTY_DAYS_SETTING.encode(),)).fetchone()[0]
+            sid = conn.execute("INSERT INTO private_settings (key_hash) VALUES (?)", (key_hash,)).lastrowid
+            conn.execute(
+                f"UPDATE private_settings SET key = {SEAL_FUNCTION}('private_settings', id, 'key', ?), "
+                f"value = {SEAL_FUNCTION}('private_settings', id, 'value', ?) WHERE id = ?",
+                (DIRTY_DAYS_SETTING.encode(), _json(days), sid))
+        conn.execute("DELETE FROM meta WHERE key = ?", (DIRTY_DAYS_SETTING,))
+
+
 # Index i migrates from user_version i to i + 1.
 MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS.append(_v4)  # metadata, after row authentication (v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _expected: dict[int, set[tuple[str, str, str, str]]] = {}
