@@ -215,20 +215,25 @@ class InstanceServer(QObject):
 
     def _drop(self, sock: QLocalSocket) -> None:
         self._buffers.pop(sock, None)
-        sock.deleteLater()
+        try:
+            sock.deleteLater()
+        except RuntimeError:
+            pass  # destroyed with the server (at quit), which announced the disconnection
 
     def _read(self, sock: QLocalSocket) -> None:
         buf = self._buffers.get(sock, b"") + bytes(sock.readAll().data())
         if len(buf) > MAX_MESSAGE:
             sock.abort()
             return
-        self._buffers[sock] = buf
-        if b"\n" not in buf:
-            return
-        line = buf.split(b"\n", 1)[0]
-        reply = self._dispatch(line)
-        sock.write(QByteArray(json.dumps(reply).encode() + b"\n"))
-        sock.flush()
+        # Each complete line is handled once and leaves the buffer: what arrives after it (on
+        # the same connection) must not make the server handle it again.
+        while b"\n" in buf:
+            line, _, buf = buf.partition(b"\n")
+            reply = self._dispatch(line)
+            sock.write(QByteArray(json.dumps(reply).encode() + b"\n"))
+            sock.flush()
+        if sock in self._buffers:
+            self._buffers[sock] = buf
 
     def _dispatch(self, line: bytes) -> dict[str, Any]:
         try:

@@ -213,3 +213,35 @@ def test_the_client_sends_nothing_to_a_socket_of_another_user(base: Path) -> Non
         t.join()
         listener.close()
     assert received == []
+
+
+def test_each_command_is_handled_once(base: Path, tmp_path: Path, qtbot: Any) -> None:
+    """A command is answered once: bytes arriving after it on the same connection never make
+    the server handle it again (a second "recall" would open the box twice)."""
+    from ui.qt import QByteArray, QLocalSocket
+
+    name = socket_name(tmp_path / "data", fallback_base=base)
+    srv = _server(qtbot, name)
+    calls: list[dict[str, Any]] = []
+    srv.handle("count", lambda a: calls.append(a) or {"ok": True})
+    client = QLocalSocket()
+    client.connectToServer(name)
+    assert client.waitForConnected(3000)
+    client.write(QByteArray(b'{"cmd": "count"}\n'))
+    client.flush()
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=3000)
+    client.write(QByteArray(b'{"cmd": "co'))  # the start of a second line, not yet complete
+    client.flush()
+    qtbot.wait(300)
+    assert len(calls) == 1
+    client.write(QByteArray(b'unt", "args": {"n": 2}}\n'))
+    client.flush()
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=3000)
+    qtbot.wait(200)
+    assert calls == [{}, {"n": 2}]
+    # Both ends go while the application still runs (Qt objects outliving it crash at exit).
+    client.disconnectFromServer()
+    client.deleteLater()
+    srv.close()
+    srv.deleteLater()
+    qtbot.wait(100)
