@@ -173,9 +173,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 for c in cites:
                     where = f"{c['path']}:{c['line']}" if c["path"] and c["line"] else (c["path"] or c["kind"])
                     print(f"  [{c['n']}] {c['title']} ({where}{', ' + c['date'] if c['date'] else ''})")
+            if ans.mode == "extractive" and not ans.abstained:
+                print("\n(Quoted from your sources: the chat model is too small to write answers; "
+                      "see 'secondme models list'.)")
         else:
             print(json.dumps({"answer": ans.text, "abstained": ans.abstained, "cancelled": ans.cancelled,
-                              "citations": cites}))
+                              "mode": ans.mode, "citations": cites}))
     finally:
         ctx.close()
     return 130 if interrupted else 0

@@ -142,3 +142,19 @@ def test_when_answers_resolve_time_words_against_the_day_said(sentence: str, whe
     quotes = extractive.choose("When did that happen: " + sentence.rstrip("."),
                                [f"Chat (08 May 2023): {sentence}"])
     assert quotes and quotes[0].when == when
+
+
+def test_the_cli_says_when_an_answer_was_quoted(data_dir: Path, tmp_path: Path, embedder,  # type: ignore[no-untyped-def]
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from secondme.cli.main import main
+
+    _ctx(data_dir, tmp_path, embedder, None).close()
+    monkeypatch.setenv("SECONDME_PASSPHRASE", PASS)
+    assert main(["--data-dir", str(data_dir), "ask", "--json", "How much rent do I pay?"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["mode"] == "extractive" and "1,450 euros" in out["answer"]
+    assert main(["--data-dir", str(data_dir), "ask", "How much rent do I pay?"]) == 0
+    assert "Quoted from your sources" in capsys.readouterr().out
