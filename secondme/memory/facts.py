@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from secondme.memory.statements import assertive
+
 log = logging.getLogger("secondme.memory.facts")
 
 SINGLE_VALUED = frozenset({"address", "workplace", "email", "phone", "birthday"})
@@ -97,7 +99,10 @@ def _first_person(subject: str) -> Callable[[str], str]:
 
 
 def extract(text: str, subject: str = "user") -> list[Fact]:
-    """Facts stated in ``text`` by ``subject`` (who "I"/"my" refers to); exact patterns only."""
+    """Facts stated in ``text`` by ``subject`` (who "I"/"my" refers to); exact patterns only.
+
+    Questions, conditions and negations are left out first ("if I moved to Paris")."""
+    text = assertive(text)
     out: list[Fact] = []
     seen: set[str] = set()
 
@@ -108,7 +113,7 @@ def extract(text: str, subject: str = "user") -> list[Fact]:
 
     for m in re.finditer(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", text):
         add(Fact(subject, "email", m.group(0).lower()))
-    for m in re.finditer(r"(?:phone|mobile|cell|number|call me|reach me|text me)[^\d+]{0,25}(\+?\d[\d\s().-]{6,}\d)",
+    for m in re.finditer(r"(?:phone|mobile|cell|number|call me|reach me|text me)[^\d+(]{0,25}(\+?\(?\d[\d\s().-]{6,}\d)",
                          text, re.IGNORECASE):
         if len(re.sub(r"\D", "", m.group(1))) >= 7:
             add(Fact(subject, "phone", re.sub(r"\s+", " ", m.group(1)).strip()))

@@ -94,7 +94,10 @@ class FieldStore:
 
 
 # field -> the field it depends on (its value is stale once the anchor changed after it).
-DEPENDENT_FIELDS = {"organization-title": "organization"}
+DEPENDENT_FIELDS = {"organization-title": "organization", "work-since": "organization"}
+# A move to a new city ("I moved to Seattle") makes the street of the old one history, unless
+# the street address names that city.
+ADDRESS_PARTS = ("street-address", "address-line1", "address-line2", "address-level1", "postal-code")
 
 
 def norm(v: str) -> str:
@@ -138,7 +141,11 @@ def collect(store: Store, llm: Callable[[str], list[tuple[str, str]]] | None = N
         srcs = [fact.id, *[int(x) for x in meta.get("sources", [])]]
         cands.extend(X.from_fact(str(meta.get("attribute", "")), str(meta.get("value", "")),
                                  float(fact.get("event_time") or fact["created_at"]), srcs))
-    return X.expand(cands)
+    # National phone numbers are read in the person's country once all candidates are in.
+    from secondme.profile.phones import default_region
+
+    cands = X.resolve_phones(cands, default_region())
+    return X.expand([c for c in cands if c.field != "tel-pending"])
 
 
 @dataclass
@@ -197,6 +204,7 @@ class ProfileBuilder:
             if new is not None:
                 computed[name] = new
         self._outdate_dependents(computed, existing, now)
+        self._outdate_old_street(computed, existing, now)
         for name, new in computed.items():
             cur = existing.get(name)
             if cur is None or new.to_dict() != cur.to_dict():
@@ -229,6 +237,28 @@ class ProfileBuilder:
                 computed[dep] = dataclasses.replace(
                     d, value="", confidence=0.0, history=history[-MAX_HISTORY:],
                     updated_at=cur.updated_at if unchanged and cur is not None else now)
+
+    @staticmethod
+    def _outdate_old_street(computed: dict[str, ProfileField], existing: dict[str, ProfileField],
+                            now: float) -> None:
+        city = computed.get("address-level2")
+        street = computed.get("street-address")
+        if city is None or street is None or not street.value or city.as_of <= street.as_of:
+            return
+        if norm(city.value) in norm(street.value):
+            return  # the person named the same city again
+        for name in ADDRESS_PARTS:
+            d = computed.get(name)
+            if d is None or not d.value or d.origin == "user" or d.as_of >= city.as_of:
+                continue
+            cur = existing.get(name)
+            entry = {"value": d.value, "as_of": d.as_of, "replaced_at": city.as_of, "sources": d.sources}
+            history = [h for h in d.history if norm(h["value"]) != norm(d.value)] + [entry]
+            history.sort(key=lambda h: (h["as_of"], h["value"]))
+            unchanged = cur is not None and not cur.value
+            computed[name] = dataclasses.replace(
+                d, value="", confidence=0.0, history=history[-MAX_HISTORY:],
+                updated_at=cur.updated_at if unchanged and cur is not None else now)
 
     def _value_for(self, name: str, cands: list[X.Candidate], cur: ProfileField | None,
                    now: float) -> ProfileField | None:

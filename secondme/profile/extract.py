@@ -12,13 +12,17 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from secondme.memory import facts as F
+from secondme.memory.statements import assertive
+from secondme.profile import dates, phones, places, rules
+from secondme.profile.fields import FIELDS
 
 PARTNER = frozenset({"wife", "husband", "partner", "girlfriend", "boyfriend", "fiancé", "fiance", "fiancee",
                      "fiancée", "spouse"})
 CHILDREN = frozenset({"son", "daughter", "child", "kid", "baby"})
-RELATIVES = frozenset({"sister", "brother", "mother", "mom", "mum", "father", "dad", "aunt", "uncle",
+RELATIVES = frozenset({"sibling", "sister", "brother", "mother", "mom", "mum", "father", "dad", "aunt", "uncle",
                        "cousin", "grandma", "grandmother", "grandpa", "grandfather", "niece", "nephew"})
 COUNTRIES = frozenset(
     [*"france germany deutschland spain españa espana italy italia netherlands nederland portugal belgium " "belgique switzerland schweiz suisse austria österreich uk usa canada ireland sweden norway denmark " "finland poland brazil brasil mexico japan australia luxembourg".split(), "united kingdom", "united states", "new zealand"])
@@ -75,16 +79,34 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], float], ...] = (
 )
 
 
-def from_text(text: str, at: float, source: int) -> list[Candidate]:
-    """Candidates stated in one of the person's own messages (or notes)."""
+# Attributes of ``memory.facts`` that the profile rules read better from the text itself
+# (addresses in parts, phones validated, canonical dates, employer with title and start).
+_RULED = frozenset({"address", "phone", "workplace", "birthday"})
+
+
+def from_text(text: str, at: float, source: int, region: str | None = None) -> list[Candidate]:
+    """Candidates stated in one of the person's own messages (or notes). National phone
+    numbers are read in ``region`` (see :func:`resolve_phones`)."""
     out: list[Candidate] = []
     for f in F.extract(text, "user"):
-        value = _extend_address(text, f.value) if f.attribute == "address" else f.value
-        out.extend(from_fact(f.attribute, value, at, [source]))
+        if f.attribute not in _RULED:
+            out.extend(from_fact(f.attribute, f.value, at, [source]))
+    month = datetime.fromtimestamp(at).strftime("%B %Y") if at else ""
+    for r in rules.extract(text, month):
+        out.extend(from_fact(r.field, r.value, at, [source], r.confidence))
+    given = next((c.value for c in out if c.field == "given-name"), None)
+    family = next((c.value for c in out if c.field == "family-name"), None)
+    if given and family and not any(c.field == "name" for c in out):
+        middle = next((c.value for c in out if c.field == "additional-name"), None)
+        full = " ".join(x for x in (given, middle, family) if x)
+        out.append(Candidate("name", full, at, [source], 0.85, derived_from="given-name"))
+    out.extend(_phones(text, at, source, region))
     for fld, rx, conf in PATTERNS:
-        for m in rx.finditer(text):
+        if fld in _RULES_COVER:
+            continue
+        for m in rx.finditer(assertive(text)):
             value = m.group(1).strip()
-            if fld == "organization-title" or fld == "allergies" or fld == "education":
+            if fld == "allergies" or fld == "education":
                 value = _clip(value)
             elif fld == "blood-type" and m.group(2):
                 sign = m.group(2).lower()
@@ -96,40 +118,83 @@ def from_text(text: str, at: float, source: int) -> list[Candidate]:
     return out
 
 
-_ADDR_PART = re.compile(r",\s*((?:\d{4,5}\s+)?[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,2}(?:\s+\d{4,5})?|\d{4,5})(?=[,.;!?\n]|$)")
+# Fields the rules module reads with more phrasings than the single patterns above.
+_RULES_COVER = frozenset({"name", "organization-title", "dietary-preferences", "allergies", "education"})
+_PHONE_CUE = re.compile(r"(?:phone|mobile|cell|number|call me|reach me|text me|tel|whatsapp)\b[^\d+(\n]{0,25}"
+                        r"(\+?\(?\d[\d\s().-]{5,}\d)", re.IGNORECASE)
 
 
-def _extend_address(text: str, value: str) -> str:
-    """The fact extractor stops at the first comma; a profile wants "…, 69002 Lyon, France"."""
-    i = text.find(value)
-    if i < 0:
-        return value
-    pos = i + len(value)
-    for _ in range(3):
-        m = _ADDR_PART.match(text, pos)
-        if not m:
-            break
-        value += ", " + m.group(1)
-        pos = m.end()
-    return value
+def _phones(text: str, at: float, source: int, region: str | None) -> list[Candidate]:
+    """Phone candidates: international numbers anywhere, national ones after a cue word
+    ("my mobile is …"); the value is E.164 once a region makes it valid."""
+    raws = [p.raw for p in phones.find(assertive(text))]
+    raws += [m.group(1).strip() for m in _PHONE_CUE.finditer(assertive(text)) if not m.group(1).startswith("+")]
+    out: list[Candidate] = []
+    for raw in dict.fromkeys(raws):
+        c = Candidate("tel", raw, at, [source], 0.9, extra={"raw": raw})
+        out.extend(_resolve(c, region))
+    return out
 
 
-def from_fact(attribute: str, value: str, at: float, sources: list[int]) -> list[Candidate]:
-    """Profile candidates for one fact about the person (attribute as in ``memory.facts``)."""
+def _resolve(c: Candidate, region: str | None) -> list[Candidate]:
+    p = phones.normalise(c.extra.get("raw", c.value), region)
+    if p is None:
+        # Kept unresolved (not shown) until the profile knows a region that makes it valid.
+        return [dataclasses.replace(c, field="tel-pending")]
+    tel = dataclasses.replace(c, field="tel", value=p.e164)
+    return [tel, dataclasses.replace(c, field="tel-national", value=p.national, derived_from="tel",
+                                     confidence=round(c.confidence * 0.9, 3))]
+
+
+def resolve_phones(cands: list[Candidate], region: str | None = None) -> list[Candidate]:
+    """Read the national numbers again in the person's country (the newest country in the
+    candidates, else ``region``, the locale's): "(503) 555-0177" is valid only as a US number."""
+    countries = sorted((c for c in cands if c.field == "country-name"), key=lambda c: c.at)
+    if countries:
+        region = places.country_code(countries[-1].value) or region
+    out: list[Candidate] = []
+    for c in cands:
+        if c.field == "tel-pending":
+            out.extend(x for x in _resolve(c, region) if x.field != "tel-pending")
+        else:
+            out.append(c)
+    return out
+
+
+def from_fact(attribute: str, value: str, at: float, sources: list[int],
+              confidence: float | None = None) -> list[Candidate]:
+    """Profile candidates for one fact about the person: an attribute as in ``memory.facts``
+    ("address", "person:sister") or a profile field name from the rules ("organization")."""
     base, _, detail = attribute.partition(":")
-    direct = {"email": ("email", 0.9), "phone": ("tel", 0.9), "birthday": ("bday", 0.85),
-              "address": ("street-address", 0.8), "workplace": ("organization", 0.8)}
+    srcs = list(sources)
+    if base == "address":
+        addr = places.parse(value)
+        if addr is not None or any(ch.isdigit() for ch in value):
+            return [Candidate("street-address", addr.full if addr else value, at, srcs, confidence or 0.8)]
+        # "We moved to Sweden": a place, not a street address.
+        return [Candidate(f.field, f.value, at, srcs, f.confidence) for f in rules.place(value)
+                if f.field in ("address-level2", "country-name", "address-level1")]
+    if base == "phone":
+        return [Candidate("tel-pending", value, at, srcs, confidence or 0.9, extra={"raw": value})]
+    if base in ("birthday", "bday"):
+        d = dates.parse(value)
+        if d is None or d[0].day is None:
+            return []
+        return [Candidate("bday", d[0].text(), at, srcs, confidence or 0.85)]
+    direct = {"email": ("email", 0.9), "workplace": ("organization", 0.8)}
     if base in direct:
         fld, conf = direct[base]
-        return [Candidate(fld, value, at, list(sources), conf)]
+        return [Candidate(fld, value, at, srcs, confidence or conf)]
     if base == "person":
         rel = "partner" if detail in PARTNER else "children" if detail in CHILDREN \
             else "relatives" if detail in RELATIVES else None
         if rel is None:
             return []
-        return [Candidate(rel, value if rel == "partner" else f"{value} ({detail})", at, list(sources), 0.75)]
+        return [Candidate(rel, value if rel == "partner" else f"{value} ({detail})", at, srcs, confidence or 0.75)]
     if base == "pet":
-        return [Candidate("pets", f"{value} ({detail})", at, list(sources), 0.8)]
+        return [Candidate("pets", f"{value} ({detail})", at, srcs, confidence or 0.8)]
+    if ":" not in attribute and (attribute in FIELDS or attribute.startswith("favorite-")):
+        return [Candidate(attribute, value, at, srcs, confidence or 0.75)]
     return []
 
 
@@ -142,7 +207,12 @@ def derive(c: Candidate) -> list[Candidate]:
             out.append(Candidate(fld, value, c.at, list(c.sources), round(c.confidence * 0.9, 3),
                                  derived_from=c.field))
 
-    if c.field == "street-address":
+    addr = places.parse(c.value) if c.field == "street-address" else None
+    if addr is not None:
+        for fld, v in (("address-line1", addr.line1), ("address-line2", addr.line2), ("address-level2", addr.city),
+                       ("address-level1", addr.region), ("postal-code", addr.postal), ("country-name", addr.country)):
+            add(fld, v)
+    elif c.field == "street-address":
         parts = [p.strip() for p in c.value.split(",") if p.strip()]
         if parts:
             add("address-line1", parts[0])
@@ -161,6 +231,8 @@ def derive(c: Candidate) -> list[Candidate]:
         if len(words) >= 2:
             add("given-name", words[0])
             add("family-name", words[-1])
+        if len(words) == 3:
+            add("additional-name", words[1])
     elif c.field == "bday":
         low = c.value.lower()
         day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", low)

@@ -27,6 +27,7 @@ _SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("given-name", "First name", "identity"),
     FieldSpec("additional-name", "Middle name", "identity"),
     FieldSpec("family-name", "Last name", "identity"),
+    FieldSpec("maiden-name", "Maiden name", "identity", autocomplete=False),
     FieldSpec("honorific-suffix", "Suffix", "identity"),
     FieldSpec("nickname", "Nickname", "identity"),
     FieldSpec("bday", "Date of birth", "identity"),
@@ -40,6 +41,7 @@ _SPECS: tuple[FieldSpec, ...] = (
     # contact
     FieldSpec("email", "E-mail", "contact"),
     FieldSpec("tel", "Phone", "contact"),
+    FieldSpec("tel-national", "Phone (national format)", "contact"),
     FieldSpec("url", "Website", "contact"),
     FieldSpec("username", "Username", "contact"),
     # address
@@ -51,9 +53,11 @@ _SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("address-level1", "State / region", "address"),
     FieldSpec("postal-code", "Postal code", "address"),
     FieldSpec("country-name", "Country", "address"),
+    FieldSpec("places-lived", "Places lived", "address", multi=True, autocomplete=False),
     # work and education
     FieldSpec("organization", "Company", "work"),
     FieldSpec("organization-title", "Job title", "work"),
+    FieldSpec("work-since", "At this employer since", "work", autocomplete=False),
     FieldSpec("education", "School / university", "work", autocomplete=False),
     # family and people
     FieldSpec("partner", "Partner", "family", autocomplete=False),
@@ -61,17 +65,23 @@ _SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("relatives", "Family", "family", multi=True, autocomplete=False),
     FieldSpec("pets", "Pets", "family", multi=True, autocomplete=False),
     FieldSpec("emergency-contact", "Emergency contact", "family", autocomplete=False),
+    FieldSpec("anniversary", "Anniversary", "family", autocomplete=False),
     # preferences and recurring facts
     FieldSpec("dietary-preferences", "Dietary preferences", "preferences", autocomplete=False),
     FieldSpec("frequent-flyer-number", "Frequent flyer number", "preferences", autocomplete=False),
+    FieldSpec("likes", "Likes", "preferences", multi=True, autocomplete=False),
+    FieldSpec("dislikes", "Dislikes", "preferences", multi=True, autocomplete=False),
+    FieldSpec("vehicle", "Car", "preferences", autocomplete=False),
+    FieldSpec("plans", "Plans", "preferences", multi=True, autocomplete=False),
+    FieldSpec("life-events", "Life events", "preferences", multi=True, autocomplete=False),
     # sensitive
     FieldSpec("passport-number", "Passport number", "documents", sensitive=True, autocomplete=False),
     FieldSpec("national-id", "National ID number", "documents", sensitive=True, autocomplete=False),
     FieldSpec("drivers-license", "Driver's licence number", "documents", sensitive=True, autocomplete=False),
     FieldSpec("tax-id", "Tax / social security number", "documents", sensitive=True, autocomplete=False),
-    FieldSpec("allergies", "Allergies", "health", sensitive=True, autocomplete=False),
+    FieldSpec("allergies", "Allergies", "health", sensitive=True, multi=True, autocomplete=False),
     FieldSpec("blood-type", "Blood type", "health", sensitive=True, autocomplete=False),
-    FieldSpec("health", "Health notes", "health", sensitive=True, autocomplete=False),
+    FieldSpec("health", "Health notes", "health", sensitive=True, multi=True, autocomplete=False),
     FieldSpec("iban", "Bank account (IBAN)", "finances", sensitive=True, autocomplete=False),
     FieldSpec("cc-number", "Card number", "finances", sensitive=True),
 )
@@ -83,7 +93,12 @@ GROUPS: tuple[str, ...] = ("identity", "contact", "address", "work", "family", "
 
 def spec(name: str) -> FieldSpec:
     """The spec of ``name`` (a custom field the user added is a plain, non-sensitive one)."""
-    return FIELDS.get(name) or FieldSpec(name, name.replace("-", " ").capitalize(), "custom", autocomplete=False)
+    if name in FIELDS:
+        return FIELDS[name]
+    if name.startswith("favorite-"):  # "favorite-colour" from "my favourite colour is green"
+        return FieldSpec(name, "Favourite " + name[len("favorite-"):].replace("-", " "), "preferences",
+                         autocomplete=False)
+    return FieldSpec(name, name.replace("-", " ").capitalize(), "custom", autocomplete=False)
 
 
 def is_sensitive(name: str) -> bool:

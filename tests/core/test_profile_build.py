@@ -17,6 +17,7 @@ EXPECTED: dict[str, str] = {
     "street-address": "5 Oak Street, Lyon", "address-line1": "5 Oak Street", "address-level2": "Lyon",
     "organization": "Acme Robotics", "email": "sam.river@example.org", "bday": "14 March",
     "bday-day": "14", "bday-month": "3", "pets": "Rex (dog)", "relatives": "Anna (sister)",
+    "work-since": "May 2024",  # "I started a new job at Acme Robotics today" on 6 May 2024
 }
 
 
