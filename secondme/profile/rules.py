@@ -169,7 +169,7 @@ def _work(s: str, at_text: str) -> Iterator[Found]:
         started = True
         o, t = m2.group("o"), m2.group("t")
     m3 = re.search(rf"\b(?:I|[Ww]e)\s+{_ADV}(?:work|am working|'m working|’m working|have worked|'ve worked|’ve worked|"
-                   rf"have been working|'ve been working)\s+(?:(?:at|for|with)\s+(?P<o>[A-Z0-9][^,;]*?)"
+                   rf"have been working|'ve been working)\s+(?:(?:at|for|with)\s+(?:the\s+)?(?P<o>[A-Z0-9][^,;]*?)"
                    rf"(?:\s+as\s+(?P<t>[^,.;]+))?|as\s+(?P<t2>[^,.;]+?)(?:\s+(?:at|for|with)\s+(?P<o2>[A-Z0-9].*))?)"
                    rf"(?:[,.;]|$| since | in | for | and | but )", s)
     if not m and not m2 and m3:
@@ -209,7 +209,7 @@ def _work(s: str, at_text: str) -> Iterator[Found]:
                 yield Found("work-since", since, 0.75)
 
 
-_LIVE = (rf"\b(?:I|[Ww]e)\s+{_ADV}(?:live|am living|'m living|’m living|are living|'re living|have lived|'ve lived|"
+_LIVE = (rf"\b(?:I|[Ww]e)(?:\s+|(?=['’])){_ADV}(?:live|am living|'m living|’m living|are living|'re living|have lived|'ve lived|"
          rf"’ve lived|have been living|'ve been living|moved|relocated|have moved|'ve moved|are based|am based|"
          rf"'m based|’m based|settled|bought a (?:house|flat|place|home|condo|apartment))\s+(?:back\s+)?(?:at|to|in|into)\s+")
 
@@ -355,7 +355,7 @@ _MAKE_RX = "|".join(sorted((re.escape(x) for x in _MAKES), key=len, reverse=True
 def _possessions(s: str) -> Iterator[Found]:
     m = re.search(rf"\b(?:I|[Ww]e)\s+{_ADV}(?:drive|own|have|'ve got|’ve got|bought|got|leased|lease)\s+(?:a|an|the|my|our)?\s*"
                   rf"(?:new\s+|used\s+|second-hand\s+|old\s+)?(?:(?:19|20)\d{{2}}\s+)?(?:[a-z]+\s+)?(?P<v>(?:{_MAKE_RX})\b[\w -]*)", s) \
-        or re.search(rf"\bmy (?:new\s+)?car(?: is|'s)\s+an?\s+(?:(?:19|20)\d{{2}}\s+)?(?:[a-z]+\s+)?(?P<v>(?:{_MAKE_RX})\b[\w -]*)", s)
+        or re.search(rf"\b[Mm]y (?:new\s+)?car(?: is|'s)\s+an?\s+(?:(?:19|20)\d{{2}}\s+)?(?:[a-z]+\s+)?(?P<v>(?:{_MAKE_RX})\b[\w -]*)", s)
     if m:
         words: list[str] = []
         for w in m.group("v").split():
