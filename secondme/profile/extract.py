@@ -72,7 +72,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("iban", re.compile(r"\bIBAN(?: is|:)?\s+([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)"), 0.9),
     ("url", re.compile(r"\bmy (?:website|blog|homepage|site|portfolio) is (https?://\S+|[\w-]+(?:\.[\w-]+)+\S*)",
                        re.IGNORECASE), 0.85),
-    ("language", re.compile(r"\bmy (?:native|first|mother) (?:language|tongue) is ([A-Z][a-z]+)"), 0.8),
+    ("language", re.compile(r"\b(?i:my) (?:native|first|mother) (?:language|tongue) is ([A-Z][a-z]+)"), 0.8),
     ("nationality", re.compile(r"\bI(?:'m| am) an? ([A-Z][a-z]+) (?:citizen|national)\b"), 0.8),
     ("emergency-contact", re.compile(rf"\b(?i:my emergency contact is) (?:my \w+ )?{_NAME}"), 0.85),
     ("education", re.compile(r"\bI (?:studied|graduated|got my degree) (?:at|from) ([A-Z][^.,;\n]{2,50})"), 0.75),
@@ -113,6 +113,8 @@ def from_text(text: str, at: float, source: int, region: str | None = None) -> l
                 value += "+" if sign in ("+", "positive") else "-"
             elif fld == "frequent-flyer-number":
                 value = value.strip()
+            elif fld == "url":
+                value = value.rstrip(".,;:!?)")
             if value:
                 out.append(Candidate(fld, value, at, [source], conf))
     return out
@@ -186,6 +188,7 @@ def from_fact(attribute: str, value: str, at: float, sources: list[int],
         fld, conf = direct[base]
         return [Candidate(fld, value, at, srcs, confidence or conf)]
     if base == "person":
+        detail = rules.RELATION.get(detail, detail)  # "mom", "mum" and "mother" are one relation
         rel = "partner" if detail in PARTNER else "children" if detail in CHILDREN \
             else "relatives" if detail in RELATIVES else None
         if rel is None:

@@ -44,9 +44,10 @@ class Found:
 
 
 def clip(value: str, max_words: int = 6) -> str:
-    m = _STOP.search(value)
+    value = re.sub(r"\s+(?:\S+\s+){1,2}ago\b.*$", "", value)  # "asthma years ago": the time is not the value
+    m = _STOP.search(" " + value)  # a leading "so careful" stops at once
     if m:
-        value = value[:m.start()]
+        value = value[:max(0, m.start() - 1)]
     words = value.strip(" '\"").split()
     if len(words) > max_words:
         return ""
@@ -227,7 +228,7 @@ def _places(s: str, full: str) -> Iterator[Found]:
             yield f
             if f.field in ("address-level2", "country-name"):
                 yield Found("places-lived", f.value, 0.75)
-    for m in re.finditer(r"\bmy (?:new |home |current |postal |mailing )?address(?: is|:)\s+|"
+    for m in re.finditer(r"\b(?:my|our) (?:new |home |current |postal |mailing )?address(?: is|:)\s+|"
                          r"\b(?:our|my) new (?:place|flat|apartment|house) is (?:at|on)\s+|"
                          r"\bI\s+(?:just\s+)?moved (?:in )?to a (?:new )?(?:flat|apartment|house) (?:at|on)\s+", full,
                          re.IGNORECASE):
@@ -292,6 +293,8 @@ _REL = {
     "nephew": "nephew", "twin": "sibling", "half-sister": "sister", "half-brother": "brother",
 }
 _REL_RX = "|".join(sorted(_REL, key=len, reverse=True))
+# One name per relation ("mom", "mum" -> "mother"), so two wordings do not make two people.
+RELATION = {k: v for k, v in _REL.items() if v not in ("partner", "child")} | {"kid": "child", "baby": "child"}
 
 
 def _people(s: str) -> Iterator[Found]:
@@ -418,7 +421,8 @@ def _preferences(s: str, full: str) -> Iterator[Found]:
         if kind and v and kind not in ("thing", "part", "one", "way"):
             yield Found(f"favorite-{kind.replace(' ', '-')}", v, 0.8)
     for m in re.finditer(r"\bI\s+(?:really\s+|absolutely\s+|just\s+|truly\s+|also\s+)?(?:love|like|enjoy|adore)\s+"
-                         r"(?P<v>[^.;!?]+)|\bI(?:'m| am|’m)\s+(?:a\s+)?(?:huge\s+|big\s+|massive\s+)?(?:fan of|into|passionate about|"
+                         r"(?P<v>[^.;!?]+)|\bI(?:'m| am|’m)\s+(?:really\s+|totally\s+|so\s+|very\s+|quite\s+|seriously\s+)?"
+                         r"(?:a\s+)?(?:huge\s+|big\s+|massive\s+)?(?:fan of|into|passionate about|"
                          r"obsessed with|crazy about)\s+(?P<w>[^.;!?]+)", s):
         for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", clip_list(m.group("v") or m.group("w") or "")):
             if (v := thing(part, 4)):

@@ -129,7 +129,7 @@ POSITIVE: list[tuple[str, str, str]] = [
     ("We have two kids, Maya and Theo.", "children", "Maya (child)"),
     ("We have two kids, Maya and Theo.", "children", "Theo (child)"),
     ("I have a daughter named Ines.", "children", "Ines (daughter)"),
-    ("My mum Carol phoned this morning.", "relatives", "Carol (mum)"),
+    ("My mum Carol phoned this morning.", "relatives", "Carol (mother)"),
     ("My dad's name is Peter.", "relatives", "Peter (father)"),
     ("My older brother Sam is visiting.", "relatives", "Sam (brother)"),
     ("Nadia is my sister.", "relatives", "Nadia (sister)"),
