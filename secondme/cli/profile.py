@@ -41,11 +41,16 @@ def cmd_show(args: argparse.Namespace) -> int:
                         "shades": prof["shades"],
                         "bios": {k: {"text": v.get("text"), "at": v.get("at")} for k, v in prof["bios"].items()}})
             return 0
-        for kind in ("global", "status"):
+        for kind, title in (("global", "Who you are"), ("status", "Lately")):
             if prof["bios"].get(kind):
-                print(f"{kind.capitalize()} bio: {prof['bios'][kind]['text']}")
+                print(f"{title}: {prof['bios'][kind]['text']}")
         for s in prof["shades"]:
             print(f"Shade {s['id']}: {s['name']} ({s['size']} memories)")
+            if s.get("description"):
+                print(f"  {s['description']}")
+            # The latest few memories, dated, with the ids that lead back to the sources.
+            for t in s.get("timeline", [])[-3:]:
+                print(f"  {t['date']}  memory {t['id']}" + (f": {t['text']}" if t.get("text") else ""))
         if not prof["fields"]:
             print("The profile is empty: run 'secondme profile build' after importing memories.")
         for n, f in prof["fields"].items():

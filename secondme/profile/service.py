@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -85,6 +85,7 @@ class ProfileService:
         shades_state, action = self.update_shades(model)
         stats["shades"] = len(shades_state.get("shades", []))
         stats["shades_action"] = action
+        stats["shades_named"] = int(shades_state.get("named", 0))
         if progress:
             progress("bios", 2, 3)
         stats["bios_regenerated"] = self.update_bios(now, model)
@@ -110,32 +111,80 @@ class ProfileService:
 
     def update_shades(self, model: Any = None) -> tuple[dict[str, Any], str]:
         namer = _namer(model) if model is not None else None
-        state, action = S.update(self._get(SHADES_KEY, None), self._items(), namer)
+        state, action = S.update(self._get(SHADES_KEY, None), self._items(), namer, self._hasher("profile.shade"))
         if action != "unchanged":
             self._set(SHADES_KEY, state)
         return state, action
 
+    def _hasher(self, purpose: str) -> Callable[[str], str]:
+        """A keyed hash: the inputs' hashes kept with the bios say nothing without the store key."""
+        return lambda text: self.store.keyed_hash(text, purpose)
+
     def shades(self) -> list[dict[str, Any]]:
         state = self._get(SHADES_KEY, None) or {}
         hide = self._sensitive_values()
-        return [{k: (_redact(v, hide) if isinstance(v, str) else v) for k, v in s.items() if k != "centroid"}
-                for s in state.get("shades", [])]
+        out: list[dict[str, Any]] = []
+        for s in state.get("shades", []):
+            shade = {k: (_redact(v, hide) if isinstance(v, str) else v) for k, v in s.items()
+                     if k not in ("centroid", "hash")}
+            shade["timeline"] = [{k: (_redact(v, hide) if isinstance(v, str) else v) for k, v in t.items()}
+                                 for t in s.get("timeline", [])]
+            out.append(shade)
+        return out
 
     def _sensitive_values(self) -> list[str]:
         return sorted({f.value for f in self.fields.all().values() if f.sensitive and f.value}, key=len, reverse=True)
 
     def update_bios(self, now: float, model: Any = None) -> int:
+        """Regenerate the global and the status bio whose inputs changed; how many were.
+
+        ``model`` writes them only when it is large enough to write (``writes_answers``); its
+        text is kept only when it names the facts it was given, else the template stays."""
+        from secondme.answer import writes_answers
+
         fields = {n: f.value for n, f in self.fields.all().items() if not f.sensitive}
         shades = self.shades()
         state = self._get(BIOS_KEY, None)
-        writer = _writer(model) if model is not None else None
-        state, g = B.refresh(state, "global", B.global_inputs(fields, shades), B.global_draft, now, writer)
-        hide = self._sensitive_values()
-        msgs = [(i, at, _redact(t, hide)) for i, at, t in user_messages(self.store)]
-        state, s = B.refresh(state, "status", B.status_inputs(msgs, shades, now), B.status_draft, now, writer)
+        writer = _bio_writer(model) if model is not None and writes_answers(model) else None
+        by = f"model:{_model_name(model)}" if writer is not None else "template"
+        hasher = self._hasher("profile.bio")
+        state, g = B.refresh(state, "global", B.global_inputs(fields, shades), B.global_draft, now, writer,
+                             by=by, hasher=hasher)
+        state, s = B.refresh(state, "status", B.status_inputs(self._events(now), now), B.status_draft, now,
+                             writer, by=by, hasher=hasher)
         if g or s:
             self._set(BIOS_KEY, state)
         return int(g) + int(s)
+
+    def _events(self, now: float) -> list[B.Event]:
+        """What the person said or wrote, for the status bio: their messages and the notes saved
+        in the status window (the latest week, or the week before the latest event when nothing
+        is that recent). Sensitive values are hidden before anything is templated or prompted."""
+        hide = self._sensitive_values()
+        events = [B.Event(str(i), at, _redact(t, hide)) for i, at, t in user_messages(self.store)]
+        notes: list[tuple[float, Any]] = []
+        for r in self.store.query("SELECT d.id, d.title, d.exact, d.mtime FROM documents d "
+                                  "WHERE EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id)"):
+            ex = self.store.exact("documents", r)
+            at = ex.get("content_mtime", ex.get("mtime"))  # when its content was saved (sealed)
+            if at is not None:
+                notes.append((float(at), r))
+        times = [e.at for e in events if e.at <= now + 60] + [t for t, _ in notes if t <= now + 60]
+        if not times:
+            return events
+        latest = max(times)
+        anchor = latest if latest < now - B.WEEK else now
+        for at, r in notes:
+            if not anchor - B.WEEK <= at <= anchor:
+                continue  # only the window's notes are opened
+            doc = int(r["id"])
+            title = self.store.open_value("documents", doc, "title", r["title"]) or ""
+            texts = [self.store.open_value("chunks", int(c["id"]), "text", c["text"]) or ""
+                     for c in self.store.query("SELECT id, text FROM chunks WHERE document_id = ? ORDER BY id "
+                                               "LIMIT 6", (doc,))]
+            body = "\n".join(texts)
+            events.append(B.Event(f"note:{doc}", at, _redact(body if body.strip() else str(title), hide)))
+        return events
 
     def bios(self) -> dict[str, Any]:
         return dict(self._get(BIOS_KEY, None) or {})
@@ -265,10 +314,45 @@ def _namer(model: Any) -> Callable[[list[str], list[str]], tuple[str, str]]:
     return run
 
 
-def _writer(model: Any) -> Callable[[str], str]:
-    def run(draft: str) -> str:
-        out = model.generate([
-            {"role": "system", "content": "Rewrite these notes as a short third-person bio. Use only the facts given."},
-            {"role": "user", "content": draft}], max_tokens=200)
-        return str(getattr(out, "text", out)).strip()
+def _model_name(model: Any) -> str:
+    try:
+        return str(getattr(model.info, "name", "") or "model")
+    except Exception:  # an unreadable header still names a writer
+        return "model"
+
+
+def _bio_writer(model: Any) -> B.Writer:
+    """The model writes a bio from the facts as a list; its text is kept only when it names
+    them (a small model may drop or invent): None keeps the template. Prompts and outputs are
+    logged at DEBUG only: they hold the person's life."""
+    from secondme.llm.loops import loop_start
+
+    def run(kind: str, inputs: Mapping[str, Any], draft: str) -> str | None:
+        if kind == "global":
+            facts = B.global_facts(inputs)
+            must = [v for k, v in facts if k in ("Name", "Employer")]
+            task = ("Rewrite the draft bio as two or three fluent sentences in the third person. Keep "
+                    "every name and fact from the list. Do not add anything that is not in the list.")
+        else:
+            facts = B.status_facts(inputs)
+            must = []
+            task = ("Rewrite the draft as one or two fluent sentences in the third person about what this "
+                    "person did lately, keeping each date in brackets. Do not add anything that is not in "
+                    "the list.")
+        if not facts:
+            return None
+        # The facts as a list and the template as the draft: a small model rewrites more
+        # faithfully than it writes from nothing.
+        listing = "Facts:\n" + "\n".join(f"- {k}: {v}" for k, v in facts) + "\nDraft: " + draft
+        log.debug("bio %s prompt: %s", kind, listing)
+        out = model.generate([{"role": "system", "content": task}, {"role": "user", "content": listing}],
+                             max_tokens=160)
+        text = " ".join(str(getattr(out, "text", out)).split())
+        cut = loop_start(text)
+        if cut is not None:  # the runtime's guard stops a loop; a leftover repeat is trimmed here
+            text = text[:cut].strip()
+        log.debug("bio %s model text: %s", kind, text)
+        if not text or not B.mentions(text, facts, must) or B.invented(text, facts):
+            return None  # dropped or invented facts: the template says only what is known
+        return text
     return run

@@ -3,12 +3,15 @@
 Ward agglomerative clustering (Lance–Williams updates on squared distances) in numpy: scipy is
 not a dependency. Deterministic for a fixed corpus (inputs sorted by id, ties broken by the
 lowest index). New memories join the nearest existing shade when close enough; a full
-re-clustering happens when too many could not be placed. Names are extractive (top
-distinctive keywords); a bigger model may rewrite them through ``namer``.
+re-clustering happens when too many could not be placed. Without a model, a shade is named
+and described by its most distinctive words and phrases (c-TF-IDF of the shade against the
+other shades and the unplaced memories); a model that can write may name it through ``namer``,
+once per set of members.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -27,7 +30,7 @@ MIN_SIZE = 2              # smaller clusters are not shades
 RECLUSTER_FRACTION = 0.25  # re-cluster when this share of memories is unplaced
 _EXTRA_STOP = frozenset("i'm it's don't can't i've we're today yesterday tomorrow now again new really "
                         "just got went need want like also much very time day week next last first one "
-                        "two still".split())
+                        "two still year years month months weeks days hours night".split())
 
 
 @dataclass(frozen=True)
@@ -88,33 +91,105 @@ def words(text: str) -> list[str]:
             if w not in STOP_WORDS and w not in _EXTRA_STOP]
 
 
+def terms(text: str) -> set[str]:
+    """The distinct content words of ``text`` and the two-word phrases of adjacent content words
+    ("sea turtles", "trail running"): a phrase names an interest better than either word."""
+    out: set[str] = set()
+    prev = ""
+    for tok in re.findall(r"[a-zà-ÿ0-9][a-zà-ÿ0-9'’-]*", text.lower()):
+        tok = tok.strip("'’-")
+        if len(tok) < 3 or tok in STOP_WORDS or tok in _EXTRA_STOP or tok.isdigit():
+            prev = ""  # a stop word breaks a phrase
+            continue
+        out.add(tok)
+        if prev:
+            out.add(f"{prev} {tok}")
+        prev = tok
+    return out
+
+
 def _day(at: float) -> str:
     return datetime.fromtimestamp(at).strftime("%Y-%m-%d")
 
 
-def describe(groups: Sequence[Sequence[Item]]) -> list[dict[str, Any]]:
-    """Name, description, keywords, centroid and dated timeline of each group (extractive)."""
-    counts = [Counter(w for it in g for w in set(words(it.text))) for g in groups]
-    df: Counter[str] = Counter()
-    for c in counts:
-        df.update(c.keys())
+def _span(a: float, b: float) -> str:
+    da, db = datetime.fromtimestamp(a), datetime.fromtimestamp(b)
+    if da.date() == db.date():
+        return f"on {da.day} {da.strftime('%b %Y')}"
+    left = f"{da.day} {da.strftime('%b')}" + ("" if da.year == db.year else da.strftime(" %Y"))
+    return f"from {left} to {db.day} {db.strftime('%b %Y')}"
+
+
+def keywords(groups: Sequence[Sequence[Item]], rest: Sequence[Item] = (), n: int = 6) -> list[list[str]]:
+    """The most distinctive terms of each group by class-based TF-IDF (BERTopic's c-TF-IDF):
+    a term's share of its group's terms × log(1 + average terms per class / its count over all
+    classes); the unclustered memories are one more class, so words everyone uses rank low.
+    A term counts once per memory, so one long message cannot name a shade."""
+    classes = [Counter(t for it in g for t in terms(it.text)) for g in groups]
+    background = Counter(t for it in rest for t in terms(it.text))
+    total: Counter[str] = Counter()
+    for c in (*classes, background):
+        total.update(c)
+    sizes = [sum(c.values()) for c in (*classes, background)]
+    avg = sum(sizes) / max(1, sum(1 for x in sizes if x))
+    out: list[list[str]] = []
+    for g, c in zip(groups, classes, strict=True):
+        size = max(1, sum(c.values()))
+        # A term of a single memory says little about an area of several.
+        floor = 2 if len(g) >= 3 else 1
+        scored = sorted(((cnt / size * math.log(1 + avg / total[t]) * (1.3 if " " in t else 1.0), t)
+                         for t, cnt in c.items() if cnt >= floor), key=lambda x: (-x[0], x[1]))
+        chosen: list[str] = []
+        for _, t in scored:
+            parts = set(t.split())
+            # A phrase replaces a chosen word it contains; a word inside a chosen phrase adds nothing.
+            if any(t in ch.split() for ch in chosen if " " in ch) or t in chosen:
+                continue
+            chosen = [ch for ch in chosen if not (" " not in ch and ch in parts)]
+            chosen.append(t)
+            if len(chosen) >= n:
+                break
+        if not chosen:
+            chosen = [w for w, _ in Counter(w for it in g for w in set(words(it.text))).most_common(n)]
+        out.append(chosen)
+    return out
+
+
+def _snippet(text: str, n: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+
+def describe(groups: Sequence[Sequence[Item]], rest: Sequence[Item] = (),
+             hasher: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
+    """Name, description, keywords, centroid and dated timeline of each group, without a model:
+    named by its two most distinctive terms, described by its terms, span and most typical
+    memory; the timeline lists every memory (id, date, a snippet) oldest first."""
+    kws = keywords(groups, rest)
     out: list[dict[str, Any]] = []
-    for g, c in zip(groups, counts, strict=True):
-        scored = sorted(c.items(), key=lambda kv: (-kv[1] * math.log((1 + len(groups)) / df[kv[0]]), kv[0]))
-        keywords = [w for w, _ in scored[:6]]
+    for g, keys in zip(groups, kws, strict=True):
         vecs = np.stack([it.vec for it in g])
         centroid = vecs.mean(0)
         centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
         medoid = g[int(np.argmax(vecs @ centroid))]
         items = sorted(g, key=lambda it: (it.at, it.id))
-        name = " · ".join(w.capitalize() for w in keywords[:2]) or "Misc"
-        snippet = medoid.text if len(medoid.text) <= 100 else medoid.text[:99] + "…"
-        desc = (f"{len(g)} memories from {_day(items[0].at)} to {_day(items[-1].at)} about "
-                f"{', '.join(keywords[:5]) or 'various things'}. For example: “{snippet}”")
-        out.append({"name": name, "description": desc, "keywords": keywords, "size": len(g),
+        name = " & ".join(keys[:2])
+        name = name[:1].upper() + name[1:] if name else "Misc"
+        about = ", ".join(keys[:4]) or "various things"
+        desc = (f"About {about}: {len(g)} memories {_span(items[0].at, items[-1].at)}. "
+                f"Typical: “{_snippet(medoid.text, 100)}”")
+        out.append({"name": name, "description": desc, "keywords": keys, "size": len(g),
+                    "origin": "template", "hash": member_hash(g, hasher),
                     "centroid": [round(float(v), 6) for v in centroid],
-                    "timeline": [{"id": it.id, "date": _day(it.at)} for it in items]})
+                    "timeline": [{"id": it.id, "date": _day(it.at), "text": _snippet(it.text)} for it in items]})
     return out
+
+
+def member_hash(g: Sequence[Item], hasher: Callable[[str], str] | None = None) -> str:
+    """What a shade's name depends on: its members and their texts (an edit renames it); keyed
+    when ``hasher`` is the store's, so the hash says nothing about the texts without the key."""
+    data = "\0".join(f"{it.id}\0{it.text}" for it in sorted(g, key=lambda it: it.id))
+    return hasher(data) if hasher is not None else hashlib.sha256(data.encode()).hexdigest()
 
 
 def cluster(items: Sequence[Item]) -> tuple[list[list[Item]], list[Item]]:
@@ -156,9 +231,11 @@ def _centroid(g: Sequence[Item]) -> np.ndarray:
 
 
 def update(state: dict[str, Any] | None, items: Sequence[Item],
-           namer: Callable[[list[str], list[str]], tuple[str, str]] | None = None) -> tuple[dict[str, Any], str]:
+           namer: Callable[[list[str], list[str]], tuple[str, str]] | None = None,
+           hasher: Callable[[str], str] | None = None) -> tuple[dict[str, Any], str]:
     """The new shades state for ``items`` (all clusterable memories) and what was done:
-    "unchanged", "assigned" (incremental) or "clustered" (full)."""
+    "unchanged", "assigned" (incremental) or "clustered" (full). A shade the model named keeps
+    its name while the hash of its members is unchanged ("named" counts the model's calls)."""
     by_id = {it.id: it for it in items}
     known: list[list[Item]] = []
     if state and state.get("shades"):
@@ -180,13 +257,21 @@ def update(state: dict[str, Any] | None, items: Sequence[Item],
     if not known or len(pending) > max(8, RECLUSTER_FRACTION * len(items)):
         known, pending = cluster(items)
         action = "clustered"
-    shades = describe(known)
+    shades = describe(known, pending, hasher)
+    prev = {str(s.get("hash")): s for s in (state or {}).get("shades", []) if s.get("origin") == "model"}
+    named = 0
     if namer is not None:
         for s, g in zip(shades, known, strict=True):
+            old = prev.get(s["hash"])
+            if old is not None:  # same members, same texts: the model's name still holds
+                s["name"], s["description"], s["origin"] = old["name"], old["description"], "model"
+                continue
             try:
                 s["name"], s["description"] = namer([it.text for it in g][:12], s["keywords"])
+                s["origin"] = "model"
+                named += 1
             except Exception:  # a model failure keeps the extractive name
                 pass
     for i, s in enumerate(shades):
         s["id"] = i + 1
-    return {"shades": shades, "pending": sorted(it.id for it in pending)}, action
+    return {"shades": shades, "pending": sorted(it.id for it in pending), "named": named}, action
