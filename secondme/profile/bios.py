@@ -57,15 +57,30 @@ def global_inputs(fields: Mapping[str, str], shades: Sequence[Mapping[str, Any]]
     """What the global bio depends on: the non-sensitive identity, work, place and family fields
     and the shades' names and sizes (largest first)."""
     order = sorted(shades, key=lambda s: (-int(s.get("size", 0)), str(s.get("name", ""))))
+    # A shade of "my name is …, my phone is …" messages is about the profile, not an interest:
+    # the person's own name and the profile's vocabulary never name what they care about.
+    own = {w.lower() for k in ("name", "given-name", "family-name", "nickname") for w in
+           str(fields.get(k, "")).split()}
+    topics = [(s, _topic(s, own | PROFILE_WORDS)) for s in order if s.get("name")]
     return {"fields": {k: fields[k] for k in GLOBAL_FIELDS if fields.get(k)},
-            "shades": [[str(s["name"]), int(s.get("size", 0)), _topic(s)] for s in order if s.get("name")]}
+            "shades": [[str(s["name"]), int(s.get("size", 0)), t] for s, t in topics if t]}
 
 
-def _topic(shade: Mapping[str, Any]) -> str:
+# Words of the profile's own vocabulary: a shade whose best keyword is one of these is made of
+# statements about the person's details, not an interest.
+PROFILE_WORDS = frozenset("name names surname first last middle nickname number phone mobile email "
+                          "e-mail address street postcode zip birthday born called call".split())
+
+
+def _topic(shade: Mapping[str, Any], exclude: frozenset[str] | set[str] = frozenset()) -> str:
     """A shade as the bio names it: a model's name, else its most distinctive phrase (reads
-    better in a sentence than "Sea turtle & beach")."""
-    keys = shade.get("keywords") or []
-    return str(shade["name"]) if shade.get("origin") == "model" or not keys else str(keys[0])
+    better in a sentence than "Sea turtle & beach") that is not in ``exclude`` ("" when none)."""
+    if shade.get("origin") == "model":
+        return str(shade["name"])
+    for key in shade.get("keywords") or []:
+        if not set(str(key).lower().split()) & exclude:
+            return str(key)
+    return "" if shade.get("keywords") else str(shade["name"])
 
 
 def full_name(f: Mapping[str, str]) -> str:
@@ -331,7 +346,10 @@ def status_draft(inputs: Mapping[str, Any]) -> str:
         return f"Nothing in the last week. The latest week on record (to {_fmt(anchor, True)}): {line(week)}."
     day = _listed(inputs["day"], DAY_ITEMS, False)
     first = f"Last day: {line(day)}." if day else f"Last day: nothing new since {_fmt(week[0][1])}."
-    return f"{first} Last week: {line(week)}."
+    # The week's line does not repeat what the last day's already says.
+    said = {p for p, _ in day}
+    earlier = [(p, d) for p, d in week if p not in said]
+    return f"{first} Earlier this week: {line(earlier)}." if earlier else first
 
 
 # --- regeneration ----------------------------------------------------------------------------------

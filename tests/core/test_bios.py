@@ -114,7 +114,20 @@ def test_default_model_bios_name_the_person_and_list_last_weeks_activities(dana:
     assert f"ran the Portland half marathon in 1:52 ({_day(4)})" in st  # "yesterday", said 3 days ago
     assert f"started reading 'The Overstory' by Richard Powers ({_day(6)})" in st
     assert st.startswith("Last day: baked two sourdough loaves with Mia")
+    assert st.count("baked two sourdough loaves") == 1 and "Earlier this week: " in st
     assert stats["bios_regenerated"] == 2
+
+
+def test_statements_of_profile_details_are_not_interests() -> None:
+    from secondme.profile.bios import global_draft, global_inputs
+
+    fields = {"name": "Dana Whitfield", "organization": "Oceanix Labs"}
+    shades = [{"name": "Name & whitfield", "size": 5, "keywords": ["name", "whitfield", "surname"]},
+              {"name": "Half marathon", "size": 2, "keywords": ["half marathon", "portland half"]},
+              {"name": "Phone & Dana", "size": 2, "keywords": ["phone number", "dana", "whitfield"]}]
+    text = global_draft(global_inputs(fields, shades))
+    cares = text.split("Cares most about: ", 1)[1].split(".", 1)[0]
+    assert cares == "half marathon", text
 
 
 def test_shades_have_distinctive_names_and_a_dated_timeline_back_to_memories(dana: SecondMe) -> None:
