@@ -600,6 +600,14 @@ class SecondMe:
         """Like :meth:`fill` but always a FillResult (status ``unknown`` included)."""
         return self._profile().fill(label, confirm_sensitive)
 
+    def fill_field(self, field: Any, confirm_sensitive: bool = False) -> Any:
+        """A FillResult for a whole field description (a ``FieldDescription`` or its dict):
+        label, placeholder, name, id, autocomplete, type, maxlength, options, section."""
+        from secondme.profile.form_fields import FieldDescription
+
+        desc = field if isinstance(field, FieldDescription) else FieldDescription.from_dict(field)
+        return self._profile().fill_field(desc, confirm_sensitive)
+
     def build_profile(self, progress: Callable[[str, int, int], None] | None = None,
                       cancel: threading.Event | None = None) -> dict[str, Any]:
         """Fields, shades and bios from memories (the nightly job's last step)."""

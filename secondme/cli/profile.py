@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any
 
 from secondme.cli.common import opened, print_json
+from secondme.errors import UserError
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -26,8 +28,20 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     st.add_argument("value")
     st.add_argument("--lock", action="store_true", help="never let the profile build change it")
     st.set_defaults(func=cmd_set)
-    f = sub.add_parser("fill", parents=[parent], help="the profile value for a form label")
-    f.add_argument("label")
+    f = sub.add_parser("fill", parents=[parent], help="the profile value for a form field (label and attributes)")
+    f.add_argument("label", nargs="?", default="", help="the field's label text")
+    f.add_argument("--placeholder", default="")
+    f.add_argument("--name", dest="field_name", default="", help="the input's name attribute")
+    f.add_argument("--id", dest="field_id", default="", help="the input's id attribute")
+    f.add_argument("--autocomplete", default="", help='the autocomplete attribute ("shipping postal-code")')
+    f.add_argument("--type", dest="input_type", default="", help="the input type (text, email, checkbox…)")
+    f.add_argument("--maxlength", type=int, default=None)
+    f.add_argument("--section", default="", help='the form section ("billing", "shipping", a heading)')
+    f.add_argument("--option", dest="options", action="append", default=[], help="a select option (repeat)")
+    f.add_argument("--neighbour", dest="neighbours", action="append", default=[],
+                   help="the label of a neighbouring field (repeat)")
+    f.add_argument("--field-json", default=None, metavar="FILE|-",
+                   help="a JSON field description (keys as the flags; '-' reads stdin)")
     f.add_argument("--json", action="store_true")
     f.add_argument("--confirm", action="store_true", help="also give sensitive values")
     f.set_defaults(func=cmd_fill)
@@ -81,9 +95,31 @@ def cmd_set(args: argparse.Namespace) -> int:
         return 0
 
 
+def _field_description(args: argparse.Namespace) -> dict[str, Any]:
+    """The field description from --field-json, overridden by the flags given."""
+    desc: dict[str, Any] = {}
+    if args.field_json:
+        text = sys.stdin.read() if args.field_json == "-" else open(args.field_json, encoding="utf-8").read()
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise UserError(f"--field-json is not JSON: {e}") from None
+        if not isinstance(loaded, dict):
+            raise UserError("--field-json must hold one JSON object (a field description)")
+        desc.update(loaded)
+    flags = {"label": args.label, "placeholder": args.placeholder, "name": args.field_name, "id": args.field_id,
+             "autocomplete": args.autocomplete, "type": args.input_type, "maxlength": args.maxlength,
+             "section": args.section, "options": args.options, "neighbours": args.neighbours}
+    desc.update({k: v for k, v in flags.items() if v not in ("", None, [])})
+    if not any(desc.get(k) for k in ("label", "placeholder", "name", "id", "autocomplete")):
+        raise UserError("give a label, or --placeholder/--name/--id/--autocomplete, or --field-json")
+    return desc
+
+
 def cmd_fill(args: argparse.Namespace) -> int:
+    desc = _field_description(args)
     with opened(args, indexes=False) as ctx:
-        res = ctx.fill_result(args.label, confirm_sensitive=args.confirm)
+        res = ctx.fill_field(desc, confirm_sensitive=args.confirm)
         if args.json:
             print_json(res.to_dict())
         elif res.status == "ok":

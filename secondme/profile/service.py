@@ -14,6 +14,7 @@ import numpy as np
 from secondme.errors import UserError
 from secondme.profile import bios as B
 from secondme.profile import export as E
+from secondme.profile import form_fields as FF
 from secondme.profile import labels as L
 from secondme.profile import shades as S
 from secondme.profile.builder import FieldStore, ProfileBuilder, ProfileField, user_messages
@@ -42,11 +43,12 @@ class FillResult:
     source_ids: tuple[int, ...] = ()
     sensitive: bool = False
     updated_at: float | None = None
+    reason: str = ""            # how the field was understood: "autocomplete", "label", "negative:card"…
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "field": self.field, "value": self.value, "status": self.status,
                 "confidence": self.confidence, "sources": list(self.sources), "source_ids": list(self.source_ids),
-                "sensitive": self.sensitive, "updated_at": self.updated_at}
+                "sensitive": self.sensitive, "updated_at": self.updated_at, "reason": self.reason}
 
 
 class ProfileService:
@@ -223,17 +225,42 @@ class ProfileService:
 
     # --- fill ----------------------------------------------------------------------------------
     def fill(self, label: str, confirm_sensitive: bool = False) -> FillResult:
-        m = L.match(label)
-        if m is None:
-            return FillResult(label, None, None, "unknown")
-        f = self.fields.get(m.field)
-        if f is None or not f.value:
-            return FillResult(label, m.field, None, "unknown", sensitive=spec(m.field).sensitive)
-        srcs, ids = self._describe_sources(f.sources)
-        if f.sensitive and not confirm_sensitive:
-            return FillResult(label, f.field, None, "needs_confirmation", f.confidence, srcs, ids, True, f.updated_at)
-        log.debug("fill %s -> %s", m.field, f.value)
-        return FillResult(label, f.field, f.value, "ok", f.confidence, srcs, ids, f.sensitive, f.updated_at)
+        """The value for a form label alone (see :meth:`fill_field`)."""
+        return self.fill_field(FF.FieldDescription(label=label), confirm_sensitive)
+
+    def fill_field(self, desc: FF.FieldDescription, confirm_sensitive: bool = False) -> FillResult:
+        """The profile value for one form field, understood from all its attributes.
+
+        Fields that must stay empty (checkboxes, search boxes, card, password, voucher, consent)
+        answer "unknown" with the reason. A part (tel-area-code, bday-year, house-number…) is
+        derived from the stored field and carries that field's provenance."""
+        label = desc.label or desc.placeholder or desc.name or desc.id
+        u = FF.understand(desc)
+        if u.negative:
+            return FillResult(label, None, None, "unknown", reason=u.reason)
+        token = u.token
+        if token is None:
+            # Second Me's own fields (passport, nationality, diet…) have no autocomplete token:
+            # the label matcher knows them. WHATWG fields it finds are left alone, since the
+            # understanding above already saw every word it could map.
+            m = L.match(desc.label) if desc.label else None
+            if m is None or spec(m.field).autocomplete:
+                return FillResult(label, None, None, "unknown", reason=u.reason)
+            token, u = m.field, FF.Understanding(m.field, "label")
+        stored = self.fields.all()
+        values = FF.ProfileValues({k: f.value for k, f in stored.items() if f.value})
+        value = values.get(token)
+        base = stored.get(token) or next((stored[b] for b in _BASES.get(token, ()) if b in stored), None)
+        sensitive = spec(token).sensitive
+        if not value or base is None:
+            return FillResult(label, token, None, "unknown", sensitive=sensitive, reason=u.reason)
+        srcs, ids = self._describe_sources(base.sources)
+        if (sensitive or base.sensitive) and not confirm_sensitive:
+            return FillResult(label, token, None, "needs_confirmation", base.confidence, srcs, ids, True,
+                              base.updated_at, u.reason)
+        log.debug("fill %s -> %s", token, value)
+        return FillResult(label, token, value, "ok", base.confidence, srcs, ids, sensitive or base.sensitive,
+                          base.updated_at, u.reason)
 
     def _describe_sources(self, ids: list[int]) -> tuple[tuple[str, ...], tuple[int, ...]]:
         out: list[str] = []
@@ -256,6 +283,20 @@ class ProfileService:
         if fmt in ("vcard", "vcf"):
             return E.to_vcard(self.all())
         raise UserError(f"unknown export format {fmt!r}: use json or vcard")
+
+
+# The stored fields a derived part comes from, in order of preference (for provenance).
+_BASES: dict[str, tuple[str, ...]] = {
+    "given-name": ("name",), "family-name": ("name",), "additional-name": ("name",),
+    "name": ("given-name", "family-name"),
+    "address-line1": ("street-address",), "address-line2": ("street-address",),
+    "address-line3": ("street-address",), "street-address": ("address-line1",),
+    FF.HOUSE_NUMBER: ("address-line1", "street-address"), "country": ("country-name",),
+    "bday-day": ("bday",), "bday-month": ("bday",), "bday-year": ("bday",),
+    "bday": ("bday-year",),
+    **{t: ("tel",) for t in ("tel-country-code", "tel-national", "tel-area-code", "tel-local",
+                             "tel-local-prefix", "tel-local-suffix", "tel-extension")},
+}
 
 
 def _redact(text: str, hide: list[str]) -> str:

@@ -1,0 +1,505 @@
+"""Field understanding: everything a form says about one input → a WHATWG autocomplete token.
+
+A label alone is not enough ("Enter ZIP Code" is a postcode in a checkout and a store search
+box on a store locator; "Name" is the family name next to a "Prénom" box). So a field is
+described by all a form gives (:class:`FieldDescription`) and read in this order:
+
+1. kinds of input that never take a profile value (checkbox, radio, password, search, hidden…);
+2. a valid ``autocomplete`` attribute wins (card, password and one-time-code tokens → nothing);
+3. words that mark consent, search, voucher, card, captcha and other non-profile fields;
+4. the longest synonym (any of 18 languages, :mod:`secondme.profile.field_synonyms`) found in
+   the label, then the placeholder, then ``name``/``id``, then what the select options and the
+   input type say; then context fixes (a "Name" next to a given-name box is the family name,
+   a country code outside a phone group is the country, a 4-character street box is the
+   house number).
+
+Text is compared after Unicode NFKC + case folding, with punctuation and "required" marks
+removed; no accents are folded away (that would merge words of different languages and
+breaks non-Latin scripts). Phrases in CJK, kana or Hangul match as substrings because those
+scripts do not separate words; others match whole words, with German/Dutch compound heads
+("Lieferadresse") and short inflection endings ("адреса", "adresiniz") allowed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from secondme.profile import field_synonyms as FS
+
+# The WHATWG autofill field names (HTML Standard 4.10.18.7.1).
+WHATWG_TOKENS = frozenset((
+    "name honorific-prefix given-name additional-name family-name honorific-suffix nickname username "
+    "new-password current-password one-time-code organization-title organization street-address "
+    "address-line1 address-line2 address-line3 address-level4 address-level3 address-level2 "
+    "address-level1 country country-name postal-code cc-name cc-given-name cc-additional-name "
+    "cc-family-name cc-number cc-exp cc-exp-month cc-exp-year cc-csc cc-type transaction-currency "
+    "transaction-amount language bday bday-day bday-month bday-year sex url photo tel tel-country-code "
+    "tel-national tel-area-code tel-local tel-local-prefix tel-local-suffix tel-extension email impp"
+).split())
+# Tokens a profile must never fill: cards, passwords, codes, payments.
+NEVER_FILL = frozenset(t for t in WHATWG_TOKENS if t.startswith(("cc-", "transaction-"))) | {
+    "new-password", "current-password", "one-time-code", "photo", "impp"}
+# Input types that carry no profile value (HTML "type" attribute).
+NO_VALUE_TYPES = frozenset("checkbox radio password hidden submit button reset file image search range color".split())
+# Contact-type and section words allowed before the field name in an autocomplete attribute.
+_AC_PREFIXES = frozenset("shipping billing home work mobile fax pager".split())
+# Second Me's own part of address-line1 (not a WHATWG token).
+HOUSE_NUMBER = "house-number"
+
+# Generic words that name a field only when they are the whole label ("No." next to a street
+# box is the house number; "Passport No." is not).
+_WHOLE_LABEL_ONLY = frozenset((
+    "no number nummer nr n numéro número numero nº first last day month year tag monat jahr jour mois "
+    "année día mes año giorno mese anno dia mês ano dag maand jaar dzień miesiąc rok gün ay yıl день "
+    "месяц год місяць рік दिन महीना वर्ष tanggal bulan tahun area д дом ara 名 姓 国 市 省 区 區 室"
+).split())
+# Words that say a field belongs to a phone number (for "country code" / "area code").
+_PHONE_WORDS = ("phone", "tel", "mobile", "telefon", "téléphone", "teléfono", "telefone", "telefoon",
+                "телефон", "電話", "电话", "전화", "फ़ोन", "फोन", "telepon", "هاتف", "cep", "handy")
+_BIRTH_WORDS = ("birth", "dob", "geburt", "naissance", "nacimiento", "nascita", "nascimento", "geboorte",
+                "urodzenia", "doğum", "рождения", "народження", "生年", "出生", "생년", "출생", "जन्म", "lahir",
+                "ميلاد")
+
+_REQUIRED_RE = re.compile(
+    r"\((?:required|optional|obligatoire|facultatif|optionnel|pflicht|pflichtfeld|optional|obligatorio|"
+    r"opcional|obbligatorio|facoltativo|obrigatório|verplicht|optioneel|wymagane|opcjonalnie|zorunlu|"
+    r"isteğe bağlı|обязательно|необязательно|обов'язково|必須|任意|必填|选填|選填|필수|선택|आवश्यक|"
+    r"वैकल्पिक|wajib|opsional|مطلوب|اختياري)\)")
+_MARKERS_RE = re.compile(r"(?:必須|必填|\*必填|필수|wajib diisi|pflichtfeld|obligatoire)$")
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF
+            or 0xF900 <= o <= 0xFAFF or 0x3130 <= o <= 0x318F or ch == "〒")
+
+
+def normalize(text: str) -> str:
+    """NFKC + case fold, required-marks and punctuation removed, spaces collapsed.
+
+    Letters and combining marks of every script are kept (Devanagari vowel signs are marks),
+    "e-mail" becomes "email", and camelCase / snake_case attribute names are split."""
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text or "")
+    # Turkish "İ" case-folds to "i" + combining dot; the dot carries no meaning in a label.
+    s = unicodedata.normalize("NFKC", text).casefold().replace("i\u0307", "i")
+    s = _REQUIRED_RE.sub(" ", s)
+    s = re.sub(r"\be[\s\-‐–._]?mail", "email", s)
+    s = "".join(ch if unicodedata.category(ch)[0] in "LMN" or ch in "'’〒" else " " for ch in s)
+    s = s.replace("’", "'")
+    s = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", s)  # "address1" -> "address 1"
+    s = re.sub(r"\s+", " ", s).strip()
+    s = _MARKERS_RE.sub("", s).strip()
+    return s
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    text: str
+    tokens: tuple[str, ...]
+    field: str
+    cjk: bool
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[_Phrase, ...]:
+    seen: dict[str, _Phrase] = {}
+    for table in FS.SYNONYMS.values():
+        for token, phrases in table.items():
+            for p in phrases:
+                n = normalize(p)
+                if n and n not in seen:  # the first language to claim a phrase keeps it
+                    seen[n] = _Phrase(n, tuple(n.split()), token, any(_is_cjk(c) for c in n))
+    return tuple(seen.values())
+
+
+@lru_cache(maxsize=1)
+def _negatives() -> tuple[tuple[str, str, bool], ...]:
+    out = []
+    for kind, phrases in FS.NEGATIVE.items():
+        for p in phrases:
+            n = normalize(p)
+            if n:
+                out.append((kind, n, any(_is_cjk(c) for c in n)))
+    return tuple(out)
+
+
+def _word_match(words: list[str], phrase: tuple[str, ...]) -> bool:
+    """Whole-word match, letting a compound head precede the first word ("liefer|adresse") and a
+    short inflection follow the last ("телефон|а"), for words long enough not to collide."""
+    k = len(phrase)
+    for i in range(len(words) - k + 1):
+        ok = True
+        for j, p in enumerate(phrase):
+            w = words[i + j]
+            if w == p:
+                continue
+            if len(p) >= 5 and j == 0 and w.endswith(p):
+                continue
+            if len(p) >= 4 and j == k - 1 and w.startswith(p) and len(w) - len(p) <= 3:
+                continue
+            ok = False
+            break
+        if ok:
+            return True
+    return False
+
+
+def _contains(text: str, phrase: str, cjk: bool) -> bool:
+    if cjk:
+        return phrase in text.replace(" ", "") or phrase in text
+    return _word_match(text.split(), tuple(phrase.split()))
+
+
+_SPECIFIC = ("tel-area-code", "tel-country-code", "tel-extension", "tel-local", "tel-national",
+             HOUSE_NUMBER, "address-line1", "address-line2", "address-line3", "bday-day", "bday-month",
+             "bday-year", "given-name", "family-name", "additional-name")
+
+
+def best_token(text: str) -> tuple[str, int] | None:
+    """The token of the longest synonym found in normalised ``text`` and that phrase's length."""
+    if not text:
+        return None
+    best: tuple[int, int, str] | None = None
+    for ph in _phrases():
+        if ph.text in _WHOLE_LABEL_ONLY or (len(ph.text) == 1 and ph.cjk):
+            hit = text == ph.text
+        elif len(ph.text) <= 3 and not ph.cjk:
+            hit = ph.text in text.split() or text == ph.text
+        else:
+            hit = _contains(text, ph.text, ph.cjk)
+        if hit:
+            key = (len(ph.text.replace(" ", "")), 1 if ph.field in _SPECIFIC else 0, ph.field)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return None if best is None else (best[2], best[0])
+
+
+def negative_kind(text: str) -> str | None:
+    """Which kind of never-filled field ``text`` names (consent, search, voucher…), or None."""
+    if not text:
+        return None
+    words = text.split()
+    for kind, phrase, cjk in _negatives():
+        if cjk:
+            if phrase in text.replace(" ", ""):
+                return kind
+        elif len(phrase) <= 3:
+            if phrase in words:
+                return kind
+        elif _word_match(words, tuple(phrase.split())) or (phrase.endswith(("suscrib", "рассылк"))
+                                                        and phrase in text):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class FieldDescription:
+    """What a form says about one input: its texts, attributes and neighbours."""
+
+    label: str = ""
+    placeholder: str = ""
+    name: str = ""
+    id: str = ""
+    autocomplete: str = ""
+    type: str = "text"
+    maxlength: int | None = None
+    options: tuple[str, ...] = ()
+    section: str = ""
+    neighbours: tuple[str, ...] = ()
+    role: str = ""
+    tag: str = "input"
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> FieldDescription:
+        """Build from JSON (the browser's or ``--field-json``); unknown keys are ignored."""
+        def text(k: str, *alts: str) -> str:
+            for key in (k, *alts):
+                v = d.get(key)
+                if v is not None:
+                    return str(v)
+            return ""
+        ml = d.get("maxlength", d.get("maxLength"))
+        try:
+            maxlength = int(ml) if ml not in (None, "", -1) else None
+        except (TypeError, ValueError):
+            maxlength = None
+        if maxlength is not None and maxlength <= 0:
+            maxlength = None
+        opts = d.get("options") or ()
+        options = tuple(str(o.get("text") or o.get("label") or o.get("value") or "") if isinstance(o, Mapping)
+                        else str(o) for o in opts)
+        return cls(label=text("label"), placeholder=text("placeholder"), name=text("name"), id=text("id"),
+                   autocomplete=text("autocomplete"), type=(text("type") or "text").lower(),
+                   maxlength=maxlength, options=options, section=text("section"),
+                   neighbours=tuple(str(n) for n in d.get("neighbours", d.get("neighbors", ())) or ()),
+                   role=text("role"), tag=(text("tag") or "input").lower())
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """The token a field asks for (None: leave it empty) and why."""
+
+    token: str | None
+    reason: str                 # "autocomplete" | "label" | "placeholder" | "name" | "options" | "type" | "negative:<kind>" | "none"
+    negative: bool = False
+
+
+def parse_autocomplete(value: str) -> str | None:
+    """The field name in an ``autocomplete`` attribute ("section-a shipping tel" → "tel"),
+    None when absent, "on"/"off" or not a WHATWG name."""
+    toks = [t for t in value.lower().split() if t != "webauthn"]
+    if not toks or toks[-1] in ("on", "off"):
+        return None
+    rest = [t for t in toks[:-1] if not t.startswith("section-")]
+    if any(t not in _AC_PREFIXES for t in rest):
+        return None
+    return toks[-1] if toks[-1] in WHATWG_TOKENS else None
+
+
+def _attr_text(d: FieldDescription) -> str:
+    return normalize(" ".join(x.replace("_", " ").replace("-", " ").replace("[", " ").replace("]", " ")
+                              for x in (d.name, d.id)))
+
+
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _from_options(options: tuple[str, ...]) -> str | None:
+    """What a select's options say: days, months, years, countries or titles."""
+    opts = [normalize(o) for o in options if normalize(o)]
+    if len(opts) < 2:
+        return None
+    nums = [int(o) for o in opts if o.isdigit()]
+    if len(nums) >= len(opts) - 1 and nums:
+        if all(1900 <= n <= 2100 for n in nums) and len(nums) >= 10:
+            return "bday-year"
+        if max(nums) == 31 and min(nums) >= 1:
+            return "bday-day"
+        if max(nums) == 12 and min(nums) >= 1:
+            return "bday-month"
+    if sum(1 for o in opts if o[:3] in _MONTH_NAMES) >= 10:
+        return "bday-month"
+    from secondme.profile.places import country_code
+    if sum(1 for o in options if country_code(o)) >= max(3, len(opts) // 2):
+        return "country-name"
+    if sum(1 for o in options if len(o.strip()) == 2 and o.strip().isupper()) >= max(3, len(opts) // 2):
+        return "country"
+    if sum(1 for o in opts if o in ("mr", "mrs", "ms", "miss", "dr", "herr", "frau", "m", "mme", "sr", "sra")) >= 2:
+        return "honorific-prefix"
+    return None
+
+
+def _date_part(text: str) -> str | None:
+    t = text.replace(" ", "")
+    if t in ("dd", "jj", "tt", "gg", "d"):
+        return "bday-day"
+    if t in ("mm", "m"):
+        return "bday-month"
+    if t in ("yyyy", "jjjj", "aaaa", "rrrr", "yy", "åååå"):
+        return "bday-year"
+    return None
+
+
+def understand(d: FieldDescription) -> Understanding:
+    """The WHATWG token ``d`` asks for, or None when the field must stay empty."""
+    typ = (d.type or "text").lower()
+    if typ in NO_VALUE_TYPES:
+        return Understanding(None, f"negative:{typ}", True)
+    if d.role.lower() == "search" or d.role.lower() in ("checkbox", "radio", "switch"):
+        return Understanding(None, f"negative:{d.role.lower()}", True)
+    ac = parse_autocomplete(d.autocomplete)
+    if ac is not None:
+        if ac in NEVER_FILL:
+            return Understanding(None, "negative:autocomplete", True)
+        return Understanding(ac, "autocomplete")
+    label, ph, attrs = normalize(d.label), normalize(d.placeholder), _attr_text(d)
+    context = normalize(" ".join((d.section, *d.neighbours)))
+    for text in (label, ph, attrs):
+        kind = negative_kind(text)
+        if kind is not None:
+            return Understanding(None, f"negative:{kind}", True)
+    if negative_kind(context) == "search":
+        return Understanding(None, "negative:search", True)
+    token, reason = None, "none"
+    for text, why in ((label, "label"), (ph, "placeholder"), (attrs, "name")):
+        hit = best_token(text)
+        if hit is not None:
+            token, reason = hit[0], why
+            break
+    if reason == "label" and "/" in d.label:
+        # "Land / Region", "País / Región": alternatives for one box; the first names it.
+        first = best_token(normalize(d.label.split("/")[0]))
+        if first is not None:
+            token = first[0]
+    if token == "street-address" and d.tag != "textarea":
+        # A one-line box named address1/address2 is that line ("Address" over name="address1").
+        by_attr = best_token(attrs)
+        if by_attr is not None and by_attr[0] in ("address-line1", "address-line2", "address-line3"):
+            token = by_attr[0]
+    if token == "name":
+        # "お名前（姓）": the bracketed qualifier says which part of the name.
+        for part in re.findall(r"[(（]([^)）]+)[)）]", d.label):
+            hit = best_token(normalize(part))
+            if hit is not None and hit[0] in ("given-name", "family-name", "additional-name"):
+                token = hit[0]
+    words = set(label.split())
+    if words & {"house", "building"} and words & {"number", "no", "nr"}:
+        token = HOUSE_NUMBER  # "House name or number": the premise, not the street line
+    if d.options:
+        from_opts = _from_options(d.options)
+        if from_opts is not None and (token is None or token in ("bday", "country-name", "country")
+                                      or (token.startswith("bday") and from_opts.startswith("bday"))):
+            token, reason = from_opts, "options"
+    # An input of type email/url accepts nothing else, and type tel only phone numbers (or
+    # their parts): the type overrides words that name something else.
+    by_type = {"email": "email", "tel": "tel", "url": "url"}.get(typ)
+    if by_type is not None and (token is None or not token.startswith(by_type)):
+        return Understanding(by_type, "type")
+    if token is None:
+        return Understanding(None, "none")
+    return Understanding(_in_context(token, d, label, ph, attrs, context), reason)
+
+
+def _in_context(token: str, d: FieldDescription, label: str, ph: str, attrs: str, context: str) -> str:
+    """Context fixes for a token read from words."""
+    near = [best_token(normalize(n)) for n in d.neighbours]
+    near_tokens = {n[0] for n in near if n is not None}
+    everything = " ".join((label, ph, attrs, context))
+    if token == "name":
+        if "given-name" in near_tokens and "family-name" not in near_tokens:
+            return "family-name"
+        if "family-name" in near_tokens and "given-name" not in near_tokens:
+            return "given-name"
+    if token == "family-name" and normalize(d.label) == "nom" and "given-name" not in near_tokens \
+            and near_tokens:
+        return "family-name"
+    if token == "tel-country-code" and not any(w in everything for w in _PHONE_WORDS) \
+            and not (near_tokens & {"tel", "tel-national", "tel-local", "tel-area-code"}):
+        return "country"
+    if token in ("address-line1", "street-address") and d.maxlength is not None and d.maxlength <= 8:
+        return HOUSE_NUMBER
+    if token in ("bday", "bday-day", "bday-month", "bday-year"):
+        part = _date_part(ph) or _date_part(label)
+        if part is not None:
+            return part
+        if token == "bday" and d.maxlength == 4:
+            return "bday-year"
+    if token in ("bday-day", "bday-month", "bday-year") and normalize(d.label) in _WHOLE_LABEL_ONLY \
+            and not any(w in everything for w in _BIRTH_WORDS) and not near_tokens & {"bday", "bday-day",
+                                                                                   "bday-month", "bday-year"}:
+        return token  # a lone "Year" box in a birth-date group; kept
+    if token == "country-name" and d.options and all(len(o.strip()) == 2 for o in d.options if o.strip()):
+        return "country"
+    if token == "tel" and d.maxlength is not None and d.maxlength <= 4 and "tel-country-code" not in near_tokens \
+            and ("tel" in near_tokens):
+        return "tel-area-code"
+    return token
+
+
+def tokens_of(descs: Iterable[FieldDescription]) -> list[str | None]:
+    """``understand`` over a whole form."""
+    return [understand(d).token for d in descs]
+
+
+@dataclass
+class ProfileValues:
+    """Profile values by field name, with the parts forms ask for derived on demand."""
+
+    values: Mapping[str, str]
+    region: str | None = None
+    _cache: dict[str, str | None] = field(default_factory=dict)
+
+    def get(self, token: str) -> str | None:
+        """The value for ``token``, derived from stored fields where it is a part."""
+        if token not in self._cache:
+            self._cache[token] = _derive(token, self.values, self.region)
+        return self._cache[token]
+
+
+def _derive(token: str, v: Mapping[str, str], region: str | None) -> str | None:
+    from secondme.profile import dates
+    from secondme.profile.places import country_code
+
+    got = (v.get(token) or "").strip()
+    if got and token != HOUSE_NUMBER:
+        return got
+    name = (v.get("name") or "").strip()
+    if token == "name":
+        parts = [v.get(k, "").strip() for k in ("given-name", "additional-name", "family-name")]
+        return " ".join(p for p in parts if p) or None
+    if token in ("given-name", "family-name") and len(name.split()) >= 2:
+        # Only a Latin-script "Given Family" name is split; others are not guessed.
+        if all(ch.isascii() or (unicodedata.category(ch)[0] == "L" and ord(ch) < 0x250) for ch in name):
+            return name.split()[0] if token == "given-name" else name.split()[-1]
+        return None
+    street = (v.get("street-address") or "").strip()
+    line1 = (v.get("address-line1") or "").strip() or (street.splitlines()[0].strip() if street else "")
+    if token == "address-line1":
+        return line1 or None
+    if token == "street-address":
+        lines = [v.get(k, "").strip() for k in ("address-line1", "address-line2", "address-line3")]
+        return "\n".join(x for x in lines if x) or None
+    if token in ("address-line2", "address-line3") and street:
+        lines = [x.strip() for x in street.splitlines() if x.strip()]
+        i = 1 if token == "address-line2" else 2
+        return lines[i] if len(lines) > i else None
+    if token == HOUSE_NUMBER:
+        m = re.match(r"^\s*(\d+[a-zA-Z]?(?:[-/]\d+[a-zA-Z]?)?)\s+\S", line1) or \
+            re.search(r"\S\s+(\d+[a-zA-Z]?(?:[-/]\d+[a-zA-Z]?)?)\s*$", line1)
+        return m.group(1) if m else None
+    country_name = (v.get("country-name") or "").strip()
+    if token == "country":
+        return country_code(country_name) if country_name else None
+    if token.startswith("tel"):
+        return _phone_part(token, v.get("tel") or "", region or (country_code(country_name) if country_name else None))
+    if token in ("bday-day", "bday-month", "bday-year"):
+        bday = (v.get("bday") or "").strip()
+        parsed = dates.parse(bday) if bday else None
+        if parsed is None:
+            return None
+        dt = parsed[0]
+        part = {"bday-day": dt.day, "bday-month": dt.month, "bday-year": dt.year}[token]
+        return None if part is None else str(part)
+    if token == "bday":
+        dd, mm, yy = (v.get(k, "").strip() for k in ("bday-day", "bday-month", "bday-year"))
+        return f"{yy}-{int(mm):02d}-{int(dd):02d}" if dd.isdigit() and mm.isdigit() and yy.isdigit() else None
+    return None
+
+
+def _phone_part(token: str, tel: str, region: str | None) -> str | None:
+    """A part of the stored number, split by ``phonenumbers`` with the region's numbering plan."""
+    import phonenumbers as P
+
+    if not tel.strip():
+        return None
+    try:
+        num = P.parse(tel, region or "ZZ")
+    except P.NumberParseException:
+        return None
+    if not P.is_valid_number(num):
+        return None
+    nsn = P.national_significant_number(num)
+    ndc_len = P.length_of_national_destination_code(num)
+    if token == "tel":
+        return P.format_number(num, P.PhoneNumberFormat.E164) + (f";ext={num.extension}" if num.extension else "")
+    if token == "tel-country-code":
+        return f"+{num.country_code}"
+    if token == "tel-national":
+        return P.format_number(num, P.PhoneNumberFormat.NATIONAL).split(" ext.")[0]
+    if token == "tel-area-code":
+        return nsn[:ndc_len] if ndc_len > 0 else None
+    local = nsn[ndc_len:]
+    if token == "tel-local":
+        return local or None
+    if token in ("tel-local-prefix", "tel-local-suffix"):
+        if len(local) != 7:  # the prefix/suffix split is defined for 3+4 digit locals (NANP)
+            return None
+        return local[:3] if token == "tel-local-prefix" else local[3:]
+    if token == "tel-extension":
+        return num.extension or None
+    return None
