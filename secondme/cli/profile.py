@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from secondme.cli.common import opened, print_json
@@ -99,7 +100,10 @@ def _field_description(args: argparse.Namespace) -> dict[str, Any]:
     """The field description from --field-json, overridden by the flags given."""
     desc: dict[str, Any] = {}
     if args.field_json:
-        text = sys.stdin.read() if args.field_json == "-" else open(args.field_json, encoding="utf-8").read()
+        try:
+            text = sys.stdin.read() if args.field_json == "-" else Path(args.field_json).read_text(encoding="utf-8")
+        except OSError as e:
+            raise UserError(f"cannot read --field-json: {e}") from None
         try:
             loaded = json.loads(text)
         except json.JSONDecodeError as e:

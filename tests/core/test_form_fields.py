@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from secondme.app import SecondMe
+from secondme.cli.main import main
 from secondme.profile import field_synonyms as FS
 from secondme.profile.form_fields import (
     HOUSE_NUMBER,
@@ -14,6 +19,7 @@ from secondme.profile.form_fields import (
     understand,
 )
 from tests.bench.form_fields_data import CASES
+from tests.core.conftest import PASS
 
 F = FieldDescription
 PROFILE = ProfileValues({"name": "Ana Reyes", "tel": "+1 206 555 0143", "address-line1": "1200 Harbor Avenue",
@@ -104,3 +110,32 @@ def test_bench_subset_negatives_never_fill_and_positives_mostly_map() -> None:
     assert out["false_fill_rate_on_negatives"] == 0.0, out["wrong"]
     assert out["accuracy_on_profile_fields"] >= 0.95, out["wrong"]
     assert min(out["per_language"].values()) >= 0.9, out["per_language"]
+
+
+def test_fill_through_the_service_and_cli(ctx: SecondMe, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for name, value in (("tel", "+1 206 555 0143"), ("address-line1", "1200 Harbor Avenue"),
+                        ("postal-code", "98101"), ("email", "ana@example.org")):
+        ctx.set_profile_field(name, value)
+    # The label alone still works, and the false fills of the issue are gone.
+    assert ctx.fill("Area Code").value == "206"
+    assert ctx.fill("Security Code") is None and ctx.fill("Please mail me catalogs") is None
+    assert ctx.fill("House number").value == "1200"
+    res = ctx.fill_field({"label": "Enter ZIP Code", "type": "search"})
+    assert res.status == "unknown" and res.reason == "negative:search"
+    assert ctx.fill_field({"label": "Zip", "autocomplete": "shipping postal-code"}).value == "98101"
+    ctx.close()
+    monkeypatch.setenv("SECONDME_PASSPHRASE", PASS)
+    base = ["--data-dir", str(ctx.paths.root)]
+    assert main([*base, "fill", "Phone", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["value"] == "+1 206 555 0143"
+    assert main([*base, "fill", "Security Code"]) == 1
+    assert main([*base, "fill", "Code", "--name", "billing_zip", "--maxlength", "10"]) == 0
+    assert capsys.readouterr().out.strip() == "98101"
+    assert main([*base, "fill", "Email me offers", "--type", "checkbox"]) == 1
+    spec = tmp_path / "field.json"
+    spec.write_text(json.dumps({"label": "Telefon", "placeholder": "Vorwahl", "maxlength": 5,
+                                "autocomplete": "tel-area-code"}), encoding="utf-8")
+    assert main([*base, "fill", "--field-json", str(spec), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["value"] == "206" and out["field"] == "tel-area-code" and out["reason"] == "autocomplete"
