@@ -725,6 +725,8 @@ NEGATIVE: dict[str, tuple[str, ...]] = {
         "相同", "동의", "동일", "구독", "सहमत", "समान", "सदस्यता", "setuju", "sama dengan", "berlangganan",
         "أوافق", "نفس", "اشترك", "النشرة",
     ),
+    # Japanese phonetic-reading boxes: the profile holds no reading of the name.
+    "phonetic": ("フリガナ", "ふりがな", "カナ", "かな"),
     "other": (
         "quantity", "qty", "comment", "comments", "message", "notes", "order notes", "fax",
         "how did you hear", "confirm password", "anzahl", "menge", "nachricht", "bemerkung", "quantité",

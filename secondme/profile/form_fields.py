@@ -56,7 +56,7 @@ HOUSE_NUMBER = "house-number"
 _WHOLE_LABEL_ONLY = frozenset((
     "no number nummer nr n numéro número numero nº first last day month year tag monat jahr jour mois "
     "année día mes año giorno mese anno dia mês ano dag maand jaar dzień miesiąc rok gün ay yıl день "
-    "месяц год місяць рік दिन महीना वर्ष tanggal bulan tahun area д дом ara 名 姓 国 市 省 区 區 室"
+    "месяц год місяць рік दिन महीना वर्ष tanggal bulan tahun area д дом ara il 名 姓 国 市 省 区 區 室"
 ).split())
 # Words that say a field belongs to a phone number (for "country code" / "area code").
 _PHONE_WORDS = ("phone", "tel", "mobile", "telefon", "téléphone", "teléfono", "telefone", "telefoon",
@@ -94,7 +94,16 @@ def normalize(text: str) -> str:
     s = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", s)  # "address1" -> "address 1"
     s = re.sub(r"\s+", " ", s).strip()
     s = _MARKERS_RE.sub("", s).strip()
+    if any("\u0600" <= ch <= "\u06ff" for ch in s):
+        s = _arabic(s)
     return s
+
+
+def _arabic(s: str) -> str:
+    """Arabic spelled one way: alef and yeh variants unified, the article "ال" dropped from
+    words, since forms write "البريد" and "بريدك" (your mail) for the same field."""
+    s = re.sub("[أإآ]", "ا", s).replace("ى", "ي")
+    return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in s.split())
 
 
 @dataclass(frozen=True)
@@ -128,9 +137,14 @@ def _negatives() -> tuple[tuple[str, str, bool], ...]:
     return tuple(out)
 
 
+# Compound tails that only say "the name/number of": "Plaatsnaam" is the place.
+_COMPOUND_TAILS = ("naam", "name", "nummer")
+
+
 def _word_match(words: list[str], phrase: tuple[str, ...]) -> bool:
-    """Whole-word match, letting a compound head precede the first word ("liefer|adresse") and a
-    short inflection follow the last ("телефон|а"), for words long enough not to collide."""
+    """Whole-word match, letting a compound head precede the first word ("liefer|adresse"), a
+    short inflection or possessive follow a word ("телефон|а", "هاتف|ك"), and a "name" tail end
+    a compound ("plaats|naam"), for words long enough not to collide."""
     k = len(phrase)
     for i in range(len(words) - k + 1):
         ok = True
@@ -140,7 +154,7 @@ def _word_match(words: list[str], phrase: tuple[str, ...]) -> bool:
                 continue
             if len(p) >= 5 and j == 0 and w.endswith(p):
                 continue
-            if len(p) >= 4 and j == k - 1 and w.startswith(p) and len(w) - len(p) <= 3:
+            if len(p) >= 4 and w.startswith(p) and (len(w) - len(p) <= 3 or w[len(p):] in _COMPOUND_TAILS):
                 continue
             ok = False
             break
@@ -165,6 +179,7 @@ def best_token(text: str) -> tuple[str, int] | None:
     if not text:
         return None
     best: tuple[int, int, str] | None = None
+    hits: list[tuple[int, int, str]] = []
     for ph in _phrases():
         if ph.text in _WHOLE_LABEL_ONLY or (len(ph.text) == 1 and ph.cjk):
             hit = text == ph.text
@@ -176,6 +191,12 @@ def best_token(text: str) -> tuple[str, int] | None:
             key = (len(ph.text.replace(" ", "")), 1 if ph.field in _SPECIFIC else 0, ph.field)
             if best is None or key[:2] > best[:2]:
                 best = key
+            hits.append(key)
+    if best is not None and best[2] == "name":
+        # "Company name", "Nama Kota", "शहर का नाम": the name *of* something is that thing.
+        others = [h for h in hits if h[2] not in ("name", "given-name", "family-name") and h[0] >= 2]
+        if others:
+            best = max(others, key=lambda h: h[:2])
     return None if best is None else (best[2], best[0])
 
 
@@ -266,6 +287,9 @@ def _attr_text(d: FieldDescription) -> str:
                               for x in (d.name, d.id)))
 
 
+_LINE_RE = re.compile(r"(?:address|addr|line|street|adresse|ligne|zeile|adres|regel|dirección|línea|indirizzo|"
+                      r"riga|endereço|linha|linia|satırı|строка|рядок|baris|سطر|عنوان)\s*([123])$")
+
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -347,6 +371,9 @@ def understand(d: FieldDescription) -> Understanding:
             hit = best_token(normalize(part))
             if hit is not None and hit[0] in ("given-name", "family-name", "additional-name"):
                 token = hit[0]
+    line = _LINE_RE.search(label)
+    if line and token in ("street-address", "address-line1", "address-line2", "address-line3"):
+        token = f"address-line{line.group(1)}"  # "Street Address 2", "Adresse ligne 2"
     words = set(label.split())
     if words & {"house", "building"} and words & {"number", "no", "nr"}:
         token = HOUSE_NUMBER  # "House name or number": the premise, not the street line

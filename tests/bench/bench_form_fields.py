@@ -5,6 +5,10 @@ complete profile, so a "fill" is what ``secondme fill`` would answer. Reported: 
 fields the profile holds (expected token not None), per token and per language; the false-fill
 rate over negatives (expected None: consent, search, voucher, card, captcha, password…).
 
+HOLDOUT (107 fields) was written after the tables had been tuned on CASES; its first run scored
+0.916 (98/107: "Street Address 2", "Plaatsnaam", Arabic possessives, "X name" labels). The
+generic fixes that followed are in form_fields.py, so it is no longer unseen data.
+
 Run: .venv/bin/python -m tests.bench.bench_form_fields
 """
 
@@ -16,7 +20,7 @@ from collections import defaultdict
 from typing import Any
 
 from secondme.profile.form_fields import FieldDescription, ProfileValues, understand
-from tests.bench.form_fields_data import CASES
+from tests.bench.form_fields_data import CASES, HOLDOUT, Case
 
 # One person with every field set, as the profile stores them (parts are derived).
 PROFILE = {
@@ -31,14 +35,15 @@ PROFILE = {
 }
 
 
-def run() -> dict[str, Any]:
-    """Understand every case and score it; the result is what ``main`` prints."""
+def run(cases: list[Case] | None = None) -> dict[str, Any]:
+    """Understand every case (all of CASES and HOLDOUT by default) and score it."""
+    cases = CASES + HOLDOUT if cases is None else cases
     values = ProfileValues(PROFILE)
     per_token: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_lang: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     pos_ok = pos_n = neg_n = false_fills = 0
     wrong: list[dict[str, Any]] = []
-    for c in CASES:
+    for c in cases:
         u = understand(FieldDescription.from_dict(c.desc))
         filled = values.get(u.token) if u.token else None
         if c.want is None:
@@ -59,7 +64,7 @@ def run() -> dict[str, Any]:
         if not ok:
             wrong.append({"lang": c.lang, "field": c.desc, "want": c.want, "got": u.token, "value": filled})
     return {
-        "fields": len(CASES), "positives": pos_n, "negatives": neg_n,
+        "fields": len(cases), "positives": pos_n, "negatives": neg_n,
         "accuracy_on_profile_fields": round(pos_ok / pos_n, 4),
         "false_fill_rate_on_negatives": round(false_fills / neg_n, 4),
         "per_language": {k: round(a / n, 4) for k, (a, n) in sorted(per_lang.items())},
@@ -72,6 +77,8 @@ def run() -> dict[str, Any]:
 def main() -> None:
     t0 = time.perf_counter()
     out = run()
+    held = run(HOLDOUT)
+    out["holdout"] = {k: held[k] for k in ("fields", "accuracy_on_profile_fields", "false_fill_rate_on_negatives")}
     out["seconds"] = round(time.perf_counter() - t0, 3)
     print(json.dumps(out, indent=2, ensure_ascii=False))
 
