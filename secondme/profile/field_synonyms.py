@@ -149,9 +149,10 @@ FR: Table = {
 
 # Spanish — own translation of the WHATWG descriptions (Correos / Latin American usage).
 ES: Table = {
-    "name": ("nombre completo", "nombre y apellidos", "nombre y apellido", "su nombre", "tu nombre"),
+    # "Nombre" alone is the whole name; next to "Apellidos" it is the given name (neighbours).
+    "name": ("nombre completo", "nombre y apellidos", "nombre y apellido", "su nombre", "tu nombre", "nombre"),
     "honorific-prefix": ("tratamiento", "título", "saludo"),
-    "given-name": ("nombre", "nombres", "nombre de pila"),
+    "given-name": ("nombres", "nombre de pila"),
     "additional-name": ("segundo nombre",),
     "family-name": ("apellido", "apellidos", "primer apellido"),
     "honorific-suffix": ("sufijo",),
@@ -186,9 +187,10 @@ ES: Table = {
 
 # Italian — own translation of the WHATWG descriptions (Poste Italiane usage).
 IT: Table = {
-    "name": ("nome completo", "nome e cognome", "nominativo", "il tuo nome"),
+    # "Nome" alone is the whole name; next to "Cognome" it is the given name (neighbours).
+    "name": ("nome completo", "nome e cognome", "nominativo", "il tuo nome", "nome"),
     "honorific-prefix": ("titolo", "appellativo"),
-    "given-name": ("nome",),
+    "given-name": ("nome di battesimo",),
     "additional-name": ("secondo nome",),
     "family-name": ("cognome",),
     "nickname": ("soprannome", "nickname"),
@@ -223,7 +225,7 @@ IT: Table = {
 PT: Table = {
     "name": ("nome completo", "seu nome", "o seu nome"),
     "honorific-prefix": ("tratamento", "título"),
-    "given-name": ("primeiro nome", "nome próprio", "nome"),
+    "given-name": ("primeiro nome", "nome próprio"),
     "additional-name": ("nome do meio", "segundo nome"),
     "family-name": ("apelido", "sobrenome", "último nome", "apelidos"),
     "nickname": ("alcunha", "apelido preferido", "nome de exibição"),

@@ -375,7 +375,7 @@ def understand(d: FieldDescription) -> Understanding:
     if line and token in ("street-address", "address-line1", "address-line2", "address-line3"):
         token = f"address-line{line.group(1)}"  # "Street Address 2", "Adresse ligne 2"
     words = set(label.split())
-    if words & {"house", "building"} and words & {"number", "no", "nr"}:
+    if token == "name" and words & {"house", "building"} and words & {"number", "no", "nr"}:
         token = HOUSE_NUMBER  # "House name or number": the premise, not the street line
     if d.options:
         from_opts = _from_options(d.options)

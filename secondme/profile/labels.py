@@ -41,6 +41,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "achternaam", "familienaam", "sobrenome", "apelido", "ultimo nome",
     ),
     "honorific-suffix": ("suffix", "name suffix", "jr sr"),
+    "maiden-name": ("maiden name", "mother s maiden name", "nom de jeune fille", "geburtsname",
+                    "apellido de soltera", "cognome da nubile", "meisjesnaam", "nome de solteira"),
     "nickname": ("nickname", "preferred name", "display name", "surnom", "spitzname", "apodo", "soprannome",
                  "roepnaam", "apelido preferido"),
     "bday": (

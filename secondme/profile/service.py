@@ -239,6 +239,12 @@ class ProfileService:
         if u.negative:
             return FillResult(label, None, None, "unknown", reason=u.reason)
         token = u.token
+        if token is not None and u.reason == "label":
+            # "Spouse name", "Pet name", "Emergency contact phone": a phrase of Second Me's own
+            # fields in the label names the field better than the WHATWG word inside it.
+            own = L.match(desc.label)
+            if own is not None and own.method in ("exact", "phrase") and not spec(own.field).autocomplete:
+                token = own.field
         if token is None:
             # Second Me's own fields (passport, nationality, diet…) have no autocomplete token:
             # the label matcher knows them. WHATWG fields it finds are left alone, since the

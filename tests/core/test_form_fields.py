@@ -124,6 +124,11 @@ def test_fill_through_the_service_and_cli(ctx: SecondMe, monkeypatch: pytest.Mon
     res = ctx.fill_field({"label": "Enter ZIP Code", "type": "search"})
     assert res.status == "unknown" and res.reason == "negative:search"
     assert ctx.fill_field({"label": "Zip", "autocomplete": "shipping postal-code"}).value == "98101"
+    # Second Me's own fields named inside a WHATWG word keep their own value, never the name.
+    ctx.set_profile_field("name", "Ana Reyes")
+    ctx.set_profile_field("partner", "Lou")
+    assert ctx.fill("Spouse name").value == "Lou" and ctx.fill("Name").value == "Ana Reyes"
+    assert ctx.fill("Mother's maiden name") is None
     ctx.close()
     monkeypatch.setenv("SECONDME_PASSPHRASE", PASS)
     base = ["--data-dir", str(ctx.paths.root)]
