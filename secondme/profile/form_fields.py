@@ -60,7 +60,7 @@ _WHOLE_LABEL_ONLY = frozenset((
 ).split())
 # Words that say a field belongs to a phone number (for "country code" / "area code").
 _PHONE_WORDS = ("phone", "tel", "mobile", "telefon", "téléphone", "teléfono", "telefone", "telefoon",
-                "телефон", "電話", "电话", "전화", "फ़ोन", "फोन", "telepon", "هاتف", "cep", "handy")
+                "телефон", "電話", "电话", "전화", "फ़ोन", "फोन", "telepon", "هاتف", "handy")
 _BIRTH_WORDS = ("birth", "dob", "geburt", "naissance", "nacimiento", "nascita", "nascimento", "geboorte",
                 "urodzenia", "doğum", "рождения", "народження", "生年", "出生", "생년", "출생", "जन्म", "lahir",
                 "ميلاد")

@@ -103,6 +103,19 @@ def test_every_listed_language_has_tables_and_bench_cases() -> None:
     assert {c.lang for c in CASES} == langs and len(CASES) >= 300
 
 
+def test_no_phrase_names_two_tokens_across_languages() -> None:
+    # A phrase claimed by two languages for different fields would silently go to the first.
+    seen: dict[str, str] = {}
+    clashes = []
+    for table in FS.SYNONYMS.values():
+        for tok, phrases in table.items():
+            for p in phrases:
+                n = normalize(p)
+                if seen.setdefault(n, tok) != tok:
+                    clashes.append((n, seen[n], tok))
+    assert not clashes
+
+
 def test_bench_subset_negatives_never_fill_and_positives_mostly_map() -> None:
     from tests.bench.bench_form_fields import run
 
