@@ -53,6 +53,17 @@ class ProfileField:
         return d
 
 
+def _retired(d: ProfileField, cur: ProfileField | None, replaced_at: float, now: float) -> ProfileField:
+    """``d`` with its value moved to history (replaced at ``replaced_at``) and no current value;
+    ``updated_at`` stays as it was when the stored field was already empty."""
+    entry = {"value": d.value, "as_of": d.as_of, "replaced_at": replaced_at, "sources": d.sources}
+    history = [h for h in d.history if norm(h["value"]) != norm(d.value)] + [entry]
+    history.sort(key=lambda h: (h["as_of"], h["value"]))
+    unchanged = cur is not None and not cur.value
+    return dataclasses.replace(d, value="", confidence=0.0, history=history[-MAX_HISTORY:],
+                               updated_at=cur.updated_at if unchanged and cur is not None else now)
+
+
 class FieldStore:
     """Reads and writes :class:`ProfileField` rows (value and meta sealed)."""
 
@@ -229,14 +240,7 @@ class ProfileBuilder:
             if d is None or a is None or not d.value or d.origin == "user":
                 continue
             if a.as_of > d.as_of and not set(d.sources) & set(a.sources):
-                cur = existing.get(dep)
-                entry = {"value": d.value, "as_of": d.as_of, "replaced_at": a.as_of, "sources": d.sources}
-                history = [h for h in d.history if norm(h["value"]) != norm(d.value)] + [entry]
-                history.sort(key=lambda h: (h["as_of"], h["value"]))
-                unchanged = cur is not None and not cur.value
-                computed[dep] = dataclasses.replace(
-                    d, value="", confidence=0.0, history=history[-MAX_HISTORY:],
-                    updated_at=cur.updated_at if unchanged and cur is not None else now)
+                computed[dep] = _retired(d, existing.get(dep), a.as_of, now)
 
     @staticmethod
     def _outdate_old_street(computed: dict[str, ProfileField], existing: dict[str, ProfileField],
@@ -251,14 +255,7 @@ class ProfileBuilder:
             d = computed.get(name)
             if d is None or not d.value or d.origin == "user" or d.as_of >= city.as_of:
                 continue
-            cur = existing.get(name)
-            entry = {"value": d.value, "as_of": d.as_of, "replaced_at": city.as_of, "sources": d.sources}
-            history = [h for h in d.history if norm(h["value"]) != norm(d.value)] + [entry]
-            history.sort(key=lambda h: (h["as_of"], h["value"]))
-            unchanged = cur is not None and not cur.value
-            computed[name] = dataclasses.replace(
-                d, value="", confidence=0.0, history=history[-MAX_HISTORY:],
-                updated_at=cur.updated_at if unchanged and cur is not None else now)
+            computed[name] = _retired(d, existing.get(name), city.as_of, now)
 
     def _value_for(self, name: str, cands: list[X.Candidate], cur: ProfileField | None,
                    now: float) -> ProfileField | None:

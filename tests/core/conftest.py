@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from secondme.app import SecondMe
+from secondme.app import SecondMe, chat_model_for
 from secondme.paths import Paths
 from secondme.settings import Settings
 from secondme.vault import Vault
@@ -47,3 +49,31 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def chat_context(data_dir: Path, embedder: Any, model_path: str | None = None, *,
+                 fresh: bool = True) -> SecondMe:
+    """A passphrase context with the real embedder and a chat model (the default one, or the
+    GGUF at ``model_path``); created (``fresh``) or reopened."""
+    paths = Paths.at(data_dir)
+    settings = Settings(n_ctx=2048)
+    if model_path:
+        settings.model_path = model_path
+    c = SecondMe(paths, settings, Vault(paths.vault_file, None), embedder,
+                 chat_model_factory=lambda: chat_model_for(paths, settings))
+    if fresh:
+        c.init(PASS)
+    else:
+        c.unlock(PASS)
+    return c
+
+
+def eval_model_path() -> str:
+    """The 0.5B evaluation model fetched by scripts/eval_model.py (run-tests.sh exports its
+    path): skipped where it is not fetched, a failure in CI, which must fetch it."""
+    path = os.environ.get("SECONDME_EVAL_MODEL_0_5B")
+    if path and Path(path).is_file():
+        return path
+    if os.environ.get("CI"):
+        pytest.fail("CI must fetch the 0.5B evaluation model (scripts/eval_model.py 0.5b)")
+    pytest.skip("the 0.5B evaluation model is not fetched here (make eval-model)")

@@ -3,7 +3,6 @@ with a real instruct model, and never a loop."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,12 +10,9 @@ import pytest
 
 from secondme import extractive
 from secondme.answer import EXTRACTIVE, GENERATED, writes_answers
-from secondme.app import SecondMe, chat_model_for
+from secondme.app import SecondMe
 from secondme.llm.loops import loop_start, trim_loop
-from secondme.paths import Paths
-from secondme.settings import Settings
-from secondme.vault import Vault
-from tests.core.conftest import PASS, write
+from tests.core.conftest import PASS, chat_context, eval_model_path, write
 
 NOTES = {
     "home.md": "# Flat\nThe lease started in March 2023. I pay 1,450 euros of rent every month, "
@@ -29,13 +25,7 @@ NOTES = {
 
 
 def _ctx(data_dir: Path, tmp_path: Path, embedder, model_path: str | None) -> SecondMe:  # type: ignore[no-untyped-def]
-    paths = Paths.at(data_dir)
-    settings = Settings(n_ctx=2048)
-    if model_path:
-        settings.model_path = model_path
-    c = SecondMe(paths, settings, Vault(paths.vault_file, None), embedder,
-                 chat_model_factory=lambda: chat_model_for(paths, settings))
-    c.init(PASS)
+    c = chat_context(data_dir, embedder, model_path)
     notes = tmp_path / "notes"
     for name, text in NOTES.items():
         write(notes / name, text)
@@ -100,17 +90,8 @@ def test_loops_are_cut_to_one_copy(text: str, kept: str) -> None:
     assert (loop_start(text) is None) == (text == kept)
 
 
-def _eval_model() -> str | None:
-    path = os.environ.get("SECONDME_EVAL_MODEL_0_5B")
-    if path and Path(path).is_file():
-        return path
-    if os.environ.get("CI"):
-        pytest.fail("CI must fetch the 0.5B evaluation model (scripts/eval_model.py 0.5b)")
-    pytest.skip("the 0.5B evaluation model is not fetched here (make eval-model)")
-
-
 def test_a_real_instruct_model_writes_a_supported_cited_answer(data_dir: Path, tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
-    c = _ctx(data_dir, tmp_path, embedder, _eval_model())
+    c = _ctx(data_dir, tmp_path, embedder, eval_model_path())
     try:
         assert writes_answers(c.chat_model)  # Qwen2.5-Coder 0.5B: large enough to write
         ans = c.ask("How much rent do I pay each month?")

@@ -3,7 +3,6 @@ real instruct model when one is present (the 0.5B evaluation model)."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -12,13 +11,10 @@ from typing import Any
 
 import pytest
 
-from secondme.app import SecondMe, chat_model_for
-from secondme.paths import Paths
+from secondme.app import SecondMe
 from secondme.profile import bios as B
 from secondme.profile import shades as S
-from secondme.settings import Settings
-from secondme.vault import Vault
-from tests.core.conftest import PASS
+from tests.core.conftest import chat_context, eval_model_path
 
 DAY = 86400.0
 NOW = time.time()
@@ -58,17 +54,7 @@ LIFE: list[tuple[float, str]] = [
 
 
 def _ctx(data_dir: Path, model_path: str | None, embedder: Any, fresh: bool = True) -> SecondMe:
-    paths = Paths.at(data_dir)
-    settings = Settings(n_ctx=2048)
-    if model_path:
-        settings.model_path = model_path
-    c = SecondMe(paths, settings, Vault(paths.vault_file, None), embedder,
-                 chat_model_factory=lambda: chat_model_for(paths, settings))
-    if fresh:
-        c.init(PASS)
-    else:
-        c.unlock(PASS)
-    return c
+    return chat_context(data_dir, embedder, model_path, fresh=fresh)
 
 
 def _live(c: SecondMe) -> None:
@@ -210,17 +196,8 @@ def test_shade_keywords_prefer_distinctive_phrases() -> None:
     assert "night" not in ka[:2] and "night" not in kb[:2]  # in both: not distinctive
 
 
-def _eval_model() -> str:
-    path = os.environ.get("SECONDME_EVAL_MODEL_0_5B")
-    if path and Path(path).is_file():
-        return path
-    if os.environ.get("CI"):
-        pytest.fail("CI must fetch the 0.5B evaluation model (scripts/eval_model.py 0.5b)")
-    pytest.skip("the 0.5B evaluation model is not fetched here (make eval-model; SECONDME_EVAL_MODEL_0_5B)")
-
-
 def test_a_real_instruct_model_writes_bios_that_mention_the_facts(data_dir: Path, embedder: Any) -> None:
-    model = _eval_model()
+    model = eval_model_path()
     # Memories, facts and shades come from the default path (the model's extraction is tested
     # elsewhere and costs minutes on a CPU); the bios are then written by the real model.
     c = _ctx(data_dir, None, embedder)
