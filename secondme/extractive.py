@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from secondme.memory.timeparse import event_day
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Sentence ends: . ! ? (and their CJK forms) followed by space, or a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+")
@@ -102,7 +104,6 @@ def _has(kind: str, sentence: str) -> bool:
 
 
 _LABEL_DATE = re.compile(r"\((\d{1,2} [A-Z][a-z]{2} \d{4})\)\s*$")
-_WEEKDAY = {d: i for i, d in enumerate(_DAYS)}
 _MONTH_ALT = "|".join(m for m in _MONTHS if len(m) > 3 or m == "may") + "|" + "|".join(
     m for m in _MONTHS if len(m) == 3 and m != "may")
 _EXPLICIT_DATE = re.compile(
@@ -140,14 +141,9 @@ def resolve_when(sentence: str, said: datetime) -> str:
     low = sentence.lower()
     if _EXPLICIT_DATE.search(low):
         return ""  # the sentence names its own date: it answers by itself
-    if re.search(r"\byesterday\b", low):
-        return _fmt(said - timedelta(days=1))
-    if re.search(r"\b(today|tonight|this morning|this afternoon|this evening|just now)\b", low):
-        return _fmt(said)
-    m = re.search(r"\blast (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", low)
-    if m:
-        back = (said.weekday() - _WEEKDAY[m.group(1)]) % 7 or 7
-        return _fmt(said - timedelta(days=back))
+    day = event_day(sentence, said)
+    if day is not None:
+        return _fmt(day)
     if re.search(r"\blast week(end)?\b", low):
         return f"the week before {_fmt(said)}"
     if re.search(r"\blast month\b", low):
@@ -162,9 +158,8 @@ def resolve_when(sentence: str, said: datetime) -> str:
         unit = m2.group(2).lower()
         if unit == "year":
             return str(said.year - n)
-        days = {"day": 1, "week": 7, "month": 30}[unit] * n
-        d = said - timedelta(days=days)
-        return _fmt(d) if unit == "day" else d.strftime("%B %Y")
+        d = said - timedelta(days={"day": 1, "week": 7, "month": 30}[unit] * n)
+        return d.strftime("%B %Y")  # a number of days ago is an exact day: event_day above
     return _fmt(said)
 
 

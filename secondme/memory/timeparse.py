@@ -187,3 +187,29 @@ def parse_time(query: str, now: float | datetime) -> TimeRange | None:
             phrase = query[i:i + len(r.phrase)] if i >= 0 else r.phrase
             return TimeRange(r.since, r.until, phrase)
     return None
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SAME_DAY = re.compile(r"\b(today|tonight|this morning|this afternoon|this evening|just now)\b")
+_DAY_BEFORE = re.compile(r"\byesterday\b|\blast night\b")
+_ON_WEEKDAY = re.compile(r"\b(?:on|last|this past) (" + "|".join(_WEEKDAYS) + r")\b")
+_DAYS_AGO = re.compile(rf"\b{_NUM_RE}\s+days?\s+ago\b")
+
+
+def event_day(sentence: str, said: datetime) -> datetime | None:
+    """The day a sentence's event happened when its words name one relative to the day it was
+    said ("yesterday", "last night", "today", "on Saturday", "last Friday", "three days ago");
+    None when they name no single day."""
+    low = sentence.lower()
+    if _DAY_BEFORE.search(low):
+        return said - timedelta(days=1)
+    if _SAME_DAY.search(low):
+        return said
+    m = _ON_WEEKDAY.search(low)
+    if m:
+        back = (said.weekday() - _WEEKDAYS.index(m.group(1))) % 7 or 7
+        return said - timedelta(days=back)
+    m = _DAYS_AGO.search(low)
+    if m:
+        return said - timedelta(days=_num(m.group("n")))
+    return None

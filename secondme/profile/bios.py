@@ -18,8 +18,10 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
+
+from secondme.memory.timeparse import event_day
 
 MAX_VERSIONS = 10
 DAY = 86400.0
@@ -210,7 +212,6 @@ _TIME_WORDS = re.compile(
     r"evening|night))?|earlier|just now|at last)\b", re.IGNORECASE)
 _PRONOUNS = {"my": "their", "me": "them", "myself": "themselves", "our": "their", "us": "them",
              "ourselves": "themselves", "mine": "theirs", "i": "they", "we": "they"}
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
@@ -274,16 +275,9 @@ def activities(text: str) -> list[tuple[str, str]]:
 
 
 def _when(sentence: str, said: datetime) -> datetime:
-    """The day a sentence's action happened: "yesterday", "on Saturday", "last Friday" are
-    resolved against the day it was said; otherwise that day."""
-    low = sentence.lower()
-    if re.search(r"\byesterday\b|\blast night\b", low):
-        return said - timedelta(days=1)
-    m = re.search(r"\b(?:on|last|this past) (" + "|".join(_WEEKDAYS) + r")\b", low)
-    if m:
-        back = (said.weekday() - _WEEKDAYS.index(m.group(1))) % 7 or 7
-        return said - timedelta(days=back)
-    return said
+    """The day a sentence's action happened ("yesterday", "on Saturday", "last Friday" against
+    the day it was said); otherwise that day."""
+    return event_day(sentence, said) or said
 
 
 def _fmt(d: datetime, year: bool = False) -> str:
