@@ -147,6 +147,15 @@ class Operation(Generic[T]):
                 self._runner.unhandled(exc)
         finally:
             self._relay.deleteLater()
+            # Disconnected here, on the UI thread: left to the garbage collector, the connection
+            # to the receiver would be undone on whichever thread collects this operation, and
+            # a worker taking the receiver's connection lock while the UI thread holds the GIL
+            # and waits for that lock deadlocks (seen: the unlock dialog closing).
+            if self._receiver is not None and alive:
+                try:
+                    self._receiver.destroyed.disconnect(self._relay_cancel)
+                except (RuntimeError, TypeError):
+                    pass  # already gone with the receiver
 
 
 class Runner:
