@@ -96,6 +96,9 @@ class Pipeline:
                 if step.name in done_before:
                     rec.update(status=SKIPPED, error=None)
                     rec["note"] = f"done by run #{run.resumed_from}"
+                    # Saved before it is reported: a step said to be done must still read done
+                    # if the process dies before the next step's save.
+                    self.history.save(run)
                     self._event(run, "step", step=step.name, index=i, steps=total, state=SKIPPED)
                     continue
                 if cancel.is_set() or (may_pause and self._wait_while_active(run, step.name, cancel)):

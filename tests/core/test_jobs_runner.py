@@ -294,6 +294,33 @@ def test_next_run_resumes_after_the_steps_already_done(ctx: SecondMe, make_runne
     assert items(ctx.store, "decay") == (3, 3)
 
 
+def test_a_step_reported_skipped_is_already_stored_so(ctx: SecondMe, make_runner: Any) -> None:
+    """A kill right after 'consolidate: skipped' is reported must not bring it back as pending."""
+    in_decay = threading.Event()
+
+    def block(i: int, cancel: threading.Event) -> None:
+        in_decay.set()
+        cancel.wait(10)
+
+    first = make_runner(three_steps(ctx.store, n=2, decay=block))
+    first.run_now()
+    assert in_decay.wait(5)
+    first.cancel()
+    assert first.wait(5)
+    stored_at_report: list[str] = []
+    history = JobHistory(ctx.store)
+
+    def on_event(ev: dict[str, Any]) -> None:
+        if ev.get("event") == "step" and ev.get("state") == "skipped":
+            run = history.get(ev["run_id"])
+            assert run is not None
+            stored_at_report.append(run.steps[ev["index"]]["status"])
+
+    res = make_runner(three_steps(ctx.store, n=2), on_event=on_event).run_now(wait=True)
+    assert res.status == "ok"
+    assert stored_at_report == ["skipped"]
+
+
 def test_pauses_between_steps_while_the_person_is_active(ctx: SecondMe, clock: FakeClock,
                                                           make_runner: Any) -> None:
     idle = [0.0]  # seconds since the last input: active
