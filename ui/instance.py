@@ -12,7 +12,6 @@ that the socket file and the process answering are its own user's before it send
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -21,83 +20,23 @@ import stat
 import struct
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from secondme.errors import UserError
-from ui.qt import QByteArray, QLocalServer, QLocalSocket, QObject, Slot
+from secondme.app_channel import (  # noqa: F401  (re-exported: the UI and its tests use them here)
+    InstanceSocketError,
+    private_folder_problem,
+    socket_name,
+)
+from ui.qt import QByteArray, QLocalServer, QLocalSocket, QObject, Signal, Slot, is_alive
 
 log = logging.getLogger("secondme.ui.instance")
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
+# A handler for work that must not run on the UI thread: it gets the arguments and a ``reply``
+# it may call once, from any thread, when the answer is ready.
+Reply = Callable[[dict[str, Any]], None]
+AsyncHandler = Callable[[dict[str, Any], Reply], None]
 MAX_MESSAGE = 64 * 1024
-# sun_path holds 108 bytes on Linux (104 on the BSDs) with its NUL; Qt refuses longer paths.
-MAX_SOCKET_PATH = 100
-# Where the socket goes when the session has no private runtime dir. Not the temp dir from
-# TMPDIR: a long one would not fit in sun_path, and a second launch must find the same name.
-FALLBACK_BASE = Path("/tmp")
-
-
-class InstanceSocketError(UserError):
-    """No folder private to this user could be found or made for the instance socket."""
-
-
-def private_folder_problem(folder: Path) -> str | None:
-    """Why ``folder`` is not a folder only this user can use, or None when it is.
-
-    lstat, not stat: a symlink is refused (it could point anywhere, and be changed later).
-    """
-    try:
-        st = os.lstat(folder)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
-    if not stat.S_ISDIR(st.st_mode):
-        return "is not a folder"
-    if st.st_uid != os.getuid():
-        return f"belongs to another user (uid {st.st_uid})"
-    if st.st_mode & 0o077:
-        return f"can be used by other users (mode {stat.S_IMODE(st.st_mode):o})"
-    return None
-
-
-def socket_name(data_dir: Path, *, fallback_base: Path | None = None) -> str:
-    """The socket path for this user and data directory (tests use many data dirs).
-
-    In ``$XDG_RUNTIME_DIR`` when it is private to us, else in ``/tmp/secondme-<uid>/``, made
-    0700 here; raises :class:`InstanceSocketError` when that folder exists but is not ours
-    alone (another user made it first, to squat the name or listen in).
-    """
-    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
-    if not hasattr(os, "getuid"):  # Windows: Qt uses a named pipe, which has its own ACL
-        return f"secondme-{digest}"
-    uid = os.getuid()
-    file = f"secondme-{uid}-{digest}.sock"
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and os.path.isdir(runtime):
-        problem = private_folder_problem(Path(runtime))
-        if problem is None and len(runtime) + 1 + len(file) <= MAX_SOCKET_PATH:
-            return str(Path(runtime) / file)
-        log.warning("not using XDG_RUNTIME_DIR for the instance socket: %s",
-                    problem or "the path is too long for a socket")
-    folder = (fallback_base or FALLBACK_BASE) / f"secondme-{uid}"
-    try:
-        folder.mkdir(mode=0o700)  # the umask can only take bits away
-    except FileExistsError:
-        pass  # ours from an earlier launch, or someone else's: checked below
-    except OSError as exc:
-        raise InstanceSocketError(f"Cannot create {folder} for the single-instance socket: "
-                                  f"{exc.strerror}.") from exc
-    problem = private_folder_problem(folder)
-    if problem is not None:
-        raise InstanceSocketError(
-            f"{folder} {problem}, so Second Me will not put its socket there. Someone may have "
-            f"created it to intercept the app: remove it, or set XDG_RUNTIME_DIR to a folder "
-            f"only you can use, and start again.")
-    path = str(folder / file)
-    if len(path) > MAX_SOCKET_PATH:
-        raise InstanceSocketError(f"{folder} is too long a path for a socket; set "
-                                  f"XDG_RUNTIME_DIR to a short private folder.")
-    return path
 
 
 def peer_uid(sock: QLocalSocket) -> int | None:
@@ -168,10 +107,15 @@ def send(name: str, message: dict[str, Any], timeout_ms: int = 3000) -> dict[str
 class InstanceServer(QObject):
     """Listens for commands from later launches (and test drivers) of the same data dir."""
 
+    # (socket, reply line) from any thread; queued to the UI thread, which owns the sockets.
+    _deferred = Signal(object, bytes)
+
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
         self._handlers: dict[str, Handler] = {}
+        self._async_handlers: dict[str, AsyncHandler] = {}
+        self._deferred.connect(self._write_deferred)
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
@@ -179,6 +123,10 @@ class InstanceServer(QObject):
 
     def handle(self, command: str, handler: Handler) -> None:
         self._handlers[command] = handler
+
+    def handle_async(self, command: str, handler: AsyncHandler) -> None:
+        """Register ``handler`` for work that answers later (from a worker thread)."""
+        self._async_handlers[command] = handler
 
     def listen(self) -> bool:
         """Start listening; False when another live instance owns the name."""
@@ -229,18 +177,45 @@ class InstanceServer(QObject):
         # the same connection) must not make the server handle it again.
         while b"\n" in buf:
             line, _, buf = buf.partition(b"\n")
-            reply = self._dispatch(line)
-            sock.write(QByteArray(json.dumps(reply).encode() + b"\n"))
-            sock.flush()
+            reply = self._dispatch(line, sock)
+            if reply is not None:
+                sock.write(QByteArray(json.dumps(reply).encode() + b"\n"))
+                sock.flush()
         if sock in self._buffers:
             self._buffers[sock] = buf
 
-    def _dispatch(self, line: bytes) -> dict[str, Any]:
+    @Slot(object, bytes)
+    def _write_deferred(self, sock: QLocalSocket, data: bytes) -> None:
+        if sock in self._buffers and is_alive(sock):  # the client may have gone meanwhile
+            sock.write(QByteArray(data))
+            sock.flush()
+
+    def _start_async(self, cmd: str, handler: AsyncHandler, args: dict[str, Any], sock: QLocalSocket) -> None:
+        done = [False]
+
+        def reply(result: dict[str, Any]) -> None:
+            if done[0]:
+                return
+            done[0] = True
+            self._deferred.emit(sock, json.dumps(result).encode() + b"\n")
+
+        try:
+            handler(args, reply)
+        except Exception as exc:  # our bug: logged with its traceback, and the caller is told
+            log.exception("instance command %s failed", cmd)
+            reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+
+    def _dispatch(self, line: bytes, sock: QLocalSocket | None = None) -> dict[str, Any] | None:
         try:
             msg = json.loads(line)
             cmd = str(msg.get("cmd", ""))
         except (ValueError, AttributeError):
             return {"ok": False, "error": "bad message"}
+        async_handler = self._async_handlers.get(cmd)
+        if async_handler is not None and sock is not None:
+            args0 = msg.get("args") or {}
+            self._start_async(cmd, async_handler, args0 if isinstance(args0, dict) else {}, sock)
+            return None
         handler = self._handlers.get(cmd)
         if handler is None:
             return {"ok": False, "error": f"unknown command {cmd!r}"}
