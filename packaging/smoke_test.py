@@ -118,7 +118,7 @@ def desktop_entry(bundle: Path, env: dict[str, str]) -> None:
 # --- start-to-tray under Xvfb -------------------------------------------------------------------
 
 def socket_path(data: Path, runtime: str) -> str:
-    # Mirrors ui/instance.py:socket_name (kept in sync by this test: a mismatch fails it).
+    # Mirrors secondme/app_channel.py:socket_name (kept in sync by this test: a mismatch fails it).
     digest = hashlib.sha256(str(data.resolve()).encode()).hexdigest()[:16]
     return str(Path(runtime) / f"secondme-{os.getuid()}-{digest}.sock")
 
