@@ -134,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName("Second Me")
     QGuiApplication.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)  # closing the window keeps the app in the tray
+    from ui import theme
+
+    theme.apply(app)
     from ui.termination import TerminationWatcher
 
     # From here on SIGTERM/SIGHUP (logout, systemctl, a closed terminal) no longer kill the app

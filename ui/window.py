@@ -1,4 +1,5 @@
-"""The main window: a sidebar of seven pages (Ctrl+1..7), geometry remembered per data dir."""
+"""The main window: a sidebar of seven pages with icons (Ctrl+1..7), geometry remembered per
+data dir, styled from the system palette (``ui/theme.py``)."""
 
 from __future__ import annotations
 
@@ -14,19 +15,24 @@ from ui.pages.settings import SettingsPage
 from ui.pages.sources import SourcesPage
 from ui.qt import (
     QCloseEvent,
+    QEvent,
     QHBoxLayout,
     QKeySequence,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
+    QPalette,
     QSettings,
     QShortcut,
     QShowEvent,
+    QSize,
     QStackedWidget,
     Qt,
     QWidget,
 )
 from ui.services import Services
+from ui.theme import line_icon
 
 PAGE_TYPES: tuple[type[Page], ...] = (
     SearchPage, ChatPage, MemoriesPage, ProfilePage, SourcesPage, JobsPage, SettingsPage,
@@ -51,20 +57,26 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(self)
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName("Pages")
-        self.sidebar.setFixedWidth(150)
+        self.sidebar.setIconSize(QSize(20, 20))
+        # Wide enough for the longest page name in the sidebar's font at any scaling.
+        self.sidebar.setFixedWidth(self.fontMetrics().horizontalAdvance("Memories") + 96)
         self.stack = QStackedWidget(self)
         self.pages: list[Page] = []
         for i, cls in enumerate(PAGE_TYPES, start=1):
             page = cls(services, self.stack)
             self.pages.append(page)
             self.stack.addWidget(page)
-            self.sidebar.addItem(f"{page.title}\tCtrl+{i}")
+            item = QListWidgetItem(page.title, self.sidebar)
+            item.setToolTip(f"{page.title} (Ctrl+{i})")
+            item.setData(Qt.ItemDataRole.UserRole, page.title.lower())
             QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda n=i - 1: self.show_page(n, focus=True))
         self.sidebar.currentRowChanged.connect(self._on_row)
         self.status = QLabel(self)
         self.statusBar().addPermanentWidget(self.status, 1)
         central = QWidget(self)
         row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
         row.addWidget(self.sidebar)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -72,7 +84,19 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+F"), self, lambda: self.show_page(0, focus=True))
         services.bridge.index_progress.connect(self._on_progress)
         self._restore_geometry()
+        self._paint_icons()
         self.sidebar.setCurrentRow(0)
+
+    def _paint_icons(self) -> None:
+        color = self.palette().color(QPalette.ColorRole.WindowText)
+        for row in range(self.sidebar.count()):
+            item = self.sidebar.item(row)
+            item.setIcon(line_icon(str(item.data(Qt.ItemDataRole.UserRole)), color))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the system switched light/dark
+            self._paint_icons()
 
     def page(self, cls: type[Page]) -> Page:
         return next(p for p in self.pages if isinstance(p, cls))

@@ -117,8 +117,11 @@ def test_empty_pages_say_what_will_appear(qtbot: Any, window: MainWindow) -> Non
     assert memories.empty.isVisibleTo(memories)
     assert "appears here" in memories.empty.text()
     profile = window.page(ProfilePage)
-    if not core_api.has_fill(window.page(ProfilePage).services.ctx):
-        assert core_api.PROFILE_NOT_BUILT in profile.empty.text()  # type: ignore[attr-defined]
+    assert isinstance(profile, ProfilePage)
+    window.show_page(window.pages.index(profile))
+    qtbot.wait(300)  # its refresh (off-thread) lands: still nothing to show
+    assert profile.empty.isVisibleTo(profile) and not profile.scroll.isVisibleTo(profile)
+    assert core_api.PROFILE_NOT_BUILT in profile.empty.text()
     jobs = window.page(JobsPage)
     assert isinstance(jobs, JobsPage)
     assert "03:00" in jobs.schedule.text()

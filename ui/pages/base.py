@@ -19,8 +19,11 @@ class Page(QWidget):
         self.services = services
         self.setObjectName(f"page{self.title}")
         self.layout_ = QVBoxLayout(self)
-        heading = QLabel(f"<h2>{self.title}</h2>", self)
-        heading.setTextFormat(Qt.TextFormat.RichText)
+        self.layout_.setContentsMargins(22, 16, 22, 12)
+        self.layout_.setSpacing(10)
+        heading = QLabel(self.title, self)
+        heading.setObjectName("pageTitle")
+        heading.setAccessibleName(f"{self.title} page")
         self.layout_.addWidget(heading)
 
     def refresh(self) -> None:
@@ -34,7 +37,6 @@ class Page(QWidget):
         label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                       | Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setStyleSheet("QLabel#emptyState { padding: 12px; }")
         return label
 
     def show_failure(self, exc: BaseException, where: QLabel) -> bool:
