@@ -26,8 +26,9 @@ def parse_citation(href: str) -> tuple[int, int] | None:
         return None
 
 
-def answer_html(answer: Answer, turn: int = 0) -> str:
-    """The answer's text with its [n] markers as links, then the numbered sources."""
+def answer_html(answer: Answer, turn: int = 0, chip: str | None = None) -> str:
+    """The answer's text with its [n] markers as links, then the numbered sources (as chips on
+    the background colour ``chip`` when given)."""
     count = len(answer.citations)
 
     def link(m: re.Match[str]) -> str:
@@ -45,7 +46,14 @@ def answer_html(answer: Answer, turn: int = 0) -> str:
                      "write answers (Settings → Model).</i></small></div>")
     if answer.cancelled:
         parts.append("<div><i>Stopped.</i></div>")
-    if answer.citations:
+    if answer.citations and chip:
+        chips = " ".join(
+            f"<a href='{citation_href(i, turn)}' style='text-decoration:none'>"
+            f"<span style='background-color:{chip}'>&nbsp;[{i}] {html.escape(hit.title or hit.kind)}&nbsp;</span></a>"
+            f" <small>{html.escape(source_label(hit))}</small>&nbsp;&nbsp;"
+            for i, hit in enumerate(answer.citations, start=1))
+        parts.append(f"<p style='margin-top:8px'>{chips}</p>")
+    elif answer.citations:
         rows = "".join(
             f"<div><a href='{citation_href(i, turn)}'>[{i}]</a> {html.escape(hit.title or hit.kind)}"
             f" <small>— {html.escape(source_label(hit))}</small></div>"

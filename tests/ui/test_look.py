@@ -14,6 +14,7 @@ import pytest
 
 from secondme.app import SecondMe
 from ui import theme
+from ui.pages.chat import ChatPage
 from ui.pages.profile import MASK, ProfilePage
 from ui.qt import QApplication, QColor, QImage, QPalette, QSettings
 from ui.window import MainWindow
@@ -105,6 +106,12 @@ def test_every_page_in_light_and_dark(qtbot: Any, qapp: QApplication, person: Se
         out.mkdir(parents=True, exist_ok=True)
         for i, page in enumerate(w.pages):
             w.show_page(i)
+            if isinstance(page, ChatPage):
+                page.input.setText("Where did we eat pastel de nata?")
+                page.send()
+                qtbot.waitUntil(lambda p=page: p.turns[-1].answer is not None or bool(p.turns[-1].error),
+                                timeout=120_000)
+                assert page.turns[-1].answer is not None and page.turns[-1].answer.citations
             if isinstance(page, ProfilePage):
                 qtbot.waitUntil(lambda p=page: p.scroll.isVisible() and bool(p.group_titles), timeout=15_000)
             qtbot.wait(150)  # the page's own refresh (off-thread) lands

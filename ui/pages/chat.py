@@ -12,6 +12,7 @@ from ui.asking import AskSession
 from ui.pages.base import Page
 from ui.qt import QHBoxLayout, QLineEdit, QPushButton, QTextBrowser, QTextCursor, QUrl, QWidget
 from ui.services import Services
+from ui.theme import Colors
 
 WELCOME = ("Ask anything about your notes and memories. Answers come from the local model, with "
            "numbered sources you can click to open. Nothing leaves this computer.")
@@ -99,15 +100,25 @@ class ChatPage(Page):
         if not self.turns:
             self.transcript.setHtml(f"<p><i>{escape(WELCOME)}</i></p>")
             return
+        c = Colors.of(self.transcript.palette())
         parts = []
         for i, t in enumerate(self.turns):
-            parts.append(f"<p><b>You:</b> {escape(t.question)}</p>")
+            # Bubbles: Qt's rich text has tables with cell colours (no rounded corners); the
+            # person's questions sit on the right in the accent tint, answers on the left.
+            parts.append(f"<table width='100%' cellspacing='0' cellpadding='0'><tr><td width='22%'></td>"
+                         f"<td><table width='100%' cellpadding='9' bgcolor='{c.accent_soft}'><tr><td>"
+                         f"{escape(t.question)}</td></tr></table></td></tr></table>")
             if t.answer is not None:
-                parts.append(f"<div><b>Second Me:</b> {answer_html(t.answer, turn=i)}</div><hr>")
+                body = answer_html(t.answer, turn=i, chip=c.accent_soft)
             elif t.error:
-                parts.append(f"<p><b>Second Me:</b> <i>{escape(t.error)}</i></p><hr>")
+                body = f"<i>{escape(t.error)}</i>"
             else:
-                parts.append("<p><b>Second Me:</b> </p>")
+                # Streaming: the tokens are appended after this line as they come.
+                parts.append("<p style='margin-top:10px'><b>Second Me</b></p>")
+                continue
+            parts.append(f"<table width='100%' cellspacing='0' cellpadding='0' style='margin-top:8px'><tr>"
+                         f"<td width='88%'><table width='100%' cellpadding='9' bgcolor='{c.card}'>"
+                         f"<tr><td>{body}</td></tr></table></td><td></td></tr></table><p></p>")
         self.transcript.setHtml("".join(parts))
         if self.turns[-1].answer is None and self.turns[-1].streamed:
             self._on_token("")  # keep the cursor at the end for the next tokens
