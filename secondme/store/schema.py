@@ -26,10 +26,13 @@ PRIVATE: dict[str, dict[str, str]] = {
     "profile_fields": {"value": "json", "meta": "json"},
     "job_runs": {"summary": "json", "error": "text"},
     "private_settings": {"value": "json", "key": "text"},
+    # Schema v5: the MCP audit log. Who asked (the client's name) and what (the query) are
+    # sealed; only the tool's name, the outcome and the day stay plain.
+    "mcp_calls": {"client": "text", "query": "text", "detail": "text"},
 }
 # Since schema v4 the exact times, sizes and recall counts of these tables are sealed in their
 # ``exact`` column (see COARSE); PRIVATE lists it so key rotation re-seals it like any value.
-for _table in ("documents", "memories", "job_runs", "profile_fields"):
+for _table in ("documents", "memories", "job_runs", "profile_fields", "mcp_calls"):
     PRIVATE[_table]["exact"] = "json"
 
 _V1 = """
@@ -270,6 +273,7 @@ COARSE: dict[str, dict[str, str]] = {
     "links": {"created_at": "day"},
     "conversations": {"created_at": "day"},
     "messages": {"created_at": "day"},
+    "mcp_calls": {"called_at": "day"},
 }
 _HIDDEN_PLAIN: dict[tuple[str, str], float] = {("memories", "strength"): 1.0}  # NOT NULL columns
 
@@ -305,8 +309,10 @@ def _json(value: Any) -> bytes:
 
 
 def _v4(conn: Connection) -> None:
+    # Tables of later schemas (v5's mcp_calls) are made with their ``exact`` column already.
+    present = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for table in PRIVATE:
-        if has_exact(table):
+        if has_exact(table) and table in present:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN exact BLOB")
     conn.execute("ALTER TABLE documents ADD COLUMN stat_key TEXT")
 
@@ -315,6 +321,8 @@ def _v4(conn: Connection) -> None:
                                   (table, rowid, _json(value))).fetchone()[0])
 
     for table, rules in COARSE.items():  # documents before chunks: it reads the chunks' mtimes
+        if table not in present:
+            continue
         cols = list(rules)
         rows = conn.execute(f"SELECT id, {', '.join(cols)} FROM {table}").fetchall()
         for row in rows:
@@ -352,9 +360,33 @@ def _v4(conn: Connection) -> None:
         conn.execute("DELETE FROM meta WHERE key = ?", (DIRTY_DAYS_SETTING,))
 
 
+# --- The MCP audit log (schema v5) -------------------------------------------------------------
+# One row per call another tool made through ``secondme mcp`` (see ``secondme.mcp.audit``).
+_V5 = """
+CREATE TABLE mcp_calls (
+    id INTEGER PRIMARY KEY,
+    called_at REAL NOT NULL,       -- the day; the exact time is sealed in ``exact``
+    tool TEXT NOT NULL,            -- search | recall | profile_fill | remember | resource:…
+    outcome TEXT NOT NULL,         -- ok | refused | error
+    client BLOB, query BLOB, detail BLOB, exact BLOB
+)
+"""
+# A refusal edited into "ok" in the file (or the tool's name changed) must not authenticate.
+BOUND_V5: dict[str, tuple[str, ...]] = {**BOUND_V3, "mcp_calls": ("tool", "outcome")}
+BOUND_HISTORY.append((5, BOUND_V5))
+BOUND = BOUND_HISTORY[-1][1]
+
+
+def _v5(conn: Connection) -> None:
+    for stmt in _statements(_V5):
+        conn.execute(stmt)
+    install_row_macs(conn, "mcp_calls", BOUND_V5["mcp_calls"])
+
+
 # Index i migrates from user_version i to i + 1.
 MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
 MIGRATIONS.append(_v4)  # metadata, after row authentication (v3)
+MIGRATIONS.append(_v5)  # the MCP audit log
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _expected: dict[int, set[tuple[str, str, str, str]]] = {}

@@ -28,6 +28,8 @@ SAMPLES = {
     "profile_fields": ({"field": "email", "confidence": 0.9}, {"value": {"v": "ann@example.org"}, "meta": {}}),
     "job_runs": ({"job": "nightly", "status": "ok", "started_at": 5.0}, {"summary": {"added": 3}, "error": "x"}),
     "private_settings": ({"key_hash": "k"}, {"value": ["a", 1]}),
+    "mcp_calls": ({"tool": "search", "outcome": "ok", "called_at": 7.0},
+                  {"client": "Claude Desktop", "query": "where is the spare key", "detail": "3 results"}),
 }
 
 

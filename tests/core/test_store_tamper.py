@@ -74,6 +74,8 @@ def _populate(ctx: SecondMe) -> dict[str, int]:
         ids["profile_fields"] = w.insert("profile_fields", {"field": "email", "locked": 0}, {"value": {"value": "a@b"}})
         ids["job_runs"] = w.insert("job_runs", {"job": "nightly", "status": "ok", "started_at": 1.0})
         ids["private_settings"] = w.insert("private_settings", {"key_hash": "k1"}, {"value": [1], "key": "x"})
+        ids["mcp_calls"] = w.insert("mcp_calls", {"tool": "search", "outcome": "refused", "called_at": 1.0},
+                                    {"client": "some tool", "query": "q"})
     return ids
 
 
