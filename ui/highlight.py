@@ -43,13 +43,22 @@ def source_label(hit: SearchHit) -> str:
     return f"{where} · {date}" if date else where
 
 
+# Memories from a chat carry their speaker's role as title: said in words a person uses.
+SPEAKERS = {"user": "You said", "assistant": "Second Me said"}
+
+
+def hit_title(hit: SearchHit) -> str:
+    title = hit.title or (Path(hit.path).name if hit.path else hit.kind)
+    return SPEAKERS.get(title, title) if not hit.path else title
+
+
 def hit_html(hit: SearchHit) -> str:
     """A result as three lines: title, highlighted snippet, source and date."""
-    title = html.escape(hit.title or (Path(hit.path).name if hit.path else hit.kind))
-    heading = f" <span style='opacity:0.7'>› {html.escape(hit.heading)}</span>" if hit.heading else ""
+    title = html.escape(hit_title(hit))
+    heading = f" <span class='muted'>› {html.escape(hit.heading)}</span>" if hit.heading else ""
     return (f"<div><b>{title}</b>{heading}</div>"
             f"<div>{snippet_html(hit.snippet)}</div>"
-            f"<div style='opacity:0.7'><small>{html.escape(source_label(hit))}</small></div>")
+            f"<div class='muted'><small>{html.escape(source_label(hit))}</small></div>")
 
 
 def hit_text(hit: SearchHit) -> str:

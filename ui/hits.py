@@ -9,11 +9,14 @@ from ui.highlight import hit_html, hit_text
 from ui.qt import (
     QAbstractItemView,
     QAbstractListModel,
+    QColor,
+    QGuiApplication,
     QListView,
     QModelIndex,
     QPainter,
-    QPalette,
+    QPen,
     QPersistentModelIndex,
+    QRectF,
     QSize,
     QStyle,
     QStyledItemDelegate,
@@ -22,8 +25,10 @@ from ui.qt import (
     QTextDocument,
     QWidget,
 )
+from ui.theme import Colors
 
 HitRole = Qt.ItemDataRole.UserRole + 1
+PAD_X, PAD_Y, CARD_GAP = 12, 8, 8
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -74,7 +79,11 @@ class HitDelegate(QStyledItemDelegate):
             return None
         self._doc.setDefaultFont(option.font)
         self._doc.setHtml(hit_html(hit))
-        self._doc.setTextWidth(max(100, option.rect.width() - 12))
+        # The view's width, not the option's: size hints are asked before the rows are laid
+        # out, and a card measured narrower than it is drawn would spill into the next one.
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
+        self._doc.setTextWidth(max(100, width - 2 * PAD_X - 4))
         return self._doc
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -84,19 +93,26 @@ class HitDelegate(QStyledItemDelegate):
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        # The application's palette: the view's own is made transparent by the style sheet.
+        c = Colors.of(QGuiApplication.palette())
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        color = opt.palette.color(role).name()
-        # Follow the palette (light or dark, selected or not) instead of a fixed text colour.
-        doc.setDefaultStyleSheet(f"body, div {{ color: {color}; }}")
-        doc.setHtml(hit_html(index.data(HitRole)))
-        rect = opt.rect
+        hovered = bool(opt.state & QStyle.StateFlag.State_MouseOver)
+        # A card per result: rounded, on the card colour, the accent's edge when selected.
+        card = QRectF(opt.rect).adjusted(2, CARD_GAP / 2, -2, -CARD_GAP / 2)
         painter.save()
-        painter.translate(rect.left() + 6, rect.top() + 4)
+        painter.setClipRect(opt.rect)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(c.accent if selected else (c.muted if hovered else c.border)),
+                            2 if selected else 1))
+        painter.setBrush(QColor(c.accent_soft if selected else c.card))
+        painter.drawRoundedRect(card, 8, 8)
+        painter.restore()
+        # Follow the palette (light or dark) instead of a fixed text colour; the source line is
+        # in the muted colour (Qt's rich text has no opacity).
+        doc.setDefaultStyleSheet(f"body, div {{ color: {c.text}; }} .muted {{ color: {c.muted}; }}")
+        doc.setHtml(hit_html(index.data(HitRole)))
+        painter.save()
+        painter.translate(card.left() + PAD_X, card.top() + PAD_Y)
         doc.drawContents(painter)
         painter.restore()
 
@@ -104,12 +120,14 @@ class HitDelegate(QStyledItemDelegate):
         doc = self._prepare(option, index)
         if doc is None:
             return super().sizeHint(option, index)
-        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 8)
+        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 2 * PAD_Y + CARD_GAP)
 
 
 def make_hit_view(parent: QWidget, model: HitModel) -> QListView:
     """A keyboard-friendly list of hits: one selected row, rows sized to their text."""
     view = QListView(parent)
+    view.setObjectName("hits")
+    view.setMouseTracking(True)  # the card under the mouse is outlined
     view.setModel(model)
     view.setItemDelegate(HitDelegate(view))
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

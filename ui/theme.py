@@ -102,6 +102,8 @@ QTableWidget, QTableView, QListView {{
     border: 1px solid {c.border}; border-radius: 8px; background: {c.base};
     gridline-color: {c.border}; selection-background-color: {c.accent_soft}; selection-color: {c.text};
 }}
+QListView#hits {{ border: none; background: transparent; }}
+QListView#hits::item {{ border: none; background: transparent; }}
 QHeaderView::section {{
     background: {c.window}; border: none; border-bottom: 1px solid {c.border}; padding: 5px 6px;
     color: {c.muted}; font-weight: 600;

@@ -16,6 +16,7 @@ from secondme.app import SecondMe
 from ui import theme
 from ui.pages.chat import ChatPage
 from ui.pages.profile import MASK, ProfilePage
+from ui.pages.search import SearchPage
 from ui.qt import QApplication, QColor, QImage, QPalette, QSettings
 from ui.window import MainWindow
 
@@ -106,6 +107,10 @@ def test_every_page_in_light_and_dark(qtbot: Any, qapp: QApplication, person: Se
         out.mkdir(parents=True, exist_ok=True)
         for i, page in enumerate(w.pages):
             w.show_page(i)
+            if isinstance(page, SearchPage):
+                page.query.setText("tram Alfama tomatoes")
+                page.run_search()
+                qtbot.waitUntil(lambda p=page: p.model.rowCount() > 0, timeout=30_000)
             if isinstance(page, ChatPage):
                 page.input.setText("Where did we eat pastel de nata?")
                 page.send()
