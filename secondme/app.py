@@ -565,6 +565,13 @@ class SecondMe:
         n: int = self._memory_engine().import_chatgpt(path)
         return n
 
+    def import_file(self, kind: str, path: str, progress: Callable[[int, int], None] | None = None,
+                    cancel: threading.Event | None = None) -> Any:
+        """Import an export (``kind``: messages, chatgpt, claude, gemini, whatsapp, telegram,
+        mbox, eml, ics) in batches, resumable; returns an ImportReport (added, already there,
+        skipped by reason, per conversation). ``progress(done, total)`` follows the input."""
+        return self._memory_engine().import_file(kind, path, progress, cancel)
+
     def consolidate(self, progress: Callable[[str, int, int], None] | None = None,
                     cancel: threading.Event | None = None) -> dict[str, int]:
         """Facts, knowledge updates, episodes, history and links for what is new (resumable)."""

@@ -39,15 +39,15 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("--unpin", action="store_true")
     p.set_defaults(func=cmd_pin)
 
-    p = sub.add_parser("import", parents=[parent], help="import conversations")
-    isub = p.add_subparsers(dest="import_cmd", metavar="FORMAT", required=True)
-    m = isub.add_parser("messages", parents=[parent],
-                        help="JSON Lines: {id, conversation, time, speaker, text} per line")
-    m.add_argument("file")
-    m.set_defaults(func=cmd_import, importer="messages")
-    c = isub.add_parser("chatgpt", parents=[parent], help="a ChatGPT export's conversations.json")
-    c.add_argument("file")
-    c.set_defaults(func=cmd_import, importer="chatgpt")
+    from secondme.importers import IMPORTERS
+
+    p = sub.add_parser("import", parents=[parent], help="import chats, e-mail and calendars from their exports")
+    isub = p.add_subparsers(dest="import_cmd", metavar="KIND", required=True)
+    for spec in IMPORTERS.values():
+        m = isub.add_parser(spec.kind, parents=[parent], help=spec.help)
+        m.add_argument("file", metavar="FOLDER" if spec.folder else "FILE")
+        m.add_argument("--json", action="store_true", help="print the report as JSON")
+        m.set_defaults(func=cmd_import, importer=spec.kind)
 
     p = sub.add_parser("memories", parents=[parent], help="list, consolidate or decay memories")
     msub = p.add_subparsers(dest="memories_cmd", metavar="ACTION", required=True)
@@ -109,9 +109,28 @@ def cmd_pin(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        fn = ctx.import_messages if args.importer == "messages" else ctx.import_chatgpt
-        n = fn(args.file)
-        print(f"imported {n} message{'s' if n != 1 else ''}")
+        shown = [False]
+
+        def show(done: int, total: int) -> None:
+            if not args.json and sys.stderr.isatty():
+                shown[0] = True
+                print(f"\rreading: {done}/{total or '?'}", end="", file=sys.stderr)
+
+        report = ctx.import_file(args.importer, args.file, progress=show)
+        if shown[0]:
+            print(file=sys.stderr)
+        if args.json:
+            print_json(report.as_dict())
+            return 0
+        print(report.summary())
+        for reason, n in report.skipped.items():
+            print(f"  skipped {n}: {reason}")
+        many = len(report.conversations) > 10
+        for c in report.conversations[:10]:
+            name = c.title or c.conversation
+            print(f"  {name}: {c.added} new of {c.read}")
+        if many:
+            print(f"  … and {len(report.conversations) - 10} more conversations (--json lists them all)")
     return 0
 
 

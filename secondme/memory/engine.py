@@ -102,38 +102,62 @@ class MemoryEngine:
     def add(self, memories: Sequence[NewMemory]) -> int:
         """Add memories, skipping ones already stored (same source, text and time): re-running
         an import adds nothing twice."""
-        fresh: list[NewMemory] = []
-        seen: set[tuple[str | None, str, float | None]] = set()
+        return sum(self.add_new(memories))
+
+    def add_new(self, memories: Sequence[NewMemory], *, batch: int = 256) -> list[bool]:
+        """Add the memories not stored yet; for each, whether it was new. Committed (and
+        indexed) ``batch`` at a time, so an interrupted import keeps what it stored."""
+        out: list[bool] = []
+        for start in range(0, len(memories), batch):
+            part = memories[start:start + batch]
+            fresh = self._fresh(part)
+            new = [m for m, f in zip(part, fresh, strict=True) if f]
+            if new:
+                self.items.add_many(new)
+                self.sync.catch_up()
+            out.extend(fresh)
+        return out
+
+    def _fresh(self, memories: Sequence[NewMemory]) -> list[bool]:
+        """Which memories are neither stored nor repeated earlier in ``memories``. One query per
+        batch: plain SQL sees the content hash, the source and only the event's day (the exact
+        time is sealed); the sealed time of the few rows it finds decides."""
+        keys = []
         for m in memories:
             src = self.items.source_key(m.source) if m.source else None
-            h = self.store.keyed_hash(f"{m.kind}\0{m.text}", "memory")
-            key = (src, h, m.at)
-            if key in seen:
-                continue
+            keys.append((src, self.store.keyed_hash(f"{m.kind}\0{m.text}", "memory"), m.at))
+        stored: set[tuple[str | None, str, float | None]] = set()
+        hashes = sorted({h for _, h, _ in keys})
+        wanted = {(src, h, coarse("memories", "event_time", at)) for src, h, at in keys}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i:i + 500]
+            rows = self.store.query(
+                "SELECT id, content_hash, source_key, event_time, exact FROM memories "
+                f"WHERE content_hash IN ({','.join('?' * len(chunk))})", chunk)
+            for r in rows:
+                if (r["source_key"], r["content_hash"], r["event_time"]) in wanted:
+                    at = self.store.exact("memories", r).get("event_time")
+                    stored.add((r["source_key"], r["content_hash"], at))
+        out: list[bool] = []
+        seen: set[tuple[str | None, str, float | None]] = set()
+        for key in keys:
+            out.append(key not in stored and key not in seen)
             seen.add(key)
-            if not self._stored(h, src, m.at):
-                fresh.append(m)
-        if fresh:
-            self.items.add_many(fresh)
-            self.sync.catch_up()
-        return len(fresh)
-
-    def _stored(self, content_hash: str, source_key: str | None, at: float | None) -> bool:
-        """A memory with this content, source and exact event time exists. Plain SQL sees only
-        the event's day (the exact time is sealed): it narrows, the sealed time decides."""
-        day = coarse("memories", "event_time", at)
-        for r in self.store.query(
-                "SELECT id, event_time, exact FROM memories WHERE content_hash = ? AND source_key IS ? "
-                "AND event_time IS ?", (content_hash, source_key, day)):
-            if self.store.exact("memories", r).get("event_time") == at:
-                return True
-        return False
+        return out
 
     def import_messages(self, path: str | Path) -> int:
         return self.add(list(importers.read_messages(Path(path))))
 
     def import_chatgpt(self, path: str | Path) -> int:
         return self.add(list(importers.read_chatgpt(Path(path))))
+
+    def import_file(self, kind: str, path: str | Path, progress: Callable[[int, int], None] | None = None,
+                    cancel: Any = None) -> Any:
+        """Import an export of ``kind`` (see :data:`secondme.importers.IMPORTERS`) in batches;
+        returns its :class:`~secondme.importers.ImportReport`."""
+        from secondme.importers import importer, run_import
+
+        return run_import(importer(kind), Path(path), self.add_new, progress=progress, cancel=cancel)
 
     # --- recalling -------------------------------------------------------------------------------
     def recall(self, query: str, k: int = 10, when: float | None = None, include_faded: bool = False,

@@ -1,0 +1,214 @@
+"""E-mail: an mbox file (Thunderbird, Apple Mail, Google Takeout's ``All mail.mbox``) or a
+folder of ``.eml`` files (one message each, RFC 5322), read with the standard ``email`` package
+(``policy.default``: headers decoded, bodies decoded from base64 / quoted-printable in their
+charset).
+
+A message becomes one memory: its subject and its own words (the plain-text body, else the
+HTML body turned into text; quoted replies, "-----Original Message-----" tails and signatures
+left out, since they repeat other messages). Text attachments are added to it; other
+attachments are counted as skipped. Threads are kept: a message's conversation is the first
+Message-ID of its ``References`` (the thread's root), else the thread of its ``In-Reply-To``,
+else itself, so forgetting a conversation forgets the whole thread.
+"""
+
+from __future__ import annotations
+
+import mailbox
+import re
+from collections.abc import Iterator
+from datetime import UTC
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+from secondme.errors import UserError
+from secondme.importers.base import Sequencer, Tally, conversation_source, stable_id
+from secondme.ingest.formats.html import parse_html
+from secondme.memory.items import NewMemory
+
+TEXT_ATTACHMENTS = ("text/plain", "text/markdown", "text/x-markdown")
+ATTACHMENT_LIMIT = 20_000
+_ATTRIBUTION = re.compile(r"^(?:On .{4,200} wrote:|Am .{4,200} schrieb .{1,200}:|Le .{4,200} a écrit ?:"
+                          r"|El .{4,200} escribió:)\s*$")
+_ORIGINAL = re.compile(r"^\s*-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine"
+                       r"|Mensaje original)\s*-{2,}\s*$", re.I)
+_ID = re.compile(r"<[^<>\s]+>")
+
+
+class Threads:
+    """Message-ID → the id of its thread's root, for messages seen so far."""
+
+    def __init__(self) -> None:
+        self._root: dict[str, str] = {}
+
+    def root(self, msg: Message, own: str) -> str:
+        refs = _ID.findall(str(msg.get("references") or ""))
+        parent = _ID.findall(str(msg.get("in-reply-to") or ""))
+        if refs:
+            root = self._root.get(refs[0], refs[0])
+        elif parent:
+            root = self._root.get(parent[0], parent[0])
+        else:
+            root = own
+        self._root[own] = root
+        return root
+
+
+def own_words(text: str) -> str:
+    """The message without what it quotes: '>' lines, the "On … wrote:" line before them, an
+    Outlook "Original Message" tail, and the signature after "-- "."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if _ORIGINAL.match(line) or line == "-- ":
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        if _ATTRIBUTION.match(line.strip()):
+            rest = [x for x in lines[i + 1:] if x.strip()]
+            if not rest or rest[0].lstrip().startswith(">"):
+                continue
+        out.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def _content(part: Message, tally: Tally) -> str:
+    value: Any
+    try:
+        value = part.get_content() if isinstance(part, EmailMessage) else part.get_payload(decode=True)
+    except (LookupError, UnicodeError, ValueError, AssertionError):
+        # An unknown or lying charset: the bytes as Latin-1 keep every character readable-ish.
+        raw = part.get_payload(decode=True)
+        value = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw or "")
+    if isinstance(value, bytes):
+        charset = part.get_content_charset() or "utf-8"
+        try:
+            return value.decode(charset, "replace")
+        except LookupError:
+            return value.decode("latin-1")
+    return str(value or "")
+
+
+def _sender(msg: Message) -> str | None:
+    try:
+        header: Any = msg["from"]
+        addresses = getattr(header, "addresses", ()) or ()
+        if addresses:
+            a = addresses[0]
+            return str(a.display_name or a.addr_spec) or None
+        return str(header).strip() or None if header is not None else None
+    except (IndexError, ValueError, TypeError):
+        return None
+
+
+def _date(msg: Message) -> float | None:
+    try:
+        header: Any = msg["date"]
+        dt = getattr(header, "datetime", None)
+    except (ValueError, TypeError, IndexError):
+        return None
+    if dt is None:
+        return None
+    if dt.tzinfo is None:  # "-0000": the time is UTC with the zone unknown (RFC 5322)
+
+        dt = dt.replace(tzinfo=UTC)
+    return float(dt.timestamp())
+
+
+def to_memory(msg: Message, threads: Threads, seq: Sequencer, tally: Tally) -> Iterator[NewMemory]:
+    at = _date(msg)
+    if at is None:
+        tally.skip("no readable Date header")
+        return
+    subject = " ".join(str(msg.get("subject") or "").split())
+    who = _sender(msg)
+    own = "".join(_ID.findall(str(msg.get("message-id") or ""))[:1]) or f"<{stable_id(who, at, subject)}@secondme>"
+    root = threads.root(msg, own)
+    body = ""
+    part = msg.get_body(preferencelist=("plain", "html")) if isinstance(msg, EmailMessage) else msg
+    if part is not None:
+        text = _content(part, tally)
+        if part.get_content_type() == "text/html":
+            text = parse_html(text, "mail").text
+        body = own_words(text)
+    extra: list[str] = []
+    if isinstance(msg, EmailMessage):
+        for att in msg.iter_attachments():
+            ctype = att.get_content_type()
+            name = att.get_filename() or "attachment"
+            if ctype in TEXT_ATTACHMENTS:
+                content = _content(att, tally).strip()
+                if len(content) > ATTACHMENT_LIMIT:
+                    tally.skip("attachment text beyond 20,000 characters (cut)")
+                    content = content[:ATTACHMENT_LIMIT]
+                if content:
+                    extra.append(f"{name}:\n{content}")
+            else:
+                tally.skip(f"attachment not imported ({ctype.split('/')[0]})")
+    text = "\n\n".join(x for x in (subject, body, *extra) if x)
+    if not body and not extra:
+        tally.skip("no text in the message")
+        return
+    conversation = f"email:{root}"
+    yield NewMemory(text=text, kind="message", at=seq.at(conversation, at), speaker=who,
+                    source=conversation_source(conversation), source_id=own,
+                    meta={"conversation": conversation, "title": subject})
+
+
+_PARSER = BytesParser(policy=policy.default)
+
+
+def read_mbox(path: Path, tally: Tally) -> Iterator[NewMemory]:
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; choose the .mbox file (or import a folder of .eml files)")
+    try:
+        box = mailbox.mbox(str(path), create=False)
+        keys = box.keys()  # one pass over the file for the offsets, not the messages
+    except (OSError, mailbox.Error) as exc:
+        raise UserError(f"cannot read {path}: {exc}") from exc
+    if not keys:
+        raise UserError(f"{path.name} is not an mbox file: no message in it starts with a \"From \" line")
+    tally.total = len(keys)
+    threads, seq = Threads(), Sequencer()
+    try:
+        for key in keys:
+            tally.done += 1
+            try:
+                with box.get_file(key) as fh:
+                    msg = _PARSER.parse(fh)  # type: ignore[arg-type]
+            except (ValueError, TypeError, LookupError) as exc:
+                tally.skip(f"unreadable message ({exc.__class__.__name__})")
+                continue
+            yield from to_memory(msg, threads, seq, tally)
+    finally:
+        box.close()
+
+
+def _eml_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise UserError(f"cannot read {path}: no such file or folder")
+    return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".eml")
+
+
+def read_eml(path: Path, tally: Tally) -> Iterator[NewMemory]:
+    files = _eml_files(path)
+    if not files:
+        raise UserError(f"{path} holds no .eml files")
+    tally.total = len(files)
+    threads, seq = Threads(), Sequencer()
+    for f in files:
+        tally.done += 1
+        try:
+            with open(f, "rb") as fh:
+                msg = _PARSER.parse(fh)
+        except OSError as exc:
+            tally.skip(f"unreadable file ({exc.strerror or exc.__class__.__name__})")
+            continue
+        if not msg.keys():
+            tally.skip("not an e-mail (no headers)")
+            continue
+        yield from to_memory(msg, threads, seq, tally)
