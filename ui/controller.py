@@ -18,6 +18,7 @@ from ui import core_api
 from ui.bridge import CoreBridge
 from ui.clipboard import ClipboardGuard
 from ui.crash import ErrorReporter
+from ui.global_shortcut import RecallShortcut
 from ui.idle import IdleWatcher
 from ui.instance import InstanceServer
 from ui.operations import Runner
@@ -72,6 +73,9 @@ class Controller(QObject):
         # is still opening its indexes, and searching then fails.
         self.unlocked = False
         self._ui_settings = QSettings(str(ctx.paths.root / UI_SETTINGS_FILE), QSettings.Format.IniFormat)
+        self.shortcut = RecallShortcut(self._ui_settings, self)
+        self.shortcut.activated.connect(self.open_recall)
+        self.services.shortcut = self.shortcut
         self.idle = IdleWatcher(lambda: int(ctx.settings.lock_after_idle_minutes), self)
         self.idle.idle.connect(self._on_idle)
         app.installEventFilter(self.idle)
@@ -87,6 +91,7 @@ class Controller(QObject):
 
     # --- startup -------------------------------------------------------------------------------
     def start(self, recall: bool = False) -> None:
+        log.info("quick recall shortcut: %s", self.shortcut.start())
         if recall:
             self._pending.append(self.open_recall)
         if not self.ctx.initialized:
@@ -285,6 +290,7 @@ class Controller(QObject):
         self._set_state("quitting")
         log.info("quitting")
         self.idle.stop()
+        self.shortcut.stop()
         self.clipboard.withdraw()
         if self.window is not None:
             self.window.save_geometry()
@@ -328,7 +334,8 @@ class Controller(QObject):
     def _cmd_ping(self, _args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "state": self.state, "pid": os.getpid(),
                 "tray": bool(self.tray is not None and self.tray.is_visible()),
-                "window": bool(self.window is not None and self.window.isVisible())}
+                "window": bool(self.window is not None and self.window.isVisible()),
+                "shortcut": self.shortcut.status}
 
 
 def _default_keyring_available() -> bool:

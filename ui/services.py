@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from secondme.app import SecondMe
 from ui.bridge import CoreBridge
@@ -27,3 +28,6 @@ class Services:
     ops: Runner
     icons: Icons = field(default_factory=Icons)
     opener: Opener = open_source
+    #: The system-wide quick-recall shortcut (a ``ui.global_shortcut.RecallShortcut``), when
+    #: the app has one; None in tests that build pages alone.
+    shortcut: Any = None

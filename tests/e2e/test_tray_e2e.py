@@ -27,6 +27,24 @@ def _distinct_colours(path: Path) -> int:
     return len({img.pixel(x, y) for x in range(0, img.width(), step) for y in range(0, img.height(), step)})
 
 
+def _press_keys(display: str, *keysyms: str) -> None:
+    """Press and release keys as a person would, through the X server (XTest)."""
+    from Xlib import XK, X
+    from Xlib import display as xdisplay
+    from Xlib.ext import xtest
+
+    d = xdisplay.Display(display)
+    try:
+        codes = [d.keysym_to_keycode(XK.string_to_keysym(k)) for k in keysyms]
+        for c in codes:
+            xtest.fake_input(d, X.KeyPress, c)
+        for c in reversed(codes):
+            xtest.fake_input(d, X.KeyRelease, c)
+        d.sync()
+    finally:
+        d.close()
+
+
 def test_tray_recall_screenshots_and_quit(qapp: Any, xdisplay: str, prepared: Path, runtime_dir: str,
                                           artifacts: Path, tmp_path: Path) -> None:
     env = {**os.environ, "DISPLAY": xdisplay, "QT_QPA_PLATFORM": "xcb", "XDG_RUNTIME_DIR": runtime_dir,
@@ -65,6 +83,11 @@ def test_tray_recall_screenshots_and_quit(qapp: Any, xdisplay: str, prepared: Pa
 
         assert call(name, {"cmd": "recall-key", "args": {"key": "esc"}})["ok"]
         assert not call(name, {"cmd": "recall-state"})["visible"]
+        # The system-wide shortcut (X11 key grab) opens quick recall from anywhere.
+        assert "opens quick recall" in ping["shortcut"], ping["shortcut"]
+        _press_keys(xdisplay, "Control_L", "Alt_L", "space")
+        wait_for("the global shortcut to open quick recall", lambda: call(name, {"cmd": "recall-state"})["visible"])
+        assert call(name, {"cmd": "recall-key", "args": {"key": "esc"}})["ok"]
         assert call(name, {"cmd": "quit"})["ok"]
         rc = app.proc.wait(60)
     stderr = app.stderr()

@@ -19,6 +19,8 @@ from ui.qt import (
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
+    QKeySequence,
+    QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -84,6 +86,7 @@ class SettingsPage(Page):
             self.autostart.setEnabled(False)
             self.autostart.setToolTip("Use your system's login items (see packaging/README.md)")
         pform.addRow("", self.autostart)
+        self._add_shortcut_row(privacy, pform)
         self.protection = QLabel(privacy)
         pform.addRow("Key protection:", self.protection)
         self.old_pass = QLineEdit(privacy)
@@ -137,6 +140,11 @@ class SettingsPage(Page):
         self.focus_target = self.model
 
         self.model.currentIndexChanged.connect(self._show_model_detail)
+        if self.services.shortcut is not None:
+            self.shortcut_set.clicked.connect(
+                lambda: self._apply_shortcut(self.shortcut_edit.keySequence().toString()))
+            self.shortcut_off.clicked.connect(lambda: self._apply_shortcut(""))
+            self.services.shortcut.changed.connect(self.shortcut_status.setText)
         self.rescan.clicked.connect(self.discover)
         self.pick_file.clicked.connect(self._pick_file)
         self.save_button.clicked.connect(self.save)
@@ -157,6 +165,34 @@ class SettingsPage(Page):
         self._update_change_button()
         if not self._discovered:
             self.discover()
+
+    def _add_shortcut_row(self, box: QWidget, form: QFormLayout) -> None:
+        """The system-wide quick-recall shortcut: record a key, set it or turn it off."""
+        sc = self.services.shortcut
+        row = QHBoxLayout()
+        self.shortcut_edit = QKeySequenceEdit(box)
+        self.shortcut_edit.setMaximumSequenceLength(1)
+        self.shortcut_edit.setAccessibleName("Quick recall shortcut")
+        self.shortcut_set = QPushButton("Use this &key", box)
+        self.shortcut_off = QPushButton("Turn o&ff", box)
+        for w in (self.shortcut_edit, self.shortcut_set, self.shortcut_off):
+            row.addWidget(w)
+        self.shortcut_status = QLabel(box)
+        self.shortcut_status.setWordWrap(True)
+        self.shortcut_status.setObjectName("muted")
+        if sc is None:
+            for w in (self.shortcut_edit, self.shortcut_set, self.shortcut_off):
+                w.setEnabled(False)
+            self.shortcut_status.setText("Available in the running app.")
+        else:
+            self.shortcut_edit.setKeySequence(QKeySequence(sc.sequence))
+            self.shortcut_status.setText(sc.status)
+        form.addRow("&Quick recall key:", row)
+        form.addRow("", self.shortcut_status)
+
+    def _apply_shortcut(self, sequence: str) -> None:
+        if self.services.shortcut is not None:
+            self.shortcut_status.setText(self.services.shortcut.set_sequence(sequence))
 
     def discover(self) -> None:
         self._discovered = True
