@@ -72,7 +72,7 @@ def test_sources_page_shows_folders_and_failures(qtbot: Any, window: MainWindow,
     qtbot.waitUntil(lambda: page.folders.rowCount() == 1, timeout=10_000)
     assert page.folders.item(0, 0).text() == str(notes_dir)
     assert int(page.folders.item(0, 1).text()) == 4  # documents
-    assert page.no_failures.isVisibleTo(page)
+    assert page.no_failures.isVisibleTo(page) and not page.failed.isVisibleTo(page)
     # A broken PDF becomes a failed file with a reason.
     (notes_dir / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     page.reindex_button.click()
@@ -81,7 +81,7 @@ def test_sources_page_shows_folders_and_failures(qtbot: Any, window: MainWindow,
     qtbot.waitUntil(lambda: page.failed.rowCount() == 1, timeout=20_000)
     assert page.failed.item(0, 0).text().endswith("broken.pdf")
     assert page.failed.item(0, 1).text().strip()
-    assert not page.no_failures.isVisibleTo(page)
+    assert not page.no_failures.isVisibleTo(page) and page.failed.isVisibleTo(page)
 
 
 def test_sources_pause_and_resume(qtbot: Any, window: MainWindow, indexed_core: Any) -> None:

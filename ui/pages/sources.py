@@ -22,7 +22,7 @@ from ui.qt import (
 from ui.services import Services
 
 NO_FOLDERS = "No folders yet. Add the folders where you keep notes (Markdown, text, Org, HTML, PDF, DOCX)."
-NO_FAILURES = "No file failed to index."
+NO_FAILURES = "No file failed to index: every note in these folders can be searched."
 
 
 def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
@@ -58,7 +58,8 @@ class SourcesPage(Page):
         for b in (self.add_button, self.remove_button, self.reindex_button, self.pause_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        self.failed_label = QLabel("<b>Files that could not be read</b>", self)
+        self.failed_label = QLabel("Files that could not be read", self)
+        self.failed_label.setObjectName("sectionTitle")
         self.failed = _table(self, ["File", "Reason"])
         self.failed.setAccessibleName("Failed files")
         self.failed.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -105,6 +106,8 @@ class SourcesPage(Page):
             self.failed.setItem(row, 0, QTableWidgetItem(ff.path))  # already readable text (failed_files)
             self.failed.setItem(row, 1, QTableWidgetItem(ff.reason))
         self.no_failures.setVisible(not failed)
+        self.failed.setVisible(bool(failed))  # an empty table says less than the line that says so
+        self.folders.setVisible(bool(folders))
 
     def _failed(self, exc: BaseException) -> None:
         self.show_failure(exc, self.status)
