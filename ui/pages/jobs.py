@@ -6,7 +6,17 @@ from typing import Any
 
 from secondme.results import IndexProgress
 from ui.pages.base import Page
-from ui.qt import QHBoxLayout, QLabel, QListWidget, QPushButton, QTimer, QWidget
+from ui.qt import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSizePolicy,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
 from ui.services import Services
 
 HISTORY_EMPTY = (
@@ -75,11 +85,23 @@ class JobsPage(Page):
         self.runs = QListWidget(self)
         self.runs.setObjectName("jobsHistory")
         self.runs.setVisible(False)
+        card = QFrame(self)
+        card.setObjectName("card")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(16, 12, 16, 12)
         for w in (self.schedule, self.job_state, self.activity):
-            self.layout_.addWidget(w)
-        self.layout_.addLayout(buttons)
+            inner.addWidget(w)
+        inner.addLayout(buttons)
+        self.layout_.addWidget(card)
+        self.history_title = QLabel("Past runs", self)
+        self.history_title.setObjectName("sectionTitle")
+        self.layout_.addWidget(self.history_title)
         self.layout_.addWidget(self.history)
         self.layout_.addWidget(self.runs, 1)
+        # Takes the spare height while there is no history, so the lines above keep their place.
+        self._spacer = QWidget(self)
+        self._spacer.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.layout_.addWidget(self._spacer, 1)
         self.focus_target = self.run_now
         self.run_now.clicked.connect(self.start_run)
         self.cancel.clicked.connect(self.cancel_run)
@@ -112,6 +134,7 @@ class JobsPage(Page):
         self.runs.addItems([describe_run(r) for r in runs])
         self.history.setVisible(not runs)
         self.runs.setVisible(bool(runs))
+        self._spacer.setVisible(not runs)
 
     def start_run(self) -> None:
         ctx = self.services.ctx
