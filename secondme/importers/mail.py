@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from datetime import UTC
 from email import policy
 from email.message import EmailMessage, Message
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from secondme.errors import UserError
 from secondme.importers.base import Sequencer, Tally, conversation_source, stable_id
@@ -38,22 +38,50 @@ _ID = re.compile(r"<[^<>\s]+>")
 
 
 class Threads:
-    """Message-ID → the id of its thread's root, for messages seen so far."""
+    """Message-ID → its parent, learnt from every message's headers in a first pass, so a reply
+    finds its thread's root whatever order the messages come in (a folder's file order, an
+    mbox appended to by several clients)."""
 
     def __init__(self) -> None:
-        self._root: dict[str, str] = {}
+        self._parent: dict[str, str] = {}
 
-    def root(self, msg: Message, own: str) -> str:
+    def learn(self, msg: Message, own: str) -> None:
         refs = _ID.findall(str(msg.get("references") or ""))
         parent = _ID.findall(str(msg.get("in-reply-to") or ""))
-        if refs:
-            root = self._root.get(refs[0], refs[0])
-        elif parent:
-            root = self._root.get(parent[0], parent[0])
-        else:
-            root = own
-        self._root[own] = root
-        return root
+        # References lists the thread from its root: the first one is the root itself.
+        up = refs[0] if refs else parent[0] if parent else None
+        if up and up != own:
+            self._parent[own] = up
+
+    def root(self, own: str) -> str:
+        seen = {own}
+        node = own
+        while node in self._parent and self._parent[node] not in seen:
+            node = self._parent[node]
+            seen.add(node)
+        return node
+
+
+def _own_id(msg: Message) -> str:
+    found = _ID.findall(str(msg.get("message-id") or ""))
+    if found:
+        return found[0]
+    return f"<{stable_id(str(msg.get('from') or ''), str(msg.get('date') or ''), str(msg.get('subject') or ''))}@secondme>"
+
+
+_HEADERS = BytesHeaderParser(policy=policy.default)
+
+
+def _head(fh: IO[bytes]) -> Message:
+    """Only the header section of a message (read up to the first blank line)."""
+    lines: list[bytes] = []
+    size = 0
+    for line in fh:
+        if not line.strip(b"\r\n") or size > 1_000_000:
+            break
+        lines.append(line)
+        size += len(line)
+    return _HEADERS.parsebytes(b"".join(lines))
 
 
 def own_words(text: str) -> str:
@@ -124,8 +152,8 @@ def to_memory(msg: Message, threads: Threads, seq: Sequencer, tally: Tally) -> I
         return
     subject = " ".join(str(msg.get("subject") or "").split())
     who = _sender(msg)
-    own = "".join(_ID.findall(str(msg.get("message-id") or ""))[:1]) or f"<{stable_id(who, at, subject)}@secondme>"
-    root = threads.root(msg, own)
+    own = _own_id(msg)
+    root = threads.root(own)
     body = ""
     part = msg.get_body(preferencelist=("plain", "html")) if isinstance(msg, EmailMessage) else msg
     if part is not None:
@@ -165,14 +193,21 @@ def read_mbox(path: Path, tally: Tally) -> Iterator[NewMemory]:
         raise UserError(f"{path} is a folder; choose the .mbox file (or import a folder of .eml files)")
     try:
         box = mailbox.mbox(str(path), create=False)
-        keys = box.keys()  # one pass over the file for the offsets, not the messages
     except (OSError, mailbox.Error) as exc:
         raise UserError(f"cannot read {path}: {exc}") from exc
-    if not keys:
-        raise UserError(f"{path.name} is not an mbox file: no message in it starts with a \"From \" line")
-    tally.total = len(keys)
-    threads, seq = Threads(), Sequencer()
     try:
+        try:
+            keys = box.keys()  # one pass over the file for the offsets, not the messages
+        except (OSError, mailbox.Error) as exc:
+            raise UserError(f"cannot read {path}: {exc}") from exc
+        if not keys:
+            raise UserError(f"{path.name} is not an mbox file: no message in it starts with a \"From \" line")
+        tally.total = len(keys)
+        threads, seq = Threads(), Sequencer()
+        for key in keys:
+            with box.get_file(key) as fh:
+                head = _head(fh)  # type: ignore[arg-type]
+            threads.learn(head, _own_id(head))
         for key in keys:
             tally.done += 1
             try:
@@ -200,6 +235,13 @@ def read_eml(path: Path, tally: Tally) -> Iterator[NewMemory]:
         raise UserError(f"{path} holds no .eml files")
     tally.total = len(files)
     threads, seq = Threads(), Sequencer()
+    for f in files:
+        try:
+            with open(f, "rb") as fh:
+                head = _head(fh)
+        except OSError:
+            continue  # reported below, when the file is read
+        threads.learn(head, _own_id(head))
     for f in files:
         tally.done += 1
         try:
