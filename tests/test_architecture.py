@@ -1,0 +1,106 @@
+"""The import rules of ARCHITECTURE.md, checked on the code as it is.
+
+Every ``import`` in the project is read with the ``ast`` module (those inside functions too, not
+those under ``if TYPE_CHECKING:``, which never run) and held against the rules: the core never
+imports Qt or the UI, only ``ui/qt.py`` imports PySide6, only the model downloader may open a
+network connection, and a part of the core imports only parts on its own layer or below.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The core's layers, lowest first (ARCHITECTURE.md, "Who may import whom"). A module is named by
+# its first part below ``secondme``: a package (``store``) or a top-level module (``answer``).
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("errors", "results", "paths", "threads", "resources", "hardening", "crypto", "settings"),
+    ("store", "vault", "app_channel"),
+    ("ingest", "index", "embed", "llm"),
+    ("search", "jobs"),
+    ("notes", "memory", "importers"),
+    ("extractive", "spans", "answer", "profile", "session"),
+    ("browser", "mcp", "backup", "rotation", "rekey"),
+    ("app",),
+    ("cli", "__main__", "__init__"),
+)
+LAYER_OF = {part: i for i, parts in enumerate(LAYERS) for part in parts}
+QT = ("PySide6", "shiboken6")
+NETWORK = ("http.client", "urllib.request", "ftplib", "smtplib", "requests", "httpx", "aiohttp",
+           "urllib3", "websocket", "websockets")
+NETWORK_ALLOWED = {"secondme/llm/download.py"}  # the catalog download, only on the person's click
+
+
+def _imports(path: Path) -> Iterator[str]:
+    """Every module ``path`` imports when it runs (absolute names)."""
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip.update(id(n) for child in node.body for n in ast.walk(child))
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                yield ".".join([*base, node.module] if node.module else base)
+            elif node.module:
+                yield node.module
+                yield from (f"{node.module}.{a.name}" for a in node.names)
+
+
+def _files(folder: str) -> list[Path]:
+    return sorted(p for p in (ROOT / folder).rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _part(path: Path) -> str:
+    rel = path.relative_to(ROOT / "secondme").with_suffix("").parts
+    return rel[0]
+
+
+def _matches(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def test_every_core_part_has_a_layer() -> None:
+    parts = {_part(p) for p in _files("secondme")}
+    assert parts <= set(LAYER_OF), f"parts with no layer in LAYERS: {sorted(parts - set(LAYER_OF))}"
+
+
+def test_the_core_never_imports_qt_or_the_ui() -> None:
+    bad = [(str(p.relative_to(ROOT)), n) for p in _files("secondme") for n in _imports(p)
+           if _matches(n, (*QT, "ui"))]
+    assert not bad, bad
+
+
+def test_only_the_qt_shim_imports_pyside() -> None:
+    bad = [(str(p.relative_to(ROOT)), n) for p in _files("ui") for n in _imports(p)
+           if _matches(n, QT) and p != ROOT / "ui" / "qt.py"]
+    assert not bad, bad
+
+
+def test_only_the_model_downloader_can_open_a_network_connection() -> None:
+    bad = [(str(p.relative_to(ROOT)), n) for folder in ("secondme", "ui") for p in _files(folder)
+           for n in _imports(p) if _matches(n, NETWORK)
+           and str(p.relative_to(ROOT)) not in NETWORK_ALLOWED]
+    assert not bad, bad
+
+
+def test_core_parts_import_only_their_layer_or_below() -> None:
+    bad = []
+    for p in _files("secondme"):
+        mine = LAYER_OF.get(_part(p))
+        for n in _imports(p):
+            if not n.startswith("secondme."):
+                continue
+            other = n.split(".")[1]
+            if other in LAYER_OF and mine is not None and LAYER_OF[other] > mine:
+                bad.append(f"{p.relative_to(ROOT)} (layer {mine}) imports {n} (layer {LAYER_OF[other]})")
+    assert not bad, "\n".join(sorted(set(bad)))
