@@ -105,3 +105,28 @@ class BackupWrongPassphrase(BackupError):
 
 class BackupCorrupt(BackupError):
     """The file is not a Second Me backup, or it was truncated, damaged or tampered with."""
+
+
+class DownloadError(UserError):
+    """A model download failed; the message says why and what to do next."""
+
+
+class DownloadServerError(DownloadError):
+    """The server answered with an HTTP error (4xx or 5xx), or with a file other than the pinned one."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class DownloadInterrupted(DownloadError):
+    """The connection failed or closed before the whole file arrived; what did arrive is kept and
+    the next attempt resumes from there."""
+
+
+class DownloadChecksumMismatch(DownloadError):
+    """The downloaded bytes do not have the pinned SHA-256; they were deleted, nothing was installed."""
+
+
+class NotEnoughDiskSpace(DownloadError, DiskFull):
+    """The models folder lacks the free space a download needs; found before anything was fetched."""
