@@ -1,4 +1,4 @@
-"""``secondme models list|use`` and ``secondme ask``: the model manager and plain chat."""
+"""``secondme models list|use|catalog|download`` and ``secondme ask``: the model manager and plain chat."""
 
 from __future__ import annotations
 
@@ -27,6 +27,16 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p = msub.add_parser("use", parents=[parent], help="use this GGUF file as the chat model")
     p.add_argument("path", help='a .gguf file, or "default" for the built-in model')
     p.set_defaults(func=cmd_use)
+
+    p = msub.add_parser("catalog", parents=[parent],
+                        help="models Second Me can download for you (sizes, licenses, what is downloaded)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_catalog)
+
+    p = msub.add_parser("download", parents=[parent],
+                        help="download a catalog model, verify it and use it (resumes an interrupted one)")
+    p.add_argument("name", help='a name from "secondme models catalog", e.g. qwen2.5-1.5b')
+    p.set_defaults(func=cmd_download)
 
     p = sub.add_parser("ask", parents=[parent], help="ask the chat model a question")
     p.add_argument("question")
@@ -119,6 +129,111 @@ def cmd_use(args: argparse.Namespace) -> int:
     settings.model_path = str(path)
     settings.save(paths.config_file)
     print(f"Using {info.name} ({info.size_label}, {info.quantization}) from {path}")
+    return 0
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """List the catalog; offline (sizes on disk only)."""
+    from secondme.llm import catalog
+    from secondme.llm.catalog import human_bytes
+
+    paths, settings = _settings(args)
+    current = Path(settings.model_path).expanduser() if settings.model_path else None
+    rows: list[dict[str, Any]] = []
+    for e in catalog.entries():
+        st = catalog.state(e, paths.models_dir)
+        in_use = st.downloaded and current is not None and _same(st.path, current)
+        rows.append({"name": e.name, "title": e.title, "parameters": e.parameters,
+                     "quantization": e.quantization, "size": e.size, "ram": e.ram_bytes,
+                     "license": e.license, "license_url": e.license_url, "url": e.url,
+                     "sha256": e.sha256, "downloaded": st.downloaded, "partial_bytes": st.partial_bytes,
+                     "in_use": in_use, "path": str(st.path), "note": e.note})
+    if args.json:
+        print(json.dumps({"models": rows}, indent=2))
+        return 0
+    print(f"  {'NAME':13} {'MODEL':22} {'PARAMS':>6} {'SIZE':>7} {'RAM':>7}  {'LICENSE':40} STATUS")
+    for r in rows:
+        if r["in_use"]:
+            status = "in use"
+        elif r["downloaded"]:
+            status = "downloaded"
+        elif r["partial_bytes"]:
+            status = f"{r['partial_bytes'] * 100 // r['size']}% downloaded (download again to resume)"
+        else:
+            status = "-"
+        mark = "*" if r["in_use"] else " "
+        print(f"{mark} {r['name']:13} {r['title']:22} {r['parameters']:>6} {human_bytes(r['size']):>7} "
+              f"{human_bytes(r['ram']):>7}  {r['license']:40} {status}")
+    print("\nDownload one with: secondme models download NAME (the only time Second Me uses the network)")
+    return 0
+
+
+class _ProgressLine:
+    """One line rewritten in place on a terminal; a line per 10 % otherwise (logs, pipes)."""
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+        self._width = 0
+        self._decile = -1
+
+    def __call__(self, p: Any) -> None:
+        text = f"{p.fraction * 100:5.1f}%  {p.describe()}"
+        if self._tty:
+            sys.stderr.write("\r" + text.ljust(self._width))
+            self._width = len(text)
+            sys.stderr.flush()
+        elif int(p.fraction * 10) != self._decile or p.phase != "downloading":
+            self._decile = int(p.fraction * 10)
+            print(text, file=sys.stderr)
+
+    def end(self) -> None:
+        if self._tty and self._width:
+            sys.stderr.write("\n")
+            self._width = 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    """Download, verify and select a catalog model; Ctrl+C pauses (run again to resume)."""
+    from secondme.errors import Cancelled
+    from secondme.llm import catalog
+    from secondme.llm.catalog import human_bytes
+    from secondme.llm.download import download_model
+
+    entry = catalog.find(args.name)
+    paths, settings = _settings(args)
+    paths.models_dir.mkdir(parents=True, exist_ok=True)
+    st = catalog.state(entry, paths.models_dir)
+    verb = "Resuming" if st.partial_bytes else "Downloading"
+    print(f"{verb} {entry.title} ({human_bytes(entry.size)}, {entry.license}) from {entry.url}",
+          file=sys.stderr)
+    line = _ProgressLine()
+    cancel = threading.Event()
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = download_model(entry, paths, settings, on_progress=line, cancel=cancel)
+        except BaseException as exc:  # handed to the main thread, which re-raises it
+            box["error"] = exc
+
+    t = threading.Thread(target=work, name="secondme-download", daemon=True)
+    t.start()
+    while t.is_alive():
+        try:
+            t.join(0.1)
+        except KeyboardInterrupt:
+            cancel.set()  # the download stops within a second and keeps what it has
+    line.end()
+    error = box.get("error")
+    if isinstance(error, Cancelled):
+        kept = catalog.state(entry, paths.models_dir).partial_bytes
+        print(f"Paused with {human_bytes(kept)} of {human_bytes(entry.size)} kept; run the same "
+              "command again to resume.", file=sys.stderr)
+        return 130
+    if error is not None:
+        raise error
+    result = box["result"]
+    print(f"Using {entry.title} from {result.path}")
     return 0
 
 
