@@ -22,9 +22,10 @@ Progress = Callable[[int, int], None]
 
 def run_import(spec: ImporterSpec, path: Path, add_batch: Callable[[Sequence[NewMemory]], list[bool]], *,
                progress: Progress | None = None, cancel: threading.Event | None = None,
-               batch: int = BATCH) -> ImportReport:
+               batch: int | None = None) -> ImportReport:
     """Import ``path`` with ``spec``; ``add_batch`` stores a batch and says which were new."""
     started = time.monotonic()
+    batch = batch or BATCH
     tally = Tally()
     report = ImportReport(kind=spec.kind)
     if spec.check is not None:
