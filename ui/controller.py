@@ -21,6 +21,7 @@ from ui.crash import ErrorReporter
 from ui.global_shortcut import RecallShortcut
 from ui.idle import IdleWatcher
 from ui.instance import InstanceServer
+from ui.mcp_access import McpAccess
 from ui.operations import Runner
 from ui.qt import QApplication, QDialog, QObject, QSettings, Signal
 from ui.recall import QuickRecall
@@ -86,6 +87,11 @@ class Controller(QObject):
             server.handle("activate", lambda _a: self._cmd(self.open_window))
             server.handle("recall", lambda _a: self._cmd(self.open_recall))
             server.handle("quit", lambda _a: self._cmd(self.quit))
+        # MCP clients ('secondme mcp') reach the core through the app: asked about, then answered.
+        self.mcp = McpAccess(ctx, self.ops, lambda: self.unlocked, notify=self._notify, parent=self)
+        self.bridge.locked.connect(self.mcp.close_dialogs)
+        if server is not None:
+            self.mcp.install(server)
         if early_tray is not None:
             self._adopt_tray(early_tray)
 
@@ -330,6 +336,10 @@ class Controller(QObject):
     def _cmd(self, fn: Callable[[], None]) -> dict[str, Any]:
         fn()
         return {"ok": True}
+
+    def _notify(self, title: str, text: str) -> None:
+        if self.tray is not None:
+            self.tray.icon.showMessage(title, text)
 
     def _cmd_ping(self, _args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "state": self.state, "pid": os.getpid(),

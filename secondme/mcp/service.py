@@ -85,15 +85,15 @@ def _k_arg(args: dict[str, Any], default: int = 10) -> int:
 class McpService:
     """Runs MCP calls for named clients on an unlocked :class:`secondme.app.SecondMe`.
 
-    ``on_new_client(name)`` is called (from the calling thread) the first time an unknown client
-    asks: the app shows the person a question then. ``ask_hint`` ends a refusal of an undecided
-    client: how the person allows it in this mode.
+    ``on_undecided(name)`` is called (from the calling thread) whenever a client the person has
+    not decided about asks: the app asks the person then (once per run). ``ask_hint`` ends a
+    refusal of an undecided client: how the person allows it in this mode.
     """
 
-    def __init__(self, ctx: Any, *, on_new_client: Callable[[str], None] | None = None,
+    def __init__(self, ctx: Any, *, on_undecided: Callable[[str], None] | None = None,
                  ask_hint: str | None = None) -> None:
         self.ctx = ctx
-        self._on_new_client = on_new_client
+        self._on_undecided = on_undecided
         self._ask_hint = ask_hint
 
     @property
@@ -159,10 +159,10 @@ class McpService:
 
     def _permitted(self, client: str) -> ClientPermission:
         perms = self.permissions
-        perm, new = perms.seen(client)
-        if new and self._on_new_client is not None:
+        perm, _new = perms.seen(client)
+        if not perm.decided and self._on_undecided is not None:
             try:
-                self._on_new_client(client)
+                self._on_undecided(client)
             except Exception:
                 log.exception("could not ask about a new MCP client")
         if perm.allowed:

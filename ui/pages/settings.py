@@ -10,6 +10,7 @@ from typing import Any
 from secondme.errors import UserError
 from secondme.vault import MIN_PASSPHRASE_CHARS
 from ui import core_api, desktop_entry, filedialog
+from ui.connected_tools import ConnectedTools
 from ui.pages.base import Page
 from ui.passphrase import NewPassphrase
 from ui.qt import (
@@ -134,6 +135,8 @@ class SettingsPage(Page):
         column = QVBoxLayout()
         for box in (model_box, privacy, backup):
             column.addWidget(box)
+        self.tools_box = ConnectedTools(services, self)
+        column.addWidget(self.tools_box)
         self.layout_.addLayout(column)
         self.layout_.addLayout(bottom)
         self.layout_.addStretch(1)
@@ -162,6 +165,7 @@ class SettingsPage(Page):
         self.protection.setText("a passphrase" if uses_pass else "the system keyring")
         for w in (self.old_pass, self.new_pass, self.change_button):
             w.setVisible(uses_pass)
+        self.tools_box.refresh()
         self._update_change_button()
         if not self._discovered:
             self.discover()
