@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from secondme.results import Answer
 from ui.qt import QObject, Signal
@@ -36,7 +37,7 @@ class AskSession(QObject):
         self.busy = True
         ctx = self._services.ctx
 
-        def work(report: object) -> Answer:
+        def work(report: Callable[[str], None]) -> Answer:
             answer: Answer = ctx.ask(question, on_token=report, cancel=cancel)
             return answer
 

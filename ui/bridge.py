@@ -27,7 +27,7 @@ class CoreBridge(QObject):
     unlocked = Signal()
     index_progress = Signal(object)  # IndexProgress
     index_changed = Signal()
-    event = Signal(str, object)  # every event (kind, data), for pages that watch other kinds
+    core_event = Signal(str, object)  # every event (kind, data), for pages that watch other kinds
     _incoming = Signal(object)
 
     def __init__(self, ctx: SecondMe, parent: QObject | None = None) -> None:
@@ -68,7 +68,7 @@ class CoreBridge(QObject):
             self.locked.emit()
         elif kind == "unlocked":
             self.unlocked.emit()
-        self.event.emit(kind, ev.data)
+        self.core_event.emit(kind, ev.data)
 
     def _on_progress(self, progress: IndexProgress) -> None:
         before = self.last_progress

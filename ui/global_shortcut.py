@@ -110,8 +110,8 @@ class GlobalShortcut(QObject):
             self._grabbed.append((keycode, mask | extra))
         d.sync()
         if failed:
-            for code, m in self._grabbed:
-                root.ungrab_key(code, m)
+            for grabbed_code, grabbed_mask in self._grabbed:
+                root.ungrab_key(grabbed_code, grabbed_mask)
             self._grabbed = []
             d.close()
             return f"{sequence} is already taken by another application"

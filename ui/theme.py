@@ -77,6 +77,14 @@ QLabel#pageTitle {{ font-size: 17pt; font-weight: 600; padding: 4px 0 2px 0; }}
 QLabel#pageSubtitle, QLabel#muted, QLabel[muted="true"] {{ color: {c.muted}; }}
 QLabel#sectionTitle {{ font-size: 11pt; font-weight: 600; padding-top: 8px; }}
 QLabel#emptyState {{ color: {c.muted}; padding: 24px 12px; font-size: 11pt; }}
+QGroupBox {{
+    background: {c.card}; border: 1px solid {c.border}; border-radius: 10px;
+    margin-top: 1.6em; padding: 10px 8px 6px 8px;
+}}
+QGroupBox::title {{
+    subcontrol-origin: margin; subcontrol-position: top left; left: 6px; padding: 0 4px;
+    font-weight: 600; color: {c.text};
+}}
 QFrame#card {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 10px; }}
 QFrame#card QLabel {{ background: transparent; }}
 QFrame#heroCard {{ background: {c.accent_soft}; border: none; border-radius: 12px; }}

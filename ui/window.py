@@ -16,6 +16,7 @@ from ui.pages.sources import SourcesPage
 from ui.qt import (
     QCloseEvent,
     QEvent,
+    QFrame,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -23,6 +24,7 @@ from ui.qt import (
     QListWidgetItem,
     QMainWindow,
     QPalette,
+    QScrollArea,
     QSettings,
     QShortcut,
     QShowEvent,
@@ -63,9 +65,15 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.pages: list[Page] = []
         for i, cls in enumerate(PAGE_TYPES, start=1):
-            page = cls(services, self.stack)
+            # Each page in a scroll area: it fills the window when there is room and scrolls
+            # when the window is smaller than the page (a small screen, 200 % scaling).
+            holder = QScrollArea(self.stack)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            page = cls(services, holder)
+            holder.setWidget(page)
             self.pages.append(page)
-            self.stack.addWidget(page)
+            self.stack.addWidget(holder)
             item = QListWidgetItem(page.title, self.sidebar)
             item.setToolTip(f"{page.title} (Ctrl+{i})")
             item.setData(Qt.ItemDataRole.UserRole, page.title.lower())
@@ -114,9 +122,9 @@ class MainWindow(QMainWindow):
                 self.pages[row].refresh()
 
     def refresh_current(self) -> None:
-        page = self.stack.currentWidget()
-        if isinstance(page, Page):
-            page.refresh()
+        row = self.stack.currentIndex()
+        if 0 <= row < len(self.pages):
+            self.pages[row].refresh()
 
     def _on_progress(self, p: object) -> None:
         from ui.pages.jobs import describe_progress

@@ -179,7 +179,9 @@ class SetupWizard(QWizard):
             self.addPage(p)
         self.error = _label("", self.key_page)
         self.error.setObjectName("setupError")
-        self.key_page.layout().addWidget(self.error)
+        layout = self.key_page.layout()
+        assert layout is not None  # the page made its layout in its constructor
+        layout.addWidget(self.error)
         self._applying = False
 
     def choices(self) -> core_api.SetupChoices:

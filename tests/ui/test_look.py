@@ -118,7 +118,7 @@ def test_every_page_in_light_and_dark(qtbot: Any, qapp: QApplication, person: Se
                                 timeout=120_000)
                 assert page.turns[-1].answer is not None and page.turns[-1].answer.citations
             if isinstance(page, ProfilePage):
-                qtbot.waitUntil(lambda p=page: p.scroll.isVisible() and bool(p.group_titles), timeout=15_000)
+                qtbot.waitUntil(lambda p=page: p.sheet.isVisible() and bool(p.group_titles), timeout=15_000)
             qtbot.wait(150)  # the page's own refresh (off-thread) lands
             img = w.grab().toImage()
             assert img.save(str(out / f"{i + 1}-{page.title.lower()}.png"))

@@ -120,7 +120,7 @@ def test_empty_pages_say_what_will_appear(qtbot: Any, window: MainWindow) -> Non
     assert isinstance(profile, ProfilePage)
     window.show_page(window.pages.index(profile))
     qtbot.wait(300)  # its refresh (off-thread) lands: still nothing to show
-    assert profile.empty.isVisibleTo(profile) and not profile.scroll.isVisibleTo(profile)
+    assert profile.empty.isVisibleTo(profile) and not profile.sheet.isVisibleTo(profile)
     assert core_api.PROFILE_NOT_BUILT in profile.empty.text()
     jobs = window.page(JobsPage)
     assert isinstance(jobs, JobsPage)

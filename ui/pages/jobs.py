@@ -106,7 +106,7 @@ class JobsPage(Page):
         self.run_now.clicked.connect(self.start_run)
         self.cancel.clicked.connect(self.cancel_run)
         services.bridge.index_progress.connect(self._on_progress)
-        services.bridge.event.connect(self._on_event)
+        services.bridge.core_event.connect(self._on_event)
         # Job steps report often; the page reloads at most twice a second.
         self._reload = QTimer(self)
         self._reload.setSingleShot(True)

@@ -81,7 +81,7 @@ class MemoriesPage(Page):
         self.pin_button.clicked.connect(self.toggle_pin)
         self.forget_button.clicked.connect(self.forget_selected)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        services.bridge.event.connect(self._on_event)
+        services.bridge.core_event.connect(self._on_event)
         self.focus_target = self.table
         self._views: list[Any] = []
         self._show([])

@@ -90,16 +90,16 @@ class ProfilePage(Page):
         self.layout_.addWidget(self.result)
         self.empty = self.empty_label(f"{core_api.PROFILE_NOT_BUILT}.\n\n{EXPLAIN}")
         self.layout_.addWidget(self.empty)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.body = QWidget(self.scroll)
+        self.sheet = QScrollArea(self)
+        self.sheet.setWidgetResizable(True)
+        self.sheet.setFrameShape(QFrame.Shape.NoFrame)
+        self.body = QWidget(self.sheet)
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.setContentsMargins(0, 0, 6, 0)
         self.body_layout.setSpacing(10)
-        self.scroll.setWidget(self.body)
-        self.layout_.addWidget(self.scroll, 1)
-        self.scroll.hide()
+        self.sheet.setWidget(self.body)
+        self.layout_.addWidget(self.sheet, 1)
+        self.sheet.hide()
         edit = QHBoxLayout()
         self.field_choice = QComboBox(self)
         self.field_choice.setAccessibleName("Field to edit")
@@ -138,7 +138,7 @@ class ProfilePage(Page):
         self._fields = dict(data.get("fields", {}) or {})
         has_any = bool(self._fields or shades or any(b.get("text") for b in bios.values() if isinstance(b, dict)))
         self.empty.setVisible(not has_any)
-        self.scroll.setVisible(has_any)
+        self.sheet.setVisible(has_any)
         self._clear_body()
         if has_any:
             self.body_layout.addWidget(self._hero(bios))
@@ -154,7 +154,7 @@ class ProfilePage(Page):
         self.shade_cards = []
         while self.body_layout.count():
             item = self.body_layout.takeAt(0)
-            w = item.widget()
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.deleteLater()
 
