@@ -87,6 +87,7 @@ class Controller(QObject):
             server.handle("activate", lambda _a: self._cmd(self.open_window))
             server.handle("recall", lambda _a: self._cmd(self.open_recall))
             server.handle("quit", lambda _a: self._cmd(self.quit))
+            server.handle_async("browser.fill", self._cmd_browser_fill)
         # MCP clients ('secondme mcp') reach the core through the app: asked about, then answered.
         self.mcp = McpAccess(ctx, self.ops, lambda: self.unlocked, notify=self._notify, parent=self)
         self.bridge.locked.connect(self.mcp.close_dialogs)
@@ -336,6 +337,32 @@ class Controller(QObject):
     def _cmd(self, fn: Callable[[], None]) -> dict[str, Any]:
         fn()
         return {"ok": True}
+
+    def _cmd_browser_fill(self, args: dict[str, Any], reply: Callable[[dict[str, Any]], None]) -> None:
+        """Form values for the browser extension's host (``secondme browser-host``): refused
+        while locked, looked up on a worker."""
+        from secondme.browser.answer import BadRequest, answer_fill
+        from secondme.errors import VaultLocked
+
+        if not self.unlocked:
+            reply({"ok": False, "locked": True, "error": "Second Me is locked"})
+            return
+
+        def work() -> dict[str, Any]:
+            try:
+                return answer_fill(ctx, args)
+            except BadRequest as exc:
+                return {"ok": False, "bad_request": True, "error": str(exc)}
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, VaultLocked):  # locked while the values were looked up
+                reply({"ok": False, "locked": True, "error": "Second Me is locked"})
+            else:
+                log.error("browser fill failed", exc_info=exc)
+                reply({"ok": False, "error": f"the app could not fill the form ({type(exc).__name__})"})
+
+        ctx = self.ctx
+        self.ops.run(work, receiver=self, success=reply, failure=failed)
 
     def _notify(self, title: str, text: str) -> None:
         if self.tray is not None:

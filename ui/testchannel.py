@@ -101,3 +101,9 @@ def install(controller: Controller) -> None:
     server.handle("recall-key", recall_key)
     server.handle("recall-state", recall_state)
     server.handle("show-page", show_page)
+    # Lock as the tray's "Lock" does (the browser test checks a locked app gives no values).
+    def lock(_args: dict[str, Any]) -> dict[str, Any]:
+        controller.lock()
+        return {"ok": True}
+
+    server.handle("lock", lock)

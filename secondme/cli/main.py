@@ -29,7 +29,7 @@ from secondme.hardening import (
 log = logging.getLogger("secondme.cli")
 
 # Areas are imported by name so an area that fails to import names itself in the error.
-AREAS = ("core", "models", "notes", "memory", "profile", "jobs", "backup", "mcp")
+AREAS = ("core", "models", "notes", "memory", "profile", "jobs", "backup", "mcp", "browser")
 
 
 def build_parser() -> argparse.ArgumentParser:
