@@ -421,13 +421,14 @@ class SecondMe:
         return self.session.indexer.reconcile()
 
     def pause_indexing(self) -> None:
-        self.session.indexer.pause()
+        self.session.pause()
 
     def resume_indexing(self) -> None:
-        self.session.indexer.resume()
+        self.session.resume()
 
     def indexing_progress(self) -> IndexProgress:
-        return self.session.indexer.progress()
+        """Both phases: files queued/done (keyword search) and notes embedded (semantic)."""
+        return self.session.progress()
 
     def start_watching(self) -> None:
         self.session.start_watching()
@@ -437,7 +438,12 @@ class SecondMe:
             self._session.watcher.stop()
 
     def wait_indexed(self, timeout: float | None = None) -> bool:
+        """Wait for both phases: every queued note stored, keyword-indexed and embedded."""
         return self.session.wait_indexed(timeout)
+
+    def wait_keyword_indexed(self, timeout: float | None = None) -> bool:
+        """Wait for phase 1 only: every queued note stored and searchable by keyword."""
+        return self.session.wait_keyword_indexed(timeout)
 
     def save_settings(self) -> None:
         self.settings.save(self.paths.config_file)

@@ -75,6 +75,12 @@ class IndexProgress:
     running: bool = False
     paused: bool = False
     error: str | None = None   # why indexing waits (e.g. the disk is full); None when all is well
+    # Phase 2 (embeddings, in the background): notes whose every chunk has its vector, of all
+    # notes. Until it is complete, search finds every note by keyword but not yet every one by
+    # meaning ("semantic results still incomplete: done of total notes").
+    semantic_done: int = 0
+    semantic_total: int = 0
+    semantic_complete: bool = True
 
 
 @dataclass(frozen=True)

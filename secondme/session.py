@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +16,7 @@ from secondme.index.vector_process import VectorHost
 from secondme.memory.items import MemoryItems
 from secondme.notes.folders import FolderRegistry
 from secondme.notes.indexer import Indexer
+from secondme.notes.semantic import EmbeddingFiller, semantic_progress
 from secondme.notes.watcher import FolderWatcher
 from secondme.paths import Paths
 from secondme.results import IndexProgress
@@ -55,12 +58,17 @@ class Session:
         self.indexer = Indexer(
             store, self.folders, embedder, max_file_bytes=settings.max_file_bytes,
             debounce=settings.debounce_seconds, on_progress=self._progress,
-            on_committed=self.sync.kick,
+            on_committed=self._phase1_committed,
         )
+        # Phase 2: embeddings for what phase 1 stored, in the background, after phase 1's queue.
+        self.semantic = EmbeddingFiller(store, embedder, phase1_busy=self.indexer.active,
+                                        on_committed=self.sync.kick,
+                                        on_progress=lambda: self._progress(self.indexer.progress()))
         self.watcher = FolderWatcher(self.indexer)
         self.sync.start()
         self.sync.kick()  # replay what the store holds beyond the snapshot
         self.indexer.start()
+        self.semantic.start()
         self._closed = False
         self._close_lock = threading.Lock()
 
@@ -68,14 +76,45 @@ class Session:
         f = self.folders.find(path)
         return f.id if f else None
 
+    def _phase1_committed(self) -> None:
+        self.sync.kick()
+        self.semantic.kick()
+
+    def progress(self) -> IndexProgress:
+        """Phase 1's queue and counts, with phase 2's notes done of all notes."""
+        sp = semantic_progress(self.store)
+        return dataclasses.replace(self.indexer.progress(), semantic_done=sp.done, semantic_total=sp.total,
+                                   semantic_complete=sp.complete)
+
     def _progress(self, p: IndexProgress) -> None:
-        self._emit("index.progress", progress=p)
+        try:
+            self._emit("index.progress", progress=self.progress())
+        except Exception:  # the store closing under a late report: the plain counts will do
+            log.debug("semantic progress unavailable", exc_info=True)
+            self._emit("index.progress", progress=p)
 
     def wait_indexed(self, timeout: float | None = None) -> bool:
-        """Block until queued files are committed and the indexes have caught up."""
+        """Block until queued files are committed, embedded, and the indexes have caught up."""
+        end = None if timeout is None else time.monotonic() + timeout
+        ok = self.indexer.wait_idle(timeout)
+        if ok:
+            ok = self.semantic.wait_idle(None if end is None else max(0.0, end - time.monotonic()))
+        self.sync.catch_up()
+        return ok
+
+    def wait_keyword_indexed(self, timeout: float | None = None) -> bool:
+        """Block until queued files are committed and keyword-searchable (phase 1 only)."""
         ok = self.indexer.wait_idle(timeout)
         self.sync.catch_up()
         return ok
+
+    def pause(self) -> None:
+        self.indexer.pause()
+        self.semantic.pause()
+
+    def resume(self) -> None:
+        self.indexer.resume()
+        self.semantic.resume()
 
     def start_watching(self) -> None:
         folders = self.folders.list()
@@ -88,6 +127,7 @@ class Session:
                 return
             self._closed = True
         self.watcher.stop()
+        self.semantic.stop()
         self.indexer.stop()
         self.sync.stop()
         try:

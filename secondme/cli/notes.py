@@ -99,7 +99,8 @@ def cmd_index(args: argparse.Namespace) -> int:
                 raise DiskFull(f"indexing stopped: {waiting}")
             if not args.json and sys.stderr.isatty() and time.monotonic() - last > 1:
                 p = ctx.indexing_progress()
-                print(f"\rindexing: {p.done} done, {p.failed} failed, {p.queued} queued", end="", file=sys.stderr)
+                print(f"\rindexing: {p.done} done, {p.failed} failed, {p.queued} queued; "
+                      f"{p.semantic_done} of {p.semantic_total} notes embedded", end="", file=sys.stderr)
                 last = time.monotonic()
         data = _status(ctx)
         data["seconds"] = round(time.monotonic() - t0, 2)
@@ -131,14 +132,27 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def semantic_notice(ctx: Any) -> str | None:
+    """What search says while phase 2 (embeddings) is still filling in, else None."""
+    p = ctx.indexing_progress()
+    if p.semantic_complete:
+        return None
+    return f"semantic results still incomplete: {p.semantic_done} of {p.semantic_total} notes"
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        ctx.wait_indexed(timeout=60)
+        # Keyword search covers every stored note at once; embeddings may still be filling in
+        # (by the app, or by the next 'secondme index'): say so rather than wait for them.
+        ctx.wait_keyword_indexed(timeout=60)
         filters = SearchFilters(folder=args.folder, file_types=tuple(args.file_type),
                                 since=parse_date(args.since), until=parse_date(args.until))
         hits = ctx.search(args.query, args.k, filters)
+        notice = semantic_notice(ctx)
         if args.json:
             print_json([dataclasses.asdict(h) for h in hits])
+            if notice:
+                print(notice, file=sys.stderr)
             return 0
         tty = sys.stdout.isatty()
         hl = ("\x1b[1m", "\x1b[0m") if tty else ("[", "]")
@@ -149,4 +163,6 @@ def cmd_search(args: argparse.Namespace) -> int:
             print("   " + h.snippet.replace(HL_START, hl[0]).replace(HL_END, hl[1]))
         if not hits:
             print("no results")
+        if notice:
+            print(notice)
     return 0

@@ -5,12 +5,13 @@ At rest they exist only as one encrypted snapshot (see :mod:`secondme.index.seal
 
 from __future__ import annotations
 
-from secondme.index.keyword import KeywordFilters, KeywordHit, KeywordIndex, KeywordRow
+from secondme.index.keyword import DocRow, KeywordFilters, KeywordHit, KeywordIndex, KeywordRow
 from secondme.index.sealed import SealedIndexes, cleanup_stale_runtime_dirs
 from secondme.index.snapshot import seal_dir, unseal
 from secondme.index.vector import VectorIndex
 
 __all__ = [
+    "DocRow",
     "KeywordFilters",
     "KeywordHit",
     "KeywordIndex",

@@ -35,6 +35,10 @@ MAX_QUERY_TERMS = 32
 # matches half of 100k chunks and took ~200 ms. Queries rank at most about this many rows (see
 # KeywordIndex._plan); measured ~15 ms at 100k chunks on 2 cores.
 RANK_BUDGET = 3000
+# BM25 column weights of the document index (title, headings, body): a word in a note's title
+# says more about what the note is than the same word in its body. Calibrated on generated
+# known-item queries (tests/bench/calibrate_fusion.py).
+FIELD_WEIGHTS = (4.0, 2.0, 1.0)
 # Document frequencies used for planning may be this old (they only steer the plan).
 DF_MAX_AGE_S = 30.0
 
@@ -59,6 +63,18 @@ class KeywordRow(NamedTuple):
     id: int
     text: str
     kind: str = ""
+    folder: str = ""
+    file_type: str = ""
+    date: int | None = None  # epoch seconds
+
+
+class DocRow(NamedTuple):
+    """One whole note for the document-level index: its store id and its text by field."""
+
+    id: int
+    title: str
+    headings: str
+    body: str
     folder: str = ""
     file_type: str = ""
     date: int | None = None  # epoch seconds
@@ -119,7 +135,31 @@ def build_match_query(text: str, *, prefix_last: bool = False) -> str | None:
     return " OR ".join(parts) if parts else None
 
 
-def _chunks(rows: Iterable[KeywordRow], size: int) -> Iterator[list[KeywordRow]]:
+def _filter_sql(filters: KeywordFilters | None, params: list[object], *, with_kind: bool) -> list[str] | None:
+    """WHERE terms (the MATCH first) for ``filters``, their values appended to ``params``;
+    None when a filter allows nothing. ``with_kind``: the table has a kind column."""
+    where = ["kw MATCH ?" if with_kind else "kwdoc MATCH ?"]
+    f = filters or KeywordFilters()
+    facets = [("folder", f.folders), ("ftype", f.file_types)]
+    if with_kind:
+        facets.insert(0, ("kind", f.kinds))
+    for column, values in facets:
+        if values is not None:
+            values = list(values)
+            if not values:
+                return None
+            where.append(f"{column} IN ({','.join('?' * len(values))})")
+            params.extend(values)
+    if f.date_from is not None:
+        where.append("date >= ?")
+        params.append(int(f.date_from))
+    if f.date_to is not None:
+        where.append("date < ?")
+        params.append(int(f.date_to))
+    return where
+
+
+def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(rows)
     while batch := list(islice(it, size)):
         yield batch
@@ -156,6 +196,8 @@ class KeywordIndex:
         self._df: dict[str, tuple[int, float]] = {}  # term -> (document frequency, when counted)
         self._conn = self._connect()
         self._create_schema()
+        # BM25 weights of the document index's columns (title, headings, body), see search_docs.
+        self.field_weights = FIELD_WEIGHTS
 
     # --- connections ------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -174,6 +216,14 @@ class KeywordIndex:
             self._conn.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS kw USING fts5("
                 "text, kind UNINDEXED, folder UNINDEXED, ftype UNINDEXED, date UNINDEXED, "
+                f"tokenize = '{TOKENIZER}')"
+            )
+            # Whole notes, by field: on known-item queries (a few words from one note) BM25
+            # over the whole note ranks the right note first more often than its best chunk
+            # does, since a note's words are spread over its chunks (see search_docs).
+            self._conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS kwdoc USING fts5("
+                "title, headings, body, folder UNINDEXED, ftype UNINDEXED, date UNINDEXED, "
                 f"tokenize = '{TOKENIZER}')"
             )
 
@@ -234,8 +284,25 @@ class KeywordIndex:
         return self._write_batches(_chunks(rows, self._batch_rows), self._insert, on_progress)
 
     def delete(self, ids: Iterable[int]) -> None:
+        self._delete_from("kw", ids)
+
+    def add_docs(self, rows: Iterable[DocRow]) -> int:
+        """Insert or replace whole notes (by document id) in the document-level index."""
         def apply(conn: sqlite3.Connection, batch: Sequence[object]) -> None:
-            conn.executemany("DELETE FROM kw WHERE rowid = ?", [(i,) for i in batch])
+            conn.executemany(
+                "INSERT OR REPLACE INTO kwdoc(rowid, title, headings, body, folder, ftype, date) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                batch,  # type: ignore[arg-type]
+            )
+
+        return self._write_batches(_chunks(rows, self._batch_rows), apply)
+
+    def delete_docs(self, ids: Iterable[int]) -> None:
+        self._delete_from("kwdoc", ids)
+
+    def _delete_from(self, table: str, ids: Iterable[int]) -> None:
+        def apply(conn: sqlite3.Connection, batch: Sequence[object]) -> None:
+            conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", [(i,) for i in batch])
 
         it = iter(ids)
         batches = iter(lambda: list(islice(it, self._batch_rows)), [])
@@ -262,6 +329,9 @@ class KeywordIndex:
         row = self._read("SELECT count(*) FROM kw", ())
         return int(row[0][0])
 
+    def count_docs(self) -> int:
+        return int(self._read("SELECT count(*) FROM kwdoc", ())[0][0])
+
     def _read(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
         if self._path is None:
             with self._wlock:
@@ -270,18 +340,18 @@ class KeywordIndex:
                 return list(self._conn.execute(sql, params))
         return list(self._reader().execute(sql, params))
 
-    def _doc_freq(self, term: str) -> int:
+    def _doc_freq(self, term: str, table: str = "kw") -> int:
         now = time.monotonic()
-        hit = self._df.get(term)
+        hit = self._df.get(f"{table}:{term}")
         if hit is not None and now - hit[1] < DF_MAX_AGE_S:
             return hit[0]
-        n = int(self._read("SELECT count(*) FROM kw WHERE kw MATCH ?", (term,))[0][0])
+        n = int(self._read(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (term,))[0][0])
         if len(self._df) > 4096:
             self._df.clear()
-        self._df[term] = (n, now)
+        self._df[f"{table}:{term}"] = (n, now)
         return n
 
-    def _plan(self, terms: list[str]) -> tuple[str, int | None]:
+    def _plan(self, terms: list[str], table: str = "kw") -> tuple[str, int | None]:
         """The MATCH expression to rank, and a rowid floor that bounds how many rows it ranks.
 
         Rare words decide BM25's top results; a word in thousands of chunks adds almost nothing
@@ -289,7 +359,7 @@ class KeywordIndex:
         rows they match fit the budget (the rarest always). If even that is over budget, only
         the newest ``rank_budget`` matching rows are ranked (ids grow with time).
         """
-        dfs = {t: self._doc_freq(t) for t in terms}
+        dfs = {t: self._doc_freq(t, table) for t in terms}
         kept: list[str] = []
         total = 0
         for t in sorted(terms, key=lambda t: dfs[t]):
@@ -301,7 +371,7 @@ class KeywordIndex:
         match = " OR ".join(t for t in terms if t in kept)
         if total <= self.rank_budget:
             return match, None
-        row = self._read("SELECT rowid FROM kw WHERE kw MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        row = self._read(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
                          (match, self.rank_budget))
         return match, (int(row[0][0]) if row else None)
 
@@ -318,24 +388,12 @@ class KeywordIndex:
         if not terms or k <= 0:
             return []
         match, floor = self._plan(terms)
-        where = ["kw MATCH ?"]
         params: list[object] = [
             self._highlight[0], self._highlight[1], self._ellipsis, self._snippet_tokens, match
         ]
-        f = filters or KeywordFilters()
-        for column, values in (("kind", f.kinds), ("folder", f.folders), ("ftype", f.file_types)):
-            if values is not None:
-                values = list(values)
-                if not values:
-                    return []
-                where.append(f"{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
-        if f.date_from is not None:
-            where.append("date >= ?")
-            params.append(int(f.date_from))
-        if f.date_to is not None:
-            where.append("date < ?")
-            params.append(int(f.date_to))
+        where = _filter_sql(filters, params, with_kind=True)
+        if where is None:
+            return []
         sql = (
             "SELECT rowid, bm25(kw), snippet(kw, 0, ?, ?, ?, ?) FROM kw "
             f"WHERE {' AND '.join(where)}{{floor}} ORDER BY rank LIMIT ?"
@@ -348,6 +406,27 @@ class KeywordIndex:
             # Filters may leave too few of the newest rows: rank them all rather than miss hits.
             rows = self._read(sql.format(floor=""), [*params, int(k)])
         return [KeywordHit(int(r[0]), -float(r[1]), str(r[2])) for r in rows]
+
+    def search_docs(self, query: str, k: int = 10, filters: KeywordFilters | None = None) -> list[KeywordHit]:
+        """Best ``k`` whole notes (document ids) for ``query``, BM25 over title, headings and
+        body weighted by :attr:`field_weights`; no snippets (a note is shown by its chunks)."""
+        terms = query_terms(query)
+        if not terms or k <= 0:
+            return []
+        match, floor = self._plan(terms, "kwdoc")
+        wt, wh, wb = self.field_weights
+        params: list[object] = [float(wt), float(wh), float(wb), match]
+        where = _filter_sql(filters, params, with_kind=False)
+        if where is None:
+            return []
+        sql = (f"SELECT rowid, bm25(kwdoc, ?, ?, ?) AS score FROM kwdoc WHERE {' AND '.join(where)}{{floor}} "
+               "ORDER BY score LIMIT ?")
+        rows: list[tuple[Any, ...]] = []
+        if floor is not None:
+            rows = self._read(sql.format(floor=" AND rowid > ?"), [*params, floor, int(k)])
+        if floor is None or (len(rows) < k and len(where) > 1):
+            rows = self._read(sql.format(floor=""), [*params, int(k)])
+        return [KeywordHit(int(r[0]), -float(r[1]), "") for r in rows]
 
     # --- lifecycle --------------------------------------------------------------------------
     def backup_to(self, dest: Path) -> None:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("secondme.index.sealed")
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: the document-level keyword table (kwdoc)
 SNAPSHOT_NAME = "indexes.snap"
 DEFAULT_AD = b"secondme/index-snapshot/v1"
 RUNTIME_PREFIX = "secondme-"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import numpy as np
 
 from secondme.ingest import Chunk, ExtractedDoc
 from secondme.results import readable_path
+from secondme.search.ids import DOCUMENT
 from secondme.store import Store
 from secondme.store.db import Writer
 from secondme.store.schema import stat_key_input
@@ -109,7 +111,9 @@ class DocumentStore:
 
     def save(self, w: Writer, existing: DocState | None, folder_id: int, path: Path, size: int,
              mtime: float, content_hash: str, doc: ExtractedDoc, chunks: list[Chunk],
-             chunk_hashes: list[str], vectors: np.ndarray, embedder: str) -> int:
+             chunk_hashes: list[str], vectors: Sequence[np.ndarray | None], embedder: str) -> int:
+        """Store the note and its chunks; a chunk whose vector is None waits for phase 2
+        (:mod:`secondme.notes.semantic`) with a NULL embedding."""
         meta = {"front_matter": doc.front_matter, "unit": doc.source_unit}
         doc_id = self._upsert_doc(
             w, existing, folder_id, path,
@@ -122,11 +126,12 @@ class DocumentStore:
         for c, h, v in zip(chunks, chunk_hashes, vectors, strict=True):
             cid = w.insert(
                 "chunks", {"document_id": doc_id, "ordinal": c.ordinal, "content_hash": h},
-                {"text": c.text, "embedding": np.asarray(v, dtype=np.float32).tobytes(),
+                {"text": c.text, "embedding": None if v is None else np.asarray(v, dtype=np.float32).tobytes(),
                  "meta": {"heading": list(c.heading_path), "lines": [c.line_start, c.line_end],
                           "context": c.context, "embedder": embedder}},
             )
             w.record_change("chunk", cid, "upsert")
+        w.record_change(DOCUMENT, doc_id, "upsert")  # the whole-note keyword row
         return doc_id
 
     def save_failed(self, w: Writer, existing: DocState | None, folder_id: int, path: Path,
@@ -138,6 +143,7 @@ class DocumentStore:
             {"title": readable_path(path.name), "error": reason},
         )
         self._drop_chunks(w, doc_id)
+        w.record_change(DOCUMENT, doc_id, "upsert")  # no text now: its whole-note row goes
         return doc_id
 
     def touch(self, w: Writer, doc_id: int, path: Path, size: int, mtime: float) -> None:
@@ -149,7 +155,9 @@ class DocumentStore:
                  {"path": os.fsencode(new_path)})
         for (cid,) in w.execute("SELECT id FROM chunks WHERE document_id = ?", (doc.id,)).fetchall():
             w.record_change("chunk", int(cid), "upsert")  # the index carries folder and path
+        w.record_change(DOCUMENT, doc.id, "upsert")
 
     def delete(self, w: Writer, doc_id: int) -> None:
         self._drop_chunks(w, doc_id)
         w.delete("documents", doc_id)
+        w.record_change(DOCUMENT, doc_id, "delete")

@@ -1,7 +1,9 @@
-"""The indexing queue: debounced file events in, encrypted chunks and embeddings out.
+"""The indexing queue (phase 1): debounced file events in, encrypted chunks out.
 
-One worker thread drains the queue in batches (so the embedder sees ~64 chunks at a time),
-commits each batch in one transaction, then tells its owner so the search indexes catch up.
+One worker thread drains the queue in batches, commits each batch in one transaction, then
+tells its owner so the keyword index catches up: a note is searchable by keyword moments after
+it is read. Embedding is phase 2 (:mod:`secondme.notes.semantic`), in the background: chunks are
+stored without a vector unless an unchanged chunk's earlier vector can be kept.
 A file that cannot be read is recorded with its reason; the queue always goes on.
 """
 
@@ -33,14 +35,9 @@ from secondme.threads import lower_thread_priority
 
 log = logging.getLogger("secondme.notes.indexer")
 
-EMBED_BATCH = 64
 # While the disk is full, queued files are tried again this often.
 DISK_FULL_RETRY_S = 5.0
 MAX_FILES_PER_BATCH = 64
-# A batch is committed in parts of about this many chunks to embed (one embedding call, a few
-# seconds here): 64 long notes are a minute of embedding, more under search load, and until
-# their commit nothing shows as indexed and a crash loses all of it.
-COMMIT_CHUNKS = EMBED_BATCH
 
 
 @dataclass
@@ -137,6 +134,11 @@ class Indexer:
             if self._started_at is None:
                 self._started_at = time.monotonic()
             self._cv.notify_all()
+
+    def active(self) -> bool:
+        """True while files are queued or being read (phase 2 holds back meanwhile)."""
+        with self._cv:
+            return bool(self._due) or self._busy
 
     def pending(self) -> int:
         with self._cv:
@@ -321,11 +323,7 @@ class Indexer:
                 continue
             prepared.append(item)
         moved_ids = {it.moved_from.id for it in prepared if it.moved_from is not None}
-        groups = _commit_groups(prepared, COMMIT_CHUNKS)
-        embedded: dict[str, np.ndarray] = {}  # shared by the parts: a text is embedded once a batch
-        for k, group in enumerate(groups):
-            self._embed(group, embedded)
-            self._commit(group, gone if k == len(groups) - 1 else [], moved_ids)
+        self._commit(prepared, gone, moved_ids)
 
     def _commit(self, prepared: list[_Prepared], gone: list[DocState], moved_ids: set[int]) -> None:
         """One transaction: the prepared files' outcomes, then the documents whose files went."""
@@ -349,9 +347,9 @@ class Indexer:
                     self._docs.touch(w, it.existing.id, it.path, it.size, it.mtime)
                     self._skipped += 1
                 else:
-                    vecs = np.stack([v for v in it.vectors if v is not None]) if it.chunks else np.zeros((0, 1))
+                    # Chunks without a kept vector are stored without one: phase 2 embeds them.
                     self._docs.save(w, it.existing, it.folder.id, it.path, it.size, it.mtime,
-                                    it.content_hash, it.doc, it.chunks, it.chunk_hashes, vecs,
+                                    it.content_hash, it.doc, it.chunks, it.chunk_hashes, it.vectors,
                                     self._embedder.name)
                     self._done += 1
             for d in gone:
@@ -419,38 +417,6 @@ class Indexer:
             np.frombuffer(reuse[h], dtype=np.float32) if h in reuse else None for h in item.chunk_hashes
         ]
         return item
-
-    def _embed(self, items: list[_Prepared], embedded: dict[str, np.ndarray]) -> None:
-        # Identical chunk texts (a template's boilerplate, a repeated section, a degenerate file
-        # of one endless word) are embedded once per batch (``embedded`` holds the batch's
-        # vectors so far): the model is the costly step.
-        todo: dict[str, list[tuple[_Prepared, int]]] = {}
-        for it in items:
-            for i, (c, v) in enumerate(zip(it.chunks, it.vectors, strict=True)):
-                if v is None:
-                    todo.setdefault(c.embed_text, []).append((it, i))
-        texts = [t for t in todo if t not in embedded]
-        for start in range(0, len(texts), EMBED_BATCH * 4):
-            part = texts[start:start + EMBED_BATCH * 4]
-            embedded.update(zip(part, self._embedder.embed(part), strict=True))
-        for text, places in todo.items():
-            for it, i in places:
-                it.vectors[i] = embedded[text]
-
-
-def _commit_groups(items: list[_Prepared], max_chunks: int) -> list[list[_Prepared]]:
-    """``items`` in order, cut into groups of at most ``max_chunks`` chunks still to embed (a
-    single larger file is a group of its own); always at least one group, maybe empty."""
-    groups: list[list[_Prepared]] = [[]]
-    size = 0
-    for it in items:
-        need = sum(1 for v in it.vectors if v is None)
-        if groups[-1] and size + need > max_chunks:
-            groups.append([])
-            size = 0
-        groups[-1].append(it)
-        size += need
-    return groups
 
 
 def _valid_text(doc: ExtractedDoc) -> ExtractedDoc:

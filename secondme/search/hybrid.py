@@ -23,7 +23,7 @@ from secondme.embed.base import Embedder
 from secondme.index import KeywordFilters, SealedIndexes
 from secondme.index.vector_process import VectorProcessDied
 from secondme.results import SearchFilters, SearchHit
-from secondme.search.ids import CHUNK, MEMORY, from_index
+from secondme.search.ids import CHUNK, MEMORY, from_index, to_index
 from secondme.search.snippets import make_snippet
 from secondme.store import Store
 
@@ -36,6 +36,11 @@ INACTIVE_STATES = ("faded", "superseded")
 
 KEYWORD_WEIGHT = 0.6
 DENSE_WEIGHT = 0.4
+# Notes are ranked as whole notes from three signals: BM25 over the whole note (title, headings
+# and body fields), BM25 of its best chunk and the dense similarity of its best chunk. Weights
+# calibrated on generated known-item queries (tests/bench/calibrate_fusion.py, seed 1; reported
+# on seed 2 by tests/bench/bench_known_item.py).
+NOTE_WEIGHTS = (0.5, 0.2, 0.3)  # (whole-note BM25, best-chunk BM25, best-chunk dense)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,51 @@ def fuse(keyword: dict[int, float], dense: dict[int, float],
     ids = set(zk) | set(zd)
     fused = {i: w_kw * zk.get(i, floor_k) + w_dense * zd.get(i, floor_d) for i in ids}
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def fuse_notes(keyword: dict[int, float], dense: dict[int, float], docs: dict[int, float],
+               chunk_doc: dict[int, int], weights: tuple[float, float, float] = NOTE_WEIGHTS,
+               w_kw: float = KEYWORD_WEIGHT, w_dense: float = DENSE_WEIGHT) -> list[tuple[int, float]]:
+    """Fused (index id, score), best first, with one chunk per note.
+
+    ``keyword`` and ``dense`` score chunks and memories by index id, ``docs`` scores whole notes
+    by document id, ``chunk_doc`` maps the chunk ids (store ids) among the candidates to their
+    document. A note scores ``weights`` · (whole-note z, best chunk's keyword z, best chunk's
+    dense z), each missing one at its list's floor, and is shown by its best chunk. A note
+    found only by whole-note BM25 gets the index id of the chunk given for it in
+    ``chunk_doc`` (its first chunk, chosen by the caller). Memories score as in :func:`fuse`.
+    """
+    zk, zd, zD = _zscores(keyword), _zscores(dense), _zscores(docs)
+    floor_k = -2.0 if len(zk) == 1 else min([0.0, *zk.values()])
+    floor_d = min([0.0, *zd.values()])
+    floor_D = -2.0 if len(zD) == 1 else min([0.0, *zD.values()])
+    a, b, c = weights
+    out: dict[int, float] = {}
+    best: dict[int, tuple[float, int]] = {}  # doc -> (chunk-level score, index id)
+    for i in set(zk) | set(zd):
+        ent, eid = from_index(i)
+        own = w_kw * zk.get(i, floor_k) + w_dense * zd.get(i, floor_d)
+        if ent == MEMORY or eid not in chunk_doc:
+            out[i] = own
+            continue
+        doc = chunk_doc[eid]
+        if doc not in best or (own, -i) > (best[doc][0], -best[doc][1]):
+            best[doc] = (own, i)
+    by_doc: dict[int, list[int]] = {}
+    for eid, doc in chunk_doc.items():
+        by_doc.setdefault(doc, []).append(eid)
+    for doc in set(best) | set(zD):
+        members = [to_index(CHUNK, e) for e in by_doc.get(doc, [])]
+        if doc in best:
+            shown = best[doc][1]
+        elif members:
+            shown = min(members)
+        else:
+            continue
+        kz = max([zk[m] for m in members if m in zk], default=floor_k)
+        dz = max([zd[m] for m in members if m in zd], default=floor_d)
+        out[shown] = a * zD.get(doc, floor_D) + b * kz + c * dz
+    return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 class HybridSearcher:
@@ -119,6 +169,9 @@ class HybridSearcher:
             date_to=int(f.until) if f.until is not None else None,
         )
         kw_future = self._pool.submit(self._idx.keyword.search, query, n, kw_filters)
+        # Whole notes too, unless no note can be wanted (memories only, or memory sources).
+        want_notes = "chunk" in wanted and sources is None
+        doc_future = self._pool.submit(self._idx.keyword.search_docs, query, n, kw_filters) if want_notes else None
         try:
             where = _chroma_where(kw_filters)
             qv = query_vector if query_vector is not None else self._embedder.embed_query(query)
@@ -131,12 +184,39 @@ class HybridSearcher:
                 self._pool.submit(self._replace_vector, vec)
         finally:
             kw_hits = kw_future.result()
+            doc_hits = doc_future.result() if doc_future is not None else []
         snippets = {h.id: h.snippet for h in kw_hits}
         sims = {i: 1.0 - d for i, d in dense}
-        fused = fuse({h.id: h.score for h in kw_hits}, sims)
+        kw_scores = {h.id: h.score for h in kw_hits}
+        if want_notes:
+            docs = {h.id: h.score for h in doc_hits}
+            fused = fuse_notes(kw_scores, sims, docs, self._chunk_docs([*kw_scores, *sims], list(docs)))
+        else:
+            fused = fuse(kw_scores, sims)
         if post_filter:
             fused = self._keep_kinds(fused, set(wanted))
         return [Candidate(i, s, snippets.get(i), sims.get(i)) for i, s in fused[:k]]
+
+    def _chunk_docs(self, index_ids: Sequence[int], doc_ids: Sequence[int]) -> dict[int, int]:
+        """Chunk id -> document id for the chunk candidates, plus the first chunk of each note
+        in ``doc_ids`` that has no chunk among them (what shows a note found as a whole)."""
+        chunk_ids = sorted({eid for i in index_ids for ent, eid in [from_index(i)] if ent == CHUNK})
+        out: dict[int, int] = {}
+        # Plain columns only steer the ranking; the hits are read back authenticated (hydrate).
+        for part in range(0, len(chunk_ids), 500):
+            ids = chunk_ids[part:part + 500]
+            for r in self._store.query(f"SELECT id, document_id FROM chunks WHERE id IN ({','.join('?' * len(ids))})",
+                                       ids):
+                out[int(r["id"])] = int(r["document_id"])
+        rest = sorted(set(doc_ids) - set(out.values()))
+        for part in range(0, len(rest), 500):
+            ids = rest[part:part + 500]
+            for r in self._store.query(
+                    f"SELECT MIN(id) AS id, document_id FROM chunks WHERE document_id IN ({','.join('?' * len(ids))}) "
+                    "AND ordinal = (SELECT MIN(ordinal) FROM chunks c2 WHERE c2.document_id = chunks.document_id) "
+                    "GROUP BY document_id", ids):
+                out[int(r["id"])] = int(r["document_id"])
+        return out
 
     def _replace_vector(self, dead: object) -> None:
         try:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 CHUNK = "chunk"
 MEMORY = "memory"
+# Change-log entity of a whole note (the document-level keyword index); never an index id.
+DOCUMENT = "document"
+# Change-log op of a chunk whose embedding was filled in later: only the vector index changes.
+VECTOR_OP = "vector"
 
 
 def to_index(entity: str, entity_id: int) -> int:

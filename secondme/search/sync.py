@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from secondme.errors import StoreCorruption
-from secondme.index import KeywordRow, SealedIndexes
+from secondme.index import DocRow, KeywordRow, SealedIndexes
 from secondme.index.vector_process import VectorProcessDied
-from secondme.search.ids import CHUNK, MEMORY, to_index
+from secondme.search.ids import CHUNK, DOCUMENT, MEMORY, VECTOR_OP, to_index
 from secondme.store import Store
 from secondme.threads import lower_thread_priority
 
@@ -126,20 +126,32 @@ class IndexSync:
     def _apply(self, changes: list[tuple[int, str, int, str]]) -> None:
         latest: dict[tuple[str, int], str] = {}
         for _, entity, eid, op in changes:
-            latest[(entity, eid)] = op
+            prev = latest.get((entity, eid))
+            # A chunk re-embedded after an upsert in the same batch still needs its keyword row.
+            latest[(entity, eid)] = "upsert" if op == VECTOR_OP and prev == "upsert" else op
         chunk_ids = [eid for (ent, eid), op in latest.items() if ent == CHUNK and op == "upsert"]
+        vector_only = [eid for (ent, eid), op in latest.items() if ent == CHUNK and op == VECTOR_OP]
         mem_ids = [eid for (ent, eid), op in latest.items() if ent == MEMORY and op == "upsert"]
-        deleted = [to_index(ent, eid) for (ent, eid), op in latest.items() if op == "delete"]
+        deleted = [to_index(ent, eid) for (ent, eid), op in latest.items()
+                   if op == "delete" and ent in (CHUNK, MEMORY)]
+        doc_ids = {eid for (ent, eid), op in latest.items() if ent == DOCUMENT and op != "delete"}
+        docs_gone = [eid for (ent, eid), op in latest.items() if ent == DOCUMENT and op == "delete"]
         rows: list[KeywordRow] = []
         vec_ids: list[int] = []
         vecs: list[np.ndarray] = []
         metas: list[dict[str, Any]] = []
         found_chunks: set[int] = set()
         found_mems: set[int] = set()
+        opened: dict[int, tuple[str, list[str]]] = {}  # chunk id -> (text, heading), for notes
         for part in _parts(chunk_ids):
             for r, doc in self._chunk_rows(part):
                 found_chunks.add(int(r["id"]))
-                self._add_chunk(r, doc, rows, vec_ids, vecs, metas)
+                if doc is not None:
+                    doc_ids.add(int(doc["id"]))
+                self._add_chunk(r, doc, rows, vec_ids, vecs, metas, opened)
+        for part in _parts(vector_only):
+            for r, doc in self._chunk_rows(part):
+                self._add_chunk(r, doc, None, vec_ids, vecs, metas, None)
         for part in _parts(mem_ids):
             for r in self._store.query(
                 f"SELECT * FROM memories WHERE id IN ({','.join('?' * len(part))}) "
@@ -158,9 +170,49 @@ class IndexSync:
             vx.delete(deleted + gone)
         if rows:
             kw.add_many(rows)
+        doc_rows, empty = self._doc_rows(sorted(doc_ids), opened)
+        if docs_gone or empty:
+            kw.delete_docs(docs_gone + empty)
+        if doc_rows:
+            kw.add_docs(doc_rows)
         # Bounded memory for the stacked vectors; VectorIndex itself yields the GIL every few.
         for i in range(0, len(vec_ids), UPSERT_SLICE):
             vx.upsert(vec_ids[i:i + UPSERT_SLICE], np.stack(vecs[i:i + UPSERT_SLICE]), metas[i:i + UPSERT_SLICE])
+
+    def _doc_rows(self, doc_ids: list[int], opened: dict[int, tuple[str, list[str]]]
+                  ) -> tuple[list[DocRow], list[int]]:
+        """Whole-note rows for the document-level index, and the ids of documents that have
+        none (gone, failed, or no text). Chunk texts opened for the chunk rows are reused."""
+        rows: list[DocRow] = []
+        empty: list[int] = []
+        for part in _parts(doc_ids):
+            q = ",".join("?" * len(part))
+            docs = {int(d["id"]): d for d in self._store.query(
+                f"SELECT id, folder_id, format, state, title, exact FROM documents WHERE id IN ({q}) "
+                f"AND {self._store.verified('documents')}", part)}
+            members: dict[int, list[tuple[int, int]]] = {}
+            for c in self._store.query(f"SELECT id, document_id, ordinal FROM chunks WHERE document_id IN ({q})", part):
+                members.setdefault(int(c["document_id"]), []).append((int(c["ordinal"]), int(c["id"])))
+            missing = [cid for d in members.values() for _, cid in d if cid not in opened]
+            for sub in _parts(missing):
+                for c in self._store.query(
+                        f"SELECT id, text, meta FROM chunks WHERE id IN ({','.join('?' * len(sub))}) "
+                        f"AND {self._store.verified('chunks')}", sub):
+                    text = self._open("chunks", c, "text")
+                    if text is not None:
+                        opened[int(c["id"])] = (text, (self._open("chunks", c, "meta") or {}).get("heading", []))
+            for did in part:
+                doc = docs.get(did)
+                parts = [opened[cid] for _, cid in sorted(members.get(did, [])) if cid in opened]
+                if doc is None or doc["state"] != "ok" or not parts:
+                    empty.append(did)
+                    continue
+                title = self._open("documents", doc, "title") or ""
+                heads = list(dict.fromkeys(h for _, path in parts for h in path if h and h != title))
+                body = _join_without_overlap([text for text, _ in parts])
+                rows.append(DocRow(did, title, "\n".join(heads), body, str(doc["folder_id"] or ""),
+                                   str(doc["format"] or ""), int(self._exact("documents", doc).get("mtime") or 0)))
+        return rows, empty
 
     def _chunk_rows(self, ids: list[int]) -> list[tuple[Any, Any]]:
         q = ",".join("?" * len(ids))
@@ -190,22 +242,27 @@ class IndexSync:
             log.error("%s", exc)
             return {}
 
-    def _add_chunk(self, r: Any, doc: Any, rows: list[KeywordRow], vec_ids: list[int],
-                   vecs: list[np.ndarray], metas: list[dict[str, Any]]) -> None:
+    def _add_chunk(self, r: Any, doc: Any, rows: list[KeywordRow] | None, vec_ids: list[int],
+                   vecs: list[np.ndarray], metas: list[dict[str, Any]],
+                   opened: dict[int, tuple[str, list[str]]] | None) -> None:
+        """The chunk's keyword row (unless ``rows`` is None: only its vector changed) and vector."""
         if doc is None:
             return
-        text = self._open("chunks", r, "text")
-        meta = self._open("chunks", r, "meta") or {}
         emb = self._open("chunks", r, "embedding")
-        title = self._store.open_value("documents", int(doc["id"]), "title", doc["title"]) or ""
-        if text is None:
-            return
         iid = to_index(CHUNK, int(r["id"]))
         date = int(self._exact("documents", doc).get("mtime") or 0)
         folder = str(doc["folder_id"] or "")
         ftype = str(doc["format"] or "")
-        rows.append(KeywordRow(iid, chunk_keyword_text(title, meta.get("heading", []), text),
-                               "chunk", folder, ftype, date))
+        if rows is not None:
+            text = self._open("chunks", r, "text")
+            meta = self._open("chunks", r, "meta") or {}
+            title = self._store.open_value("documents", int(doc["id"]), "title", doc["title"]) or ""
+            if text is None:
+                return
+            rows.append(KeywordRow(iid, chunk_keyword_text(title, meta.get("heading", []), text),
+                                   "chunk", folder, ftype, date))
+            if opened is not None:
+                opened[int(r["id"])] = (text, meta.get("heading", []))
         if emb is not None:
             vec_ids.append(iid)
             vecs.append(np.frombuffer(emb, dtype=np.float32))
@@ -232,6 +289,23 @@ class IndexSync:
             vec_ids.append(iid)
             vecs.append(np.frombuffer(emb, dtype=np.float32))
             metas.append({"kind": kind, "folder": source, "ftype": "memory", "date": date})
+
+
+def _join_without_overlap(texts: list[str], most: int = 80) -> str:
+    """Consecutive chunks' texts as one, each chunk's repeat of the previous one's last words
+    (the chunker's overlap) left out, so whole-note BM25 counts every word once."""
+    out: list[str] = []
+    prev: list[str] = []
+    for text in texts:
+        words = text.split()
+        cut = 0
+        for n in range(min(most, len(prev), len(words)), 2, -1):  # 3+ words: not a chance match
+            if prev[-n:] == words[:n]:
+                cut = n
+                break
+        out.append(" ".join(words[cut:]) if cut else text)
+        prev = words
+    return "\n".join(out)
 
 
 def _parts(ids: list[int], size: int = 500) -> list[list[int]]:

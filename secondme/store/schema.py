@@ -387,6 +387,15 @@ def _v5(conn: Connection) -> None:
 MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
 MIGRATIONS.append(_v4)  # metadata, after row authentication (v3)
 MIGRATIONS.append(_v5)  # the MCP audit log
+
+
+def _v6(conn: Connection) -> None:
+    # Two-phase indexing stores a note's chunks first and embeds them later: this finds the
+    # chunks still waiting, and counts the notes they belong to, without reading every row.
+    conn.execute("CREATE INDEX chunks_unembedded ON chunks(document_id) WHERE embedding IS NULL")
+
+
+MIGRATIONS.append(_v6)  # chunks waiting for their embedding (two-phase indexing)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _expected: dict[int, set[tuple[str, str, str, str]]] = {}

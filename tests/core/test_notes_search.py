@@ -144,16 +144,19 @@ def test_repeated_chunks_are_embedded_once(data_dir: Path, embedder, tmp_path: P
         c.close()
 
 
-def test_a_batch_of_long_notes_is_committed_in_parts(data_dir: Path, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Long notes are minutes of embedding on a laptop: the first of a batch are indexed (and
-    survive a crash) before the last are embedded, not all at the end of the batch."""
-    from secondme.notes import indexer
+def test_every_note_is_stored_before_embedding_and_vectors_commit_in_parts(data_dir: Path, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two-phase indexing: long notes are minutes of embedding on a laptop, so every note is
+    stored (and keyword-searchable) before the first embedding call, and the vectors are then
+    committed a batch at a time (a crash keeps what was embedded), not all at the end."""
+    from secondme.notes import semantic
 
-    indexed_when_embedding: list[int] = []
+    stored_when_embedding: list[int] = []
+    embedded_when_embedding: list[int] = []
     ctx: list[SecondMe] = []
 
-    def count_indexed(texts: list[str]) -> None:  # how many notes the store holds at each call
-        indexed_when_embedding.append(ctx[0].store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'"))
+    def count(texts: list[str]) -> None:  # what the store holds at each embedding call
+        stored_when_embedding.append(ctx[0].store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'"))
+        embedded_when_embedding.append(ctx[0].store.scalar("SELECT COUNT(*) FROM chunks WHERE embedding IS NOT NULL"))
 
     words = "harbor lantern orchard meadow copper violin glacier saddle ember quarry".split()
     n_notes = 6
@@ -161,7 +164,7 @@ def test_a_batch_of_long_notes_is_committed_in_parts(data_dir: Path, embedder, t
         paragraphs = [" ".join(f"{words[(i + p + k) % len(words)]}{i}x{p}" for k in range(230))
                       for p in range(12)]
         write(tmp_path / "notes" / f"long-{i}.md", f"# Long note {i}\n\n" + "\n\n".join(paragraphs) + "\n")
-    c = _context_with(data_dir, _Watched(embedder, count_indexed))
+    c = _context_with(data_dir, _Watched(embedder, count))
     ctx.append(c)
     try:
         c.pause_indexing()  # every note queued first, so they make one batch
@@ -169,11 +172,14 @@ def test_a_batch_of_long_notes_is_committed_in_parts(data_dir: Path, embedder, t
         c.resume_indexing()
         assert c.wait_indexed(300)
         chunks = c.store.scalar("SELECT COUNT(*) FROM chunks")
-        assert chunks > indexer.COMMIT_CHUNKS, "more chunks than one part holds"
+        assert chunks > semantic.BATCH, "more chunks than one embedding batch holds"
         assert c.store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'") == n_notes
-        assert indexed_when_embedding[0] == 0
-        assert any(0 < n < n_notes for n in indexed_when_embedding), \
-            f"notes were committed only once the whole batch was embedded: {indexed_when_embedding}"
+        assert stored_when_embedding[0] == n_notes, "every note was stored before any embedding"
+        assert any(0 < n < chunks for n in embedded_when_embedding), \
+            f"vectors were committed only once all were embedded: {embedded_when_embedding}"
+        assert c.store.scalar("SELECT COUNT(*) FROM chunks WHERE embedding IS NULL") == 0
+        assert c.session.indexes.vector.count() == chunks
+        assert c.indexing_progress().semantic_complete
     finally:
         c.close()
 
