@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from secondme.errors import SecondMeError
 from secondme.hardening import TERMINATION_SIGNALS, harden_process
 from secondme.index.vector import DEFAULT_COLLECTION, MetadataValue, checked_batch
 
@@ -40,7 +41,7 @@ SEND_SLICE = 32
 CHILD_FLAG = "--secondme-vector-child"
 
 
-class VectorProcessDied(RuntimeError):
+class VectorProcessDied(SecondMeError, RuntimeError):
     """The child hosting the vector index exited; the indexes must be reopened."""
 
 

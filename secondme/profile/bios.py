@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from datetime import datetime
 from typing import Any
 
 from secondme.memory.timeparse import event_day
+
+log = logging.getLogger("secondme.profile")
 
 MAX_VERSIONS = 10
 DAY = 86400.0
@@ -395,7 +398,8 @@ def refresh(state: dict[str, Any] | None, kind: str, inputs: Any, draft: Callabl
     if writer is not None and text not in (EMPTY_GLOBAL, EMPTY_STATUS):
         try:
             written = writer(kind, inputs, text)
-        except Exception:  # the model failed: the template stays
+        except Exception as exc:  # the model failed: the template stays
+            log.warning("the model could not write the %s bio: %s", kind, type(exc).__name__)
             written = None
         if written and written.strip() != text.strip():  # a verbatim copy is still the template
             text, origin = written, "model"

@@ -70,7 +70,8 @@ class ProfileService:
         try:
             model = self._chat_model()
             params = getattr(model.info, "parameter_count", None)
-        except Exception:  # no model configured or unreadable: extractive only
+        except Exception as exc:  # no model configured or unreadable: extractive only
+            log.debug("no chat model for the profile: %s", type(exc).__name__)
             return None
         return model if params is not None and params > LLM_MIN_PARAMS else None
 
@@ -339,7 +340,8 @@ def _llm_fields(model: Any, budget: int = 60) -> Callable[[str], list[tuple[str,
                  "(job title, diet, languages, nationality, school, allergies, website, nickname). "
                  "Return an empty list when there are none. Never invent."},
                 {"role": "user", "content": text[:1200]}], _LLM_SCHEMA, max_tokens=160)
-        except Exception:
+        except Exception as exc:  # the model failed on this text: the rules' fields stand
+            log.warning("model profile extraction failed: %s", type(exc).__name__)
             return []
         low = text.lower()
         return [(str(x["field"]), str(x["value"]).strip()) for x in data.get("fields", [])
@@ -364,7 +366,8 @@ def _namer(model: Any) -> Callable[[list[str], list[str]], tuple[str, str]]:
 def _model_name(model: Any) -> str:
     try:
         return str(getattr(model.info, "name", "") or "model")
-    except Exception:  # an unreadable header still names a writer
+    except Exception as exc:  # an unreadable header still names a writer
+        log.debug("model name unreadable: %s", type(exc).__name__)
         return "model"
 
 

@@ -12,6 +12,7 @@ once per set of members.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import re
 from collections import Counter
@@ -23,6 +24,8 @@ from typing import Any
 import numpy as np
 
 from secondme.index.keyword import STOP_WORDS
+
+log = logging.getLogger("secondme.profile")
 
 MAX_POINTS = 600          # clustered at once; older memories are assigned afterwards
 ASSIGN_MIN = 0.35         # cosine to a shade's centroid needed to join it incrementally
@@ -270,8 +273,8 @@ def update(state: dict[str, Any] | None, items: Sequence[Item],
                 s["name"], s["description"] = namer([it.text for it in g][:12], s["keywords"])
                 s["origin"] = "model"
                 named += 1
-            except Exception:  # a model failure keeps the extractive name
-                pass
+            except Exception as exc:  # a model failure keeps the extractive name
+                log.warning("the model could not name a shade: %s", type(exc).__name__)
     for i, s in enumerate(shades):
         s["id"] = i + 1
     return {"shades": shades, "pending": sorted(it.id for it in pending), "named": named}, action

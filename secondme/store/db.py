@@ -130,9 +130,15 @@ def _damaged_file(detail: str) -> StoreCorruption:
     return StoreCorruption("store", 0, "file", message=f"the store database is damaged ({detail})")
 
 
+def _is_full(exc: sqlite3.Error) -> bool:
+    # SQLITE_FULL (13); an I/O error whose cause is ENOSPC reads as SQLITE_IOERR with the
+    # write's errno lost, so the message is the one sign left for that case.
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    return code == 13 or (code == 10 and "disk is full" in str(exc).lower())
+
+
 def _translate_os_error(exc: sqlite3.Error) -> Exception:
-    msg = str(exc).lower()
-    if isinstance(exc, sqlite3.OperationalError) and ("disk is full" in msg or "database or disk is full" in msg):
+    if _is_full(exc):
         return DiskFull("the disk is full: free some space; nothing already saved was lost")
     if _is_damaged(exc):
         return _damaged_file(str(exc))
