@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
+from secondme.importers import IMPORTERS
+from ui import filedialog
 from ui.pages.base import Page
 from ui.qt import (
     QAbstractItemView,
@@ -13,7 +17,9 @@ from ui.qt import (
     QHeaderView,
     QLabel,
     QMessageBox,
+    QProgressBar,
     QPushButton,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -76,6 +82,7 @@ class MemoriesPage(Page):
         actions.addWidget(self.forget_button)
         actions.addWidget(self.status, 1)
         self.layout_.addLayout(actions)
+        self._build_import_row()
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
         self.state.currentIndexChanged.connect(lambda _i: self.refresh())
         self.pin_button.clicked.connect(self.toggle_pin)
@@ -156,3 +163,96 @@ class MemoriesPage(Page):
 
     def _failed(self, exc: BaseException) -> None:
         self.show_failure(exc, self.status)
+
+    # --- importing -----------------------------------------------------------------------------
+    def _build_import_row(self) -> None:
+        row = QHBoxLayout()
+        self.import_kind = QComboBox(self)
+        for spec in IMPORTERS.values():
+            self.import_kind.addItem(spec.label, spec.kind)
+        self.import_kind.setToolTip("What kind of export to import")
+        label = QLabel("Import &from:", self)
+        label.setBuddy(self.import_kind)
+        self.import_button = QPushButton("&Import…", self)
+        self.import_button.setToolTip("Import a chat, e-mail or calendar export; importing the same file "
+                                      "again adds only what is new")
+        self.stop_import_button = QPushButton("Stop import", self)
+        self.stop_import_button.setVisible(False)
+        self.import_progress = QProgressBar(self)
+        self.import_progress.setVisible(False)
+        row.addWidget(label)
+        row.addWidget(self.import_kind)
+        row.addWidget(self.import_button)
+        row.addWidget(self.stop_import_button)
+        row.addWidget(self.import_progress, 1)
+        self.layout_.addLayout(row)
+        self.import_result = QLabel(self)
+        self.import_result.setWordWrap(True)
+        self.import_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.addWidget(self.import_result)
+        self.import_button.clicked.connect(lambda: self.choose_and_import())
+        self.stop_import_button.clicked.connect(self.stop_import)
+        self._import_cancel: threading.Event | None = None
+
+    def choose_and_import(self) -> None:
+        """Ask for the export (a file, or a folder for .eml) and import it in the background."""
+        spec = IMPORTERS[str(self.import_kind.currentData())]
+        if spec.folder:
+            path = filedialog.existing_directory(self, f"Import {spec.label}: choose the folder", str(Path.home()))
+        else:
+            filters = f"{spec.label} ({' '.join(spec.patterns)});;All files (*)"
+            path = filedialog.open_file(self, f"Import {spec.label}", str(Path.home()), filters)
+        if path:
+            self.start_import(spec.kind, path)
+
+    def start_import(self, kind: str, path: str) -> None:
+        ctx = self.services.ctx
+        cancel = threading.Event()
+        self._import_cancel = cancel
+        self._importing(True)
+        self.import_result.setText(f"Importing {Path(path).name}…")
+
+        def work(report: Any) -> Any:
+            return ctx.import_file(kind, path, progress=lambda done, total: report((done, total)), cancel=cancel)
+
+        self.services.ops.run(work, receiver=self, success=self._imported, failure=self._import_failed,
+                              progress=self._import_progress, cancel=cancel)
+
+    def stop_import(self) -> None:
+        if self._import_cancel is not None:
+            self._import_cancel.set()
+            self.import_result.setText("Stopping after the current batch…")
+
+    def _importing(self, busy: bool) -> None:
+        self.import_button.setEnabled(not busy)
+        self.import_kind.setEnabled(not busy)
+        self.stop_import_button.setVisible(busy)
+        self.import_progress.setVisible(busy)
+        if busy:
+            self.import_progress.setRange(0, 0)  # busy until the first count arrives
+
+    def _import_progress(self, item: Any) -> None:
+        done, total = item
+        self.import_progress.setRange(0, max(int(total), 1))
+        self.import_progress.setValue(min(int(done), max(int(total), 1)))
+        self.import_progress.setFormat(f"{done:,} of {total:,}" if total else f"{done:,}")
+
+    def _imported(self, report: Any) -> None:
+        self._importing(False)
+        self._import_cancel = None
+        lines = [report.summary()[:1].upper() + report.summary()[1:] + "."]
+        lines += [f"Skipped {n}: {reason}." for reason, n in list(report.skipped.items())[:8]]
+        if report.conversations:
+            shown = ", ".join(f"{c.title or c.conversation} ({c.added} new of {c.read})"
+                              for c in report.conversations[:5])
+            more = len(report.conversations) - 5
+            lines.append(f"{len(report.conversations)} conversation{'s' if len(report.conversations) != 1 else ''}: "
+                         + shown + (f", and {more} more" if more > 0 else "") + ".")
+        self.import_result.setText("\n".join(lines))
+        self.refresh()
+
+    def _import_failed(self, exc: BaseException) -> None:
+        self._importing(False)
+        self._import_cancel = None
+        if not self.show_failure(exc, self.import_result):
+            self.import_result.setText("The import stopped because of an error; nothing it stored is lost.")
