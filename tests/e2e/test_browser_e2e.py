@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from secondme.browser.install import chromium_extension_id
 from tests.e2e.conftest import APP, REPO, launched_app, wait_for
 from tests.ui.conftest import PASS
 from tests.ui.sockclient import call
@@ -257,6 +258,28 @@ def test_extension_fills_forms_from_the_running_app(app_data: Path, runtime_dir:
         assert got == {"fam": "Schmidt", "imya": "Anna", "pochta": "anna.schmidt@example.org",
                        "telefon": "+49 30 12345678", "gorod": "Berlin", "indeks": "10115", "promo": ""}, got
         assert _checked(driver, ["soglasie"]) == {"soglasie": False}
+
+        # --- The toolbar button and the shortcut send the page a "trigger": the form of the
+        # last focused field opens. Sent here from an extension page, as the background does.
+        driver.get(f"{forms_url}/zakaz_ru.html")
+        driver.find_element(By.ID, "gorod").click()
+        form_tab = driver.current_window_handle
+        driver.switch_to.new_window("tab")
+        driver.get(f"chrome-extension://{chromium_extension_id()}/panel.html")
+        sent = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "chrome.tabs.getCurrent().then((me) => chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.id !== me.id)))"
+            ".then((t) => chrome.tabs.sendMessage(t.id, {type: 'trigger'})).then(() => done('sent'), (e) => done(String(e)));")
+        assert sent == "sent", sent
+        driver.close()
+        driver.switch_to.window(form_tab)
+        host = wait_for("the panel opened by the toolbar path",
+                        lambda: driver.find_elements(By.ID, "secondme-fill-panel"), timeout=10)[0]
+        driver.switch_to.frame(host.shadow_root.find_element(By.CSS_SELECTOR, "iframe"))
+        assert _panel_rows(driver)["Город"]["value"] == "Berlin"
+        _accept(driver)
+        assert _values(driver, ["gorod", "pochta", "promo"]) == {
+            "gorod": "Berlin", "pochta": "anna.schmidt@example.org", "promo": ""}
 
         # --- Locked: the panel says so and nothing is filled.
         assert call(name, {"cmd": "lock"})["ok"]
