@@ -1,59 +1,65 @@
-"""Production wiring: the nightly steps the context offers, and a runner for a context.
+"""Production wiring: the nightly pipeline, a static list of steps, and a runner for a context.
 
-This is the one place that looks at which pipeline methods exist (``hasattr``), so the jobs
-work before and after the memory engine and the profile builder land.
+The steps call a :class:`PipelineHost` (the ``SecondMe`` context satisfies it), so this module
+needs nothing from ``secondme.app`` and the jobs package stays below it.
 """
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from secondme.jobs.pipeline import ProgressFn, Step, StepFn
+from secondme.jobs.pipeline import ProgressFn, Step
 from secondme.jobs.runner import JobRunner
+from secondme.paths import Paths
+from secondme.settings import Settings
+from secondme.store import Store
 
-if TYPE_CHECKING:
-    from secondme.app import SecondMe
+
+class PipelineHost(Protocol):
+    """What the nightly steps and the runner need from the context."""
+
+    @property
+    def paths(self) -> Paths: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def store(self) -> Store: ...
+
+    def consolidate(self, progress: Callable[[str, int, int], None] | None = None,
+                    cancel: threading.Event | None = None) -> Mapping[str, Any]: ...
+
+    def decay(self, now: float | None = None) -> Mapping[str, Any]: ...
+
+    def build_profile(self, progress: Callable[[str, int, int], None] | None = None,
+                      cancel: threading.Event | None = None) -> Mapping[str, Any]: ...
+
+    def emit(self, kind: str, **data: Any) -> None: ...
+
 
 # Pipeline order: consolidation makes memories, decay fades old ones, the profile reads both.
-PIPELINE: tuple[tuple[str, str], ...] = (
-    ("consolidate", "consolidate"),
-    ("decay", "decay"),
-    ("profile", "build_profile"),
-)
+PIPELINE: tuple[str, ...] = ("consolidate", "decay", "profile")
 
 
-def adapt(method: Callable[..., Any]) -> StepFn:
-    """Call ``method`` as a step, passing ``progress``/``cancel`` only if it accepts them."""
-    try:
-        params = inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        params = {}  # type: ignore[assignment]
-    var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    wants = {n for n in ("progress", "cancel") if var_kw or n in params}
+def context_steps(ctx: PipelineHost) -> list[Step]:
+    """The nightly steps on ``ctx``, in order."""
 
-    def step(progress: ProgressFn, cancel: threading.Event) -> Mapping[str, Any] | None:
-        kwargs: dict[str, Any] = {}
-        if "progress" in wants:
-            kwargs["progress"] = progress
-        if "cancel" in wants:
-            kwargs["cancel"] = cancel
-        result = method(**kwargs)
-        if result is None or isinstance(result, Mapping):
-            return result
-        return {"result": result}  # e.g. a count: still worth showing in the history
+    def consolidate(progress: ProgressFn, cancel: threading.Event) -> Mapping[str, Any]:
+        return ctx.consolidate(progress, cancel)
 
-    return step
+    def decay(progress: ProgressFn, cancel: threading.Event) -> Mapping[str, Any]:
+        return ctx.decay()  # one pass over the strengths: quick, nothing to report or cancel
+
+    def profile(progress: ProgressFn, cancel: threading.Event) -> Mapping[str, Any]:
+        return ctx.build_profile(progress, cancel)
+
+    steps = [Step("consolidate", consolidate), Step("decay", decay), Step("profile", profile)]
+    assert [s.name for s in steps] == list(PIPELINE)
+    return steps
 
 
-def context_steps(ctx: Any) -> list[Step]:
-    """The pipeline steps ``ctx`` supports right now, in order."""
-    return [Step(name, adapt(getattr(ctx, attr))) for name, attr in PIPELINE if hasattr(ctx, attr)]
-
-
-def runner_for(ctx: SecondMe, **overrides: Any) -> JobRunner:
+def runner_for(ctx: PipelineHost, **overrides: Any) -> JobRunner:
     """A runner on ``ctx``'s store; settings are read at each use so edits apply at once."""
     kwargs: dict[str, Any] = {
         "steps": lambda: context_steps(ctx),
