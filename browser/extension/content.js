@@ -181,7 +181,9 @@
   function openPanel(form) {
     closePanel();
     removeTrigger();
-    const id = crypto.randomUUID();
+    // Not crypto.randomUUID(): it exists only in secure contexts, and forms on plain http pages
+    // need filling too.
+    const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
     session = {id, form, elements: null};
     const host = document.createElement("div");
     host.id = PANEL_ID;

@@ -32,6 +32,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 FORMS = Path(__file__).resolve().parent / "forms"
 EXTENSION = REPO / "browser" / "extension"
+SITE = "shop.example"
 PROFILE = {
     "name": "Anna Schmidt",
     "email": "anna.schmidt@example.org",
@@ -63,7 +64,9 @@ def forms_url() -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        # A named plain-http site (mapped to loopback by the browser, no DNS involved): not a
+        # secure context, as many real forms are not.
+        yield f"http://{SITE}:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
@@ -108,7 +111,8 @@ def driver(tmp_path: Path, app_data: Path) -> Iterator[Any]:
                 f"--load-extension={EXTENSION}", f"--disable-extensions-except={EXTENSION}",
                 "--disable-gpu", "--no-first-run", "--no-default-browser-check", "--disable-sync",
                 "--disable-background-networking", "--disable-component-update",
-                "--disable-domain-reliability", "--window-size=1280,900"):
+                "--disable-domain-reliability", "--window-size=1280,900",
+                f"--host-resolver-rules=MAP {SITE} 127.0.0.1"):
         opts.add_argument(arg)
     # Selenium Manager stays out of it: the driver is given, nothing is looked up or downloaded.
     os.environ["SE_OFFLINE"] = "true"
@@ -192,6 +196,9 @@ def test_extension_fills_forms_from_the_running_app(app_data: Path, runtime_dir:
     with launched_app([str(APP), "--no-tray", "--data-dir", str(app_data)], env, tmp_path):
         wait_for("the app to be ready", lambda: (r := call(name, {"cmd": "ping"})) and r.get("state") == "ready",
                  timeout=90)
+
+        driver.get(f"{forms_url}/checkout_en.html")
+        assert driver.execute_script("return window.isSecureContext") is False
 
         # --- English checkout: values with their source, negatives left out, the sensitive
         # passport number unticked and not even fetched.
