@@ -191,11 +191,11 @@ def state(entry: CatalogEntry, models_dir: Path) -> EntryState:
 def human_bytes(n: int) -> str:
     """1_117_320_736 -> "1.1 GB" (powers of 1000, as file managers show download sizes)."""
     v = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if v < 1000 or unit == "GB":
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if v < 1000 or unit == "TB":
             return f"{v:.0f} {unit}" if unit in ("B", "KB") else f"{v:.1f} {unit}"
         v /= 1000
-    return f"{v:.1f} GB"
+    return f"{v:.1f} TB"
 
 
 def valid_sha256(value: str) -> bool:

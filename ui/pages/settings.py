@@ -1,4 +1,4 @@
-"""Settings: the model (discovered list, GPU layers), privacy (idle lock, passphrase, key
+"""Settings: the model (discovered list, catalog downloads, GPU layers), privacy (idle lock, passphrase, key
 rotation), encrypted backup export and import."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from secondme.errors import UserError
 from secondme.vault import MIN_PASSPHRASE_CHARS
 from ui import core_api, desktop_entry, filedialog
 from ui.connected_tools import ConnectedTools
+from ui.model_catalog import ModelCatalog
 from ui.pages.base import Page
 from ui.passphrase import NewPassphrase
 from ui.qt import (
@@ -71,6 +72,9 @@ class SettingsPage(Page):
         form.addRow("", self.model_detail)
         form.addRow("", row)
         form.addRow("&GPU layers:", self.gpu)
+        # Download a better model (the only network access, on a click); see ui/model_catalog.py.
+        self.catalog = ModelCatalog(services, self._downloaded, model_box)
+        form.addRow(self.catalog)
         # --- privacy
         privacy = QGroupBox("Privacy", self)
         pform = QFormLayout(privacy)
@@ -167,6 +171,7 @@ class SettingsPage(Page):
             w.setVisible(uses_pass)
         self.tools_box.refresh()
         self._update_change_button()
+        self.catalog.update_rows()
         if not self._discovered:
             self.discover()
 
@@ -237,6 +242,14 @@ class SettingsPage(Page):
         if path:
             self._add_model(core_api.ModelChoice(path, path, "chosen file"))
             self.model.setCurrentIndex(self.model.count() - 1)
+
+    def _downloaded(self, path: str, title: str) -> None:
+        """A model downloaded from the catalog is in use now: show it as the chosen one."""
+        idx = next((i for i in range(self.model.count()) if self.model.itemData(i).path == path), -1)
+        if idx < 0:
+            self._add_model(core_api.ModelChoice(path, title, f"downloaded from the catalog, {path}"))
+            idx = self.model.count() - 1
+        self.model.setCurrentIndex(idx)
 
     # --- saving --------------------------------------------------------------------------------
     def save(self) -> None:
