@@ -70,6 +70,7 @@ FACTS: list[tuple[str, str]] = [
     ("I put the christmas decorations in the red boxes behind the boiler", "where are the christmas decorations?"),
     ("the lawyer Ms. Brandt wants the signed contract by Wednesday", "when does the lawyer want the contract?"),
 ]
+_FACT_TEXTS = {f for f, _q in FACTS}
 
 
 def filler(rng: random.Random) -> str:
@@ -101,7 +102,8 @@ def whatsapp(path: Path, n: int, facts: bool = False, seed: int = 7) -> Path:
                  "even WhatsApp, can read or listen to them. Tap to learn more.\n")
         for i, (at, who, text) in enumerate(messages(n, seed, facts)):
             stamp = f"{at.month}/{at.day}/{at:%y}, {int(at.strftime('%I'))}:{at:%M} {at:%p}"
-            body = text if i % 10 else text + "\nalso, ping me later"
+            planted = facts and text in _FACT_TEXTS
+            body = text if i % 10 or planted else text + "\nalso, ping me later"
             fh.write(f"{stamp} - {who}: {body}\n")
     return path
 
