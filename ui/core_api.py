@@ -1,8 +1,8 @@
 """Thin, Qt-free helpers the UI uses to call the core.
 
 Widgets call these (through operations, off the UI thread) instead of reaching into core
-modules themselves, so the places where the UI depends on a core feature that may not exist yet
-(the profile's ``fill``) or on a module's exact shape (model discovery) are here and nowhere else.
+modules themselves, so the places where the UI depends on a module's exact shape (model
+discovery, the wizard's setup steps) are here and nowhere else.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from secondme.app import SecondMe
+from secondme.embed.lazy import LazyEmbedder
 
 log = logging.getLogger("secondme.ui.core_api")
 
@@ -31,18 +32,13 @@ DATE_RANGES: tuple[tuple[str, float | None], ...] = (
 )
 
 
-def has_fill(ctx: SecondMe) -> bool:
-    """Whether the core can answer ``fill: <label>`` (the profile issue adds ``fill``)."""
-    return hasattr(ctx, "fill")
-
-
 def fill(ctx: SecondMe, label: str, confirm_sensitive: bool = False) -> object | None:
     """The profile value for a form label, or None when the profile has no such field.
 
     A sensitive field comes back with status ``needs_confirmation`` and no value unless
     ``confirm_sensitive`` (the person confirmed they want it revealed)."""
-    fn: Any = ctx.fill  # only called after has_fill(ctx)
-    return fn(label, confirm_sensitive) if confirm_sensitive else fn(label)
+    result: object | None = ctx.fill(label, confirm_sensitive)
+    return result
 
 
 def needs_confirmation(result: object) -> bool:
@@ -98,11 +94,7 @@ def discover_models(ctx: SecondMe) -> list[ModelChoice]:
 
     choices = [default_model_choice(ctx)]
     try:
-        finder: Any = getattr(discovery, "discover_models", None)
-        if finder is not None:
-            found = finder(extra_roots=[ctx.paths.models_dir])
-        else:
-            found = discovery.discover(Path.home(), models_dir=ctx.paths.models_dir)
+        found = discovery.discover(Path.home(), models_dir=ctx.paths.models_dir)
     except OSError as exc:
         log.warning("model discovery failed: %s", exc)
         return choices
@@ -163,13 +155,11 @@ def start_background(ctx: SecondMe) -> None:
     """After unlock: watch the note folders (the core reconciles and indexes what changed)."""
     ctx.start_watching()
     # The nightly pipeline (consolidate → decay → profile) with catch-up of missed nights.
-    starter: Any = getattr(ctx, "start_jobs", None)
-    if starter is not None:
-        starter()
-    # Load the embedder now rather than inside the person's first search (it takes a second).
-    loader: Any = getattr(ctx.embedder, "get", None)
-    if loader is not None:
-        loader()
+    ctx.start_jobs()
+    # Load the embedder now rather than inside the person's first search (it takes a second);
+    # an embedder given ready-made (tests) has nothing to load.
+    if isinstance(ctx.embedder, LazyEmbedder):
+        ctx.embedder.get()
     settle_heap()
 
 

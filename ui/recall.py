@@ -170,10 +170,6 @@ class QuickRecall(QWidget):
             self.status.setText("Type a form label after fill:, e.g. fill: shipping address")
             return
         ctx = self._services.ctx
-        if not core_api.has_fill(ctx):
-            self._show_html(f"<i>{core_api.PROFILE_NOT_BUILT}.</i>")
-            self.status.setText("The profile is built from your memories by the nightly job.")
-            return
         self._services.ops.run(
             lambda: core_api.fill(ctx, label), receiver=self, pool="search",
             success=lambda r: self._show_fill(gen, label, r),
