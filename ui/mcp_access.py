@@ -76,6 +76,7 @@ class McpAccess(QObject):
     def install(self, server: InstanceServer) -> None:
         server.handle_async("mcp.call", self._call)
         server.handle_async("mcp.read", self._read)
+        server.handle_async("mcp.hello", self._hello)
 
     # --- forwarded calls (UI thread: dispatch only) -------------------------------------------
     def _call(self, args: dict[str, Any], reply: Reply) -> None:
@@ -91,6 +92,9 @@ class McpAccess(QObject):
             reply({"ok": False, "refused": False, "error": "bad mcp.read arguments"})
             return
         self._run(lambda: self.service.read(str(args.get("client") or ""), uri), reply)
+
+    def _hello(self, args: dict[str, Any], reply: Reply) -> None:
+        self._run(lambda: self.service.hello(str(args.get("client") or "")), reply)
 
     def _run(self, fn: Callable[[], dict[str, Any]], reply: Reply) -> None:
         if not self._is_unlocked():

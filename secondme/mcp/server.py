@@ -39,6 +39,8 @@ log = logging.getLogger("secondme.mcp")
 MAX_LINE = 4 * 1024 * 1024
 # A forwarded search may wait behind the app's own work (an index replay after unlock).
 APP_TIMEOUT = 60.0
+# Connecting waits this long at most for the app to note a new tool (it asks the person then).
+HELLO_TIMEOUT = 3.0
 
 INSTRUCTIONS = (
     "Second Me is the person's private, local memory: their notes and what they told Second Me. "
@@ -98,6 +100,8 @@ class Backend(Protocol):
 
     def read(self, client: str, uri: str) -> dict[str, Any]: ...
 
+    def hello(self, client: str) -> dict[str, Any]: ...
+
 
 class LocalBackend:
     """A vault this process unlocked itself (``--unlock``)."""
@@ -110,6 +114,9 @@ class LocalBackend:
 
     def read(self, client: str, uri: str) -> dict[str, Any]:
         return self.service.read(client, uri)
+
+    def hello(self, client: str) -> dict[str, Any]:
+        return self.service.hello(client)
 
 
 class FailedBackend:
@@ -125,6 +132,9 @@ class FailedBackend:
     def read(self, client: str, uri: str) -> dict[str, Any]:
         return self.call(client, uri, {})
 
+    def hello(self, client: str) -> dict[str, Any]:
+        return self.call(client, "hello", {})
+
 
 class AppBackend:
     """The running, unlocked app for ``data_dir`` (through :mod:`secondme.app_channel`)."""
@@ -134,9 +144,9 @@ class AppBackend:
         self._socket = socket
         self._timeout = timeout
 
-    def _ask(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _ask(self, cmd: str, args: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
         try:
-            reply = request(self.data_dir, cmd, args, timeout=self._timeout, name=self._socket)
+            reply = request(self.data_dir, cmd, args, timeout=timeout or self._timeout, name=self._socket)
         except AppNotRunning as exc:
             return {"ok": False, "refused": False,
                     "error": f"{exc} (Or configure this tool to run 'secondme mcp --unlock' for use "
@@ -153,6 +163,9 @@ class AppBackend:
 
     def read(self, client: str, uri: str) -> dict[str, Any]:
         return self._ask("mcp.read", {"client": client, "uri": uri})
+
+    def hello(self, client: str) -> dict[str, Any]:
+        return self._ask("mcp.hello", {"client": client}, timeout=HELLO_TIMEOUT)
 
 
 # --- the MCP server ---------------------------------------------------------------------------------
@@ -172,7 +185,18 @@ def _text(data: Any) -> str:
 def build_server(backend: Backend, client: str | None = None) -> Server[Any]:
     """The low-level MCP server with Second Me's tools and resources, answered by ``backend``."""
 
+    greeted: set[str] = set()
+
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+        # Clients list the tools as they connect: the person is asked about a new tool then
+        # rather than at its first call. The list never fails for it (the app may be away).
+        name = _client_name(ctx, client)
+        if name not in greeted:
+            greeted.add(name)
+            try:
+                await anyio.to_thread.run_sync(backend.hello, name)
+            except Exception:
+                log.debug("telling the backend about the client failed", exc_info=True)
         return types.ListToolsResult(tools=TOOL_LIST)
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:

@@ -105,6 +105,15 @@ class McpService:
         """Run ``tool`` for ``client``; never raises for the person's or the client's mistakes."""
         return self._run(clean_name(client), str(tool), dict(arguments or {}))
 
+    def hello(self, client: str) -> dict[str, Any]:
+        """A client connected (it listed the tools): note it, and ask about it when undecided,
+        so the person is asked when the tool starts rather than at its first call."""
+        try:
+            perm = self._note(clean_name(client))
+        except VaultLocked:
+            return {"ok": False, "refused": False, "error": "Second Me is locked: unlock it, then try again."}
+        return {"ok": True, "result": {"state": perm.state}}
+
     def read(self, client: str, uri: str) -> dict[str, Any]:
         """Read a resource (the bios or the shades) for ``client``."""
         entry = RESOURCES.get(str(uri))
@@ -157,14 +166,17 @@ class McpService:
         except Exception:
             log.exception("could not keep an MCP call in the audit log")
 
-    def _permitted(self, client: str) -> ClientPermission:
-        perms = self.permissions
-        perm, _new = perms.seen(client)
+    def _note(self, client: str) -> ClientPermission:
+        perm, _new = self.permissions.seen(client)
         if not perm.decided and self._on_undecided is not None:
             try:
                 self._on_undecided(client)
             except Exception:
                 log.exception("could not ask about a new MCP client")
+        return perm
+
+    def _permitted(self, client: str) -> ClientPermission:
+        perm = self._note(client)
         if perm.allowed:
             return perm
         if perm.decided:

@@ -1,6 +1,6 @@
 """MCP ``search`` latency through the real stdio client vs the same search in-process.
 
-    python -m tests.bench.bench_mcp [--notes 150] [--calls 100]
+    python -m tests.bench.bench_mcp [--notes 80] [--calls 100]
 
 Builds a data directory from generated notes, then times ``--calls`` searches three ways, side
 by side: ``SecondMe.search`` called in-process; the same search through ``McpService.call``
@@ -120,7 +120,7 @@ def over_stdio(data: Path, queries: list[str]) -> dict[str, Any]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--notes", type=int, default=150)
+    ap.add_argument("--notes", type=int, default=80)
     ap.add_argument("--calls", type=int, default=100)
     args = ap.parse_args()
     pool = sample_queries(seed=23)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -117,24 +118,32 @@ def test_a_refused_tool_and_a_locked_app_get_clear_errors(qtbot: Any, app: tuple
 
 def test_the_real_mcp_process_goes_through_the_app(qtbot: Any, app: tuple[McpAccess, SecondMe],
                                                    pool: ThreadPoolExecutor) -> None:
-    """``secondme mcp`` without --unlock, started by the SDK's stdio client, answered by the app."""
-    _access, ctx = app
-    Permissions(ctx.get_private, ctx.set_private).set("editor", allowed=True)
+    """``secondme mcp`` without --unlock, started by the SDK's stdio client, answered by the app:
+    the person is asked as the tool connects, before any call, and its calls work once allowed."""
+    access, ctx = app
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "secondme", "--data-dir", str(ctx.paths.root), "mcp"], cwd=str(REPO),
         env={"PYTHONPATH": str(REPO), "XDG_RUNTIME_DIR": os.environ["XDG_RUNTIME_DIR"]})
+    answered = threading.Event()
 
     async def session() -> tuple[types.CallToolResult, types.CallToolResult]:
         async with stdio_client(params) as (read, write):
             async with ClientSession(read, write, client_info=types.Implementation(name="editor", version="1")) as s:
                 with anyio.fail_after(120):
                     await s.initialize()
+                    await s.list_tools()
+                    await anyio.to_thread.run_sync(answered.wait, 60)
                     hit = await s.call_tool("search", {"query": "tram 28 Alfama"})
                     other = await s.call_tool("profile_fill", {"field": "Email address"})
                     return hit, other
 
     fut = pool.submit(anyio.run, session)
-    qtbot.waitUntil(fut.done, timeout=150_000)
+    qtbot.waitUntil(lambda: "editor" in access.dialogs, timeout=120_000)
+    assert audit.entries(ctx.store) == []  # asked on connecting, not on a refused call
+    with qtbot.waitSignal(access.decision_saved, timeout=10_000):
+        access.dialogs["editor"].allow_button.click()
+    answered.set()
+    qtbot.waitUntil(fut.done, timeout=120_000)
     hit, fill = fut.result()
     assert not hit.is_error, hit.content
     assert hit.structured_content["results"][0]["source"]["path"].endswith("lisbon.md")
