@@ -118,7 +118,7 @@ def test_download_shows_progress_then_the_model_is_in_use(qtbot: Any, make_page:
     assert not page.catalog.progress.isVisible()
 
     # The UI thread kept running: about one tick per 20 ms while the download went on.
-    assert len(ticker.seen) >= took / 0.02 * 0.5
+    assert len(ticker.seen) >= took / 0.02 * 0.3
     shown = [(v, text) for v, text, visible in ticker.seen if visible]
     values = [v for v, _ in shown]
     assert values == sorted(values) and 0 < max(values) <= 1000
