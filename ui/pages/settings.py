@@ -196,7 +196,7 @@ class SettingsPage(Page):
         else:
             self.shortcut_edit.setKeySequence(QKeySequence(sc.sequence))
             self.shortcut_status.setText(sc.status)
-        form.addRow("&Quick recall key:", row)
+        form.addRow("Quick recall key:", row)
         form.addRow("", self.shortcut_status)
 
     def _apply_shortcut(self, sequence: str) -> None:
