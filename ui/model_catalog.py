@@ -73,6 +73,7 @@ class ModelCatalog(QWidget):
                             f"needs about {human_bytes(e.ram_bytes)} of RAM · "
                             f'<a href="{e.license_url}">{e.license}</a>', self)
             detail.setOpenExternalLinks(True)
+            detail.setWordWrap(True)  # narrow windows and 200 % scaling: wrap, do not widen the page
             detail.setToolTip(e.note)
             status = QLabel(self)
             status.setObjectName("catalogStatus")

@@ -235,7 +235,9 @@ class SettingsPage(Page):
 
     def _show_model_detail(self) -> None:
         choice = self.model.currentData()
-        self.model_detail.setText(choice.detail if isinstance(choice, core_api.ModelChoice) else "")
+        detail = choice.detail if isinstance(choice, core_api.ModelChoice) else ""
+        # A zero-width space after each slash lets a long path wrap instead of widening the page.
+        self.model_detail.setText(detail.replace("/", "/\u200b"))
 
     def _pick_file(self) -> None:
         path = filedialog.open_file(self, "Choose a model", "", "GGUF models (*.gguf)")
