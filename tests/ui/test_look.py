@@ -120,6 +120,8 @@ def test_every_page_in_light_and_dark(qtbot: Any, qapp: QApplication, person: Se
             if isinstance(page, ProfilePage):
                 qtbot.waitUntil(lambda p=page: p.sheet.isVisible() and bool(p.group_titles), timeout=15_000)
             qtbot.wait(150)  # the page's own refresh (off-thread) lands
+            # Nothing on the page forces it wider than the window (no sideways scrolling).
+            assert page.minimumSizeHint().width() <= w.stack.width(), (page.title, page.minimumSizeHint())
             img = w.grab().toImage()
             assert img.save(str(out / f"{i + 1}-{page.title.lower()}.png"))
             seen[f"{scheme}/{page.title}"] = _lightness(img)
