@@ -9,6 +9,18 @@ HOLDOUT (107 fields) was written after the tables had been tuned on CASES; its f
 0.916 (98/107: "Street Address 2", "Plaatsnaam", Arabic possessives, "X name" labels). The
 generic fixes that followed are in form_fields.py, so it is no longer unseen data.
 
+HOLDOUT2 (431 fields, 284 the profile holds, 147 negatives, all 18 languages;
+tests/bench/form_fields_holdout2.py) was written before its author read the synonym tables or
+the mapper's rules. Its first run, before any fix, is the honest held-out figure: 0.8944 on
+profile fields by strict token (0.9472 counting "country" for "country-name" on a country
+<select>, which picks the same option), false fills 0.0544 (8/147: "National Insurance number"
+and a national-ID name as the country, a security answer as the name, an emergency contact's
+phone, a store-locator CEP box, a parcel-locker number as the house number, "Adres Başlığı" /
+"Label Alamat" as the street). Lowest languages then: ko 0.79, zh-Hant 0.80, hi 0.81, nl 0.82.
+The general fixes that followed (see git log) make it a tuned set too; its remaining misses are
+conventions the set and the tables disagree on (one-line "Address" boxes, Turkish "İl" and
+Taiwanese "縣市" as the city) plus a lone Portuguese "Nome" with no context.
+
 Run: .venv/bin/python -m tests.bench.bench_form_fields
 """
 
@@ -21,6 +33,7 @@ from typing import Any
 
 from secondme.profile.form_fields import FieldDescription, ProfileValues, understand
 from tests.bench.form_fields_data import CASES, HOLDOUT, Case
+from tests.bench.form_fields_holdout2 import HOLDOUT2
 
 # One person with every field set, as the profile stores them (parts are derived).
 PROFILE = {
@@ -35,13 +48,22 @@ PROFILE = {
 }
 
 
+def _same_option(c: Case, got: str | None) -> bool:
+    """On a <select>, "country" (the code) and "country-name" pick the same option
+    (``secondme.browser.answer.match_option`` matches either by code), so either counts; the
+    strict token figure is reported beside it."""
+    return (c.desc.get("tag") == "select" and bool(c.desc.get("options"))
+            and {c.want, got} <= {"country", "country-name"})
+
+
 def run(cases: list[Case] | None = None) -> dict[str, Any]:
     """Understand every case (all of CASES and HOLDOUT by default) and score it."""
     cases = CASES + HOLDOUT if cases is None else cases
     values = ProfileValues(PROFILE)
     per_token: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_lang: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    pos_ok = pos_n = neg_n = false_fills = 0
+    per_lang_pos: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    pos_ok = pos_n = neg_n = false_fills = strict_ok = 0
     wrong: list[dict[str, Any]] = []
     for c in cases:
         u = understand(FieldDescription.from_dict(c.desc))
@@ -54,21 +76,27 @@ def run(cases: list[Case] | None = None) -> dict[str, Any]:
             per_lang[c.lang][1] += 1
             per_lang[c.lang][0] += 0 if filled else 1
             continue
-        ok = u.token == c.want and bool(filled)
+        strict = u.token == c.want and bool(filled)
+        ok = (strict or _same_option(c, u.token)) and bool(filled)
+        strict_ok += strict
         pos_n += 1
         pos_ok += ok
         per_token[c.want][1] += 1
         per_token[c.want][0] += ok
         per_lang[c.lang][1] += 1
         per_lang[c.lang][0] += ok
+        per_lang_pos[c.lang][1] += 1
+        per_lang_pos[c.lang][0] += ok
         if not ok:
             wrong.append({"lang": c.lang, "field": c.desc, "want": c.want, "got": u.token, "value": filled})
     return {
         "fields": len(cases), "positives": pos_n, "negatives": neg_n,
         "accuracy_on_profile_fields": round(pos_ok / pos_n, 4),
+        "accuracy_on_profile_fields_strict_tokens": round(strict_ok / pos_n, 4),
         "false_fill_rate_on_negatives": round(false_fills / neg_n, 4),
         "per_language": {k: round(a / n, 4) for k, (a, n) in sorted(per_lang.items())},
         "per_language_fields": {k: n for k, (_, n) in sorted(per_lang.items())},
+        "per_language_on_profile_fields": {k: round(a / n, 4) for k, (a, n) in sorted(per_lang_pos.items())},
         "per_token": {k: round(a / n, 4) for k, (a, n) in sorted(per_token.items())},
         "wrong": wrong,
     }
@@ -79,6 +107,8 @@ def main() -> None:
     out = run()
     held = run(HOLDOUT)
     out["holdout"] = {k: held[k] for k in ("fields", "accuracy_on_profile_fields", "false_fill_rate_on_negatives")}
+    # Reported on its own, in full (misses included), so the figure on unseen-style fields stays visible.
+    out["holdout2"] = run(HOLDOUT2)
     out["seconds"] = round(time.perf_counter() - t0, 3)
     print(json.dumps(out, indent=2, ensure_ascii=False))
 
