@@ -713,7 +713,8 @@ NEGATIVE: dict[str, tuple[str, ...]] = {
         "trouver un magasin", "buscar", "encontrar tienda", "cerca", "trova negozio", "pesquisar",
         "procurar", "zoeken", "winkel zoeken", "szukaj", "znajdź sklep", "ara", "mağaza bul", "поиск",
         "найти магазин", "пошук", "店舗検索", "検索", "搜索", "查找门店", "搜尋", "門市查詢", "검색",
-        "매장 찾기", "खोजें", "खोज", "cari", "temukan toko", "بحث", "ابحث",
+        "매장 찾기", "खोजें", "खोज", "cari", "temukan toko", "بحث", "ابحث", "busca", "encontre uma loja",
+        "encontrar uma loja", "lojas próximas",
     ),
     "consent": (
         "same as", "i agree", "i accept", "agree to", "terms", "privacy policy", "subscribe", "newsletter",
@@ -727,6 +728,32 @@ NEGATIVE: dict[str, tuple[str, ...]] = {
         "相同", "동의", "동일", "구독", "सहमत", "समान", "सदस्यता", "setuju", "sama dengan", "berlangganan",
         "أوافق", "نفس", "اشترك", "النشرة",
     ),
+    # Security questions: their answers are secrets the person chose, never profile values
+    # (the attribute often says it: name="securityAnswer1" under "Name of your first pet?").
+    "security-question": (
+        "security question", "security answer", "secret question", "secret answer", "mother's maiden name",
+        "sicherheitsfrage", "sicherheitsantwort", "geheimfrage", "question secrète", "réponse secrète",
+        "question de sécurité", "pregunta de seguridad", "respuesta de seguridad", "pregunta secreta",
+        "respuesta secreta", "domanda di sicurezza", "risposta di sicurezza", "domanda segreta",
+        "risposta segreta", "pergunta de segurança", "resposta de segurança", "pergunta secreta",
+        "resposta secreta", "beveiligingsvraag", "geheime vraag", "pytanie bezpieczeństwa",
+        "pytanie pomocnicze", "güvenlik sorusu", "gizli soru", "секретный вопрос", "контрольный вопрос",
+        "кодовое слово", "секретне питання", "контрольне питання", "秘密の質問", "安全问题", "密保问题",
+        "密保答案", "安全問題", "提示問題", "보안 질문", "सुरक्षा प्रश्न", "pertanyaan keamanan",
+        "jawaban keamanan", "سؤال الأمان", "السؤال السري",
+    ),
+    # The name a shop lets the person give a saved address ("Home", "Work"), not the address.
+    "address-label": (
+        "address nickname", "address label", "name this address", "save this address as", "adres başlığı",
+        "label alamat", "simpan alamat sebagai", "배송지명", "地址标签", "地址標籤",
+    ),
+    # A carrier's pickup point, parcel locker or branch: its number is not the person's address.
+    "pickup-point": (
+        "pickup point", "pick up point", "parcel locker", "collection point", "packstation", "postfiliale",
+        "point relais", "relais colis", "punto de recogida", "punto di ritiro", "ponto de retirada",
+        "ponto de recolha", "afhaalpunt", "pakketpunt", "paczkomat", "punkt odbioru", "пункт выдачи",
+        "постамат", "поштомат", "номер відділення", "自提点", "自提點",
+    ),
     # Japanese phonetic-reading boxes: the profile holds no reading of the name.
     "phonetic": ("フリガナ", "ふりがな", "カナ", "かな"),
     "other": (
@@ -739,3 +766,14 @@ NEGATIVE: dict[str, tuple[str, ...]] = {
         "ملاحظات", "رسالة",
     ),
 }
+
+# Another person's details on the person's own form (emergency contact, next of kin): no WHATWG
+# token fits and the person's own phone or name must not go there. Not a NEGATIVE: Second Me's
+# own "emergency-contact" field may still answer them (the label matcher in profile.service).
+OTHER_PERSON: tuple[str, ...] = (
+    "emergency contact", "next of kin", "in case of emergency", "notfallkontakt", "im notfall",
+    "personne à prévenir", "contact d'urgence", "contacto de emergencia", "contatto di emergenza",
+    "contato de emergência", "contacto de emergência", "noodcontact", "contactpersoon in geval van nood",
+    "kontakt awaryjny", "acil durum", "緊急連絡先", "紧急联系人", "緊急聯絡人", "비상 연락처", "비상연락처",
+    "आपातकालीन संपर्क", "kontak darurat", "طوارئ",
+)

@@ -54,9 +54,11 @@ HOUSE_NUMBER = "house-number"
 # Generic words that name a field only when they are the whole label ("No." next to a street
 # box is the house number; "Passport No." is not).
 _WHOLE_LABEL_ONLY = frozenset((
-    "no number nummer nr n numéro número numero nº first last day month year tag monat jahr jour mois "
+    "no number nummer numer nr n numéro número numero nº first last day month year tag monat jahr jour mois "
     "année día mes año giorno mese anno dia mês ano dag maand jaar dzień miesiąc rok gün ay yıl день "
-    "месяц год місяць рік दिन महीना वर्ष tanggal bulan tahun area д дом ara il 名 姓 国 市 省 区 區 室"
+    "месяц год місяць рік दिन महीना वर्ष tanggal bulan tahun area д дом ara il 名 姓 国 市 省 区 區 室 "
+    # "nation" alone is the country; inflected it is "National Insurance number", "nationalId".
+    "nation"
 ).split())
 # Words that say a field belongs to a phone number (for "country code" / "area code").
 _PHONE_WORDS = ("phone", "tel", "mobile", "telefon", "téléphone", "teléfono", "telefone", "telefoon",
@@ -135,6 +137,11 @@ def _negatives() -> tuple[tuple[str, str, bool], ...]:
             if n:
                 out.append((kind, n, any(_is_cjk(c) for c in n)))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _other_person() -> tuple[tuple[str, bool], ...]:
+    return tuple((n, any(_is_cjk(c) for c in n)) for n in map(normalize, FS.OTHER_PERSON) if n)
 
 
 # Compound tails that only say "the name/number of": "Plaatsnaam" is the place.
@@ -266,7 +273,9 @@ class Understanding:
     """The token a field asks for (None: leave it empty) and why."""
 
     token: str | None
-    reason: str                 # "autocomplete" | "label" | "placeholder" | "name" | "options" | "type" | "negative:<kind>" | "none"
+    # "autocomplete" | "label" | "placeholder" | "name" | "options" | "type" | "negative:<kind>"
+    # | "other-person" | "none"
+    reason: str
     negative: bool = False
 
 
@@ -289,6 +298,24 @@ def _attr_text(d: FieldDescription) -> str:
 
 _LINE_RE = re.compile(r"(?:address|addr|line|street|adresse|ligne|zeile|adres|regel|dirección|línea|indirizzo|"
                       r"riga|endereço|linha|linia|satırı|строка|рядок|baris|سطر|عنوان)\s*([123])$")
+
+def _line_from_name(d: FieldDescription) -> str | None:
+    """The address line the ``name``/``id`` numbers: "address2", "addressLine2", "address.line2";
+    a bracketed index counts from 0 as arrays do (Magento's ``street[0]``, ``street[1]``), and an
+    "additional" line counts after the street line."""
+    for raw in (d.name, d.id):
+        m = re.search(r"(?:street|address|addr|line)\w*\[([0-2])\]$", raw, re.IGNORECASE)
+        if m:
+            return f"address-line{int(m.group(1)) + 1}"
+    attrs = _attr_text(d)
+    line = _LINE_RE.search(attrs)
+    if line is None:
+        return None
+    n = int(line.group(1))
+    if re.search(r"\b(?:additional|extra)\b", attrs):
+        n = min(n + 1, 3)  # Shopware's additionalAddressLine1 is the first line *after* the street
+    return f"address-line{n}"
+
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -337,6 +364,14 @@ def understand(d: FieldDescription) -> Understanding:
     if d.role.lower() == "search" or d.role.lower() in ("checkbox", "radio", "switch"):
         return Understanding(None, f"negative:{d.role.lower()}", True)
     ac = parse_autocomplete(d.autocomplete)
+    if ac in ("new-password", "current-password") and typ != "password":
+        # Sites put autocomplete="new-password" on address boxes because browsers ignore "off";
+        # a box that shows its text is not a password box, so its words decide.
+        ac = None
+    if ac in ("address-line1", "address-line2", "address-line3"):
+        # A copied autocomplete ("address-line1" on name="address2") loses to the line the
+        # field's own name gives.
+        ac = _line_from_name(d) or ac
     if ac is not None:
         if ac in NEVER_FILL:
             return Understanding(None, "negative:autocomplete", True)
@@ -349,6 +384,10 @@ def understand(d: FieldDescription) -> Understanding:
             return Understanding(None, f"negative:{kind}", True)
     if negative_kind(context) == "search":
         return Understanding(None, "negative:search", True)
+    if any(_contains(label, p, c) or _contains(attrs, p, c) for p, c in _other_person()):
+        # "Emergency contact phone": someone else's number; no profile token, but not a
+        # never-fill field either (Second Me's own emergency-contact field may answer it).
+        return Understanding(None, "other-person")
     token, reason = None, "none"
     for text, why in ((label, "label"), (ph, "placeholder"), (attrs, "name")):
         hit = best_token(text)
@@ -365,6 +404,11 @@ def understand(d: FieldDescription) -> Understanding:
         by_attr = best_token(attrs)
         if by_attr is not None and by_attr[0] in ("address-line1", "address-line2", "address-line3"):
             token = by_attr[0]
+    if token == "name" and reason in ("label", "placeholder"):
+        # "Nombre" / "이름" (name or first name) over name="firstName": the attribute says which part.
+        by_attr = best_token(attrs)
+        if by_attr is not None and by_attr[0] in ("given-name", "family-name", "additional-name"):
+            token = by_attr[0]
     if token == "name":
         # "お名前（姓）": the bracketed qualifier says which part of the name.
         for part in re.findall(r"[(（]([^)）]+)[)）]", d.label):
@@ -374,6 +418,10 @@ def understand(d: FieldDescription) -> Understanding:
     line = _LINE_RE.search(label)
     if line and token in ("street-address", "address-line1", "address-line2", "address-line3"):
         token = f"address-line{line.group(1)}"  # "Street Address 2", "Adresse ligne 2"
+    elif token in ("address-line1", "address-line2", "address-line3", HOUSE_NUMBER) and reason == "label":
+        # The label says what goes in the line ("House no., building", "Road, area, colony");
+        # the site's own name="addressLine2" says which line it is.
+        token = _line_from_name(d) or token
     words = set(label.split())
     if token == "name" and words & {"house", "building"} and words & {"number", "no", "nr"}:
         token = HOUSE_NUMBER  # "House name or number": the premise, not the street line
@@ -422,6 +470,9 @@ def _in_context(token: str, d: FieldDescription, label: str, ph: str, attrs: str
         return token  # a lone "Year" box in a birth-date group; kept
     if token == "country-name" and d.options and all(len(o.strip()) == 2 for o in d.options if o.strip()):
         return "country"
+    if token == "tel" and "tel-country-code" in near_tokens:
+        # Next to its own country-code box, the number box holds the rest (WHATWG tel-national).
+        return "tel-national"
     if token == "tel" and d.maxlength is not None and d.maxlength <= 4 and "tel-country-code" not in near_tokens \
             and ("tel" in near_tokens):
         return "tel-area-code"

@@ -66,6 +66,44 @@ def test_autocomplete_attribute_wins_when_valid() -> None:
     assert parse_autocomplete("bogus tel") is None and parse_autocomplete("home tel") == "tel"
 
 
+def test_attributes_correct_words_and_copied_autocomplete() -> None:
+    # autocomplete="new-password" on a visible box is an anti-autofill trick: the words decide.
+    assert token("Straatnaam", autocomplete="new-password") == "address-line1"
+    assert token("Wachtwoord", type="password", autocomplete="new-password") is None
+    # A copied autocomplete loses to the line the field's own name gives; arrays count from 0
+    # (Magento street[1] is line 2) and Shopware's "additional" lines follow the street.
+    assert token("Apartment", name="shippingAddress.line2", autocomplete="address-line1") == "address-line2"
+    assert token("", name="street[1]", autocomplete="shipping address-line1") == "address-line2"
+    assert token("Adresszusatz 1", name="billingAddress[additionalAddressLine1]") == "address-line2"
+    # The label says what goes in a line, name="addressLine2" which line it is.
+    assert token("House no., building name", name="addressLine1") == "address-line1"
+    assert token("सड़क का नाम, क्षेत्र, कॉलोनी", name="addressLine2") == "address-line2"
+    # "Nombre" is the whole name unless the attribute says which part.
+    assert token("Nombre") == "name" and token("Nombre", name="firstName") == "given-name"
+    # Next to its own country-code box a number box holds the national number.
+    assert token("Mobile number", type="tel", neighbours=("Country code",)) == "tel-national"
+    assert token("Mobile number", type="tel") == "tel"
+
+
+@pytest.mark.parametrize("desc", [
+    F(label="National Insurance number"), F(label="Numéro d'identification", name="nationalId"),
+    F(label="What was the name of your first pet?", name="securityAnswer1"), F(label="Sicherheitsfrage"),
+    F(label="Emergency contact phone", type="tel"), F(label="Notfallkontakt"), F(label="緊急連絡先 電話番号"),
+    F(label="Numer paczkomatu"), F(label="Packstation"), F(label="Adres Başlığı"), F(label="Label Alamat"),
+    F(label="Encontre uma loja", placeholder="Digite seu CEP"),
+])
+def test_identifiers_secrets_and_other_peoples_details_get_no_profile_value(desc: FieldDescription) -> None:
+    u = understand(desc)
+    assert u.token is None or PROFILE.get(u.token) is None, (desc, u)
+
+
+def test_other_peoples_details_are_not_never_fill_fields() -> None:
+    # Second Me's own emergency-contact field may still answer them in fill.
+    u = understand(F(label="Emergency contact phone", type="tel"))
+    assert u.token is None and not u.negative and u.reason == "other-person"
+    assert token("Nation") == "country-name"
+
+
 def test_phone_and_birthday_parts_are_derived() -> None:
     assert PROFILE.get("tel-country-code") == "+1"
     assert PROFILE.get("tel-national") == "(206) 555-0143"
