@@ -129,7 +129,12 @@ def answer_fill(app: Filler, args: Mapping[str, Any]) -> dict[str, Any]:
             "provenance": _provenance(res) if res.status in ("ok", "needs_confirmation") else "",
             "sources": list(res.sources)}
         if res.status == "ok" and res.value:
-            item["value"] = res.value
+            value = str(res.value)
+            if "\n" in value and _text(desc.get("tag")).lower() != "textarea":
+                # A one-line box cannot hold a line break: the browser would run the lines
+                # together ("1200 Harbor AvenueApt 4B"), so they are joined as on an envelope line.
+                value = ", ".join(part.strip() for part in value.splitlines() if part.strip())
+            item["value"] = value
             if desc.get("options"):
                 item["option"] = match_option(res.value, desc["options"])
                 if item["option"] is None:

@@ -147,6 +147,15 @@ def test_answer_gives_values_with_provenance_and_keeps_negatives_and_sensitive_b
     assert confirmed["status"] == "ok" and confirmed["value"] == "X1234567"
 
 
+def test_a_multi_line_address_fits_a_one_line_box(ctx: SecondMe) -> None:
+    ctx.set_profile_field("street-address", "1200 Harbor Avenue\nApt 4B")
+    fields = [{"key": "one", "label": "Street address", "tag": "input", "type": "text"},
+              {"key": "many", "label": "Street address", "tag": "textarea", "type": "textarea"}]
+    res = {r["key"]: r for r in answer_fill(ctx, {"fields": fields})["results"]}
+    assert res["one"]["value"] == "1200 Harbor Avenue, Apt 4B"  # not "1200 Harbor AvenueApt 4B"
+    assert res["many"]["value"] == "1200 Harbor Avenue\nApt 4B"
+
+
 def test_answer_refuses_malformed_requests_and_bounds_what_a_page_sends(ctx: SecondMe) -> None:
     for bad in ({}, {"fields": []}, {"fields": "x"}, {"fields": [1]}, {"fields": [{}], "confirm": "e"},
                 {"fields": [{"label": "x"}] * (MAX_FIELDS + 1)}):
