@@ -4,7 +4,8 @@ set -euo pipefail
 pkgs=(xvfb xauth dbus gnome-keyring libsecret-tools libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
       libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
       libegl1 libgl1 libfontconfig1 libdbus-1-3 trayer imagemagick x11-utils desktop-file-utils
-      appstream iproute2 util-linux ripgrep strace chromium chromium-driver curl)
+      appstream iproute2 util-linux ripgrep strace chromium chromium-driver curl
+      recollcmd)  # recollcmd: Recoll side by side in tests/bench (bench_searchable, bench_known_item)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -25,6 +25,8 @@ from typing import Any
 
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a file by scripts/run-bench.sh
+
 from secondme.app import SecondMe
 from secondme.embed.minilm import MiniLMEmbedder
 from secondme.index.vector_process import VectorHost
@@ -37,6 +39,8 @@ from tests.bench.recoll import Recoll, ensure_installed
 
 PASS = "known-item benchmark passphrase"
 DEPTH = 50  # candidates per list, as the searcher asks for
+FIELD_GRID = [(1.0, 1.0, 1.0), (2.0, 1.0, 1.0), (2.0, 2.0, 1.0), (4.0, 2.0, 1.0), (4.0, 1.0, 1.0),
+              (8.0, 2.0, 1.0), (8.0, 4.0, 1.0), (1.0, 2.0, 1.0), (1.0, 0.5, 1.0)]
 
 
 def new_ctx(d: Path, embedder: Any) -> SecondMe:
@@ -92,7 +96,8 @@ class Lookup:
         return out
 
 
-def run(notes: int, seed: int, queries: int, use_recoll: bool, dump: Path | None) -> dict[str, Any]:
+def run(notes: int, seed: int, queries: int, use_recoll: bool, dump: Path | None,
+        field_grid: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"notes": notes, "seed": seed, "machine_cores": psutil.cpu_count()}
     embedder = MiniLMEmbedder()
     with tempfile.TemporaryDirectory(prefix="secondme-known-item-") as tmp:
@@ -135,6 +140,17 @@ def run(notes: int, seed: int, queries: int, use_recoll: bool, dump: Path | None
                         "doc_first_chunk": {str(h.id): min((c for c, d in look.chunk_doc.items() if d == h.id),
                                                            default=None) for h in docs},
                     })
+            if field_grid:
+                # Whole-note BM25 under other field weights (title, headings, body), same index.
+                saved = idx.keyword.field_weights
+                grid: dict[str, dict[str, float]] = {}
+                for fw in FIELD_GRID:
+                    idx.keyword.field_weights = fw
+                    grid[",".join(map(str, fw))] = metrics([
+                        rank_of(it.target, [look.doc_path.get(h.id, "?") for h in idx.keyword.search_docs(it.query, 10)])
+                        for it in items])
+                idx.keyword.field_weights = saved
+                out["bm25_doc_field_weights"] = grid
             lat.sort()
             out["fusion_search_ms"] = {"p50": round(lat[len(lat) // 2] * 1000, 1),
                                        "p95": round(lat[int(len(lat) * 0.95)] * 1000, 1)}
@@ -169,9 +185,14 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--no-recoll", action="store_true")
     ap.add_argument("--dump", type=Path)
+    ap.add_argument("--field-grid", action="store_true", help="whole-note BM25 under other field weights")
+    ap.add_argument("--quick", action="store_true", help="1,000 notes (scripts/run-bench.sh --quick)")
     args = ap.parse_args()
+    if args.quick:
+        args.notes, args.queries = 1000, 200
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    print(json.dumps(run(args.notes, args.seed, args.queries, not args.no_recoll, args.dump), indent=1))
+    print(json.dumps(run(args.notes, args.seed, args.queries, not args.no_recoll, args.dump, args.field_grid),
+                     indent=1))
     return 0
 
 

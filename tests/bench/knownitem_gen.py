@@ -94,6 +94,11 @@ FILLER = [
     "the second attempt was easier", "costs were lower than last time", "check the notes below",
 ]
 FORMATS = ("md", "md", "md", "md", "txt", "org")
+# Syllables of the names notes are about (a tool, a product, a place, a person's nickname):
+# real folders have a long tail of such words that occur in a handful of notes only.
+ONSETS = "b br c ch d f g gr h j k kl l m n p pl qu r s sk st t tr v w z".split()
+NUCLEI = "a e i o u ai ea ou y".split()
+CODAS = ["", "n", "r", "x", "sh", "ck", "m", "l", "st", "t"]
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ def _inflect(word: str) -> str:
 
 
 class _Note:
-    def __init__(self, rng: random.Random, index: int) -> None:
+    def __init__(self, rng: random.Random, index: int, names: list[str]) -> None:
         self.rng = rng
         topic = rng.choice(list(TOPICS))
         other = rng.choice([t for t in TOPICS if t != topic])
@@ -124,21 +129,28 @@ class _Note:
         self.focus = rng.sample(words, 5)
         self.side = rng.sample(words, 6) + rng.sample(TOPICS[other], 3)
         self.verb = rng.choice(list(VERBS))
+        self.name = names[rng.randrange(len(names))]
         adj = rng.choice(ADJECTIVES)
         f = self.focus
+        n = self.name
         self.title = rng.choice([
             f"{f[0].capitalize()} {f[1]}",
             f"{adj.capitalize()} {f[0]} {f[1]}",
             f"{self.verb.capitalize()} the {f[0]}",
             f"{f[0].capitalize()} and {f[1]} notes",
+            f"{n} {f[0]}",
+            f"{n}",
         ])
         self.description = rng.choice([
             f"How to {self.verb} the {adj} {f[0]} and {f[1]} with a {f[2]}",
             f"{self.verb.capitalize()} a {f[0]} {f[1]} before the {f[2]} and the {self.side[0]}",
             f"Notes on how I {self.verb} the {f[0]} using {f[1]} and {f[2]}",
             f"Steps to {self.verb} {f[0]} {f[1]} for the {adj} {f[2]} {self.side[1]}",
+            f"How to {self.verb} the {n} {f[0]} with {f[1]}",
+            f"{self.verb.capitalize()} {f[0]} and {f[1]} on the {n}",
+            f"The {n} {f[0]}: {self.verb} a {f[1]} {f[2]}",
         ])
-        self.desc_words = [w for w in self.description.lower().split()
+        self.desc_words = [w.strip(":") for w in self.description.lower().split()
                            if w not in {"how", "to", "the", "and", "a", "with", "before", "on", "i", "using", "for",
                                         "notes", "steps"}]
         self.fmt = FORMATS[index % len(FORMATS)] if rng.random() < 0.9 else rng.choice(FORMATS)
@@ -148,6 +160,8 @@ class _Note:
         r = self.rng
         pick = (self.focus if r.random() < 0.5 else self.side)
         a, b = r.sample(pick, 2)
+        if r.random() < 0.25:
+            a = self.name
         verb = r.choice(list(VERBS))
         form = r.choice([
             f"{verb.capitalize()} the {a} first, then the {b}",
@@ -204,16 +218,26 @@ def _query(rng: random.Random, note: _Note) -> tuple[str, str]:
     return " ".join(picked), kind
 
 
+def _names(rng: random.Random, count: int) -> list[str]:
+    out: set[str] = set()
+    while len(out) < count:
+        syl = [rng.choice(ONSETS) + rng.choice(NUCLEI) + rng.choice(CODAS) for _ in range(rng.choice([2, 2, 3]))]
+        out.add("".join(syl))
+    return sorted(out)
+
+
 def generate(folder: Path, n: int, seed: int, queries: int = 500) -> list[KnownItem]:
     """Write ``n`` notes under ``folder`` and return ``queries`` known-item queries over them."""
     rng = random.Random(seed)
+    # About three notes share a name (a tool and its related pages, a place visited twice).
+    names = _names(rng, max(1, n // 3))
     folder.mkdir(parents=True, exist_ok=True)
     subs = ["reference", "howto", "home", "work", "archive", "inbox"]
     for s in subs:
         (folder / s).mkdir(exist_ok=True)
     notes: list[tuple[str, _Note]] = []
     for i in range(n):
-        note = _Note(rng, i)
+        note = _Note(rng, i, names)
         slug = "-".join(note.title.lower().split())
         rel = f"{subs[i % len(subs)]}/{slug}-{i}.{note.fmt}"
         (folder / rel).write_text(note.text(), encoding="utf-8")
