@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from secondme.errors import DiskFull
 from secondme.index.keyword import STOP_WORDS
 from secondme.memory import importers
@@ -129,11 +131,16 @@ class MemoryEngine:
         stored: set[tuple[str | None, str, float | None]] = set()
         hashes = sorted({h for _, h, _ in keys})
         wanted = {(src, h, coarse("memories", "event_time", at)) for src, h, at in keys}
+        # The days narrow it in SQL: a chat says "ok" thousands of times, on other days.
+        days = sorted({d for _, _, d in wanted if d is not None})
+        day_sql = f"event_time IN ({','.join('?' * len(days))})" if days else "0"
+        if any(d is None for _, _, d in wanted):
+            day_sql = f"({day_sql} OR event_time IS NULL)"
         for i in range(0, len(hashes), 500):
             chunk = hashes[i:i + 500]
             rows = self.store.query(
                 "SELECT id, content_hash, source_key, event_time, exact FROM memories "
-                f"WHERE content_hash IN ({','.join('?' * len(chunk))})", chunk)
+                f"WHERE content_hash IN ({','.join('?' * len(chunk))}) AND {day_sql}", [*chunk, *days])
             for r in rows:
                 if (r["source_key"], r["content_hash"], r["event_time"]) in wanted:
                     at = self.store.exact("memories", r).get("event_time")
@@ -223,6 +230,29 @@ class MemoryEngine:
             if pinned and row[0] == "faded":
                 plain["state"] = "active"
             w.update("memories", memory_id, plain)
+            w.record_change("memory", memory_id, "upsert")
+        self.sync.catch_up()
+
+    def edit(self, memory_id: int, text: str) -> None:
+        """Correct what a memory says: its text and embedding change, its time, source, strength
+        and pin stay. What consolidation derived from the old text is redone at the next run."""
+        from secondme.errors import UserError
+
+        text = text.strip()
+        if not text:
+            raise UserError("a memory cannot be empty: use Forget to remove it")
+        kind = self.store.scalar("SELECT kind FROM memories WHERE id = ?", (memory_id,))
+        if kind is None:
+            raise UserError(f"no memory with id {memory_id}")
+        row = self.store.get("memories", memory_id)
+        meta = dict((row.get("meta", {}) if row is not None else {}) or {})
+        speaker = meta.get("speaker")
+        vec = self.items.embed_one(f"{speaker}: {text}" if speaker else text)
+        with self.store.write() as w:
+            w.update("memories", memory_id,
+                     {"content_hash": self.store.keyed_hash(f"{kind}\0{text}", "memory")},
+                     {"text": text, "meta": {**meta, "edited": True},
+                      "embedding": np.asarray(vec, dtype=np.float32).tobytes()})
             w.record_change("memory", memory_id, "upsert")
         self.sync.catch_up()
 

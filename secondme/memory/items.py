@@ -42,6 +42,10 @@ class MemoryItems:
     def source_key(self, source: str) -> str:
         return self._store.keyed_hash(source, "source")
 
+    def embed_one(self, text: str) -> np.ndarray:
+        """The embedding of one memory's text (as ``embed_text`` shapes it)."""
+        return np.asarray(self._embedder.embed([text]), dtype=np.float32)[0]
+
     def add_many(self, items: Sequence[NewMemory], *, batch: int = 256) -> list[int]:
         ids: list[int] = []
         for start in range(0, len(items), batch):

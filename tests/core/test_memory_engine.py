@@ -165,6 +165,26 @@ def test_forget_one_memory_by_id(mem: SecondMe) -> None:
     assert not any(m.text == "My dog: Rex" for m in mem.memories(kind="fact"))
 
 
+def test_edit_corrects_a_memory_and_recall_follows(mem: SecondMe) -> None:
+    from secondme.errors import UserError
+    from secondme.results import HL_END, HL_START
+
+    mid = mem.remember("The spare key is under the red flowerpot")
+    before = next(m for m in mem.memories(limit=500) if m.id == mid)
+    mem.edit_memory(mid, "The spare key is under the blue doormat")
+    after = next(m for m in mem.memories(limit=500) if m.id == mid)
+    assert after.text == "The spare key is under the blue doormat"
+    assert (after.event_time, after.pinned, after.kind) == (before.event_time, before.pinned, before.kind)
+    hits = mem.recall("where is the spare key doormat", k=3)
+    plain = hits[0].snippet.replace(HL_START, "").replace(HL_END, "") if hits else ""
+    assert hits and hits[0].id == mid and "blue doormat" in plain
+    assert not [h for h in mem.recall("red flowerpot", k=5) if h.id == mid and "flowerpot" in h.snippet]
+    with pytest.raises(UserError, match="cannot be empty"):
+        mem.edit_memory(mid, "   ")
+    with pytest.raises(UserError, match="no memory"):
+        mem.edit_memory(10**9, "x")
+
+
 def test_chatgpt_export_import(notes_ctx: SecondMe, tmp_path: Path) -> None:
     export = [{
         "id": "conv-1", "title": "Trip", "create_time": corpus.t("2024-02-01"), "current_node": "n3",

@@ -10,7 +10,7 @@ import pytest
 from ui import core_api
 from ui.pages.chat import ChatPage
 from ui.pages.jobs import JobsPage
-from ui.pages.memories import MemoriesPage
+from ui.pages.memories import PINNED_COLUMN, MemoriesPage
 from ui.pages.profile import ProfilePage
 from ui.pages.search import SearchPage
 from ui.pages.settings import SettingsPage
@@ -145,9 +145,23 @@ def test_memories_page_lists_pins_and_forgets(qtbot: Any, window: MainWindow) ->
     page.pin_button.click()
     qtbot.waitUntil(lambda: any(m.pinned for m in ctx.memories()), timeout=10_000)
     # The table reloads from the core and shows the pin.
-    qtbot.waitUntil(lambda: [page.table.item(r, 5).text() for r in range(2)].count("yes") == 1, timeout=10_000)
-    row = [page.table.item(r, 5).text() for r in range(2)].index("yes")
+    pinned = PINNED_COLUMN
+    qtbot.waitUntil(lambda: [page.table.item(r, pinned).text() for r in range(2)].count("yes") == 1,
+                    timeout=10_000)
+    row = [page.table.item(r, pinned).text() for r in range(2)].index("yes")
     assert page.table.item(row, 2).text() == "The spare key is under the blue flowerpot"
+    # In words, not numbers: a pinned memory never fades, a fresh one is strong; the day is "Today".
+    assert page.table.item(row, 3).text() == "pinned: never fades"
+    assert page.table.item(1 - row, 3).text() == "strong"
+    assert page.table.item(row, 0).text().startswith("Today ")
+    # Correct what a memory says.
+    page.table.selectRow(row)
+    page.edit_selected("The spare key is under the green doormat")
+    qtbot.waitUntil(lambda: "The spare key is under the green doormat" in [m.text for m in ctx.memories()],
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: "The spare key is under the green doormat"
+                    in [page.table.item(r, 2).text() for r in range(page.table.rowCount())], timeout=10_000)
+    row = [page.table.item(r, 2).text() for r in range(2)].index("The spare key is under the green doormat")
     page.table.selectRow(row)
     page.forget_selected(confirm=False)
     qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)

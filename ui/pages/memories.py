@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from ui.qt import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QProgressBar,
@@ -30,19 +32,48 @@ EMPTY = (
     "No memories yet.\n\n"
     "What you tell Second Me (chats, imported messages, \"remember…\") appears here, and after "
     "the nightly consolidation so do the facts (\"lives in Paris since 2021\"), daily episodes "
-    "and interest areas it derives. Each shows its strength and how well it is retained; you "
-    "can pin it (never fades) or forget it."
+    "and interest areas it derives. Each says how well it is kept (strong, fading…); you can "
+    "pin it (never fades), correct it or forget it.\n\n"
+    "Have chats elsewhere? Import them below (WhatsApp, Telegram, ChatGPT, Claude, e-mail, calendar)."
 )
-COLUMNS = ("When", "Kind", "Memory", "Strength", "Retained", "Pinned")
+COLUMNS = ("When", "Kind", "Memory", "Retention", "Pinned")
+PINNED_COLUMN = 4
 KINDS = (("All kinds", None), ("Messages", "message"), ("Facts", "fact"), ("Episodes", "episode"),
          ("Summaries", "summary"), ("Notes", "note"), ("Shades", "shade"), ("Bios", "bio"))
 STATES = (("Active", "active"), ("Faded", "faded"), ("Superseded", "superseded"), ("Any state", None))
 LIMIT = 500
 
 
-def when(view: Any) -> str:
-    t = view.event_time if view.event_time is not None else view.created_at
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(t)))
+def when(view: Any, now: float | None = None) -> str:
+    """The memory's day as a person says it ("Today 14:02", "Yesterday 09:10", "Tue 3 Dec",
+    "3 Dec 2024"): the list reads as a timeline, newest first."""
+    t = float(view.event_time if view.event_time is not None else view.created_at)
+    day = datetime.fromtimestamp(t)
+    today = datetime.fromtimestamp(time.time() if now is None else now).date()
+    ago = (today - day.date()).days
+    if ago == 0:
+        return f"Today {day:%H:%M}"
+    if ago == 1:
+        return f"Yesterday {day:%H:%M}"
+    if 0 < ago < 7:
+        return f"{day:%a} {day.day} {day:%b}"
+    return f"{day.day} {day:%b}" + ("" if day.year == today.year else f" {day.year}")
+
+
+def retention_words(view: Any) -> str:
+    """How well a memory is kept, in words (the numbers are in the tooltip)."""
+    if view.pinned:
+        return "pinned: never fades"
+    if view.state == "faded":
+        return "faded (recall brings it back)"
+    r = float(view.retention)
+    if r >= 0.8:
+        return "strong"
+    if r >= 0.5:
+        return "steady"
+    if r >= 0.25:
+        return "fading"
+    return "about to fade"
 
 
 class MemoriesPage(Page):
@@ -76,9 +107,11 @@ class MemoriesPage(Page):
         self.layout_.addWidget(self.table, 1)
         actions = QHBoxLayout()
         self.pin_button = QPushButton("&Pin / unpin", self)
+        self.edit_button = QPushButton("&Edit…", self)
         self.forget_button = QPushButton("&Forget…", self)
         self.status = QLabel(self)
         actions.addWidget(self.pin_button)
+        actions.addWidget(self.edit_button)
         actions.addWidget(self.forget_button)
         actions.addWidget(self.status, 1)
         self.layout_.addLayout(actions)
@@ -87,6 +120,7 @@ class MemoriesPage(Page):
         self.state.currentIndexChanged.connect(lambda _i: self.refresh())
         self.pin_button.clicked.connect(self.toggle_pin)
         self.forget_button.clicked.connect(self.forget_selected)
+        self.edit_button.clicked.connect(lambda: self.edit_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         services.bridge.core_event.connect(self._on_event)
         self.focus_target = self.table
@@ -115,11 +149,13 @@ class MemoriesPage(Page):
         for i, v in enumerate(self._views):
             text = v.text if len(v.text) <= 300 else v.text[:299] + "…"
             cells = (when(v), v.kind + ("" if v.state == "active" else f" ({v.state})"), text,
-                     f"{v.strength:.2f}", f"{v.retention:.0%}", "yes" if v.pinned else "")
+                     retention_words(v), "yes" if v.pinned else "")
             for j, cell in enumerate(cells):
                 item = QTableWidgetItem(cell)
                 if j == 2:
                     item.setToolTip(v.text[:2000])
+                elif j == 3:
+                    item.setToolTip(f"strength {v.strength:.2f}, retained {v.retention:.0%}")
                 self.table.setItem(i, j, item)
         self.status.setText(f"{len(self._views)} shown" + (f" (newest {LIMIT})" if len(self._views) >= LIMIT else ""))
         self._update_buttons()
@@ -131,6 +167,7 @@ class MemoriesPage(Page):
     def _update_buttons(self) -> None:
         has = self.selected() is not None
         self.pin_button.setEnabled(has)
+        self.edit_button.setEnabled(has)
         self.forget_button.setEnabled(has)
 
     # --- actions -------------------------------------------------------------------------------
@@ -141,6 +178,25 @@ class MemoriesPage(Page):
         ctx = self.services.ctx
         self.services.ops.run(lambda: ctx.pin(v.id, not v.pinned), receiver=self,
                               success=lambda _r: self.refresh(), failure=self._failed)
+
+    def edit_selected(self, text: str | None = None) -> None:
+        """Correct the selected memory's text (asked for in a dialog unless ``text`` is given)."""
+        v = self.selected()
+        if v is None:
+            return
+        if text is None:
+            new, ok = QInputDialog.getMultiLineText(self, "Edit memory", "What Second Me should remember:", v.text)
+            if not ok or new.strip() == v.text.strip():
+                return
+            text = new
+        ctx = self.services.ctx
+        new_text = text
+        self.services.ops.run(lambda: ctx.edit_memory(v.id, new_text), receiver=self,
+                              success=lambda _r: self._edited(), failure=self._failed)
+
+    def _edited(self) -> None:
+        self.refresh()
+        self.status.setText("Memory corrected.")
 
     def forget_selected(self, confirm: bool = True) -> None:
         v = self.selected()
