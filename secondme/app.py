@@ -561,6 +561,10 @@ class SecondMe:
     def pin(self, memory_id: int, pinned: bool = True) -> None:
         self._memory_engine().pin(memory_id, pinned)
 
+    def edit_memory(self, memory_id: int, text: str) -> None:
+        """Correct a memory's text (time, source, strength and pin stay)."""
+        self._memory_engine().edit(memory_id, text)
+
     def import_messages(self, path: str) -> int:
         """Import JSON Lines messages ``{id, conversation, time, speaker, text}``."""
         n: int = self._memory_engine().import_messages(path)
