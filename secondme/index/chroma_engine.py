@@ -1,33 +1,36 @@
-"""Chroma's engine (its Rust core, ``chromadb_rust_bindings``) driven without its Python client.
+"""Chroma through its public Python client (``chromadb.PersistentClient`` / ``EphemeralClient``).
 
-``import chromadb`` loads about 900 modules (HTTP and gRPC clients, OpenTelemetry, pydantic
-settings, a zoo of hosted embedding functions) for about 1.5 CPU-s, in every process that opens
-an index; the engine those modules end up calling ships in the same wheel and loads in 0.1 s.
-The vector index needs eight of its calls, all made here with the values Chroma's own client
-passes (``chromadb/api/rust.py``), so the files are Chroma's: a folder written here opens with
-``chromadb.PersistentClient`` and the other way round (``tests/core/test_index_vector.py``).
-Product telemetry lives in the client, so none of it is even loaded. The bindings are not a
-public API: chromadb is pinned (``pyproject.toml``), and those tests fail if an upgrade changes
-the calls or what a collection records.
+The client is what Chroma documents and keeps stable across releases; the index needs eight of
+its calls. Importing it is the cost: measured against driving ``chromadb_rust_bindings``
+directly (``tests/bench/bench_chroma_client.py``, 2 busy cores), a vector index process is ready
+after 0.76 CPU-s instead of 0.17 and holds 43 MB more, while adds, updates and deletes cost the
+same CPU per item (within 1%) and a query 2-12% more (+0.17 ms at most). That start is paid in the vector
+index's own process, started ahead of need (``vector_process.VectorHost``), so an unlock does
+not wait for it, and the main process never imports Chroma (``tests/core/test_index_vector.py``
+checks both).
 
-The engine raises Chroma's own exception types (it imports ``chromadb.errors`` when it first
-raises one).
+Nothing here may reach the network:
+- product telemetry is off (``anonymized_telemetry=False``; Chroma 1.5's telemetry client is a
+  stub that sends nothing, and posthog is not installed);
+- every setting that could point the client elsewhere is pinned: Chroma's ``Settings`` reads
+  environment variables and a ``.env`` file in the working folder, so the local (Rust) API, no
+  OpenTelemetry endpoint and no ``.env`` are given explicitly.
 """
 
 from __future__ import annotations
 
-import json
-import resource
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
 
-# What Chroma's client uses when none are named (``chromadb.config``).
-TENANT = "default_tenant"
-DATABASE = "default_database"
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+    from chromadb.config import Settings
+
 # The embedding-function name our collections record (``secondme.embed.chroma_fn`` registers a
 # class under it, so Chroma's client rebuilds our local model from the record, never its own).
 EF_NAME = "secondme"
@@ -45,89 +48,112 @@ def embedder_config(name: str, dim: int) -> dict[str, Any]:
     return {"embedder": name, "dim": dim}
 
 
-def embedding_function_record(ef: Any) -> dict[str, Any]:
-    """What a collection records about ``ef``, as Chroma's client would record it.
+def chroma_embedding_function(ef: Any) -> Any:
+    """What to hand Chroma's client for ``ef``.
 
-    ``ef`` is None (recorded as ``legacy``: Chroma never builds one), a Chroma embedding
-    function (``name()`` and ``get_config()``), or anything with ``name`` and ``dim``
-    attributes (an ``Embedder``, an :class:`EmbedderIdentity`), recorded as ours."""
-    if ef is None:
-        return {"type": "legacy"}
-    if callable(getattr(ef, "name", None)):
-        return {"name": ef.name(), "type": "known", "config": ef.get_config()}
-    return {"name": EF_NAME, "type": "known", "config": embedder_config(str(ef.name), int(ef.dim))}
+    None stays None (Chroma records ``legacy`` and never builds one: it must not fall back to
+    its default, which downloads a model); a Chroma embedding function (``name()`` callable)
+    is passed as is; anything with ``name`` and ``dim`` attributes (an ``Embedder``, an
+    :class:`EmbedderIdentity`) becomes our registered ``ChromaEmbedding`` without a model:
+    vectors always arrive computed, so Chroma never calls it."""
+    if ef is None or callable(getattr(ef, "name", None)):
+        return ef
+    from secondme.embed.chroma_fn import ChromaEmbedding
+
+    return ChromaEmbedding._deferred(str(ef.name), int(ef.dim))
+
+
+def client_settings() -> Settings:
+    """Chroma settings for a local, silent client (see the module docstring)."""
+    from chromadb.config import Settings
+
+    # _env_file is pydantic-settings' own switch: no .env from whatever folder we run in.
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        anonymized_telemetry=False,
+        allow_reset=False,
+        chroma_api_impl="chromadb.api.rust.RustBindingsAPI",
+        chroma_otel_collection_endpoint="",
+        chroma_otel_granularity=None,
+    )
+
+
+def preload() -> None:
+    """Import what opening an index needs (run in a pre-started process, before it is used)."""
+    import chromadb.api.rust  # noqa: F401  (and chromadb itself)
+
+    import secondme.embed.chroma_fn  # noqa: F401  (registers our embedding function)
+
+    client_settings()
 
 
 class ChromaEngine:
-    """One Chroma system on a folder (``path``), or in memory (``None``); :meth:`close` ends it."""
+    """One Chroma client on a folder (``path``), or in memory (``None``); :meth:`close` ends it.
+
+    Every in-memory client of a process shares one Chroma system (so in-memory collections
+    need names of their own); closing the last client on a folder closes its SQLite database
+    and HNSW files, which is what makes a paused folder complete."""
 
     def __init__(self, path: Path | None) -> None:
-        import chromadb_rust_bindings as rb
+        import chromadb
 
-        persist = None if path is None else str(path)
-        sqlite = rb.SqliteDBConfig(
-            hash_type=rb.MigrationHash.MD5,  # Chroma's default (Settings.migrations_hash_algorithm)
-            migration_mode=rb.MigrationMode.Apply,
-            url=None if path is None else str(path / "chroma.sqlite3"),
-        )
-        # As Chroma's client sizes it: each HNSW index keeps up to five files open.
-        files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-        self._bindings: Any = rb.Bindings(
-            allow_reset=False, sqlite_db_config=sqlite, persist_path=persist,
-            hnsw_cache_size=max(1, files // 5))
+        self._client: ClientAPI | None = (
+            chromadb.EphemeralClient(settings=client_settings()) if path is None
+            else chromadb.PersistentClient(path=str(path), settings=client_settings()))
 
-    def _b(self) -> Any:
-        if self._bindings is None:
+    def _c(self) -> ClientAPI:
+        if self._client is None:
             raise RuntimeError("the Chroma engine is closed")
-        return self._bindings
+        return self._client
 
     def close(self) -> None:
-        """Drop the engine: it closes its SQLite database and HNSW files."""
-        self._bindings = None
+        """Let go of the client (Chroma stops its system once no client uses it)."""
+        client, self._client = self._client, None
+        if client is not None:
+            # ClientAPI does not declare close(); both factories return a chromadb Client.
+            cast(Any, client).close()
 
     def max_batch_size(self) -> int:
-        return int(self._b().get_max_batch_size())
+        return int(self._c().get_max_batch_size())
 
-    def get_or_create(self, name: str, hnsw: Mapping[str, Any], ef: Any) -> str:
-        """The id of collection ``name``, created with ``hnsw`` and ``ef`` if missing.
+    def get_or_create(self, name: str, hnsw: Mapping[str, Any], ef: Any) -> Collection:
+        """Collection ``name``, created with ``hnsw`` and ``ef`` if missing.
 
         An existing collection keeps its settings; one recorded with another embedding function
-        is refused, as Chroma's client refuses it (vectors of two models share no space)."""
-        record = embedding_function_record(ef)
-        config = json.dumps({"hnsw": dict(hnsw), "spann": None, "embedding_function": record})
-        coll = self._b().create_collection(name, config, None, None, True, TENANT, DATABASE)
-        stored = (coll.configuration or {}).get("embedding_function") or {}
-        ours = record.get("name")
-        if ours is not None and stored.get("name") is not None and stored["name"] != ours:
-            raise ValueError(
-                f"collection {name!r} was made with the embedding function {stored['name']!r}, "
-                f"not {ours!r}; rebuild the index")
-        return str(coll.id)
+        is refused by Chroma's client (vectors of two models share no space)."""
+        return self._c().get_or_create_collection(
+            name=name, configuration={"hnsw": cast(Any, dict(hnsw))},
+            embedding_function=chroma_embedding_function(ef))
 
     def delete_collection(self, name: str) -> None:
-        self._b().delete_collection(name, TENANT, DATABASE)
+        self._c().delete_collection(name)
 
-    def count(self, coll: str) -> int:
-        return int(self._b().count(coll, TENANT, DATABASE))
+    @staticmethod
+    def count(coll: Collection) -> int:
+        return int(coll.count())
 
-    def add(self, coll: str, ids: list[str], vectors: npt.NDArray[np.float32],
+    @staticmethod
+    def add(coll: Collection, ids: list[str], vectors: npt.NDArray[np.float32],
             metadatas: Sequence[Mapping[str, Any] | None] | None) -> None:
-        self._b().add(ids, coll, list(vectors), _metas(metadatas), None, None, TENANT, DATABASE)
+        coll.add(ids=ids, embeddings=vectors, metadatas=_metas(metadatas))
 
-    def upsert(self, coll: str, ids: list[str], vectors: npt.NDArray[np.float32],
+    @staticmethod
+    def upsert(coll: Collection, ids: list[str], vectors: npt.NDArray[np.float32],
                metadatas: Sequence[Mapping[str, Any] | None] | None) -> None:
-        self._b().upsert(coll, ids, list(vectors), _metas(metadatas), None, None, TENANT, DATABASE)
+        coll.upsert(ids=ids, embeddings=vectors, metadatas=_metas(metadatas))
 
-    def delete(self, coll: str, ids: list[str]) -> None:
-        self._b().delete(coll, ids, None, None, None, TENANT, DATABASE)
+    @staticmethod
+    def delete(coll: Collection, ids: list[str]) -> None:
+        coll.delete(ids=ids)
 
-    def query(self, coll: str, vector: npt.NDArray[np.float32], k: int,
+    @staticmethod
+    def query(coll: Collection, vector: npt.NDArray[np.float32], k: int,
               where: Mapping[str, Any] | None) -> tuple[list[str], list[float]]:
         """The ``k`` nearest ids to ``vector`` (one row) and their distances."""
-        res = self._b().query(coll, None, list(vector), k, json.dumps(where) if where else None,
-                              None, ["distances"], TENANT, DATABASE)
-        return list(res.ids[0]), list((res.distances or [[]])[0])
+        res = coll.query(query_embeddings=vector, n_results=k,
+                         where=cast(Any, dict(where)) if where else None, include=["distances"])
+        return list(res["ids"][0]), [float(d) for d in (res["distances"] or [[]])[0]]
 
 
-def _metas(metadatas: Sequence[Mapping[str, Any] | None] | None) -> list[Any] | None:
+def _metas(metadatas: Sequence[Mapping[str, Any] | None] | None) -> Any:
     return None if metadatas is None else [None if m is None else dict(m) for m in metadatas]

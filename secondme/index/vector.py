@@ -1,8 +1,8 @@
 """Vector search: one Chroma collection (cosine HNSW) holding ids, vectors and filter metadata.
 
 Chroma is only an index here: vectors are always computed by our embedder and passed in, never
-embedded by Chroma (its default embedding function downloads a model). Chroma's engine is driven
-directly (``chroma_engine``), without the Python client and its ~900 modules.
+embedded by Chroma (its default embedding function downloads a model). Chroma is used through its
+public client (``chroma_engine``), which the vector index's own process imports ahead of need.
 """
 
 from __future__ import annotations
@@ -14,12 +14,15 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from secondme.index.chroma_engine import ChromaEngine
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
 
 log = logging.getLogger("secondme.index.vector")
 
@@ -114,7 +117,7 @@ class VectorIndex:
         self._hnsw: dict[str, Any] = {"space": "cosine", **(hnsw or {})}
         self._lock = _SharedLock()
         self._engine: ChromaEngine | None = None
-        self._coll: str | None = None  # the collection's id
+        self._coll: Collection | None = None
         self._max_batch = 1000
         self._write_slice = max(1, int(write_slice))
         self.generation = 0  # bumped on every write; lets the owner know the index is dirty
@@ -167,7 +170,7 @@ class VectorIndex:
     def in_memory(self) -> bool:
         return self._path is None
 
-    def _collection(self) -> tuple[ChromaEngine, str]:
+    def _collection(self) -> tuple[ChromaEngine, Collection]:
         if self._engine is None or self._coll is None:
             raise RuntimeError("vector index is closed")
         return self._engine, self._coll
@@ -218,7 +221,7 @@ class VectorIndex:
                 self.generation += 1
 
     # --- reads ------------------------------------------------------------------------------
-    def _cached_count(self, engine: ChromaEngine, coll: str) -> int:
+    def _cached_count(self, engine: ChromaEngine, coll: Collection) -> int:
         # count() costs ~15 ms at 100k vectors; it only changes when we write (generation).
         cached = self._count_cache
         if cached is not None and cached[0] == self.generation:

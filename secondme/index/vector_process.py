@@ -5,7 +5,7 @@ takes 20-100 ms, during which no other thread of the process (the window's inclu
 Hosting the collection in a child process makes those calls plain waits on a socket here.
 
 The child is a fresh interpreter (never a fork of this multi-threaded process) running
-``child_main``; it loads Chroma's engine (~0.3 s of CPU), and ``VectorHost`` starts one ahead
+``child_main``; it imports Chroma's client (~0.8 CPU-s), and ``VectorHost`` starts one ahead
 of need, e.g. while the unlock dialog is shown. The child serves requests in order and exits
 when its socket closes, which also happens when this process is killed. ``VectorIndexProcess``
 offers the same methods as ``VectorIndex``.
@@ -71,10 +71,11 @@ def child_main(fd: int) -> int:
 
 
 def _child_life(conn: Connection) -> int:
-    # The engine's native library, loaded before "ready": the parent waits for this.
-    import chromadb_rust_bindings  # noqa: F401
+    # Chroma's client, imported before "ready" (the parent waits for this; a pre-started
+    # child pays it while the unlock dialog shows).
+    from secondme.index.chroma_engine import EmbedderIdentity, preload
 
-    from secondme.index.chroma_engine import EmbedderIdentity
+    preload()
     from secondme.index.vector import VectorIndex
 
     conn.send(("ok", "ready"))

@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/bench/bench_chroma_client.py [--rounds 3] [--n 5000] [--dim 384]
         [--baseline REV] [--suite tests/core/test_index_vector.py ...] [--suite-rounds 1]
+        [--pytest-args '-k index']
 
 Two variants side by side, in alternating order each round:
 
@@ -28,6 +29,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -175,23 +177,44 @@ def run_driver(tree: Path, args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def run_suite(tree: Path, files: list[str]) -> dict[str, Any]:
+def run_suite(tree: Path, files: list[str], artifacts: Path) -> dict[str, Any]:
+    """Wall and CPU time of pytest on ``files`` in ``tree``, and the JSON figures the tests
+    wrote to their artifacts folder (e.g. the crash suite's)."""
+    artifacts.mkdir(parents=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files],
-                         cwd=tree, env={**_env(tree), "QT_QPA_PLATFORM": "offscreen"},
-                         capture_output=True, text=True, timeout=1800)
+                         cwd=tree, env={**_env(tree), "QT_QPA_PLATFORM": "offscreen",
+                                        "SECONDME_TEST_ARTIFACTS": str(artifacts)},
+                         capture_output=True, text=True, timeout=3600)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     tail = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr[-300:]
-    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "result": tail}
+    figures = {p.name: json.loads(p.read_text()) for p in sorted(artifacts.glob("*.json"))}
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "result": tail, **figures}
 
 
 def summarise(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     keys = rounds[0].keys()
     return {k: {"median": round(statistics.median(r[k] for r in rounds), 3),
                 "all": [r[k] for r in rounds]} for k in keys}
+
+
+def compare(variants: dict[str, Any]) -> dict[str, float]:
+    """The client's medians against the driver's: extra start cost, and throughput ratios."""
+    med = {name: {k: v["median"] for k, v in figs.items()} for name, figs in variants.items()}
+    return {
+        "ready_extra_s": round(med["client"]["ready_s"] - med["bindings"]["ready_s"], 3),
+        "ready_extra_cpu_s": round(med["client"]["ready_cpu_s"] - med["bindings"]["ready_cpu_s"], 3),
+        "ready_extra_rss_mb": round(med["client"]["ready_rss_mb"] - med["bindings"]["ready_rss_mb"], 1),
+        **{f"{k}_ratio": round(med["client"][k] / med["bindings"][k], 3)
+           for k in ("add_per_s", "update_per_s", "query_per_s", "query_where_per_s",
+                     "delete_per_s")},
+        # CPU per item: above 1 means the client costs more.
+        **{f"{k}_ratio": round(med["client"][k] / max(med["bindings"][k], 1e-9), 3)
+           for k in med["client"] if k.endswith("_cpu_ms_per_1k")},
+    }
 
 
 def main() -> int:
@@ -204,6 +227,7 @@ def main() -> int:
     ap.add_argument("--suite", nargs="*", default=None,
                     help=f"test files to time in both trees (default with no files: {DEFAULT_SUITE})")
     ap.add_argument("--suite-rounds", type=int, default=1)
+    ap.add_argument("--pytest-args", default="", help="more pytest arguments for --suite, e.g. '-k index'")
     ap.add_argument("--driver", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.driver:
@@ -221,27 +245,18 @@ def main() -> int:
             "n": args.n, "dim": args.dim, "queries": args.queries, "rounds": args.rounds,
             "baseline": args.baseline, "cpus": os.cpu_count(),
             "loadavg_1m": round(os.getloadavg()[0], 2),
-            "variants": {name: summarise(rs) for name, rs in runs.items()},
         }
-        med = {name: {k: v["median"] for k, v in report["variants"][name].items()} for name in trees}
-        report["client_vs_bindings"] = {
-            "ready_extra_s": round(med["client"]["ready_s"] - med["bindings"]["ready_s"], 3),
-            "ready_extra_cpu_s": round(med["client"]["ready_cpu_s"] - med["bindings"]["ready_cpu_s"], 3),
-            "ready_extra_rss_mb": round(med["client"]["ready_rss_mb"] - med["bindings"]["ready_rss_mb"], 1),
-            **{f"{k}_ratio": round(med["client"][k] / med["bindings"][k], 3)
-               for k in ("add_per_s", "update_per_s", "query_per_s", "query_where_per_s",
-                         "delete_per_s")},
-            # CPU per item: above 1 means the client costs more.
-            **{f"{k}_ratio": round(med["client"][k] / max(med["bindings"][k], 1e-9), 3)
-               for k in med["client"] if k.endswith("_cpu_ms_per_1k")},
-        }
+        if args.rounds > 0:  # --rounds 0: only the suite
+            report["variants"] = {name: summarise(rs) for name, rs in runs.items()}
+            report["client_vs_bindings"] = compare(report["variants"])
+
         if args.suite is not None:
-            files = args.suite or DEFAULT_SUITE
+            files = (args.suite or DEFAULT_SUITE) + shlex.split(args.pytest_args)
             suite: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
             for r in range(args.suite_rounds):
                 order = list(trees) if r % 2 == 0 else list(reversed(trees))
                 for name in order:
-                    suite[name].append(run_suite(trees[name], files))
+                    suite[name].append(run_suite(trees[name], files, Path(tmp) / f"artifacts-{name}-{r}"))
             report["suite"] = {"files": files, **suite}
     # One line per metric: the rounds' figures side by side.
     print(re.sub(r"\[\s+([^\[\]{}]*?)\s+\]", lambda m: "[" + " ".join(m.group(1).split()) + "]",

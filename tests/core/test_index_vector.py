@@ -173,7 +173,7 @@ def test_collection_name_length(tmp_path: Path) -> None:
         VectorIndex(tmp_path / "c", collection="ab")
 
 
-# --- the engine driven directly writes Chroma's own files -------------------------------------
+# --- Chroma's own files, opened both ways ----------------------------------------------------
 def _chroma_client(path: Path) -> Any:
     import chromadb
     from chromadb.config import Settings
@@ -182,10 +182,8 @@ def _chroma_client(path: Path) -> Any:
 
 
 def test_an_index_we_write_opens_with_chromas_own_client(tmp_path: Path) -> None:
-    from chromadb.api.collection_configuration import create_collection_configuration_to_json
-
     from secondme.embed.chroma_fn import ChromaEmbedding
-    from secondme.index.chroma_engine import EmbedderIdentity, embedding_function_record
+    from secondme.index.chroma_engine import EmbedderIdentity
     from secondme.index.vector import DEFAULT_COLLECTION
 
     rng = np.random.default_rng(9)
@@ -196,17 +194,17 @@ def test_an_index_we_write_opens_with_chromas_own_client(tmp_path: Path) -> None
     ours = vi.query(vecs[43], k=5, where={"kind": "note"})
     vi.close()
 
-    ef = ChromaEmbedding._deferred(*ident)
-    # What we record about the embedder is what Chroma's client records.
-    assert embedding_function_record(ident) == embedding_function_record(ef) == \
-        create_collection_configuration_to_json({"hnsw": {"space": "cosine"}, "embedding_function": ef})["embedding_function"]
     client = _chroma_client(tmp_path / "c")
     try:
-        coll = client.get_collection(DEFAULT_COLLECTION, embedding_function=ef)  # type: ignore[arg-type]
-        assert coll.count() == 300
+        coll = client.get_collection(DEFAULT_COLLECTION, embedding_function=ChromaEmbedding._deferred(*ident))
+        # What a later open checks the embedder against, and what Chroma rebuilds ours from.
+        assert coll.configuration_json["embedding_function"] == {
+            "name": "secondme", "type": "known",
+            "config": {"embedder": "all-MiniLM-L6-v2-int8", "dim": DIM}}
         assert coll.configuration_json["hnsw"]["space"] == "cosine"
+        assert coll.count() == 300
         res = coll.query(query_embeddings=vecs[43:44], n_results=5, where={"kind": "note"}, include=["distances"])
-        theirs = [(int(i), d) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]  # type: ignore[index]
+        theirs = [(int(i), d) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
         assert [i for i, _ in theirs] == [i for i, _ in ours] and ours[0][0] == 43
         assert np.allclose([d for _, d in theirs], [d for _, d in ours], atol=1e-6)
     finally:
@@ -223,7 +221,7 @@ def test_an_index_chromas_client_wrote_opens_here(tmp_path: Path) -> None:
     client = _chroma_client(tmp_path / "c")
     try:
         coll = client.create_collection(DEFAULT_COLLECTION, configuration={"hnsw": {"space": "cosine"}},
-                                        embedding_function=ChromaEmbedding._deferred("all-MiniLM-L6-v2-int8", DIM))  # type: ignore[arg-type]
+                                        embedding_function=ChromaEmbedding._deferred("all-MiniLM-L6-v2-int8", DIM))
         coll.add(ids=[str(i) for i in range(200)], embeddings=vecs)
     finally:
         client.close()
@@ -237,43 +235,122 @@ def test_an_index_chromas_client_wrote_opens_here(tmp_path: Path) -> None:
         vi.close()
     # Vectors of another model share no space with these: that open is refused, nothing changes.
     with pytest.raises(ValueError, match="embedding function"):
-        VectorIndex(tmp_path / "c", embedding_function=_Named("someone-elses-model"))
+        VectorIndex(tmp_path / "c", embedding_function=_another_models_function())
     vi = VectorIndex(tmp_path / "c", embedding_function=EmbedderIdentity("all-MiniLM-L6-v2-int8", DIM))
     assert vi.count() == 201
     vi.close()
 
 
-class _Named:
-    """A Chroma embedding function that is not ours (only what a collection records of it)."""
+def _another_models_function() -> Any:
+    """A Chroma embedding function that is not ours (another model's)."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
-    def __init__(self, name: str) -> None:
-        self._name = name
+    class Theirs(EmbeddingFunction[Documents]):
+        def __init__(self) -> None:
+            pass
 
-    def name(self) -> str:
-        return self._name
+        def __call__(self, input: Documents) -> Embeddings:
+            raise AssertionError("vectors are always ours; Chroma never embeds")
 
-    def get_config(self) -> dict[str, Any]:
-        return {}
+        @staticmethod
+        def name() -> str:
+            return "someone-elses-model"
+
+        def get_config(self) -> dict[str, Any]:
+            return {}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> Any:
+            return Theirs()
+
+    return Theirs()
 
 
-def test_the_index_loads_no_part_of_chromas_python_client(tmp_path: Path) -> None:
-    """Chroma's client (and its telemetry code) is never loaded to open, write or search."""
+def _run_python(code: str, cwd: Path, env: dict[str, str] | None = None) -> str:
+    import os
     import subprocess
     import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    full_env = {**os.environ, "PYTHONPATH": str(repo), **(env or {})}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=cwd, env=full_env)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip().splitlines()[-1]
+
+
+# Settings Chroma's client would read from the environment or a .env file: each would send
+# something somewhere (telemetry on, spans to a collector, an HTTP client instead of the
+# local engine). None of them may take effect.
+_HOSTILE = {
+    "ANONYMIZED_TELEMETRY": "True",
+    "CHROMA_OTEL_COLLECTION_ENDPOINT": "http://198.51.100.7:4317",
+    "CHROMA_OTEL_GRANULARITY": "all",
+    "CHROMA_API_IMPL": "chromadb.api.fastapi.FastAPI",
+    "CHROMA_SERVER_HOST": "198.51.100.7",
+}
+
+
+def test_the_client_sends_nothing_whatever_its_environment_says(tmp_path: Path) -> None:
+    """In the process that hosts the index: Chroma's client is loaded, but no telemetry or
+    tracing code, and no socket leaves the process, even with hostile settings in the
+    environment and in a .env file of the working folder."""
+    import textwrap
+
+    work = tmp_path / "cwd"
+    work.mkdir()
+    (work / ".env").write_text("".join(f"{k}={v}\n" for k, v in _HOSTILE.items()))
+    code = textwrap.dedent(f"""
+        import json, sys
+        net = []
+        def hook(event, args):
+            if event in ("socket.connect", "socket.getaddrinfo", "socket.sendto", "socket.gethostbyname"):
+                net.append(event + " " + repr(args[1:] if event != "socket.getaddrinfo" else args[:2]))
+        sys.addaudithook(hook)
+        from pathlib import Path
+        import numpy as np
+        from secondme.index.chroma_engine import EmbedderIdentity
+        from secondme.index.vector import VectorIndex
+        vi = VectorIndex(Path({str(tmp_path / "c")!r}), embedding_function=EmbedderIdentity("all-MiniLM-L6-v2-int8", 8))
+        vi.upsert([1, 2], np.eye(2, 8, dtype=np.float32), [{{"kind": "note"}}, {{"kind": "memory"}}])
+        hit = vi.query(np.eye(1, 8, dtype=np.float32)[0], k=1, where={{"kind": "note"}})
+        vi.close()
+        from opentelemetry import trace
+        from chromadb.telemetry import opentelemetry as chroma_otel
+        # Chroma imports OpenTelemetry's exporter whatever it is told; what matters is that no
+        # tracer was set up to use it.
+        traced = [type(trace.get_tracer_provider()).__name__, chroma_otel.tracer is not None]
+        mods = sorted(m for m in sys.modules if m.split(".")[0] == "posthog" or m.startswith((
+            "chromadb.api.fastapi", "chromadb.api.async_fastapi")))
+        print(json.dumps({{"hit": hit, "net": net, "mods": mods, "traced": traced,
+                          "chroma": "chromadb" in sys.modules}}))
+    """)
+    import json
+
+    # Not hardened (harden_process would overwrite ANONYMIZED_TELEMETRY): the settings must
+    # hold on their own.
+    got = json.loads(_run_python(code, work, env=_HOSTILE))
+    assert got["chroma"] and got["hit"] == [[1, 0.0]]
+    assert got["net"] == [] and got["mods"] == []
+    assert got["traced"] == ["ProxyTracerProvider", False]
+    assert (tmp_path / "c" / "chroma.sqlite3").exists(), "the local engine wrote the index"
+
+
+def test_the_main_process_never_imports_chromas_client(tmp_path: Path) -> None:
+    """Only the vector index's own process pays for Chroma: the process that opens, writes and
+    searches through it (the app's, the command line's) loads none of it."""
     import textwrap
 
     code = textwrap.dedent(f"""
         import sys
         import numpy as np
-        from secondme.index.vector import VectorIndex
         from pathlib import Path
-        vi = VectorIndex(Path({str(tmp_path / "c")!r}))
+        from secondme.index.chroma_engine import EmbedderIdentity
+        from secondme.index.vector_process import VectorIndexProcess
+        vi = VectorIndexProcess(Path({str(tmp_path / "c")!r}), embedding_function=EmbedderIdentity("all-MiniLM-L6-v2-int8", 8))
         vi.upsert([1, 2], np.eye(2, 8, dtype=np.float32))
         assert vi.query(np.eye(1, 8, dtype=np.float32)[0], k=1)[0][0] == 1
         vi.close()
-        print(sorted(m for m in sys.modules if m.split(".")[0] in ("chromadb", "opentelemetry", "posthog", "httpx")))
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("chromadb", "opentelemetry", "posthog", "httpx", "grpc")))
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         cwd=Path(__file__).resolve().parents[2])
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    assert _run_python(code, tmp_path) == "[]"
