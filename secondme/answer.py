@@ -63,9 +63,11 @@ def writes_answers(model: Any) -> bool:
 
 
 def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[str],
-                      on_token: Callable[[str], None] | None = None) -> Answer:
-    """The sentences of the sources that answer ``question``, each with its citation."""
-    quotes = extractive.choose(question, texts)
+                      on_token: Callable[[str], None] | None = None, now: float | None = None) -> Answer:
+    """The short answer and the sentences of the sources it comes from, with citations.
+
+    ``now`` is the question's own date (time phrases in it resolve against it)."""
+    quotes = extractive.choose(question, texts, now=now)
     if not quotes:
         if on_token is not None:
             on_token(ABSTAIN)
@@ -78,13 +80,27 @@ def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[
     # the day the source was written), then the sentence it comes from.
     lines = [(f"{q.when}: " if q.when else "") + f"{q.sentence} [{order.index(q.source) + 1}]"
              for q in quotes]
-    text = "\n".join(lines)
+    support: tuple[str, ...] = ()
+    best = quotes[0]
+    if best.span:
+        # The short answer leads ("7 May 2023", "adoption agencies"); the sentences it was taken
+        # from follow as its cited support, so the person sees both the answer and its source.
+        # A question asking for several things gets each quote's span, each with its citation.
+        parts = quotes if extractive.asks_list(question) else [best]
+        spans: list[str] = []
+        for q in parts:
+            if q.span and q.span.lower() not in {x.split(" [")[0].lower() for x in spans}:
+                spans.append(f"{q.span} [{order.index(q.source) + 1}]")
+        text = "; ".join(spans)
+        support = tuple(f"{q.sentence} [{order.index(q.source) + 1}]" for q in quotes)
+    else:
+        text = "\n".join(lines)
     if on_token is not None:
         on_token(text)
     terms = {w for q in quotes for w in extractive.words(q.sentence)
-             if extractive.stem(w) in q.matched}
+             if extractive.term(w) in q.matched}
     return Answer(text, tuple(hits[i] for i in order), mode=EXTRACTIVE,
-                  highlights=tuple(sorted(terms)))
+                  highlights=tuple(sorted(terms)), support=support)
 
 
 def answer(
@@ -97,6 +113,7 @@ def answer(
     cancel: threading.Event | None = None,
     max_tokens: int = 320,
     mode: str = "auto",
+    now: float | None = None,
 ) -> Answer:
     """Answer ``question`` from ``texts`` (one per hit); abstain on no hits.
 
@@ -109,7 +126,7 @@ def answer(
             on_token(ABSTAIN)
         return Answer(ABSTAIN, (), abstained=True)
     if mode == EXTRACTIVE or (mode == "auto" and not writes_answers(model)):
-        return extractive_answer(question, hits, texts, on_token)
+        return extractive_answer(question, hits, texts, on_token, now=now)
     numbered = [f"[{i}] {t}" for i, t in enumerate(texts, 1)]
     fitted = model.fit_context(SYSTEM, numbered, question, reserve_tokens=max_tokens)
     comp = model.generate(fitted.messages(), max_tokens=max_tokens, on_token=on_token, cancel=cancel)
@@ -128,7 +145,7 @@ def answer(
         backing = [texts[i - 1] for i in nums] if nums else list(texts[:kept])
         if not text or not extractive.supported(_CITE.sub(" ", text), backing, question):
             log.debug("written answer not supported by its sources: quoting instead")
-            quoted = extractive_answer(question, hits, texts)
+            quoted = extractive_answer(question, hits, texts, now=now)
             if on_token is not None:
                 on_token("\n\n" + quoted.text)
             return quoted

@@ -220,7 +220,8 @@ class SecondMe:
         hits = [h for h in usable_for_answer(self.store, found, question)
                 if (h.relevance or 0.0) >= ASK_MIN_RELEVANCE][:k]
         texts = [ans.hit_text(h, self._full_text(h)) for h in hits]
-        result = ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel)
+        result = ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel,
+                            now=when)
         if not remember:
             return result
         try:

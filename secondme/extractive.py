@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from secondme.memory.timeparse import event_day
+from secondme.memory.timeparse import event_day, parse_time
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Sentence ends: . ! ? (and their CJK forms) followed by space, or a line break.
@@ -36,11 +36,36 @@ should will shall may might must just also very really any some all each every t
 don didn doesn isn wasn aren weren ll ve re d m o y tell say said know
 """.split())
 
-# Question words that ask for a kind of value, and the test a sentence holding one passes.
-_NUMBER_CUES = ("how much", "how many", "how long", "how old", "how far", "how often", "what number",
-                "cost", "price", "rent", "pay", "salary", "age", "amount")
-_DATE_CUES = ("when", "what date", "what year", "what time", "which day", "which year", "what day",
-              "birthday", "anniversary")
+# Question words that ask for a kind of value (whole words: "rent" is not in "parents").
+_NUMBER_CUE = re.compile(r"\bhow (?:much|many|long|old|far|often)\b|\bwhat (?:number|percentage)\b|"
+                         r"\b(?:cost|costs|price|rent|pay|paid|salary|age|amount)\b")
+_DATE_CUE = re.compile(r"^when\b|^(?:and |so )?when (?:did|do|does|was|were|is|will|has|have)\b|"
+                       r"\b(?:what|which) (?:date|year|month|day|time|week|weekend)\b|"
+                       r"\bhow long ago\b|\b(?:birthday|anniversary)\b")
+_PLACE_NOUNS = ("country city town state place location area region island village neighborhood "
+                "neighbourhood park restaurant cafe venue").split()
+_PLACE_CUE = re.compile(r"^where\b|\bwhere (?:did|do|does|was|were|is|are|will|has|have)\b|"
+                        r"\b(?:what|which|in which) (?:\w+ )?(?:" + "|".join(_PLACE_NOUNS) + r")\b")
+_YES_NO_START = frozenset("would is does did do has have can was are will could should".split())
+
+
+def question_kind(question: str) -> str:
+    """What a question asks for: number, date, place, person, reason, yesno or thing."""
+    q = question.lower().strip()
+    first = q.split()[0] if q.split() else ""
+    if _NUMBER_CUE.search(q):
+        return "number"
+    if _DATE_CUE.search(q):
+        return "date"
+    if _PLACE_CUE.search(q):
+        return "place"
+    if first in ("who", "whom", "whose"):
+        return "person"
+    if first == "why" or re.match(r"what (?:made|inspired|motivated|led|prompted)\b", q):
+        return "reason"
+    if first in _YES_NO_START:
+        return "yesno"
+    return "thing"
 
 
 def words(text: str) -> list[str]:
@@ -55,13 +80,40 @@ def stem(word: str) -> str:
     return word
 
 
+# Chat words and their plain forms: "pic" answers a question about a "photo".
+_SAME = {"pic": "photo", "pics": "photo", "picture": "photo", "photograph": "photo",
+         "photography": "photo", "fave": "favorite", "fav": "favorite", "favourite": "favorite",
+         "kids": "kid", "children": "kid", "child": "kid", "mum": "mom", "mommy": "mom",
+         "colour": "color", "neighbour": "neighbor"}
+
+
+def term(word: str) -> str:
+    """The form a word is matched by: stemmed, chat spellings made plain."""
+    t = stem(word.lower())
+    return _SAME.get(t, t)
+
+
 def content_terms(text: str) -> list[str]:
     """The stemmed words of ``text`` that carry meaning (no stop words, no one-letter words)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return [term(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+_ATTACHED = re.compile(r"^\[(?:shares?|sharing|sent|sends)\b", re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    """Sentences; a shared photo's caption ("[shares a photo: …]") stays with the sentence it
+    was sent with, which usually says what the photo is ("I took this last month")."""
+    out: list[str] = []
+    for s in _SENTENCE_END.split(text):
+        s = s.strip() if s else ""
+        if not s:
+            continue
+        if out and _ATTACHED.match(s):
+            out[-1] = f"{out[-1]} {s}"
+        else:
+            out.append(s)
+    return out
 
 
 @dataclass(frozen=True)
@@ -73,6 +125,16 @@ class Quote:
     score: float
     matched: tuple[str, ...]
     when: str = ""   # for a "when" question: the date the sentence's event happened
+    span: str = ""   # the short part of the sentence that answers ("" when none is clear)
+
+
+_LIST_QUESTION = re.compile(
+    r"^(?:what|which)\s+(?:[\w+/-]+\s+){0,2}?[\w/-]+s\s+(?:has|have|does|do|did|are|were|is)\b", re.IGNORECASE)
+
+
+def asks_list(question: str) -> bool:
+    """Whether a question asks for several things ("What items has Mel bought?")."""
+    return bool(_LIST_QUESTION.match(question.strip()))
 
 
 def asks_when(question: str) -> bool:
@@ -80,16 +142,8 @@ def asks_when(question: str) -> bool:
 
 
 def _expects(question: str) -> str:
-    q = question.lower()
-    if any(c in q for c in _NUMBER_CUES):
-        return "number"
-    if any(c in q for c in _DATE_CUES):
-        return "date"
-    if q.startswith("where") or " where " in q:
-        return "place"
-    if q.startswith("who") or " who " in q or "whose" in q:
-        return "person"
-    return ""
+    kind = question_kind(question)
+    return kind if kind in ("number", "date", "place", "person") else ""
 
 
 def _has(kind: str, sentence: str) -> bool:
@@ -144,13 +198,28 @@ def resolve_when(sentence: str, said: datetime) -> str:
     day = event_day(sentence, said)
     if day is not None:
         return _fmt(day)
-    if re.search(r"\blast week(end)?\b", low):
+    if re.search(r"\blast weekend\b", low):
+        return f"the weekend before {_fmt(said)}"
+    if re.search(r"\blast week\b", low):
         return f"the week before {_fmt(said)}"
+    if re.search(r"\b(this|the) weekend\b", low):
+        return f"the weekend of {_fmt(said)}"
+    if re.search(r"\bnext weekend\b", low):
+        return f"the weekend after {_fmt(said)}"
+    if re.search(r"\bnext week\b", low):
+        return f"the week after {_fmt(said)}"
     if re.search(r"\blast month\b", low):
         first = said.replace(day=1) - timedelta(days=1)
         return first.strftime("%B %Y")
+    if re.search(r"\bnext month\b", low):
+        nxt = (said.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return nxt.strftime("%B %Y")
+    if re.search(r"\bthis month\b", low):
+        return said.strftime("%B %Y")
     if re.search(r"\blast year\b", low):
         return str(said.year - 1)
+    if re.search(r"\bnext year\b", low):
+        return str(said.year + 1)
     m2 = _AGO.search(sentence)
     if m2:
         n_text = m2.group(1).lower()
@@ -169,24 +238,120 @@ def strip_label(text: str) -> str:
     return body if sep and len(head) < 200 and "\n" not in head else text
 
 
+def label_title(text: str) -> str:
+    """The title of a source's label without its date: a memory's speaker, a note's title."""
+    head, sep, _body = text.partition(": ")
+    if not sep or len(head) >= 200 or "\n" in head:
+        return ""
+    return _LABEL_DATE.sub("", head).strip()
+
+
+_NAME_WORD = re.compile(r"\b([A-Z][\w'’-]*?)(?:['’]s)?\b")
+_VOCATIVE_BEFORE = re.compile(
+    r"(?:^|[,!.?;:]\s*|\b(?:hey|hi|hello|thanks|thank you|congrats|congratulations|wow|yeah|yes|oh|"
+    r"so|well|dear|bye|ok|okay|aw|aww|haha|man|dude|sorry)[,!]?\s+)$", re.IGNORECASE)
+
+
+_CAPTION = re.compile(r"\s*\[(?:shares?|sharing|sent|sends)\b[^\]]*\]?\s*$", re.IGNORECASE)
+_TO_ADDRESSEE = re.compile(r"^(?:congrats|congratulations|sorry to hear|good luck|well done|"
+                           r"happy for you|proud of you)\b", re.IGNORECASE)
+
+
+def _about_addressee(sentence: str, matched: Sequence[str], name_terms: set[str]) -> bool:
+    """Whether a sentence is about the person spoken to rather than the speaker: it opens with
+    "Congrats"/"Sorry to hear", or the question's terms appear in it only as "your …"."""
+    if _TO_ADDRESSEE.match(sentence.strip()):
+        return True
+    terms = [t for t in matched if t not in name_terms]
+    if not terms:
+        return False
+    ws = words(sentence)
+    for t in terms:
+        at = [k for k, w in enumerate(ws) if term(w) == t]
+        if not at or any(k == 0 or ws[k - 1] not in ("your", "you", "yours") for k in at):
+            return False
+    return True
+
+
+def question_names(question: str, titles: Sequence[str]) -> tuple[set[str], set[str]]:
+    """The people and other proper nouns a question names: (speaker names, other names).
+
+    A speaker name is a question word that is the whole title of some source (a chat's
+    speaker); other capitalized words (not the first, not months or days) are other names."""
+    speakers = {t.lower() for t in titles if t and len(t.split()) <= 2}
+    people: set[str] = set()
+    others: set[str] = set()
+    for m in _NAME_WORD.finditer(question):
+        w = m.group(1).rstrip("'’")
+        low = w.lower()
+        if low in speakers:
+            people.add(low)
+        elif m.start() > 0 and low not in STOPWORDS and low not in _DATE_WORDS and len(w) > 1 \
+                and low not in ("i",):
+            others.add(low)
+    return people, others
+
+
+def named_in(name: str, sentence: str) -> bool:
+    """Whether ``sentence`` names ``name`` as someone it is about, not only as the person
+    spoken to ("Thanks, Melanie!", "Hey Mel")."""
+    for m in re.finditer(rf"\b{re.escape(name)}\b", sentence, re.IGNORECASE):
+        after = sentence[m.end():m.end() + 2]
+        addressed = bool(_VOCATIVE_BEFORE.search(sentence[:m.start()])) and (
+            not after.strip() or after.lstrip()[:1] in ",!.?")
+        if not addressed:
+            return True
+    return False
+
+
 def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
-           min_coverage: float = 0.3) -> list[Quote]:
+           min_coverage: float = 0.3, now: float | None = None) -> list[Quote]:
     """The best sentences answering ``question`` from ``texts`` (ranked sources), or none.
 
     A sentence scores by the question's terms it holds, each weighted by how rare it is among
     the candidate sentences, plus a bonus when it holds the kind of value asked for (a number
-    for "how much", a date for "when"). A sentence that is itself a question scores low: the
+    for "how much", a date for "when"). The source's title (a message's speaker) counts as
+    said in each of its sentences: "When did Melanie go to the park?" is answered by Melanie's
+    "I took my kids to a park yesterday". A sentence that is itself a question scores low: the
     person's own earlier questions are remembered too, and are never answers.
+
+    The people a question names must be the ones the evidence is about: a sentence qualifies
+    only when one of them said it or it names one of them (not merely addressing them), and a
+    question naming someone or something no source mentions is not answered. A question whose
+    premise puts the wrong person in someone else's story is answered "not found", not with the
+    other person's words.
+
+    A time phrase in the question ("on 9 July, 2022", "last year", relative to ``now``) is
+    matched against the day each source was written, not against its words.
     """
+    said = [label_date(t) for t in texts]
+    ref = datetime.fromtimestamp(now) if now is not None else (
+        max(d for d in said if d) + timedelta(days=1) if any(said) else datetime.now())
+    tr = parse_time(question, ref)
+    in_range = [False] * len(texts)
+    if tr is not None:
+        question = tr.strip(question)
+        slack = max(2 * 86400.0, 0.25 * (tr.until - tr.since))
+        in_range = [d is not None and tr.since - 86400.0 <= d.timestamp() < tr.until + slack for d in said]
     q_terms = list(dict.fromkeys(content_terms(question)))
     if not q_terms:
         return []
+    titles = [label_title(t) for t in texts]
+    people, others = question_names(question, titles)
     candidates: list[tuple[int, str, set[str]]] = []
     for i, text in enumerate(texts):
-        for s in split_sentences(strip_label(text)):
-            if len(s) < 3:
+        body = strip_label(text)
+        by = set(content_terms(titles[i])) if titles[i].lower() in people else set()
+        low_body = body.lower()
+        # Every other name the question uses must be in this source (a pet, a town, a band).
+        if others and not any(re.search(rf"\b{re.escape(o)}", low_body) for o in others):
+            continue
+        for sent in split_sentences(body):
+            if len(sent) < 3:
                 continue
-            candidates.append((i, s, set(content_terms(s))))
+            if people and not by and not any(named_in(p, sent) for p in people):
+                continue
+            candidates.append((i, sent, set(content_terms(sent)) | by))
     if not candidates:
         return []
     n = len(candidates)
@@ -195,18 +360,31 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
     total = sum(weight.values())
     expects = _expects(question)
     q_words = set(content_terms(question))
+    name_terms = {t for p in people for t in content_terms(p)}
     scored: list[Quote] = []
     for i, s, ts in candidates:
         matched = tuple(t for t in q_terms if t in ts)
-        if not matched:
+        # The name alone is no evidence: something the question asks about must be there too.
+        if not [t for t in matched if t not in name_terms]:
             continue
+        said_part = _CAPTION.sub("", s).rstrip().rstrip("\"”'")
+        if said_part.endswith("?"):
+            continue  # a question (the person's own, or asked of them) never answers one
+        if people and titles[i].lower() in people and _about_addressee(said_part, matched, name_terms):
+            continue  # "Sorry to hear about your job": the named speaker talks of someone else
         coverage = sum(weight[t] for t in matched) / total
+        # Being said by the person named is context, not evidence: the question's other terms
+        # must be covered on their own.
+        rest = total - sum(weight[t] for t in name_terms if t in weight)
+        if rest > 0 and sum(weight[t] for t in matched if t not in name_terms) / rest < min_coverage:
+            continue
         score = coverage
         if expects and _has(expects, s):
             score += 0.35
-        if s.rstrip().endswith("?"):
-            score *= 0.2
-        if ts and len(ts - q_words) <= 1:
+        if in_range[i]:
+            score += 0.2  # said on the day (or in the range) the question names
+        own = set(content_terms(s))
+        if own and len(own - q_words) <= 1:
             score *= 0.3  # restates the question and adds nothing
         score *= 1.0 - 0.03 * min(i, 10)  # the search ranked the sources: a light tie-break
         long_words = len(s.split())
@@ -218,16 +396,26 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
     if not scored:
         return []
     best = scored[0].score
-    # A second sentence only when it is nearly as good: it usually completes the first.
-    picked = [scored[0]] + [q for q in scored[1:max_sentences] if q.score >= 0.8 * best]
-    if expects == "date":
-        dated = []
-        for q in picked:
-            said = label_date(texts[q.source])
-            dated.append(Quote(q.source, q.sentence, q.score, q.matched,
-                               resolve_when(q.sentence, said) if said else ""))
-        picked = dated
-    return picked
+    # A second sentence only when it is nearly as good: it usually completes the first. A
+    # question asking for several things takes a few more, each a part of the answer.
+    many, near = (max(max_sentences, 3), 0.6) if asks_list(question) else (max_sentences, 0.8)
+    picked = [scored[0]]
+    for q in scored[1:]:
+        if len(picked) >= many or q.score < near * best:
+            break
+        if q.sentence not in {p.sentence for p in picked}:
+            picked.append(q)
+    from secondme.spans import short_answer  # spans builds on this module's word helpers
+
+    out = []
+    for q in picked:
+        when = ""
+        if expects == "date":
+            day = said[q.source]
+            when = resolve_when(q.sentence, day) if day else ""
+        span = short_answer(question, q.sentence, when, avoid={*people, titles[q.source].lower()})
+        out.append(Quote(q.source, q.sentence, q.score, q.matched, when, span))
+    return out
 
 
 def supported(answer: str, sources: Sequence[str], question: str = "") -> bool:

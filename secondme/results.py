@@ -62,6 +62,9 @@ class Answer:
     mode: str = "generated"
     # Words of the question found in an extractive answer, for highlighting.
     highlights: tuple[str, ...] = ()
+    # An extractive answer that leads with a short span ("7 May 2023 [1]"): the whole quoted
+    # sentences it comes from, each with its [n] marker, shown under it as its support.
+    support: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

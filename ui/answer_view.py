@@ -41,6 +41,13 @@ def answer_html(answer: Answer, turn: int = 0, chip: str | None = None) -> str:
         body = re.sub(rf"(?<![\w&])({words})(?!\w)", r"<b>\1</b>", body, flags=re.IGNORECASE)
     body = body.replace("\n", "<br>")
     parts = [f"<div>{body}</div>"]
+    if answer.support:
+        # The sentences a short quoted answer was taken from, its question words in bold.
+        quoted = _MARKER.sub(link, html.escape("\n".join(answer.support), quote=False))
+        if answer.highlights:
+            words = "|".join(re.escape(html.escape(w, quote=False)) for w in answer.highlights)
+            quoted = re.sub(rf"(?<![\w&])({words})(?!\w)", r"<b>\1</b>", quoted, flags=re.IGNORECASE)
+        parts.append(f"<div style='margin-left:8px'><small>{quoted.replace(chr(10), '<br>')}</small></div>")
     if answer.mode == "extractive" and not answer.abstained:
         parts.append("<div><small><i>Quoted from your sources: the current model is too small to "
                      "write answers (Settings → Model).</i></small></div>")
@@ -66,7 +73,7 @@ def answer_html(answer: Answer, turn: int = 0, chip: str | None = None) -> str:
 
 def answer_text(answer: Answer) -> str:
     """The answer as plain text with its sources listed, for the clipboard."""
-    lines = [answer.text.strip()]
+    lines = [answer.text.strip(), *(f"  “{s}”" for s in answer.support)]
     for i, hit in enumerate(answer.citations, start=1):
         where = hit.path or hit.kind
         if hit.line_start is not None:

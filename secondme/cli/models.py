@@ -283,6 +283,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
                  for i, h in enumerate(ans.citations, 1)]
         if stream:
             print()
+            for line in ans.support:  # the sentences a short quoted answer was taken from
+                print(f"  “{line}”")
             if cites:
                 print("\nSources:")
                 for c in cites:
@@ -293,7 +295,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                       "see 'secondme models list'.)")
         else:
             print(json.dumps({"answer": ans.text, "abstained": ans.abstained, "cancelled": ans.cancelled,
-                              "mode": ans.mode, "citations": cites}))
+                              "mode": ans.mode, "support": list(ans.support), "citations": cites}))
     finally:
         ctx.close()
     return 130 if interrupted else 0

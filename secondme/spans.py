@@ -1,0 +1,296 @@
+"""Short answers: the span of a quoted sentence that answers a question.
+
+A quoted sentence is honest but long: "Lately, I've been getting into classic rock." answers
+"What music is Dave into?" with two words. The span is chosen by what the question asks for:
+a date for "when", a place for "where", a person for "who", a number phrase for "how many",
+and otherwise the complement of the question's own words in the sentence (the object after the
+verb the question names). The sentence itself stays the cited support shown under the span; a
+span is only a shortcut to read, so when none is clear the caller keeps the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from secondme.extractive import STOPWORDS, content_terms, question_kind, term
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+
+# A clause ends at punctuation (not a comma between digits, not a hyphen inside a word).
+_CLAUSE_BREAK = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|[;:!?()\[\]“”\"]|\s[-–—]+\s|[–—]|\.(?=\s|$))\s*")
+# Time phrases are never the answer to anything but "when": they end a span like punctuation.
+_TIME_PHRASE = re.compile(
+    r"\b(?:yesterday|today|tonight|tomorrow|this (?:morning|afternoon|evening|week|weekend|month|year)|"
+    r"(?:last|next|this past) (?:night|week|weekend|month|year|summer|winter|spring|fall|autumn|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu|thurs|fri|sat|sun)|"
+    r"(?:a )?(?:few|couple of|\d+|two|three|four|five|six|seven|eight|nine|ten) (?:days|weeks|months|years) ago|"
+    r"recently|lately|the other day)\b", re.IGNORECASE)
+# Words that start a new thought inside a clause: a long span is cut before them.
+_CUT_BEFORE = frozenset("because but so which who when while since although though and i "
+                        "it's that's we you he she they".split())
+# Function words that never begin or end a span ("into classic rock" -> "classic rock").
+_EDGE = frozenset("""
+a an the to into onto in on at of for from with about by as up out over off than like just really
+so very too also is are was were be been being am do does did have has had get got getting i me my
+you your he him his she her we us our they them their it its this that these those there here
+some any all what which who whom whose how why when where yes no not and or but if then now
+lately recently ever even still already again actually definitely totally pretty quite
+s t ve re ll d m i'm i've i'd i'll it's that's we're we've they're you're he's she's there's
+here's what's let's gonna wanna now myself yourself himself herself ourselves themselves
+called named titled
+""".split()) - {"a", "an", "the"}
+# Verbs that open a chat sentence before its subject ("I find painting relaxing").
+_CHAT_VERBS = frozenset("find found love loved like liked enjoy enjoyed got have started start went "
+                        "made make took take tried try want wanted think thought know feel felt see "
+                        "saw use used doing did going gonna guess bet consider considered".split())
+_COPULA = frozenset("to is was are were be been being has have had".split())
+# Words a span may not begin with (articles may: "a trophy" reads better than "trophy").
+_LEAD_DROP = _EDGE | {"a", "an", "the"}
+_WORD = re.compile(r"[\w$£€%'’.,-]+")
+
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                 "fifteen twenty thirty forty fifty hundred thousand couple few several many "
+                 "multiple once twice dozen half").split()
+_NUMBER = re.compile(
+    r"(?:(?:about|around|over|under|almost|nearly|roughly|only|just|more than|less than|at least|"
+    r"just under|just over)\s+)?"
+    r"(?:[$£€]\s?\d[\d,.]*|\d[\d,.]*(?:\s?%|k\b)?|(?:a\s+)?(?:" + "|".join(_NUMBER_WORDS) + r")\b|an?\b(?=\s+(?:year|month|week|day|hour|minute|time)s?\b))"
+    r"(?:\s+(?:and\s+a\s+half\s+)?(?:[a-z][\w-]*)){0,2}",
+    re.IGNORECASE)
+_FREQUENCY = re.compile(r"\b(?:every\s+\w+|(?:once|twice|\w+\s+times)\s+a\s+\w+|daily|weekly|monthly|"
+                        r"yearly|each\s+\w+)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATE_PHRASE = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + "|".join(_MONTHS) + r")(?:,?\s+\d{4})?|"
+    r"(?:" + "|".join(_MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
+    r"(?:" + "|".join(_MONTHS) + r")(?:,?\s+\d{4})?|(?:19|20)\d\d)\b", re.IGNORECASE)
+_PROPER = re.compile(r"(?<![\w'])(?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’-]*)*")
+_PLACE_PP = re.compile(r"\b(?:in|at|to|from|near|around|visited|visiting|explore|exploring)\s+"
+                       r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*)")
+_REASON = re.compile(r"\b(?:because(?:\s+of)?|since|as|so that|in order to|'cause|cause|to help)\s+(.+)",
+                     re.IGNORECASE)
+_RELATION = re.compile(r"\b(?:my|his|her|our|their|a|an)\s+(?:(?:close|best|old|good|new)\s+)?"
+                       r"(?:friend|friends|mom|mother|dad|father|sister|brother|wife|husband|partner|"
+                       r"girlfriend|boyfriend|son|daughter|kids|children|family|cousin|aunt|uncle|"
+                       r"grandma|grandmother|grandpa|grandfather|boss|colleague|coworker|mentor|"
+                       r"teacher|coach|neighbor|neighbour|team|teammates)\b", re.IGNORECASE)
+
+
+def _clauses(sentence: str) -> list[str]:
+    out: list[str] = []
+    for c in _CLAUSE_BREAK.split(sentence):
+        out += [p.strip() for p in _TIME_PHRASE.split(c or "") if p and p.strip()]
+    return out
+
+
+def _norm(w: str) -> str:
+    return w.replace("’", "'").strip(".,'\"").lower()
+
+
+def _trim(words: list[str]) -> list[str]:
+    """Function words off both ends of a span."""
+    i, j = 0, len(words)
+    while i < j and _norm(words[i]) in _LEAD_DROP:
+        i += 1
+    while j > i and (_norm(words[j - 1]) in _EDGE or _norm(words[j - 1]) in ("a", "an", "the")):
+        j -= 1
+    # An article right before the first kept word reads better kept ("a trophy").
+    if i > 0 and i < j and _norm(words[i - 1]) in ("a", "an", "the"):
+        i -= 1
+    return words[i:j]
+
+
+def _has_content(words: list[str]) -> bool:
+    return any(_norm(w) not in STOPWORDS and _norm(w) not in _EDGE and len(_norm(w)) > 1 for w in words)
+
+
+def _cut(words: list[str], limit: int = 8) -> list[str]:
+    """A long span cut before the first word that starts a new thought."""
+    if len(words) <= limit:
+        return words
+    for k in range(2, len(words)):
+        if _norm(words[k]) in _CUT_BEFORE:
+            return words[:k]
+    return words[:limit]
+
+
+def _complement(question: str, sentence: str, avoid: set[str]) -> str:
+    """The part of ``sentence`` the question does not already say: the words after the last
+    question term in the clause holding most of them (the object after the verb), else the
+    words before the first (the subject)."""
+    q_terms = set(content_terms(question)) | avoid
+    clauses = _clauses(sentence)
+    if not clauses:
+        return ""
+    best_i, best_key = -1, (0, 0)
+    for i, c in enumerate(clauses):
+        cw = c.split()
+        marks = [k for k, w in enumerate(cw) if term(_norm(w)) in q_terms]
+        if not marks:
+            continue
+        key = (len(marks) + (2 if _has_content(_trim(cw[marks[-1] + 1:])) else 0), -i)
+        if key > best_key:
+            best_i, best_key = i, key
+    if best_i < 0:
+        return ""
+    words = clauses[best_i].split()
+    marks = [k for k, w in enumerate(words) if term(_norm(w)) in q_terms]
+    after = words[marks[-1] + 1:]
+    # A verb right after the question's words restates its verb ("went to the meeting and saw
+    # dozens of families" answers "what did she see"): the object follows it.
+    k = 0
+    while k < len(after) and _norm(after[k]) in _LEAD_DROP:
+        k += 1
+    joined = k == 0 or _norm(after[k - 1]) in ("and", "then", "to")
+    if joined and k < len(after) - 1 and _norm(after[k]) in _CHAT_VERBS:
+        after = after[k + 1:]
+    after = _trim(after)
+    span: list[str] = []
+    if _has_content(after):
+        span = _cut(after)
+        # A short list goes on past its commas ("dinosaurs, nature and the beach").
+        if len(span) == len(after):
+            extra: list[str] = []
+            for c in clauses[best_i + 1:best_i + 5]:
+                cw = c.split()
+                if len(cw) > 4 or term(_norm(cw[0])) in q_terms:
+                    break
+                extra += cw
+                if _norm(cw[0]) in ("and", "or"):
+                    break
+            if extra and len(span) <= 4:
+                span = _trim(span + extra)
+    else:
+        # The subject before the question's words: "I find painting to be a great stress
+        # reliever" -> "painting" (a leading chat verb and a trailing "to be ..." dropped).
+        before = words[:marks[0]]
+        k = 0
+        while k < len(before) and (_norm(before[k]) in _LEAD_DROP or _norm(before[k]) in _CHAT_VERBS):
+            k += 1
+        before = before[k:]
+        for j in range(1, len(before)):
+            if _norm(before[j]) in _COPULA:
+                before = before[:j]
+                break
+        before = _trim(before)
+        if _has_content(before):
+            span = _cut(before)
+        elif best_i + 1 < len(clauses):
+            nxt = _trim(clauses[best_i + 1].split())
+            if _has_content(nxt):
+                span = _cut(nxt)
+    if not span or len(span) >= len(sentence.split()) - 1:
+        return ""  # nothing shorter than the sentence itself
+    return " ".join(span).strip(" ,;:-–—")
+
+
+def _number(question: str, sentence: str) -> str:
+    q = question.lower()
+    if "how often" in q:
+        m = _FREQUENCY.search(sentence)
+        if m:
+            return m.group(0)
+    if "how long" in q:
+        m = re.search(r"\b(?:for|since)\s+((?:about|around|over|almost|nearly|just under|just over|"
+                      r"more than|less than)?\s*[\w,.$]+(?:\s+\w+){0,2})", sentence, re.IGNORECASE)
+        if m and (_NUMBER.match(m.group(1).strip()) or _DATE_PHRASE.search(m.group(1))):
+            kept = m.group(1).split()
+            while len(kept) > 1 and _norm(kept[-1]) in _EDGE:
+                kept.pop()
+            return " ".join(kept)
+    q_terms = set(content_terms(question))
+    for m in _NUMBER.finditer(sentence):
+        text = m.group(0).strip(" ,.")
+        words = text.split()
+        # "a" alone, or "an" without a unit after it, is no number.
+        if not words or (_norm(words[0]) in ("a", "an") and len(words) < 2):
+            continue
+        if not any(ch.isdigit() for ch in text) and not any(_norm(w) in _NUMBER_WORDS or
+                                                            _norm(w) in ("a", "an") for w in words[:2]):
+            continue
+        # Keep the unit noun, drop a trailing function word ("10 per" -> "10").
+        while len(words) > 1 and (_norm(words[-1]) in _EDGE or (term(_norm(words[-1])) in q_terms
+                                  and len(words) > 2)):
+            words.pop()
+        return " ".join(words)
+    return ""
+
+
+def _date(question: str, sentence: str, when: str) -> str:
+    q = question.lower()
+    value = when
+    if not value:
+        m = _DATE_PHRASE.search(sentence)
+        value = m.group(0) if m else ""
+    if not value:
+        return ""
+    if re.search(r"\b(what|which) year\b", q):
+        y = _YEAR.findall(value)
+        return y[-1] if y else value
+    if re.search(r"\b(what|which) month\b", q):
+        m2 = re.search(r"(" + "|".join(_MONTHS) + r")\w*\s+\d{4}", value, re.IGNORECASE)
+        return m2.group(0) if m2 else value
+    return value
+
+
+def _place(question: str, sentence: str, avoid: set[str]) -> str:
+    q_words = {_norm(w) for w in question.split()} | avoid
+    for m in _PLACE_PP.finditer(sentence):
+        name = m.group(1)
+        if _norm(name.split()[-1]) not in q_words and name.split()[0].lower() not in ("i",):
+            return name
+    for m in _PROPER.finditer(sentence):
+        name = m.group(0)
+        if m.start() == 0 or name in ("I", "I'm", "I've") or _norm(name) in q_words:
+            continue
+        if any(_norm(w) in q_words for w in name.split()):
+            continue
+        return name
+    return ""
+
+
+def _person(question: str, sentence: str, avoid: set[str]) -> str:
+    q_words = {_norm(w) for w in question.split()} | avoid
+    for p in _PROPER.finditer(sentence):
+        names = [w for w in p.group(0).split() if _norm(w) not in STOPWORDS and _norm(w) not in _EDGE]
+        if not names or _norm(names[0]) in q_words or _norm(names[0]) in _MONTHS:
+            continue
+        return " ".join(names)
+    m = _RELATION.search(sentence)
+    return m.group(0) if m else ""
+
+
+def _reason(question: str, sentence: str, avoid: set[str]) -> str:
+    m = _REASON.search(sentence)
+    if m:
+        # A reason keeps its subject ("because it makes the house look happy").
+        words = _clauses(m.group(1))[0].split() if _clauses(m.group(1)) else []
+        while words and _norm(words[-1]) in _EDGE:
+            words.pop()
+        if _has_content(words):
+            return " ".join(_cut(words, 12))
+    return _complement(question, sentence, avoid)
+
+
+def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] | None = None) -> str:
+    """The shortest part of ``sentence`` that answers ``question``, or "" when none is clear.
+
+    ``when`` is the resolved day of the sentence's event (for "when" questions); ``avoid``
+    holds stems never to answer with, such as the speaker's own name."""
+    avoid = {term(a) for a in (avoid or set())}
+    kind = question_kind(question)
+    if kind == "yesno":
+        return ""
+    if kind == "date":
+        return _date(question, sentence, when)
+    span = ""
+    if kind == "number":
+        span = _number(question, sentence)
+    elif kind == "place":
+        span = _place(question, sentence, avoid)
+    elif kind == "person":
+        span = _person(question, sentence, avoid)
+    elif kind == "reason":
+        span = _reason(question, sentence, avoid)
+    return span or _complement(question, sentence, avoid)
