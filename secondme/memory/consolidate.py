@@ -8,6 +8,7 @@ run over unchanged data finds nothing above the marks and changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -17,6 +18,7 @@ import numpy as np
 
 from secondme.errors import Cancelled
 from secondme.memory import facts as F
+from secondme.memory import windows as W
 from secondme.memory.episodes import EpisodeWriter, day_of
 from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.links import Linker
@@ -149,23 +151,28 @@ class Consolidator:
     """One consolidation run over what is new since the last run."""
 
     def __init__(self, store: Store, items: MemoryItems, embedder: Any, model: Any = None,
-                 llm_budget: int = 100, llm_seconds: float = 300.0) -> None:
+                 llm_budget: int = 400, llm_seconds: float = 3600.0, window: int = W.WINDOW) -> None:
         self.store = store
         self.items = items
         self.embedder = embedder
         self.model = model
-        # Bounded in calls and in time: the model must never dominate a large import.
+        # Bounded in windows and in time, so a night's work fits: what is left waits for the
+        # next run (progress is kept per conversation, see secondme.memory.windows).
         self.llm_budget = llm_budget
         self.llm_seconds = llm_seconds
+        self.window = window
         self._llm_time = 0.0
         self.stats = {"sources": 0, "facts_added": 0, "facts_merged": 0, "facts_superseded": 0,
-                      "keys_added": 0, "episodes": 0, "summaries": 0, "links": 0, "llm_calls": 0}
+                      "keys_added": 0, "episodes": 0, "summaries": 0, "links": 0, "llm_calls": 0,
+                      "windows": 0, "windows_left": 0, "model_facts": 0, "model_dropped": 0}
         self._facts: dict[str, list[dict[str, Any]]] = {}
 
     def run(self, progress: Progress | None = None, cancel: Any = None) -> dict[str, int]:
         t0 = time.monotonic()
         self._load_facts()
         self._messages(progress, cancel)
+        if self.model is not None:
+            self._windows(progress, cancel)
         self._chunks(progress, cancel)
         ep = EpisodeWriter(self.store, self.items, self.embedder)
         self.stats["episodes"], self.stats["summaries"] = ep.run(progress, cancel)
@@ -260,21 +267,97 @@ class Consolidator:
         return out
 
     def _extract(self, text: str, subject: str, cancel: Any) -> list[F.Fact]:
-        out = F.extract(text, subject)
-        if (self.model is not None and self.stats["llm_calls"] < self.llm_budget
-                and self._llm_time < self.llm_seconds and len(text) > 20):
+        # Exact patterns per message; the model reads whole windows later (_windows).
+        return [_canonical(f) for f in F.extract(text, subject)]
+
+    # --- the model, on windows of a conversation ---------------------------------------------------
+    def _windows(self, progress: Progress | None, cancel: Any) -> None:
+        """Model facts for every window not done yet, oldest conversation activity first, until
+        the budget is spent; each window's facts and its progress mark commit together."""
+        convs = self.store.query(
+            "SELECT COALESCE(source_key, '') AS k, MAX(id) AS top FROM memories WHERE kind = 'message' "
+            "GROUP BY COALESCE(source_key, '') ORDER BY MIN(id)")
+        todo: list[tuple[str, list[W.Message]]] = []
+        for c in convs:
+            key = W.WINDOW_HWM_PREFIX + (str(c["k"]) or "-")
+            hwm = int(get_meta(self.store, key, "0") or 0)
+            if int(c["top"]) <= hwm:
+                continue
+            rows = self.store.query(
+                "SELECT * FROM memories WHERE kind = 'message' AND COALESCE(source_key, '') = ? AND id > ? "
+                "ORDER BY id", (str(c["k"]), hwm))
+            msgs = []
+            for r in rows:
+                row = self.store.row_from("memories", r, columns=("text", "meta"))
+                meta = row.get("meta", {}) or {}
+                if meta.get("ask"):
+                    continue  # questions to the assistant and its answers state no facts
+                msgs.append(W.Message(int(r["id"]), row.get("event_time"), meta.get("speaker"),
+                                      str(row.get("text", ""))))
+            for win in W.windows(msgs, self.window):
+                todo.append((key, win))
+            if not msgs:
+                with self.store.write() as w:
+                    set_meta(w, key, str(int(c["top"])))
+        for n, (key, win) in enumerate(todo):
+            self._check(cancel)
+            if self.stats["llm_calls"] >= self.llm_budget or self._llm_time >= self.llm_seconds:
+                self.stats["windows_left"] = len(todo) - n
+                log.info("model extraction budget spent: %d windows wait for the next run", len(todo) - n)
+                return
             self.stats["llm_calls"] += 1
             t0 = time.monotonic()
             try:
-                have = {f.slot for f in out}
-                out += [f for f in F.llm_extract(self.model, text, subject, cancel) if f.slot not in have]
+                res = W.extract_window(self.model, win, cancel)
             except Cancelled:
                 raise
-            except Exception as exc:  # a weak model's bad output must not stop consolidation
-                log.info("model fact extraction skipped: %s", exc.__class__.__name__)
+            except Exception as exc:  # a weak model's bad output costs this window only
+                log.info("model fact extraction skipped a window: %s", exc.__class__.__name__)
+                res = W.WindowResult()
             finally:
                 self._llm_time += time.monotonic() - t0
-        return [_canonical(f) for f in out]
+            self._check(cancel)  # a cancel during the call leaves the window undone
+            self._save_window(key, win, res)
+            if progress is not None:
+                progress("facts from the model", n + 1, len(todo))
+
+    def _save_window(self, key: str, win: list[W.Message], res: W.WindowResult) -> None:
+        facts = [(_canonical(f), sid) for f, sid in res.facts]
+        vecs = self._embed([f.text() for f, _ in facts])
+        metas: dict[int, dict[str, Any]] = {}
+        with self.store.write() as w:
+            for m in win:
+                row = w.execute("SELECT meta FROM memories WHERE id = ?", (m.id,)).fetchone()
+                if row is not None:
+                    metas[m.id] = self.store.open_value("memories", m.id, "meta", row[0]) or {}
+            for (f, sid), v in zip(facts, vecs, strict=True):
+                if sid not in metas:
+                    continue  # forgotten meanwhile
+                at = next((m.at for m in win if m.id == sid), None)
+                self._add_fact(w, f, v, at, source_mem=(sid, metas[sid]))
+            if res.topics:
+                self._tag(w, metas, res.topics)
+            set_meta(w, key, str(win[-1].id))
+        self.stats["windows"] += 1
+        self.stats["model_facts"] += len(facts)
+        self.stats["model_dropped"] += res.dropped
+
+    def _tag(self, w: Writer, metas: dict[int, dict[str, Any]], topics: list[str]) -> None:
+        """A-MEM style tags: the window's topic words on each of its messages, sealed in the
+        meta and added to the recall keys (the keyword index reads ``keys``)."""
+        for mid, meta in metas.items():
+            if meta.get("speaker") == "assistant":
+                continue
+            tags = list(meta.get("tags") or [])
+            new = [t for t in topics if t not in tags]
+            if not new:
+                continue
+            meta["tags"] = tags + new
+            keys = list(meta.get("keys") or [])
+            meta["keys"] = keys + [t for t in new if t not in keys]
+            w.update("memories", mid, private={"meta": meta})
+            w.record_change("memory", mid, "upsert")
+            self.stats["keys_added"] += len(new)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -297,6 +380,11 @@ class Consolidator:
         at = float(at or time.time())
         slot = f.slot
         current = [x for x in self._facts.get(slot, []) if x["state"] != "superseded"]
+        if f.origin == "model" and source_mem is not None and any(
+                source_mem[0] in x["meta"].get("sources", []) for x in current):
+            # The exact pattern already read this slot in this message: its value stands.
+            self.stats["facts_merged"] += 1
+            return
         for x in current:
             if _same_value(f.value, x["value"], vec, x["vec"]):
                 self._cite(w, x["id"], x["meta"], source_mem, chunk_id)
@@ -305,8 +393,10 @@ class Consolidator:
                 return
         meta: dict[str, Any] = {"subject": f.subject, "attribute": f.attribute, "value": f.value, "slot": slot,
                                 "sources": [], "chunks": [], "keys": [F.SYNONYMS.get(f.attribute.split(":")[0], "")],
-                                "tags": [f.attribute.split(":")[0]],
-                                "keywords": [t for t in F.norm(f.value).split() if len(t) > 2][:6]}
+                                "tags": [f.attribute.split(":")[0]], "origin": f.origin,
+                                "keywords": list(f.keywords) or [t for t in F.norm(f.value).split() if len(t) > 2][:6]}
+        if f.time:
+            meta["time"] = f.time
         if source_mem and source_mem[1].get("source_id"):
             meta["source_id"] = source_mem[1]["source_id"]
         new = NewMemory(text=f.text(), kind="fact", at=at, meta=meta)
@@ -380,7 +470,7 @@ class Consolidator:
 def _canonical(f: F.Fact) -> F.Fact:
     base, _, detail = f.attribute.partition(":")
     if detail:
-        return F.Fact(f.subject, f"{base}:{_CANON_REL.get(detail, detail)}", f.value)
+        return dataclasses.replace(f, attribute=f"{base}:{_CANON_REL.get(detail, detail)}")
     return f
 
 

@@ -1,4 +1,4 @@
-"""Fact extraction: exact patterns first, the local model (JSON schema) when it is good enough.
+"""Fact extraction: exact patterns; the local model reads windows (secondme.memory.windows).
 
 A fact is (subject, attribute, value). Single-valued attributes (address, workplace, email,
 phone, birthday) take part in knowledge updates: a newer value supersedes the older one.
@@ -11,13 +11,15 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from secondme.memory.statements import assertive
 
 log = logging.getLogger("secondme.memory.facts")
 
-SINGLE_VALUED = frozenset({"address", "workplace", "email", "phone", "birthday"})
+SINGLE_VALUED = frozenset({"address", "workplace", "email", "phone", "birthday",
+                           # open-schema attributes the model finds (secondme.memory.windows)
+                           "name", "nickname", "place-of-birth", "organization-title", "url", "anniversary",
+                           "dietary-preferences", "vehicle", "language", "blood-type"})
 
 # Words a question about the attribute uses but the sentence stating it may not
 # ("where do I live?" vs "we moved to 5 Oak Street"): they become extra index keys.
@@ -29,7 +31,33 @@ SYNONYMS: dict[str, str] = {
     "birthday": "birthday born birth date",
     "person": "family friend relative person",
     "pet": "pet animal",
+    "organization-title": "job title role position work occupation",
+    "places-lived": "lived live city town moved where",
+    "education": "school university college studied degree",
+    "anniversary": "anniversary wedding married date",
+    "likes": "likes enjoy hobby love",
+    "dislikes": "dislikes hate can't stand",
+    "dietary-preferences": "diet eat food vegetarian vegan",
+    "allergies": "allergy allergic",
+    "health": "health condition diagnosed doctor",
+    "possession": "own owns have bought",
+    "vehicle": "car vehicle drive drives",
+    "plans": "plan plans planning goal",
+    "event": "event happened when",
+    "place-of-birth": "born birthplace where",
+    "name": "name called",
+    "nickname": "nickname call called",
+    "url": "website blog homepage site",
+    "language": "language speak",
 }
+# How a fact reads as a memory ("My job title: nurse").
+_LABELS = {"address": "home address", "workplace": "workplace", "email": "email address",
+           "phone": "phone number", "birthday": "birthday", "organization-title": "job title",
+           "places-lived": "place lived", "education": "school", "dietary-preferences": "diet",
+           "place-of-birth": "place of birth", "url": "website", "plans": "plan", "likes": "likes",
+           "dislikes": "dislikes", "allergies": "allergy", "health": "health", "vehicle": "car",
+           "name": "name", "nickname": "nickname", "language": "language", "blood-type": "blood type",
+           "anniversary": "anniversary"}
 
 RELATIONS = ("sister", "brother", "mother", "mom", "mum", "father", "dad", "wife", "husband",
              "partner", "best friend", "friend", "boss", "colleague", "coworker", "son", "daughter",
@@ -56,29 +84,32 @@ class Fact:
 
     subject: str       # "user" for the person, else a name (a chat speaker, "Anna")
     attribute: str     # address | workplace | email | phone | birthday | person:<rel> | pet:<kind>
+    #                    | an open-schema attribute from the model (organization-title, likes...)
     value: str
+    time: str = ""                    # when it started or happened, as the text says it
+    keywords: tuple[str, ...] = ()    # extra recall keys (the model's fact words)
+    origin: str = "rules"             # rules | model
 
     @property
     def slot(self) -> str:
-        base = self.attribute.split(":")[0]
-        if base in SINGLE_VALUED:
+        if self.single_valued:
             return f"{self.subject.lower()}|{self.attribute}"
         return f"{self.subject.lower()}|{self.attribute}|{norm(self.value)}"
 
     @property
     def single_valued(self) -> bool:
-        return self.attribute in SINGLE_VALUED
+        return self.attribute in SINGLE_VALUED or self.attribute.startswith("favorite-")
 
     def text(self) -> str:
         who = "My" if self.subject == "user" else f"{self.subject}'s"
         base, _, detail = self.attribute.partition(":")
-        label = {"address": "home address", "workplace": "workplace", "email": "email address",
-                 "phone": "phone number", "birthday": "birthday"}.get(base, detail or base)
+        label = _LABELS.get(base) or (f"favourite {base[len('favorite-'):].replace('-', ' ')}"
+                                      if base.startswith("favorite-") else detail or base.replace("-", " "))
         return f"{who} {label}: {self.value}"
 
     def keys(self) -> list[str]:
         base, _, detail = self.attribute.partition(":")
-        return [self.text(), SYNONYMS.get(base, ""), detail]
+        return [self.text(), SYNONYMS.get(base, ""), detail, " ".join(self.keywords)]
 
 
 def norm(s: str) -> str:
@@ -164,59 +195,10 @@ def _looks_like_date(s: str) -> bool:
 
 
 # --- the local model, when it is good enough -------------------------------------------------
-
-LLM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "facts": {
-            "type": "array", "maxItems": 5,
-            "items": {
-                "type": "object",
-                "properties": {
-                    "attribute": {"type": "string", "enum": [
-                        "address", "workplace", "email", "phone", "birthday", "person", "pet", "other"]},
-                    "detail": {"type": "string", "maxLength": 30},
-                    "value": {"type": "string", "maxLength": 100},
-                },
-                "required": ["attribute", "detail", "value"],
-            },
-        },
-    },
-    "required": ["facts"],
-}
-
-LLM_SYSTEM = (
-    "Extract durable personal facts the speaker states about themselves: where they live, where "
-    "they work, contact details, birthdays, family members or friends by name, pets by name. "
-    "Use attribute 'person' with detail = the relation (e.g. sister), 'pet' with detail = the "
-    "animal. Return an empty list when there are none. Never invent facts."
-)
-
+# The model reads windows of a conversation (secondme.memory.windows), not single messages.
 # Below this many parameters structured extraction costs more than it finds (SmolLM2-135M
 # follows the schema but invents and mislabels facts): exact patterns alone are used.
 LLM_MIN_PARAMS = 1_000_000_000
-
-
-def llm_extract(model: Any, text: str, subject: str, cancel: Any = None) -> list[Fact]:
-    """Facts the chat model finds in ``text``; its mistakes cost little since every fact cites
-    its source and exact values are cross-checked against the text."""
-    data = model.generate_json(
-        [{"role": "system", "content": LLM_SYSTEM}, {"role": "user", "content": text[:1500]}],
-        LLM_SCHEMA, max_tokens=160, cancel=cancel)
-    out: list[Fact] = []
-    for f in data.get("facts", []):
-        value = str(f.get("value", "")).strip()
-        # Keep only values that really occur in the text: a weak model's inventions are dropped.
-        if not value or norm(value) not in norm(text):
-            continue
-        attr = str(f.get("attribute", "other"))
-        if attr == "other":
-            continue
-        if attr in ("person", "pet"):
-            detail = norm(str(f.get("detail", ""))) or attr
-            attr = f"{attr}:{detail}"
-        out.append(Fact(subject, attr, value))
-    return out
 
 
 def llm_enabled(setting: str, parameter_count: int | None) -> bool:

@@ -36,6 +36,15 @@ def keywords(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
 
 
+def _tags(meta: Any) -> set[str]:
+    """The model's topic tags and fact keywords (A-MEM's keywords/tags): two memories that
+    share one are related even when their own words differ ("tent" / "camping")."""
+    if not isinstance(meta, dict):
+        return set()
+    return {w for t in [*(meta.get("tags") or []), *(meta.get("keywords") or [])]
+            for w in keywords(str(t))}
+
+
 class Linker:
     """Adds "related" links for memories newer than the link high-water mark."""
 
@@ -50,7 +59,7 @@ class Linker:
         if top <= hwm:
             return 0
         pool_rows = self.store.query(
-            "SELECT id, source_key, text, embedding FROM memories WHERE kind IN ('message', 'fact') "
+            "SELECT id, source_key, text, meta, embedding FROM memories WHERE kind IN ('message', 'fact') "
             "AND state = 'active' AND embedding IS NOT NULL ORDER BY id DESC LIMIT ?", (POOL,))
         if not pool_rows:
             with self.store.write() as w:
@@ -58,7 +67,8 @@ class Linker:
             return 0
         ids = np.array([int(r["id"]) for r in pool_rows])
         srcs = [r["source_key"] for r in pool_rows]
-        kws = [keywords(self.store.open_value("memories", int(r["id"]), "text", r["text"]) or "") for r in pool_rows]
+        kws = [keywords(self.store.open_value("memories", int(r["id"]), "text", r["text"]) or "")
+               | _tags(self.store.open_value("memories", int(r["id"]), "meta", r["meta"])) for r in pool_rows]
         mat = np.stack([np.frombuffer(self.store.open_value("memories", int(r["id"]), "embedding", r["embedding"]),
                                       dtype=np.float32) for r in pool_rows])
         # Oldest first, so the mark can advance batch by batch (ids <= mark are linked).
