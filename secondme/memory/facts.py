@@ -196,8 +196,13 @@ def _looks_like_date(s: str) -> bool:
 
 # --- the local model, when it is good enough -------------------------------------------------
 # The model reads windows of a conversation (secondme.memory.windows), not single messages.
-# Below this many parameters structured extraction costs more than it finds (SmolLM2-135M
-# follows the schema but invents and mislabels facts): exact patterns alone are used.
+# Below this many parameters structured extraction costs more than it finds, so "auto" leaves
+# it to the exact patterns. Measured: SmolLM2-135M follows the schema but invents and mislabels
+# facts; Qwen2.5-Coder 0.5B on a 4-message window (tests/core/test_window_facts.py) found the
+# job title and the birthday but missed the brother and the city, copied a worked example's
+# facts when the examples were chat turns, and moved the person's job onto a friend (dropped
+# by the grounding checks) — at ~4 minutes a window on this shared 2-core machine. It adds
+# little the rules miss for its cost, so it runs only when the setting is "on".
 LLM_MIN_PARAMS = 1_000_000_000
 
 

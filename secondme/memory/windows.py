@@ -163,13 +163,14 @@ def render(window: list[Message]) -> str:
 
 def prompt(window: list[Message]) -> list[dict[str, str]]:
     """The chat messages sent to the model: instructions, two examples, the window."""
+    # The examples sit in the instructions, not as earlier chat turns: as turns, the 0.5B
+    # copied the last example's answer onto the window (measured).
+    examples = "\n\n".join(f"Example messages:\n{u}\nExample answer:\n{json.dumps(o, separators=(',', ':'))}"
+                            for u, o in ((_EX1_USER, _EX1_OUT), (_EX2_USER, _EX2_OUT)))
     return [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": _EX1_USER},
-        {"role": "assistant", "content": json.dumps(_EX1_OUT, separators=(",", ":"))},
-        {"role": "user", "content": _EX2_USER},
-        {"role": "assistant", "content": json.dumps(_EX2_OUT, separators=(",", ":"))},
-        {"role": "user", "content": render(window)},
+        {"role": "system", "content": f"{SYSTEM}\n\n{examples}\n\nThe examples are not the messages: "
+                                      "answer only from the messages you are given."},
+        {"role": "user", "content": "Messages:\n" + render(window)},
     ]
 
 
@@ -195,6 +196,36 @@ def _grounded(value: str, text: str) -> bool:
     return bool(nv) and f" {nv} " in f" {F.norm(text)} "
 
 
+_DIGITS = re.compile(r"\d")
+_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,4}[-/.]\d{1,2}", re.I)
+
+
+def plausible(kind: str, value: str) -> bool:
+    """Does ``value`` look like a value of ``kind`` at all? A small model's wrong label
+    ("address: Seattle", "pet: product designer") costs more than a missed fact."""
+    words = value.split()
+    if kind in ("relation", "pet", "name", "nickname"):
+        # A name: one to three capitalised words.
+        return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+    if kind == "address":
+        return bool(_DIGITS.search(value)) and len(words) >= 2
+    if kind == "phone":
+        return len(_DIGITS.findall(value)) >= 7 and "@" not in value
+    if kind == "email":
+        return "@" in value and " " not in value
+    if kind == "website":
+        return "." in value and " " not in value
+    if kind in ("birthday", "anniversary"):
+        return bool(_MONTH.search(value))
+    if kind in ("city", "birthplace"):
+        return value[:1].isupper() and not _DIGITS.search(value)
+    if kind in ("employer", "school"):
+        return value[:1].isupper() or value[:1].isdigit()
+    if kind == "blood_type":
+        return bool(re.fullmatch(r"(?:AB|A|B|O)\s?[+-]?", value))
+    return len(words) <= 8
+
+
 def _subject(who: str, source: Message) -> str:
     w = who.strip()
     if not w or w.lower() in _USER_NAMES:
@@ -202,7 +233,9 @@ def _subject(who: str, source: Message) -> str:
         return "user" if source.by_user else str(source.speaker)
     if not source.by_user and w.lower() == str(source.speaker).lower():
         return str(source.speaker)
-    return w
+    if F.norm(w) and f" {F.norm(w)} " in f" {F.norm(source.text)} ":
+        return w  # "my sister Lena works at…": about Lena, who is named
+    return ""  # a person the message does not name (the 0.5B moved the user's job to the friend)
 
 
 def read(data: Any, window: list[Message]) -> WindowResult:
@@ -211,8 +244,9 @@ def read(data: Any, window: list[Message]) -> WindowResult:
     seen: set[str] = set()
     for f in data.get("facts", []) if isinstance(data, dict) else []:
         value = " ".join(str(f.get("value", "")).split()).strip(" .,;:!?\"'")
-        attr = _attribute(str(f.get("kind", "")), str(f.get("detail", "")))
-        if not value or attr is None or attr.startswith("other") or len(value) > 80:
+        kind = str(f.get("kind", ""))
+        attr = _attribute(kind, str(f.get("detail", "")))
+        if not value or attr is None or attr.startswith("other") or len(value) > 80 or not plausible(kind, value):
             out.dropped += 1 if value else 0
             continue
         n = int(f.get("msg", 0) or 0)
@@ -223,7 +257,7 @@ def read(data: Any, window: list[Message]) -> WindowResult:
             out.dropped += 1  # not in the text (invented) or only the assistant's words
             continue
         subject = _subject(str(f.get("who", "")), source)
-        if subject.lower() == "assistant":
+        if not subject or subject.lower() == "assistant":
             out.dropped += 1
             continue
         time_ = str(f.get("time", "")).strip()

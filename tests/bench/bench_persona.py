@@ -11,7 +11,13 @@ current value equals the truth (multi-valued fields: the same set of items).
 The phrasings here are the generator's own and differ from tests/core/test_profile_phrasings.py
 on purpose: the rules are not tuned to these sentences.
 
-Run: .venv/bin/python -m tests.bench.bench_persona [--personas 5] [--seed 7]
+With ``--model PATH`` (a GGUF, e.g. the 0.5B or 1.5B evaluation model) each persona is
+consolidated twice, into two fresh stores: rules alone, then rules plus the model reading
+windows of each conversation (secondme.memory.windows); precision/recall of both and the
+consolidation time per 1,000 messages are reported. The profile fields are built without a
+model in both (the model's part is the facts it adds), so the difference is the extraction's.
+
+Run: .venv/bin/python -m tests.bench.bench_persona [--personas 5] [--seed 7] [--model PATH]
 """
 
 from __future__ import annotations
@@ -202,11 +208,15 @@ def _same(field: str, got: str, want: str) -> bool:
     return n(got) == n(want)
 
 
-def run_one(seed: int, embedder: Any, tmp: Path) -> dict[str, Any]:
+def run_one(seed: int, embedder: Any, tmp: Path, model: Any = None) -> dict[str, Any]:
     p = persona(seed)
-    paths = Paths.at(tmp / f"p{seed}")
-    ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None), embedder)
+    paths = Paths.at(tmp / f"p{seed}{'m' if model is not None else ''}")
+    settings = Settings()
+    if model is not None:
+        settings.extra["llm_fact_extraction"] = "on"
+    ctx = SecondMe(paths, settings, Vault(paths.vault_file, None), embedder)
     ctx.init("persona benchmark passphrase")
+    stats: dict[str, Any] = {}
     try:
         chats = tmp / f"chats{seed}.jsonl"
         with open(chats, "w", encoding="utf-8") as fh:
@@ -217,8 +227,12 @@ def run_one(seed: int, embedder: Any, tmp: Path) -> dict[str, Any]:
                     fh.write(json.dumps({"id": f"m{i}", "conversation": "life", "time": datetime.fromtimestamp(at).isoformat(),
                                          "speaker": "assistant" if kind == "assistant" else "user", "text": text}) + "\n")
         ctx.import_messages(str(chats))
+        messages = int(ctx.store.scalar("SELECT COUNT(*) FROM memories WHERE kind = 'message'") or 0)
+        if model is not None:
+            ctx._memory_engine()._chat_model = lambda: model  # the shared, already loaded model
         t0 = time.perf_counter()
-        ctx.consolidate()
+        stats = ctx.consolidate()
+        consolidate_s = time.perf_counter() - t0
         ctx.build_profile()
         seconds = time.perf_counter() - t0
         fields = {n: f for n, f in ctx.profile()["fields"].items() if f.value}
@@ -233,25 +247,60 @@ def run_one(seed: int, embedder: Any, tmp: Path) -> dict[str, Any]:
     missing = sorted(f for f in truth if f not in fields)
     return {"seed": seed, "truth_fields": len(truth), "produced": len(fields), "correct": len(correct),
             "precision": round(len(correct) / max(1, len(fields)), 3), "recall": round(len(correct) / len(truth), 3),
-            "wrong": wrong, "missing": missing, "provenance_ok": provenance_ok, "seconds": round(seconds, 2)}
+            "wrong": wrong, "missing": missing, "provenance_ok": provenance_ok, "seconds": round(seconds, 2),
+            "messages": messages, "consolidate_seconds": round(consolidate_s, 2),
+            "windows": stats.get("windows", 0), "model_facts": stats.get("model_facts", 0),
+            "model_dropped": stats.get("model_dropped", 0), "fields": {f: fields[f].value for f in sorted(fields)}}
+
+
+def summary(mode: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    produced = sum(r["produced"] for r in runs)
+    correct = sum(r["correct"] for r in runs)
+    truth = sum(r["truth_fields"] for r in runs)
+    msgs = sum(r["messages"] for r in runs)
+    cons = sum(r["consolidate_seconds"] for r in runs)
+    return {"mode": mode, "personas": len(runs), "truth_fields": truth, "produced": produced, "correct": correct,
+            "precision": round(correct / max(1, produced), 3), "recall": round(correct / max(1, truth), 3),
+            "messages": msgs, "windows": sum(r["windows"] for r in runs),
+            "consolidate_seconds": round(cons, 1),
+            "consolidate_seconds_per_1000_messages": round(1000 * cons / max(1, msgs), 1)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--personas", type=int, default=5)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--model", help="a GGUF chat model: also consolidate with it reading windows")
+    ap.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: physical cores)")
     args = ap.parse_args()
     from secondme.embed.minilm import MiniLMEmbedder
 
     embedder = MiniLMEmbedder()
+    model = None
+    if args.model:
+        from secondme.llm.runtime import ChatModel
+
+        model = ChatModel(args.model, n_ctx=4096, n_threads=args.threads)
     with tempfile.TemporaryDirectory() as tmp:
         runs = [run_one(args.seed + i, embedder, Path(tmp)) for i in range(args.personas)]
-    produced = sum(r["produced"] for r in runs)
-    correct = sum(r["correct"] for r in runs)
-    truth = sum(r["truth_fields"] for r in runs)
-    print(json.dumps({"mode": "rules (no model)", "personas": len(runs), "truth_fields_per_persona": runs[0]["truth_fields"],
-                      "precision": round(correct / max(1, produced), 3), "recall": round(correct / truth, 3),
-                      "runs": runs}, indent=2, ensure_ascii=False))
+        with_model = [run_one(args.seed + i, embedder, Path(tmp), model) for i in range(args.personas)] \
+            if model is not None else []
+    out: dict[str, Any] = summary("rules (no model)", runs)
+    out["truth_fields_per_persona"] = runs[0]["truth_fields"]
+    if model is not None:
+        out = {"rules": out, "rules+model": summary(f"rules + model windows ({Path(args.model).name})", with_model),
+               "model": Path(args.model).name}
+        # Per persona: the fields the model path changed (gained, lost or altered) against rules.
+        out["changes"] = [{"seed": a["seed"], **{f: {"rules": a["fields"].get(f), "rules+model": b["fields"].get(f),
+                                                      "want": persona(a["seed"])["truth"].get(f)}
+                                                  for f in sorted(set(a["fields"]) | set(b["fields"]))
+                                                  if a["fields"].get(f) != b["fields"].get(f)}}
+                          for a, b in zip(runs, with_model, strict=True)]
+        out["runs"] = [{k: v for k, v in r.items() if k != "fields"} for r in with_model]
+        model.close()
+    else:
+        out["runs"] = [{k: v for k, v in r.items() if k != "fields"} for r in runs]
+    print(json.dumps(out, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
