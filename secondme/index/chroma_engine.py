@@ -3,11 +3,12 @@
 The client is what Chroma documents and keeps stable across releases; the index needs eight of
 its calls. Importing it is the cost: measured against driving ``chromadb_rust_bindings``
 directly (``tests/bench/bench_chroma_client.py``, 2 busy cores), a vector index process is ready
-after 0.76 CPU-s instead of 0.17 and holds 43 MB more, while adds, updates and deletes cost the
-same CPU per item (within 1%) and a query 2-12% more (+0.17 ms at most). That start is paid in the vector
-index's own process, started ahead of need (``vector_process.VectorHost``), so an unlock does
-not wait for it, and the main process never imports Chroma (``tests/core/test_index_vector.py``
-checks both).
+after ~0.73 CPU-s instead of ~0.16 and holds ~44 MB more, while adds, updates, deletes and
+queries cost the same CPU per item (0.89-1.12x over two runs, within their noise). That start
+is paid in the vector index's own process, started ahead of need (``vector_process.VectorHost``),
+so an unlock does not wait for it, and the main process never imports Chroma
+(``tests/core/test_index_vector.py`` checks both). What it still costs: every such process
+started (a command line run, a test) spends the extra ~0.6 CPU-s.
 
 Nothing here may reach the network:
 - product telemetry is off (``anonymized_telemetry=False``; Chroma 1.5's telemetry client is a
