@@ -19,7 +19,7 @@ Table = dict[str, tuple[str, ...]]
 
 # English — WHATWG HTML Standard, autofill field descriptions (+ their common short forms).
 EN: Table = {
-    "name": ("full name", "name", "your name", "first and last name", "complete name", "name and surname"),
+    "name": ("full name", "fullname", "name", "your name", "first and last name", "complete name", "name and surname"),
     "honorific-prefix": ("prefix", "title", "salutation", "honorific", "honorific prefix", "mr mrs ms"),
     "given-name": ("given name", "first name", "forename", "firstname", "fname", "first"),
     "additional-name": ("additional name", "middle name", "middle names", "middle initial", "middlename"),

@@ -141,6 +141,13 @@ def test_every_listed_language_has_tables_and_bench_cases() -> None:
     assert {c.lang for c in CASES} == langs and len(CASES) >= 300
 
 
+def test_a_name_attribute_is_read_by_words_not_by_letters_inside_them() -> None:
+    # "fullname" ends in the letters of "lname" (last name); it is the whole name all the same.
+    assert understand(FieldDescription(label="Full name", name="fullname", id="fullname")).token == "name"
+    assert understand(FieldDescription(label="Nombre", name="firstName")).token == "given-name"
+    assert understand(FieldDescription(label="Name", name="lname")).token == "family-name"
+
+
 def test_no_phrase_names_two_tokens_across_languages() -> None:
     # A phrase claimed by two languages for different fields would silently go to the first.
     seen: dict[str, str] = {}
