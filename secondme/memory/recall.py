@@ -17,6 +17,7 @@ terms and a deeper candidate list (the neighbours must be among the candidates t
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from secondme.index.keyword import STOP_WORDS
 from secondme.memory.forgetting import retention
 from secondme.memory.timeparse import parse_time
 from secondme.results import SearchFilters, SearchHit
@@ -47,6 +49,9 @@ class RecallWeights:
     link_from: int = 5         # how many top hits have their links followed
     derived: float = 0.3       # bonus a message receives from a derived memory pointing at it
     stale: float = 0.5         # penalty of a message whose stated fact was superseded
+    entity: float = 0.6        # bonus for sharing rare entities with the best hits (at most)
+    entity_seeds: int = 5      # how many top hits seed the entity expansion
+    entity_pool: int = 80      # how many candidates it re-scores
 
 
 DEFAULT_KINDS = ("chunk", *MEMORY_KINDS)
@@ -98,6 +103,7 @@ class Recaller:
         final = self._blend(scores, rows, now)
         final = self._fold_derived(final, rows, qv, sims)
         final = self._expand_links(final, rows, now)
+        final = self._expand_entities(final, q)
         ranked = sorted(final.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         cands = [Candidate(iid, s, snippets.get(iid), sims.get(iid)) for iid, s in ranked]
         return self._searcher.hydrate(q, cands, query_vector=qv)
@@ -235,3 +241,73 @@ class Recaller:
             if mid in alive and iid not in out:
                 out[iid] = s
         return out
+
+    def _expand_entities(self, final: dict[int, float], query: str) -> dict[int, float]:
+        """A one-step personalized PageRank over memory <-> entity edges of the candidates.
+
+        The best hits (the seeds) hand their score to the entities they mention (names and rare
+        words, weighted by how rare they are among the candidates), and each entity hands it on
+        to the other candidates that mention it. A multi-hop question ("what events has Caro
+        joined?") has evidence in several conversations: the seeds find one, the entities they
+        share with the others (the support group, the parade's city) lift the rest. Entities
+        the query already names add nothing: the keyword ranker counted them.
+        """
+        w = self.w
+        if w.entity <= 0 or w.entity_seeds <= 0:
+            return final
+        ranked = [(iid, s) for iid, s in sorted(final.items(), key=lambda kv: -kv[1])
+                  if from_index(iid)[0] == MEMORY][:w.entity_pool]
+        if len(ranked) <= w.entity_seeds:
+            return final
+        texts = self._texts([from_index(iid)[1] for iid, _ in ranked])
+        q_ents = entities(query)
+        ents = {iid: entities(texts.get(from_index(iid)[1], "")) - q_ents for iid, _ in ranked}
+        df: dict[str, int] = defaultdict(int)
+        for es in ents.values():
+            for e in es:
+                df[e] += 1
+        n = len(ranked)
+        idf = {e: math.log(n / c) for e, c in df.items() if c < n / 4}  # common words carry nothing
+        seeds = ranked[:w.entity_seeds]
+        floor = ranked[-1][1]
+        mass: dict[str, float] = defaultdict(float)
+        for iid, s in seeds:
+            known = [e for e in ents[iid] if e in idf]
+            if not known:
+                continue
+            share = max(0.0, s - floor) / math.sqrt(len(known))
+            for e in known:
+                mass[e] += share * idf[e]
+        if not mass:
+            return final
+        seed_ids = {iid for iid, _ in seeds}
+        gain = {iid: sum(mass.get(e, 0.0) for e in ents[iid]) for iid, _ in ranked if iid not in seed_ids}
+        top = max(gain.values(), default=0.0)
+        if top <= 0:
+            return final
+        out = dict(final)
+        for iid, g in gain.items():
+            out[iid] += w.entity * g / top
+        return out
+
+    def _texts(self, ids: Sequence[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            for r in self._store.query(
+                f"SELECT id, text FROM memories WHERE id IN ({','.join('?' * len(part))})", part):
+                out[int(r["id"])] = str(self._store.open_value("memories", int(r["id"]), "text", r["text"]) or "")
+        return out
+
+
+_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z'’-]{2,}\b")
+_KEYWORD = re.compile(r"[a-z][a-z'-]{4,}")
+
+
+def entities(text: str) -> set[str]:
+    """The names (capitalized words inside a sentence) and rarer words (five letters or more,
+    no stop words) a memory mentions, lowercased and cut to a 6-letter stem."""
+    out = {m.group(0).lower()[:6] for m in _PROPER.finditer(text)}
+    out.update(w[:6] for w in _KEYWORD.findall(text.lower()) if w not in STOP_WORDS)
+    return out
