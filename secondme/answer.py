@@ -127,6 +127,13 @@ def answer(
         return Answer(ABSTAIN, (), abstained=True)
     if mode == EXTRACTIVE or (mode == "auto" and not writes_answers(model)):
         return extractive_answer(question, hits, texts, on_token, now=now)
+    if not extractive.choose(question, texts, now=now):
+        # No source sentence holds the question's terms about the person it names (its premise
+        # names the wrong person, or something no source mentions): a model would only guess
+        # from the nearest text, so it abstains as quoting does, without generating.
+        if on_token is not None:
+            on_token(ABSTAIN)
+        return Answer(ABSTAIN, (), abstained=True, mode=GENERATED)
     numbered = [f"[{i}] {t}" for i, t in enumerate(texts, 1)]
     fitted = model.fit_context(SYSTEM, numbered, question, reserve_tokens=max_tokens)
     comp = model.generate(fitted.messages(), max_tokens=max_tokens, on_token=on_token, cancel=cancel)
