@@ -245,7 +245,10 @@ def read(data: Any, window: list[Message]) -> WindowResult:
     for f in data.get("facts", []) if isinstance(data, dict) else []:
         value = " ".join(str(f.get("value", "")).split()).strip(" .,;:!?\"'")
         kind = str(f.get("kind", ""))
-        attr = _attribute(kind, str(f.get("detail", "")))
+        detail = str(f.get("detail", ""))
+        if kind == "relation" and F.norm(value) in F.RELATIONS and detail[:1].isupper():
+            value, detail = detail, value  # the 1.5B wrote {"value": "brother", "detail": "Jonas"}
+        attr = _attribute(kind, detail)
         if not value or attr is None or attr.startswith("other") or len(value) > 80 or not plausible(kind, value):
             out.dropped += 1 if value else 0
             continue
@@ -263,7 +266,7 @@ def read(data: Any, window: list[Message]) -> WindowResult:
         time_ = str(f.get("time", "")).strip()
         if time_ and not _grounded(time_, source.text) and not _is_message_day(time_, source):
             time_ = ""  # a time the message does not say is not kept either
-        words = [w for w in F.norm(f"{value} {f.get('detail', '')}").split() if len(w) > 2]
+        words = [w for w in F.norm(f"{value} {detail}").split() if len(w) > 2]
         fact = F.Fact(subject, attr, value, time=time_, keywords=tuple(dict.fromkeys(words))[:6],
                       origin="model")
         if fact.slot in seen:

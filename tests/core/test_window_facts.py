@@ -66,6 +66,7 @@ def _facts(ctx: SecondMe) -> set[tuple[str, str, str, str]]:
     return out
 
 
+@pytest.mark.timeout(1200)  # one window is ~4 min on a loaded 2-core machine
 def test_the_real_model_reads_a_window(model: Any) -> None:
     win = _messages()
     res = W.extract_window(model, win)
@@ -104,6 +105,7 @@ def test_a_value_not_in_the_window_is_dropped() -> None:
     assert res.dropped == 4 and res.topics == ["new job", "moving"]
 
 
+@pytest.mark.timeout(1800)
 def test_window_extraction_resumes_after_a_cancel(notes_ctx: SecondMe, tmp_path: Path, model: Any) -> None:
     """Cancelled after its first window, a rerun does only the second one and ends with the
     facts of an uninterrupted pass over the same windows."""
