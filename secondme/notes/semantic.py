@@ -100,9 +100,18 @@ class EmbeddingFiller:
             self._idle = False
             self._cv.notify_all()
 
-    def pause(self) -> None:
+    def pause(self, wait: float = 30.0) -> bool:
+        """Hold the work; returns once the batch in flight (if any) is committed, so nothing is
+        written after it, or False when that took longer than ``wait`` seconds."""
+        end = time.monotonic() + wait
         with self._cv:
             self._paused = True
+            while self._busy:
+                left = end - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cv.wait(min(0.05, left))
+        return True
 
     def resume(self) -> None:
         with self._cv:

@@ -65,6 +65,16 @@ def expected_index_ids(ctx: SecondMe) -> tuple[set[int], set[int]]:
 def check_open(ctx: SecondMe, killed_pid: int | None = None) -> None:
     """Integrity, indexes caught up with the store, no plaintext folder left by the dead run."""
     assert ctx.store.integrity_check() == ["ok"]
+    # Phase 2 (embedding) may have resumed on its own at the open: held while counting.
+    ctx.pause_indexing()
+    try:
+        _check_caught_up(ctx)
+    finally:
+        ctx.resume_indexing()
+    _check_unique(ctx, killed_pid)
+
+
+def _check_caught_up(ctx: SecondMe) -> None:
     ctx.session.sync.catch_up()
     idx = ctx.session.indexes
     assert idx.watermark == ctx.store.last_change(), "the indexes replayed every store change"
@@ -72,6 +82,9 @@ def check_open(ctx: SecondMe, killed_pid: int | None = None) -> None:
     assert idx.keyword.count() == len(kw)
     assert idx.vector.count() == len(vec)
     assert not ctx.session.sync.corrupt_rows
+
+
+def _check_unique(ctx: SecondMe, killed_pid: int | None) -> None:
     # Dead memory rows would show as duplicates of ids; memories must be unique per content,
     # source and time (an import re-run or a replay never adds one twice).
     # The exact event times are sealed (plain SQL keeps the day): compare the opened ones.
@@ -100,6 +113,10 @@ def lock_and_check_snapshot(ctx: SecondMe, scratch: Path) -> dict[str, int]:
     """Lock (which seals the indexes), then open the sealed snapshot itself: it must hold
     exactly the store's ids, at the store's last change."""
     keys = ctx.keys
+    # Phase 2 embeds in the background; held (its batch in flight committed) so what is measured
+    # here is what the seal will hold.
+    ctx.pause_indexing()
+    ctx.session.sync.catch_up()
     last = ctx.store.last_change()
     kw, vec = expected_index_ids(ctx)
     snap = ctx.session.indexes.snapshot_path
