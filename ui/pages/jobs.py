@@ -26,12 +26,19 @@ HISTORY_EMPTY = (
 
 
 def describe_progress(p: IndexProgress | None) -> str:
-    if p is None or not p.running:
+    """What indexing is doing, in words: reading notes (phase 1), then preparing them for search
+    by meaning (phase 2, in the background: every note is already searchable by its words)."""
+    if p is None:
         return "Nothing is running."
     state = "paused" if p.paused else "running"
-    eta = f", about {int(p.eta_seconds)} s left" if p.eta_seconds is not None else ""
-    return (f"Indexing notes ({state}): {p.done} of {p.queued + p.done} files done, "
-            f"{p.failed} failed{eta}.")
+    if p.running:
+        eta = f", about {int(p.eta_seconds)} s left" if p.eta_seconds is not None else ""
+        return (f"Indexing notes ({state}): {p.done} of {p.queued + p.done} files done, "
+                f"{p.failed} failed{eta}.")
+    if not p.semantic_complete and p.semantic_total:
+        return (f"Every note is searchable by its words; preparing search by meaning ({state}): "
+                f"{p.semantic_done} of {p.semantic_total} notes ready.")
+    return "Nothing is running."
 
 
 def describe_run(run: dict[str, Any]) -> str:

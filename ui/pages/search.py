@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from secondme.errors import UserError
-from secondme.results import FolderStatus, SearchFilters, SearchHit, readable_path
+from secondme.results import FolderStatus, IndexProgress, SearchFilters, SearchHit, readable_path
 from ui import core_api
 from ui.hits import HitModel, make_hit_view
 from ui.pages.base import Page
@@ -14,6 +14,14 @@ from ui.services import Services
 
 DEBOUNCE_MS = 200
 MAX_HITS = 50
+
+
+def semantic_note(p: IndexProgress | None) -> str:
+    """While notes are still being embedded, results come from their words alone: say so."""
+    if p is None or p.semantic_complete or not p.semantic_total:
+        return ""
+    return (f" · matching by words only for now: {p.semantic_done} of {p.semantic_total} notes "
+            "are ready for search by meaning")
 
 
 class SearchPage(Page):
@@ -123,7 +131,8 @@ class SearchPage(Page):
         if gen != self._generation:
             return
         self.model.set_hits(hits)
-        self.count.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}" if hits else "Nothing found.")
+        text = f"{len(hits)} result{'s' if len(hits) != 1 else ''}" if hits else "Nothing found."
+        self.count.setText(text + semantic_note(self.services.bridge.last_progress))
         if hits:
             self.results.setCurrentIndex(self.model.index(0, 0))
 
