@@ -29,6 +29,7 @@ from secondme.results import (
 from secondme.session import Session
 from secondme.settings import Settings
 from secondme.store import Store
+from secondme.store.hashes import setting_hash
 from secondme.vault import Vault
 
 log = logging.getLogger("secondme.app")
@@ -451,12 +452,12 @@ class SecondMe:
 
     # --- private settings --------------------------------------------------------------------
     def get_private(self, key: str, default: Any = None) -> Any:
-        h = self.store.keyed_hash(key, "setting")
+        h = setting_hash(self.store, key)
         rows = self.store.select("private_settings", "key_hash = ?", (h,))
         return rows[0]["value"] if rows else default
 
     def set_private(self, key: str, value: Any) -> None:
-        h = self.store.keyed_hash(key, "setting")
+        h = setting_hash(self.store, key)
         with self.store.write() as w:
             row = w.execute("SELECT id FROM private_settings WHERE key_hash = ?", (h,)).fetchone()
             if row:

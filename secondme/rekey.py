@@ -39,6 +39,7 @@ from secondme.notes.folders import FolderRegistry
 from secondme.profile.service import BIOS_KEY, SHADES_KEY
 from secondme.store import Store
 from secondme.store.db import _ad, _decode, _encode, register_row_mac, row_mac
+from secondme.store.hashes import memory_hash, setting_hash
 from secondme.store.schema import (
     PRIVATE,
     ROW_MAC,
@@ -215,7 +216,7 @@ class _Rekeyer:
         out: dict[str, Any] = {}
         if r["content_hash"] is not None and p["text"] is not None:
             # The formula of MemoryItems.insert.
-            out["content_hash"] = self.new_hash.keyed_hash(f"{r['kind']}\0{p['text']}", "memory")
+            out["content_hash"] = memory_hash(self.new_hash, r["kind"], p["text"])
         old_key = r["source_key"]
         if old_key is not None:
             source = p.get("source") or self._legacy_source(old_key, p.get("meta") or {})
@@ -237,12 +238,12 @@ class _Rekeyer:
 
     def _fix_private_settings(self, r: sqlite3.Row, p: dict[str, Any]) -> dict[str, Any]:
         name = p.get("key") or next(
-            (k for k in _KNOWN_SETTINGS if self.old_hash.keyed_hash(k, "setting") == r["key_hash"]), None)
+            (k for k in _KNOWN_SETTINGS if setting_hash(self.old_hash, k) == r["key_hash"]), None)
         if name is None:
             return {"_drop": True}
         if "key" in p:
             p["key"] = name
-        return {"key_hash": self.new_hash.keyed_hash(name, "setting")}  # SecondMe.set_private
+        return {"key_hash": setting_hash(self.new_hash, name)}  # SecondMe.set_private
 
 
 # Plain columns each table's fix reads besides the private ones.

@@ -24,6 +24,7 @@ from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.links import Linker
 from secondme.store import Store
 from secondme.store.db import Value, Writer
+from secondme.store.hashes import setting_hash
 from secondme.store.schema import DIRTY_DAYS_SETTING, coarse
 
 log = logging.getLogger("secondme.memory.consolidate")
@@ -59,7 +60,7 @@ def set_meta(w: Writer, key: str, value: str) -> None:
 def get_dirty_days(src: Writer | Store) -> set[str]:
     """The days whose episode needs rebuilding (sealed, like ``SecondMe.set_private``)."""
     store = src.store if isinstance(src, Writer) else src
-    h = store.keyed_hash(DIRTY_DAYS, "setting")
+    h = setting_hash(store, DIRTY_DAYS)
     if isinstance(src, Writer):
         row = src.execute("SELECT id, value FROM private_settings WHERE key_hash = ?", (h,)).fetchone()
     else:
@@ -71,7 +72,7 @@ def get_dirty_days(src: Writer | Store) -> set[str]:
 
 
 def set_dirty_days(w: Writer, days: Iterable[str]) -> None:
-    h = w.store.keyed_hash(DIRTY_DAYS, "setting")
+    h = setting_hash(w.store, DIRTY_DAYS)
     row = w.execute("SELECT id FROM private_settings WHERE key_hash = ?", (h,)).fetchone()
     value: dict[str, Value] = {"value": sorted(days), "key": DIRTY_DAYS}
     if row is not None:

@@ -28,6 +28,7 @@ from secondme.search.sync import IndexSync
 from secondme.settings import Settings
 from secondme.store import Store
 from secondme.store.db import newest_first
+from secondme.store.hashes import memory_hash
 from secondme.store.schema import coarse
 
 log = logging.getLogger("secondme.memory")
@@ -127,7 +128,7 @@ class MemoryEngine:
         keys = []
         for m in memories:
             src = self.items.source_key(m.source) if m.source else None
-            keys.append((src, self.store.keyed_hash(f"{m.kind}\0{m.text}", "memory"), m.at))
+            keys.append((src, memory_hash(self.store, m.kind, m.text), m.at))
         stored: set[tuple[str | None, str, float | None]] = set()
         hashes = sorted({h for _, h, _ in keys})
         wanted = {(src, h, coarse("memories", "event_time", at)) for src, h, at in keys}
@@ -250,7 +251,7 @@ class MemoryEngine:
         vec = self.items.embed_one(f"{speaker}: {text}" if speaker else text)
         with self.store.write() as w:
             w.update("memories", memory_id,
-                     {"content_hash": self.store.keyed_hash(f"{kind}\0{text}", "memory")},
+                     {"content_hash": memory_hash(self.store, kind, text)},
                      {"text": text, "meta": {**meta, "edited": True},
                       "embedding": np.asarray(vec, dtype=np.float32).tobytes()})
             w.record_change("memory", memory_id, "upsert")

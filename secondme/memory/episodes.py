@@ -20,6 +20,7 @@ from secondme.errors import Cancelled
 from secondme.memory.items import MemoryItems, NewMemory
 from secondme.store import Store
 from secondme.store.db import Writer
+from secondme.store.hashes import memory_hash
 from secondme.store.schema import coarse
 
 log = logging.getLogger("secondme.memory.episodes")
@@ -161,7 +162,7 @@ class EpisodeWriter:
                                                  meta=meta), vec)
         else:
             eid = int(row[0])
-            w.update("memories", eid, {"content_hash": self.store.keyed_hash(f"episode\0{text}", "memory")},
+            w.update("memories", eid, {"content_hash": memory_hash(self.store, "episode", text)},
                      {"text": text, "meta": meta,
                       "embedding": None if vec is None else np.asarray(vec, dtype=np.float32).tobytes()})
             w.execute("DELETE FROM provenance WHERE memory_id = ?", (eid,))

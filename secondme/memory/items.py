@@ -12,6 +12,7 @@ import numpy as np
 from secondme.embed.base import Embedder
 from secondme.store import Store
 from secondme.store.db import Writer
+from secondme.store.hashes import memory_hash
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class MemoryItems:
             {"kind": m.kind, "created_at": now, "event_time": m.at if m.at is not None else now,
              "last_recalled": m.at if m.at is not None else now, "strength": 1.0,
              "source_key": self.source_key(m.source) if m.source else None,
-             "content_hash": self._store.keyed_hash(f"{m.kind}\0{m.text}", "memory")},
+             "content_hash": memory_hash(self._store, m.kind, m.text)},
             {"text": m.text, "meta": meta, "source": m.source,
              "embedding": None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()},
         )
