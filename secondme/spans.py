@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from secondme.extractive import STOPWORDS, content_terms, question_kind, term
+from secondme.question_terms import STOPWORDS, content_terms, question_kind, term
 
 _MONTHS = ("january february march april may june july august september october november "
            "december").split()

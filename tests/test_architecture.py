@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ingest", "index", "embed", "llm"),
     ("search", "jobs"),
     ("notes", "memory", "importers"),
-    ("extractive", "spans", "answer", "profile", "session"),
+    ("question_terms", "extractive", "spans", "answer", "profile", "session"),
     ("browser", "mcp", "backup", "rotation", "rekey"),
     ("app",),
     ("cli", "__main__", "__init__"),

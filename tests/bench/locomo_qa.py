@@ -31,8 +31,8 @@ sys.path.insert(0, str(REPO))
 
 from secondme.app import SecondMe, chat_model_for  # noqa: E402
 from secondme.embed.minilm import MiniLMEmbedder  # noqa: E402
-from secondme.extractive import stem  # noqa: E402
 from secondme.paths import Paths  # noqa: E402
+from secondme.question_terms import stem  # noqa: E402
 from secondme.settings import Settings  # noqa: E402
 from secondme.vault import Vault  # noqa: E402
 from tests.bench.locomo_recall import (  # noqa: E402

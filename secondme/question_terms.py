@@ -1,0 +1,87 @@
+"""Reading a question and a sentence as terms: what kind of answer a question wants, the words
+that carry meaning, and a light stemmer, shared by the extractive answers and their spans."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Sentence ends: . ! ? (and their CJK forms) followed by space, or a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+_DIGIT = re.compile(r"\d")
+_MONTHS = ("january february march april may june july august september october november "
+           "december jan feb mar apr jun jul aug sep sept oct nov dec").split()
+_DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_DATE_WORDS = {*_MONTHS, *_DAYS, "yesterday", "today", "tomorrow", "ago", "last", "next", "week",
+               "month", "year", "weekend", "morning", "evening", "night", "since"}
+_CAPITALIZED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+
+STOPWORDS = frozenset("""
+a an the and or but if then so of to in on at by for with from into onto about over under as is
+are was were be been being am do does did done have has had having i me my mine myself you your
+yours we our ours us he him his she her hers they them their theirs it its this that these those
+what which who whom whose when where why how much many there here not no yes can could would
+should will shall may might must just also very really any some all each every than too s t
+don didn doesn isn wasn aren weren ll ve re d m o y tell say said know
+""".split())
+
+# Question words that ask for a kind of value (whole words: "rent" is not in "parents").
+_NUMBER_CUE = re.compile(r"\bhow (?:much|many|long|old|far|often)\b|\bwhat (?:number|percentage)\b|"
+                         r"\b(?:cost|costs|price|rent|pay|paid|salary|age|amount)\b")
+_DATE_CUE = re.compile(r"^when\b|^(?:and |so )?when (?:did|do|does|was|were|is|will|has|have)\b|"
+                       r"\b(?:what|which) (?:date|year|month|day|time|week|weekend)\b|"
+                       r"\bhow long ago\b|\b(?:birthday|anniversary)\b")
+_PLACE_NOUNS = ("country city town state place location area region island village neighborhood "
+                "neighbourhood park restaurant cafe venue").split()
+_PLACE_CUE = re.compile(r"^where\b|\bwhere (?:did|do|does|was|were|is|are|will|has|have)\b|"
+                        r"\b(?:what|which|in which) (?:\w+ )?(?:" + "|".join(_PLACE_NOUNS) + r")\b")
+_YES_NO_START = frozenset("would is does did do has have can was are will could should".split())
+
+
+def question_kind(question: str) -> str:
+    """What a question asks for: number, date, place, person, reason, yesno or thing."""
+    q = question.lower().strip()
+    first = q.split()[0] if q.split() else ""
+    if _NUMBER_CUE.search(q):
+        return "number"
+    if _DATE_CUE.search(q):
+        return "date"
+    if _PLACE_CUE.search(q):
+        return "place"
+    if first in ("who", "whom", "whose"):
+        return "person"
+    if first == "why" or re.match(r"what (?:made|inspired|motivated|led|prompted)\b", q):
+        return "reason"
+    if first in _YES_NO_START:
+        return "yesno"
+    return "thing"
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A light suffix strip so "rents", "renting" and "rented" meet "rent"."""
+    for suffix in ("ingly", "ing", "edly", "ies", "ed", "es", "ly", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+# Chat words and their plain forms: "pic" answers a question about a "photo".
+_SAME = {"pic": "photo", "pics": "photo", "picture": "photo", "photograph": "photo",
+         "photography": "photo", "fave": "favorite", "fav": "favorite", "favourite": "favorite",
+         "kids": "kid", "children": "kid", "child": "kid", "mum": "mom", "mommy": "mom",
+         "colour": "color", "neighbour": "neighbor"}
+
+
+def term(word: str) -> str:
+    """The form a word is matched by: stemmed, chat spellings made plain."""
+    t = stem(word.lower())
+    return _SAME.get(t, t)
+
+
+def content_terms(text: str) -> list[str]:
+    """The stemmed words of ``text`` that carry meaning (no stop words, no one-letter words)."""
+    return [term(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
