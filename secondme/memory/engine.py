@@ -213,7 +213,7 @@ class MemoryEngine:
                 w.delete("memories", mid)
                 w.record_change("memory", mid, "delete")
             if dirty_days:
-                from secondme.memory.consolidate import mark_days_dirty
+                from secondme.memory.bookkeeping import mark_days_dirty
 
                 mark_days_dirty(w, dirty_days)
         self.sync.catch_up()

@@ -48,7 +48,7 @@ class EpisodeWriter:
         self.embedder = embedder
 
     def run(self, progress: Callable[[str, int, int], None] | None = None, cancel: Any = None) -> tuple[int, int]:
-        from secondme.memory.consolidate import get_dirty_days, set_dirty_days
+        from secondme.memory.bookkeeping import get_dirty_days, set_dirty_days
 
         days = sorted(get_dirty_days(self.store))
         self._note_times = None

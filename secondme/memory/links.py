@@ -52,7 +52,7 @@ class Linker:
         self.store = store
 
     def run(self, progress: Callable[[str, int, int], None] | None = None, cancel: Any = None) -> int:
-        from secondme.memory.consolidate import get_meta, set_meta
+        from secondme.memory.bookkeeping import get_meta, set_meta
 
         hwm = int(get_meta(self.store, HWM_LINK, "0") or 0)
         top = int(self.store.scalar("SELECT COALESCE(MAX(id), 0) FROM memories") or 0)
