@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -29,3 +29,14 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> Vectors:
         """Embed one query; shape (dim,)."""
         ...
+
+
+# The embedding-function name our Chroma collections record (``secondme.embed.chroma_fn``
+# registers a class under it, so Chroma's client rebuilds our local model from the record,
+# never its own).
+EF_NAME = "secondme"
+
+
+def embedder_config(name: str, dim: int) -> dict[str, Any]:
+    """The config recorded under :data:`EF_NAME` for the embedder ``name``."""
+    return {"embedder": name, "dim": dim}

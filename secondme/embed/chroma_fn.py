@@ -17,9 +17,8 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from secondme.embed.base import Embedder
+from secondme.embed.base import EF_NAME, Embedder, embedder_config
 from secondme.errors import ModelMissing
-from secondme.index.chroma_engine import EF_NAME, embedder_config
 
 
 def _minilm() -> Embedder:

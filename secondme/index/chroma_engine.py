@@ -32,9 +32,6 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
     from chromadb.config import Settings
 
-# The embedding-function name our collections record (``secondme.embed.chroma_fn`` registers a
-# class under it, so Chroma's client rebuilds our local model from the record, never its own).
-EF_NAME = "secondme"
 
 
 class EmbedderIdentity(NamedTuple):
@@ -42,11 +39,6 @@ class EmbedderIdentity(NamedTuple):
 
     name: str
     dim: int
-
-
-def embedder_config(name: str, dim: int) -> dict[str, Any]:
-    """The config recorded under :data:`EF_NAME` for the embedder ``name``."""
-    return {"embedder": name, "dim": dim}
 
 
 def chroma_embedding_function(ef: Any) -> Any:
