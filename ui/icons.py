@@ -18,12 +18,14 @@ class IconState(Enum):
     LOCKED = "secondme-locked.svg"
 
 
-def _render(file_name: str) -> QIcon:
-    # Rendered through QSvgRenderer rather than QIcon(path): the SVG icon-engine plugin is not
-    # in every Qt build or bundle, and a blank tray icon is worse than a missing feature.
-    renderer = QSvgRenderer(str(resource_path("icons", file_name)))
+def svg_icon(source: str | bytes, sizes: tuple[int, ...] = SIZES) -> QIcon:
+    """An icon from an SVG file path or SVG bytes, rendered at each of ``sizes``.
+
+    Rendered through QSvgRenderer rather than QIcon(path): the SVG icon-engine plugin is not in
+    every Qt build or bundle, and a blank tray icon is worse than a missing feature."""
+    renderer = QSvgRenderer(source)
     icon = QIcon()
-    for size in SIZES:
+    for size in sizes:
         pix = QPixmap(size, size)
         pix.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pix)
@@ -31,6 +33,10 @@ def _render(file_name: str) -> QIcon:
         painter.end()
         icon.addPixmap(pix)
     return icon
+
+
+def _render(file_name: str) -> QIcon:
+    return svg_icon(str(resource_path("icons", file_name)))
 
 
 class Icons:

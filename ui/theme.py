@@ -13,7 +13,8 @@ import logging
 from dataclasses import dataclass
 
 from secondme.resources import resource_path
-from ui.qt import QApplication, QColor, QIcon, QPainter, QPalette, QPixmap, QSvgRenderer, Qt
+from ui.icons import svg_icon
+from ui.qt import QApplication, QColor, QIcon, QPalette
 
 log = logging.getLogger("secondme.ui.theme")
 
@@ -152,13 +153,4 @@ def line_icon(name: str, color: QColor | str) -> QIcon:
     except OSError:
         log.debug("no icon %s", name)
         return QIcon()
-    renderer = QSvgRenderer(svg.encode())
-    icon = QIcon()
-    for size in ICON_SIZES:
-        pix = QPixmap(size, size)
-        pix.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pix)
-        renderer.render(painter)
-        painter.end()
-        icon.addPixmap(pix)
-    return icon
+    return svg_icon(svg.encode(), ICON_SIZES)
