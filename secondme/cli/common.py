@@ -7,13 +7,16 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from secondme.app import SecondMe, build
 from secondme.errors import PassphraseRequired
 from secondme.hardening import PASSPHRASE_ENV as ENV_PASSPHRASE
+
+T = TypeVar("T")
 
 
 def read_passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> str | None:
@@ -76,6 +79,32 @@ def open_context(args: argparse.Namespace, *, indexes: bool = True) -> SecondMe:
         ctx.close()
         raise
     return ctx
+
+
+def run_interruptible(fn: Callable[[], T], cancel: threading.Event, name: str) -> tuple[T, bool]:
+    """Run ``fn`` on a worker while the main thread waits; Ctrl+C sets ``cancel`` (the work then
+    stops cleanly on its own) instead of killing it mid-write. Returns (result, interrupted);
+    the work's exception is re-raised here."""
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = fn()
+        except BaseException as exc:  # handed to the main thread, which re-raises it
+            box["error"] = exc
+
+    t = threading.Thread(target=work, name=name, daemon=True)
+    t.start()
+    interrupted = False
+    while t.is_alive():
+        try:
+            t.join(0.1)
+        except KeyboardInterrupt:
+            cancel.set()
+            interrupted = True
+    if "error" in box:
+        raise box["error"]
+    return box["result"], interrupted
 
 
 def parse_date(s: str | None) -> float | None:

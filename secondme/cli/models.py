@@ -194,6 +194,7 @@ class _ProgressLine:
 
 def cmd_download(args: argparse.Namespace) -> int:
     """Download, verify and select a catalog model; Ctrl+C pauses (run again to resume)."""
+    from secondme.cli.common import run_interruptible
     from secondme.errors import Cancelled
     from secondme.llm import catalog
     from secondme.llm.catalog import human_bytes
@@ -208,31 +209,19 @@ def cmd_download(args: argparse.Namespace) -> int:
           file=sys.stderr)
     line = _ProgressLine()
     cancel = threading.Event()
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["result"] = download_model(entry, paths, settings, on_progress=line, cancel=cancel)
-        except BaseException as exc:  # handed to the main thread, which re-raises it
-            box["error"] = exc
-
-    t = threading.Thread(target=work, name="secondme-download", daemon=True)
-    t.start()
-    while t.is_alive():
-        try:
-            t.join(0.1)
-        except KeyboardInterrupt:
-            cancel.set()  # the download stops within a second and keeps what it has
+    try:
+        result, _ = run_interruptible(
+            lambda: download_model(entry, paths, settings, on_progress=line, cancel=cancel),
+            cancel, "secondme-download")  # Ctrl+C: the download stops within a second, keeping what it has
+    except BaseException as exc:
+        line.end()
+        if isinstance(exc, Cancelled):
+            kept = catalog.state(entry, paths.models_dir).partial_bytes
+            print(f"Paused with {human_bytes(kept)} of {human_bytes(entry.size)} kept; run the same "
+                  "command again to resume.", file=sys.stderr)
+            return 130
+        raise
     line.end()
-    error = box.get("error")
-    if isinstance(error, Cancelled):
-        kept = catalog.state(entry, paths.models_dir).partial_bytes
-        print(f"Paused with {human_bytes(kept)} of {human_bytes(entry.size)} kept; run the same "
-              "command again to resume.", file=sys.stderr)
-        return 130
-    if error is not None:
-        raise error
-    result = box["result"]
     print(f"Using {entry.title} from {result.path}")
     return 0
 
@@ -242,7 +231,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     memory holds nothing relevant."""
     from datetime import datetime
 
-    from secondme.cli.common import open_context
+    from secondme.cli.common import open_context, run_interruptible
 
     if args.max_tokens < 1:
         raise UserError("--max-tokens must be at least 1")
@@ -254,30 +243,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     cancel = threading.Event()
     ctx = open_context(args)
-    interrupted = False
     try:
         ctx.wait_indexed(timeout=60)
-        box: dict[str, Any] = {}
-
-        def work() -> None:
-            try:
-                box["answer"] = ctx.ask(args.question, on_token=show if stream else None, cancel=cancel)
-            except BaseException as exc:  # handed to the main thread, which re-raises it
-                box["error"] = exc
-
-        t = threading.Thread(target=work, name="secondme-ask", daemon=True)
-        t.start()
-        while t.is_alive():
-            try:
-                t.join(0.1)
-            except KeyboardInterrupt:
-                # Stop the model cleanly, then report the interruption.
-                cancel.set()
-                interrupted = True
-        if "error" in box:
-            raise box["error"]
-        ans = box["answer"]
-        cites = [{"n": i, "title": h.title, "kind": h.kind, "path": h.path, "line": h.line_start,
+        # Ctrl+C stops the model cleanly, then the interruption is reported.
+        ans, interrupted = run_interruptible(
+            lambda: ctx.ask(args.question, on_token=show if stream else None, cancel=cancel),
+            cancel, "secondme-ask")
+        cites: list[dict[str, Any]] = [{"n": i, "title": h.title, "kind": h.kind, "path": h.path, "line": h.line_start,
                   "date": datetime.fromtimestamp(h.date).strftime("%Y-%m-%d") if h.date else None,
                   "source_id": h.source_id, "id": h.id}
                  for i, h in enumerate(ans.citations, 1)]
