@@ -72,12 +72,25 @@ class HitDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._doc = QTextDocument(self)
+        self._colors: tuple[int, Colors] | None = None
+
+    def colors(self) -> Colors:
+        """The card colours, worked out again only when the palette changes (paint is hot)."""
+        # The application's palette: the view's own is made transparent by the style sheet.
+        pal = QGuiApplication.palette()
+        if self._colors is None or self._colors[0] != pal.cacheKey():
+            self._colors = (pal.cacheKey(), Colors.of(pal))
+        return self._colors[1]
 
     def _prepare(self, option: QStyleOptionViewItem, index: Index) -> QTextDocument | None:
         hit = index.data(HitRole)
         if not isinstance(hit, SearchHit):
             return None
+        c = self.colors()
         self._doc.setDefaultFont(option.font)
+        # Follow the palette (light or dark) instead of a fixed text colour; the source line is
+        # in the muted colour (Qt's rich text has no opacity). Set before the HTML, which it styles.
+        self._doc.setDefaultStyleSheet(f"body, div {{ color: {c.text}; }} .muted {{ color: {c.muted}; }}")
         self._doc.setHtml(hit_html(hit))
         # The view's width, not the option's: size hints are asked before the rows are laid
         # out, and a card measured narrower than it is drawn would spill into the next one.
@@ -93,8 +106,7 @@ class HitDelegate(QStyledItemDelegate):
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        # The application's palette: the view's own is made transparent by the style sheet.
-        c = Colors.of(QGuiApplication.palette())
+        c = self.colors()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         hovered = bool(opt.state & QStyle.StateFlag.State_MouseOver)
         # A card per result: rounded, on the card colour, the accent's edge when selected.
@@ -107,10 +119,6 @@ class HitDelegate(QStyledItemDelegate):
         painter.setBrush(QColor(c.accent_soft if selected else c.card))
         painter.drawRoundedRect(card, 8, 8)
         painter.restore()
-        # Follow the palette (light or dark) instead of a fixed text colour; the source line is
-        # in the muted colour (Qt's rich text has no opacity).
-        doc.setDefaultStyleSheet(f"body, div {{ color: {c.text}; }} .muted {{ color: {c.muted}; }}")
-        doc.setHtml(hit_html(index.data(HitRole)))
         painter.save()
         painter.translate(card.left() + PAD_X, card.top() + PAD_Y)
         doc.drawContents(painter)
