@@ -178,7 +178,10 @@ def test_jobs_page_runs_the_nightly_job_and_lists_it(qtbot: Any, window: MainWin
     qtbot.waitUntil(lambda: page.job_state.text().startswith("Next run"), timeout=10_000)
     assert page.run_now.isEnabled()
     page.run_now.click()
-    qtbot.waitUntil(lambda: page.runs.count() == 1 and page.run_now.isEnabled(), timeout=240_000)
+    # The list can reload between the run's start and its end (status and history are read one
+    # after the other): wait for the finished run, not only for a row.
+    qtbot.waitUntil(lambda: page.runs.count() == 1 and page.run_now.isEnabled()
+                    and "running" not in page.runs.item(0).text(), timeout=240_000)
     line = page.runs.item(0).text()
     assert " — ok in " in line and "(manual)" in line
     assert not page.history.isVisibleTo(page)
