@@ -3,9 +3,11 @@
 On X11 the key is grabbed on the root window (``XGrabKey``), once for each combination of the
 lock modifiers (Num Lock, Caps Lock) so it works whichever is on; the X connection's socket is
 watched by a ``QSocketNotifier``, so presses arrive on the UI thread without a thread of ours.
-Wayland gives global keys only through the desktop portal's GlobalShortcuts interface, which
-most compositors do not offer yet: there :meth:`GlobalShortcut.start` says it is unavailable and
-the person uses the tray or their desktop's own shortcut settings (``secondme-app --recall``).
+Wayland gives global keys only through the desktop portal's GlobalShortcuts interface
+(``ui/portal_shortcut.py``): the app asks, the desktop may ask the person, and the answer comes
+later, so there :meth:`GlobalShortcut.start` returns :data:`PENDING` and :attr:`settled` says how
+it ended. Where the portal offers no global shortcuts, the status says so and how to bind
+``secondme-app --recall`` in the desktop's own keyboard settings instead.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from ui.qt import QGuiApplication, QKeySequence, QObject, QSocketNotifier, Signa
 log = logging.getLogger("secondme.ui.global_shortcut")
 
 DEFAULT_SEQUENCE = "Ctrl+Alt+Space"
+PENDING = "asking the desktop"
+WAYLAND_FALLBACK = "set one in your desktop's keyboard settings that runs: secondme-app --recall"
 
 # Qt key names that differ from X keysym names.
 _KEYSYMS = {
@@ -53,15 +57,21 @@ def parse(sequence: str) -> tuple[list[str], str]:
 
 
 class GlobalShortcut(QObject):
-    """Emits :attr:`activated` when the system-wide shortcut is pressed (X11 only for now)."""
+    """Emits :attr:`activated` when the system-wide shortcut is pressed (X11 or the Wayland portal).
+
+    :attr:`settled` carries the outcome of an asynchronous (portal) grab: ``""`` when it is
+    bound, otherwise why not, in words.
+    """
 
     activated = Signal()
+    settled = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._display: Any = None
         self._notifier: QSocketNotifier | None = None
         self._grabbed: list[tuple[int, int]] = []
+        self._portal: Any = None
         self.sequence: str | None = None
 
     def start(self, sequence: str) -> str | None:
@@ -73,8 +83,7 @@ class GlobalShortcut(QObject):
             return str(exc)
         platform = QGuiApplication.platformName()
         if platform == "wayland" or (os.environ.get("WAYLAND_DISPLAY") and platform != "xcb"):
-            return ("global shortcuts are not available to apps on Wayland here; set one in your "
-                    "desktop's keyboard settings that runs: secondme-app --recall")
+            return self._start_portal(mods, key, sequence)
         if platform != "xcb":
             return f"global shortcuts need an X11 or Wayland desktop (this one is {platform!r})"
         return self._start_x11(mods, key, sequence)
@@ -122,6 +131,34 @@ class GlobalShortcut(QObject):
         log.info("global shortcut %s for quick recall", sequence)
         return None
 
+    @property
+    def trigger_description(self) -> str:
+        """How the desktop describes the key it bound (portal only; "" when it said nothing)."""
+        return str(getattr(self._portal, "trigger_description", "") or "")
+
+    def _start_portal(self, mods: list[str], key: str, sequence: str) -> str | None:
+        from ui.portal_shortcut import PortalShortcut
+
+        portal = PortalShortcut(self)
+        portal.activated.connect(self.activated)
+        portal.settled.connect(self._portal_settled)
+        problem = portal.start(mods, _KEYSYMS.get(key, key if len(key) > 1 else key.lower()))
+        if problem is not None:
+            portal.deleteLater()
+            return f"{problem}; {WAYLAND_FALLBACK}"
+        self._portal = portal
+        self.sequence = sequence
+        return PENDING
+
+    @Slot(str)
+    def _portal_settled(self, problem: str) -> None:
+        if problem:
+            self.sequence = None
+            self.settled.emit(f"{problem}; {WAYLAND_FALLBACK}")
+        else:
+            log.info("global shortcut %s for quick recall (desktop portal)", self.sequence)
+            self.settled.emit("")
+
     @Slot()
     def _read_x11(self) -> None:
         from Xlib import X
@@ -139,6 +176,10 @@ class GlobalShortcut(QObject):
 
     def stop(self) -> None:
         """Give the key back (at quit, or before grabbing another)."""
+        if self._portal is not None:
+            self._portal.stop()
+            self._portal.deleteLater()
+            self._portal = None
         if self._notifier is not None:
             self._notifier.setEnabled(False)
             self._notifier.deleteLater()
@@ -170,6 +211,7 @@ class RecallShortcut(QObject):
         self._settings = settings
         self.grab = GlobalShortcut(self)
         self.activated = self.grab.activated
+        self.grab.settled.connect(self._settled)
         self.status = ""
 
     @property
@@ -185,10 +227,23 @@ class RecallShortcut(QObject):
             self.status = "Off."
         else:
             problem = self.grab.start(seq)
-            self.status = (f"{key_label(seq)} opens quick recall from any app." if problem is None
-                           else f"Not available: {problem}.")
+            if problem == PENDING:
+                self.status = f"Asking your desktop for {key_label(seq)}…"
+            else:
+                self.status = (f"{key_label(seq)} opens quick recall from any app." if problem is None
+                               else f"Not available: {problem}.")
         self.changed.emit(self.status)
         return self.status
+
+    @Slot(str)
+    def _settled(self, problem: str) -> None:
+        seq = self.sequence
+        if not problem:
+            shown = self.grab.trigger_description or key_label(seq)
+            self.status = f"{shown} opens quick recall from any app."
+        else:
+            self.status = f"Not available: {problem}."
+        self.changed.emit(self.status)
 
     def set_sequence(self, sequence: str) -> str:
         """Save and grab ``sequence`` ("" turns the shortcut off); the new status."""
