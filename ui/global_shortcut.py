@@ -238,9 +238,13 @@ class RecallShortcut(QObject):
     @Slot(str)
     def _settled(self, problem: str) -> None:
         seq = self.sequence
-        if not problem:
-            shown = self.grab.trigger_description or key_label(seq)
-            self.status = f"{shown} opens quick recall from any app."
+        if not problem and self.grab.trigger_description:
+            self.status = f"{self.grab.trigger_description} opens quick recall from any app."
+        elif not problem:
+            # Some desktops (KDE Plasma 5) accept the shortcut but leave choosing its keys to the
+            # person, in their own settings, and say nothing about which keys it has.
+            self.status = (f"Your desktop has the quick-recall shortcut; if {key_label(seq)} does "
+                           "not open it, choose its keys in your desktop's shortcut settings.")
         else:
             self.status = f"Not available: {problem}."
         self.changed.emit(self.status)

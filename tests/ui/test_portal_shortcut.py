@@ -1,6 +1,6 @@
 """The Wayland path of the quick-recall shortcut, through the desktop portal's GlobalShortcuts.
 
-A real ``dbus-daemon`` runs a private session bus for each test. What cannot run here is a
+A real ``dbus-daemon`` runs a private session bus (starting no installed services) for each test. What cannot run here is a
 Wayland compositor with a portal backend that offers GlobalShortcuts (GNOME, KDE, Hyprland), so
 a small service in this file stands in for ``org.freedesktop.portal.Desktop``: it speaks the
 portal's documented protocol (CreateSession and BindShortcuts answered by Response signals on
@@ -11,8 +11,6 @@ side is the real code over the real bus.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests.private_bus import private_session_bus
 from ui.global_shortcut import PENDING, GlobalShortcut, RecallShortcut
 from ui.portal_shortcut import PORTAL_NAME, PORTAL_PATH, SHORTCUT_ID, SHORTCUTS_IFACE, request_path
 from ui.qt import QSettings
@@ -32,21 +31,10 @@ from jeepney.io.blocking import open_dbus_connection  # noqa: E402
 
 @pytest.fixture
 def session_bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    daemon = shutil.which("dbus-daemon")
-    assert daemon, "dbus-daemon is missing: scripts/system-deps.sh installs it (dbus)"
-    proc = subprocess.Popen([daemon, "--session", "--nofork", "--nopidfile", "--print-address=1",
-                             f"--address=unix:path={tmp_path / 'bus'}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert proc.stdout is not None
-    address = proc.stdout.readline().strip()
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-test")  # the app takes the Wayland path
-    try:
+    with private_session_bus(tmp_path) as address:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-test")  # the app takes the Wayland path
         yield address
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
-        proc.stdout.close()
 
 
 class StandInPortal:
