@@ -116,6 +116,27 @@ def _fmt(d: datetime) -> str:
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
+_LAST_WEEKDAY = re.compile(r"\b(?:on|last|this past)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+                           re.IGNORECASE)
+_FEW_DAYS = re.compile(r"\b(?:a )?(few|couple of) days ago\b|\bthe other day\b", re.IGNORECASE)
+
+
+def relative_to_said(sentence: str, said: datetime) -> str:
+    """A day named relative to the day a sentence was said, kept in those terms: "last Friday"
+    said on 27 July 2023 is "the Friday before 27 July 2023", "a few days ago" is "a few days
+    before 27 July 2023". Which calendar day "on Friday" meant is a guess (this week's or
+    last?); the phrase with its anchor is not. "" when the sentence has no such phrase."""
+    if re.search(r"\b(?:yesterday|last night|today|tonight)\b", sentence, re.IGNORECASE):
+        return ""  # an exact day: resolved to the date itself
+    m = _LAST_WEEKDAY.search(sentence)
+    if m:
+        return f"the {m.group(1).capitalize()} before {_fmt(said)}"
+    m = _FEW_DAYS.search(sentence)
+    if m:
+        return f"a {m.group(1) or 'few'} days before {_fmt(said)}"
+    return ""
+
+
 def resolve_when(sentence: str, said: datetime) -> str:
     """When the event of ``sentence`` happened, from its time words and the date it was said.
 
@@ -125,6 +146,9 @@ def resolve_when(sentence: str, said: datetime) -> str:
     low = sentence.lower()
     if _EXPLICIT_DATE.search(low):
         return ""  # the sentence names its own date: it answers by itself
+    relative = relative_to_said(sentence, said)
+    if relative:
+        return relative
     day = event_day(sentence, said)
     if day is not None:
         return _fmt(day)
@@ -187,10 +211,31 @@ _TO_ADDRESSEE = re.compile(r"^(?:congrats|congratulations|sorry to hear|good luc
                            r"happy for you|proud of you)\b", re.IGNORECASE)
 
 
+_FIRST_PERSON = frozenset("i me my mine myself we us our ours ourselves".split())
+
+
+def about_someone_else(sentence: str) -> bool:
+    """Whether a sentence says nothing of the speaker and is about someone else: it calls the
+    person spoken to by name ("Wow, John, awesome job!") or opens with he/she/they ("She had a
+    tough time, losing her job"). Its words then answer nothing about the one who said it."""
+    ws = words(sentence.replace("’", "'").replace("'", " "))
+    if set(ws) & _FIRST_PERSON:
+        return False
+    if ws and ws[0] in ("he", "she", "they"):
+        return True
+    for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence):
+        after = sentence[m.end():m.end() + 2]
+        if m.start() > 0 and m.group(0) != "I" and _VOCATIVE_BEFORE.search(sentence[:m.start()]) and (
+                not after.strip() or after.lstrip()[:1] in ",!.?"):
+            return True
+    return False
+
+
 def _about_addressee(sentence: str, matched: Sequence[str], name_terms: set[str]) -> bool:
     """Whether a sentence is about the person spoken to rather than the speaker: it opens with
-    "Congrats"/"Sorry to hear", or the question's terms appear in it only as "your …"."""
-    if _TO_ADDRESSEE.match(sentence.strip()):
+    "Congrats"/"Sorry to hear", calls them by name without a word of the speaker's own, or the
+    question's terms appear in it only as "your …"."""
+    if _TO_ADDRESSEE.match(sentence.strip()) or about_someone_else(sentence):
         return True
     terms = [t for t in matched if t not in name_terms]
     if not terms:
@@ -343,9 +388,43 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
         if expects == "date":
             day = said[q.source]
             when = resolve_when(q.sentence, day) if day else ""
-        span = short_answer(question, q.sentence, when, avoid={*people, titles[q.source].lower()})
-        out.append(Quote(q.source, q.sentence, q.score, q.matched, when, span))
+        avoid = {*people, titles[q.source].lower()}
+        sentence = q.sentence
+        nxt = continuation(sentence, strip_label(texts[q.source]))
+        if nxt and question_kind(question) == "thing" and adds_little(question, sentence):
+            # "I went to a council meeting for adoption. It was inspiring - so many people
+            # wanted to create loving homes": the first sentence only sets the scene the
+            # question names; what happened there is said in the one that goes on from it.
+            sentence = f"{sentence} {nxt}"
+            span = short_answer(question, nxt, avoid=avoid) or nxt
+        else:
+            span = short_answer(question, sentence, when, avoid=avoid)
+        out.append(Quote(q.source, sentence, q.score, q.matched, when, span))
     return out
+
+
+_ANAPHOR = re.compile(r"^(?:it|they|this|that|these|those|he|she|there)\b", re.IGNORECASE)
+# Words that carry no answer of their own: saying, going, doing (and the time words).
+_LIGHT = frozenset(term(w) for w in "went go going got get did do done had have make made really "
+                   "just one thing things lot bit".split()) | {term(w) for w in _DATE_WORDS}
+
+
+def continuation(sentence: str, body: str) -> str:
+    """The sentence after ``sentence`` in ``body`` when it goes on about the same thing
+    (it opens with "It", "They", "That"...), else ""."""
+    sents = split_sentences(body)
+    for k, s in enumerate(sents[:-1]):
+        if s == sentence:
+            nxt = sents[k + 1]
+            return nxt if _ANAPHOR.match(nxt) and not nxt.rstrip().endswith("?") else ""
+    return ""
+
+
+def adds_little(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` says hardly more than the question already does: at most
+    three meaningful words of its own (time words and light verbs not counted)."""
+    own = set(content_terms(sentence)) - set(content_terms(question)) - _LIGHT
+    return len(own) <= 3
 
 
 def supported(answer: str, sources: Sequence[str], question: str = "") -> bool:

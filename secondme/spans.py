@@ -185,6 +185,21 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
     return " ".join(span).strip(" ,;:-–—")
 
 
+_DURATION = re.compile(
+    r"(?:(?:about|around|over|almost|nearly|just under|just over|more than|less than)\s+)?"
+    r"(?:\d[\d,.]*|a few|a couple of|several|many|(?:a\s+)?(?:" + "|".join(_NUMBER_WORDS) + r")|an?)\s+"
+    r"(?:and a half\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.IGNORECASE)
+
+
+def duration(sentence: str) -> str:
+    """The first length of time a sentence names ("about four months", "3 years"), or ""."""
+    for m in _DURATION.finditer(sentence):
+        after = sentence[m.end():m.end() + 5].lower()
+        if not after.startswith(" ago"):  # "two years ago" is a time, not a length
+            return m.group(0)
+    return ""
+
+
 def _number(question: str, sentence: str) -> str:
     q = question.lower()
     if "how often" in q:
@@ -199,10 +214,17 @@ def _number(question: str, sentence: str) -> str:
             while len(kept) > 1 and _norm(kept[-1]) in _EDGE:
                 kept.pop()
             return " ".join(kept)
+    if "how long" in q:
+        d = duration(sentence)
+        if d:
+            return d
     q_terms = set(content_terms(question))
+    q_words = {_norm(w) for w in question.split()}
     for m in _NUMBER.finditer(sentence):
         text = m.group(0).strip(" ,.")
         words = text.split()
+        if words and _norm(words[0]) in q_words:
+            continue  # a number the question already says ("his two turtles") is not the answer
         # "a" alone, or "an" without a unit after it, is no number.
         if not words or (_norm(words[0]) in ("a", "an") and len(words) < 2):
             continue
@@ -273,6 +295,22 @@ def _reason(question: str, sentence: str, avoid: set[str]) -> str:
     return _complement(question, sentence, avoid)
 
 
+_NEGATION = re.compile(r"\b(?:not|never|no|nothing|nobody|none|neither|nor|cannot|without)\b|n[’']t\b",
+                       re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"^(?:would|could|might)\b|\b(?:likely|probably|might)\b", re.IGNORECASE)
+
+
+def yes_no(question: str, sentence: str) -> str:
+    """"Yes" or "No" for a yes/no question from the polarity of the sentence that answers it:
+    "No" when the sentence is negated ("I've never been to Rome"), else "Yes". A question about
+    what would or might be ("Would Kim enjoy a book on whales?") is answered by inference from
+    what was said, so the answer says so: "Likely yes"."""
+    polarity = "No" if _NEGATION.search(sentence) else "Yes"
+    if _HYPOTHETICAL.search(question.strip()):
+        return f"Likely {polarity.lower()}"
+    return polarity
+
+
 def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] | None = None) -> str:
     """The shortest part of ``sentence`` that answers ``question``, or "" when none is clear.
 
@@ -281,7 +319,7 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
     avoid = {term(a) for a in (avoid or set())}
     kind = question_kind(question)
     if kind == "yesno":
-        return ""
+        return yes_no(question, sentence)
     if kind == "date":
         return _date(question, sentence, when)
     span = ""

@@ -1,0 +1,119 @@
+"""Typed short answers (issue 19): yes/no from the answering sentence's polarity, days named
+relative to the day said kept with their anchor, lengths of time for "how long", the sentence
+that goes on from a scene-setting one, and sentences about someone other than the speaker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from secondme import extractive
+from secondme.answer import extractive_answer
+from secondme.results import SearchHit
+from secondme.spans import duration, short_answer, yes_no
+
+
+@pytest.mark.parametrize("question, sentence, answer", [
+    ("Is Pia married?", "The chapel is where I got married ten years ago.", "Yes"),
+    ("Has Pia been to Rome?", "I have never been to Rome, sadly.", "No"),
+    ("Does Omar eat meat?", "I don't eat meat since last spring.", "No"),
+    # What would or might be is inferred from what was said, and the answer says so.
+    ("Would Kim enjoy a book about whales?", "Kim loves whales and reads about them.", "Likely yes"),
+    ("Would Kim go camping again soon?", "Kim said she will not camp again after the storm.", "Likely no"),
+])
+def test_a_yes_no_question_is_answered_by_the_sentence_s_polarity(question: str, sentence: str,
+                                                                  answer: str) -> None:
+    assert yes_no(question, sentence) == answer
+    assert short_answer(question, sentence) == answer
+
+
+@pytest.mark.parametrize("sentence, when", [
+    ("Last Friday I went to a council meeting.", "the Friday before 27 July 2023"),
+    ("We played chess on Tuesday.", "the Tuesday before 27 July 2023"),
+    ("I started the class a few days ago.", "a few days before 27 July 2023"),
+    ("Met her the other day at the market.", "a few days before 27 July 2023"),
+    ("I joined a couple of days ago.", "a couple of days before 27 July 2023"),
+    # An exact day still resolves to its date.
+    ("I went to the park yesterday.", "26 July 2023"),
+    ("I went to the park yesterday, not on Friday.", "26 July 2023"),
+])
+def test_a_day_named_relative_to_the_day_said_keeps_its_anchor(sentence: str, when: str) -> None:
+    said = datetime(2023, 7, 27)  # a Thursday
+    assert extractive.resolve_when(sentence, said) == when
+
+
+def test_a_sentence_without_a_relative_day_leaves_it_to_the_other_rules() -> None:
+    assert extractive.relative_to_said("I painted the fence.", datetime(2023, 7, 27)) == ""
+
+
+@pytest.mark.parametrize("sentence, length", [
+    ("I've been playing for about four months now and love it.", "about four months"),
+    ("We have lived here 3 years.", "3 years"),
+    ("Two years ago I moved; I've had the turtles for three years.", "three years"),
+    ("I love playing songs on the piano.", ""),
+])
+def test_the_length_of_time_a_sentence_names(sentence: str, length: str) -> None:
+    assert duration(sentence) == length
+
+
+def test_how_long_answers_with_a_length_not_a_number_the_question_already_says() -> None:
+    assert short_answer("How long has Nate had his two turtles?",
+                        "My two turtles have been with me for three years now.") == "three years"
+    assert short_answer("How many dogs does Lee have besides his two cats?",
+                        "Next to my two cats I have four dogs.") == "four dogs"
+
+
+@pytest.mark.parametrize("sentence, other", [
+    ("Wow, John, awesome job!", True),
+    ("She had a tough time, going through a divorce and losing her job.", True),
+    ("They moved to Lisbon after the wedding.", True),
+    ("Thanks, John, I got the job!", False),          # the speaker speaks of themself
+    ("Yoga, for example, keeps me calm.", False),
+    ("Running keeps the mind clear.", False),
+])
+def test_a_sentence_about_someone_other_than_the_speaker(sentence: str, other: bool) -> None:
+    assert extractive.about_someone_else(sentence) is other
+
+
+def _hits(texts: list[str]) -> list[SearchHit]:
+    return [SearchHit(id=i, kind="message", title=t.split(" (")[0], snippet="", score=1.0)
+            for i, t in enumerate(texts)]
+
+
+def test_praise_for_the_person_spoken_to_is_not_the_speaker_s_own_story() -> None:
+    texts = ["Maria (05 Aug 2023): Wow, John, awesome job! Keep doing what you're doing.",
+             "Maria (05 Aug 2023): She had a tough time, losing her job and her flat."]
+    ans = extractive_answer("What happened to Maria's job?", _hits(texts), texts)
+    assert ans.abstained
+    # The same words said of the speaker answer.
+    mine = ["Maria (05 Aug 2023): I lost my job at the bakery last week."]
+    assert not extractive_answer("What happened to Maria's job?", _hits(mine), mine).abstained
+
+
+def test_the_sentence_that_goes_on_from_the_scene_answers() -> None:
+    texts = ["Zoe (27 Jul 2023): Last Friday I went to a council meeting for adoption. It was so "
+             "moving - dozens of families hoping to give kids a loving home."]
+    ans = extractive_answer("What did Zoe see at the council meeting for adoption?", _hits(texts), texts)
+    assert not ans.abstained
+    assert "dozens of families" in ans.text
+    assert "council meeting" not in ans.text
+    # The support shows both sentences: the scene and what was seen there.
+    assert ans.support and "council meeting" in ans.support[0] and "dozens" in ans.support[0]
+
+
+def test_a_sentence_that_already_answers_keeps_its_own_span() -> None:
+    texts = ["Dave (01 Aug 2023): Lately I've been getting into classic rock and old blues records. "
+             "It reminds me of my dad."]
+    ans = extractive_answer("What music has Dave been getting into?", _hits(texts), texts)
+    assert ans.text.startswith("classic rock and old blues records")
+
+
+def test_continuation_and_its_limits() -> None:
+    body = "I went to the fair. It was loud and bright. Did you go?"
+    assert extractive.continuation("I went to the fair.", body) == "It was loud and bright."
+    assert extractive.continuation("It was loud and bright.", body) == ""  # a question is no answer
+    assert extractive.continuation("I went to the fair.", "I went to the fair. Mia came too.") == ""
+    assert extractive.adds_little("What did Zoe see at the fair?", "I went to the fair last Friday.")
+    assert not extractive.adds_little("What did Zoe see at the fair?",
+                                      "I saw jugglers, a brass band and a huge pumpkin contest.")
