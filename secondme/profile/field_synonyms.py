@@ -605,7 +605,8 @@ ID: Table = {
     "nickname": ("nama panggilan",),
     "username": ("nama pengguna",),
     "organization-title": ("jabatan", "pekerjaan", "posisi"),
-    "organization": ("perusahaan", "nama perusahaan", "instansi", "organisasi", "tempat kerja"),
+    "organization": ("perusahaan", "nama perusahaan", "instansi", "organisasi", "tempat kerja", "kantor",
+                     "nama kantor"),
     "street-address": ("alamat", "alamat lengkap", "alamat pengiriman", "alamat rumah"),
     "address-line1": ("alamat baris 1", "jalan", "nama jalan"),
     "address-line2": ("alamat baris 2", "blok", "lantai", "unit", "detail alamat"),
@@ -665,11 +666,36 @@ AR: Table = {
     "language": ("اللغة", "اللغة المفضلة"),
 }
 
+# The recipient of a delivery on the person's own address form is the person ("N", the name field
+# of Google's address data (libaddressinput), whose forms label it "Recipient"): translated.
+_RECIPIENT: dict[str, tuple[str, ...]] = {
+    "en": ("recipient", "recipient name", "recipient's name", "consignee", "addressee"),
+    "de": ("empfänger", "name des empfängers", "empfängername"),
+    "fr": ("destinataire", "nom du destinataire"),
+    "es": ("destinatario", "nombre del destinatario"),
+    "it": ("nome del destinatario",),
+    "pt": ("destinatário", "nome do destinatário"),
+    "nl": ("ontvanger", "naam ontvanger", "naam van de ontvanger"),
+    "pl": ("odbiorca", "imię i nazwisko odbiorcy", "dane odbiorcy"),
+    "tr": ("alıcı", "alıcı adı", "alıcı adı soyadı"),
+    "ru": ("получатель", "фио получателя", "имя получателя"),
+    "uk": ("одержувач", "отримувач", "піб отримувача", "піб одержувача"),
+    "ja": ("受取人", "受取人氏名", "お届け先氏名", "お届け先名"),
+    "zh-Hans": ("收件人", "收货人姓名", "收件人姓名"),
+    "zh-Hant": ("收貨人", "收件人姓名", "收貨人姓名"),
+    "ko": ("받는 사람", "받는사람", "수령인", "수취인"),
+    "hi": ("प्राप्तकर्ता", "प्राप्तकर्ता का नाम"),
+    "id": ("penerima",),
+    "ar": ("المستلم", "اسم المستلم"),
+}
+
 SYNONYMS: dict[str, Table] = {
     "en": EN, "de": DE, "fr": FR, "es": ES, "it": IT, "pt": PT, "nl": NL, "pl": PL, "tr": TR,
     "ru": RU, "uk": UK, "ja": JA, "zh-Hans": ZH_HANS, "zh-Hant": ZH_HANT, "ko": KO, "hi": HI,
     "id": ID, "ar": AR,
 }
+for _lang, _words in _RECIPIENT.items():
+    SYNONYMS[_lang]["name"] = SYNONYMS[_lang]["name"] + _words
 
 # Fields that must never get a profile value, by kind. Sources: the WHATWG token list for
 # card, password and one-time-code fields (translated as above), and the usual wording of
@@ -753,7 +779,19 @@ NEGATIVE: dict[str, tuple[str, ...]] = {
         "pickup point", "pick up point", "parcel locker", "collection point", "packstation", "postfiliale",
         "point relais", "relais colis", "punto de recogida", "punto di ritiro", "ponto de retirada",
         "ponto de recolha", "afhaalpunt", "pakketpunt", "paczkomat", "punkt odbioru", "пункт выдачи",
-        "постамат", "поштомат", "номер відділення", "自提点", "自提點",
+        "постамат", "поштомат", "номер відділення", "自提点", "自提點", "postnummer", "store pickup", "pickup store",
+        "超商", "便利商店", "便利店", "コンビニ", "편의점", "取货门店", "取貨門市",
+    ),
+    # Directions for the courier (landmark, cross streets, delivery notes): free text about the
+    # place, never a line of the address.
+    "directions": (
+        "landmark", "nearest landmark", "cross street", "cross streets", "delivery instructions",
+        "directions", "lieferhinweis", "hinweis für den zusteller", "wegbeschreibung", "point de repère",
+        "instructions de livraison", "referencias", "entre calles", "punto de referencia", "indicaciones",
+        "punto di riferimento", "indicazioni per il corriere", "ponto de referência", "referência",
+        "bezorginstructies", "herkenningspunt", "wskazówki dla kuriera", "punkt orientacyjny",
+        "adres tarifi", "yol tarifi", "ориентир", "орієнтир", "目印", "地标", "地標", "찾아오는 길",
+        "लैंडमार्क", "सीमाचिह्न", "patokan", "علامة مميزة", "معلم قريب", "تعليمات التوصيل",
     ),
     # Japanese phonetic-reading boxes: the profile holds no reading of the name.
     "phonetic": ("フリガナ", "ふりがな", "カナ", "かな"),
@@ -777,4 +815,37 @@ OTHER_PERSON: tuple[str, ...] = (
     "contato de emergência", "contacto de emergência", "noodcontact", "contactpersoon in geval van nood",
     "kontakt awaryjny", "acil durum", "緊急連絡先", "紧急联系人", "緊急聯絡人", "비상 연락처", "비상연락처",
     "आपातकालीन संपर्क", "kontak darurat", "طوارئ",
+    # Relatives, guardians, referees and companions (forms ask for their names and numbers).
+    "father", "mother", "father's name", "mother's name", "spouse", "husband", "wife", "guardian",
+    "parent", "referee", "reference", "companion", "accompanying", "beneficiary", "nominee",
+    "vater", "mutter", "ehepartner", "ehemann", "ehefrau", "erziehungsberechtigter", "begleitperson",
+    "mitreisender", "referenz", "père", "mère", "conjoint", "époux", "épouse", "tuteur", "accompagnant",
+    "bénéficiaire", "padre", "madre", "cónyuge", "esposo", "esposa", "acompañante", "beneficiario",
+    "coniuge", "accompagnatore", "pai", "mãe", "cônjuge", "acompanhante", "vader", "moeder",
+    "echtgenoot", "echtgenote", "voogd", "begeleider", "referentie", "ojciec", "ojca", "matka", "matki",
+    "małżonek", "małżonka", "opiekun", "baba adı", "anne adı", "veli", "refakatçi", "отец", "отца",
+    "мать", "матери", "супруг", "супруга", "опекун", "сопровождающий", "ім'я батька", "піб батька", "мати",
+    "матері", "дружина", "подружжя", "опікун", "супровідник", "父親", "母親", "保護者", "配偶者",
+    "同行者", "紹介者", "父亲", "母亲", "配偶", "监护人", "監護人", "同行人", "推荐人", "推薦人",
+    "아버지", "어머니", "배우자", "보호자", "동반자", "추천인", "पिता", "माता", "पति", "पत्नी",
+    "अभिभावक", "ayah", "ibu kandung", "nama ibu", "suami", "istri", "wali", "pendamping", "الأب", "الأم",
+    "والد", "والدة", "الزوج", "الزوجة", "ولي الأمر", "المرافق",
+)
+
+# "Another" phone or e-mail (alternate, secondary): the profile holds the person's one number
+# and address, which the form already has in its main box.
+ALTERNATE: tuple[str, ...] = (
+    "alternate", "alternative", "secondary", "other", "additional", "second", "alternativ", "weitere",
+    "zweite", "autre", "secondaire", "alternatif", "otro", "alternativo", "secundario", "altro",
+    "secondario", "outro", "secundário", "alternatief", "tweede", "ander", "alternatywny", "dodatkowy",
+    "drugi", "alternatif", "ikinci", "diğer", "дополнительный", "альтернативный", "второй", "другой",
+    "додатковий", "альтернативний", "другий", "予備", "サブ", "その他の", "备用", "備用", "其他", "보조",
+    "추가", "वैकल्पिक", "दूसरा", "alternatif", "lainnya", "cadangan", "بديل", "آخر", "إضافي", "اضافي",
+)
+
+# Words that make a field a "kind of" something (address type, phone type): a category, not
+# the thing itself.
+KIND: tuple[str, ...] = (
+    "type", "kind", "art", "typ", "tipo", "soort", "rodzaj", "tür", "türü", "tipi", "тип", "вид",
+    "種類", "種別", "タイプ", "类型", "類型", "类别", "類別", "유형", "종류", "प्रकार", "jenis", "tipe", "نوع",
 )

@@ -11,7 +11,12 @@ described by all a form gives (:class:`FieldDescription`) and read in this order
    the label, then the placeholder, then ``name``/``id``, then what the select options and the
    input type say; then context fixes (a "Name" next to a given-name box is the family name,
    a country code outside a phone group is the country, a 4-character street box is the
-   house number).
+   house number);
+5. which one field a text naming several asks for ("Фамилия Имя Отчество" is the whole name),
+   the street token the control can hold (WHATWG: street-address is multi-line, so a one-line
+   ``<input>`` gets a line), and the families that name a profile word but are not the
+   person's own value: another person's (a father, a referee), a yes/no question, a kind of
+   a thing ("Address type"), a place of birth, an "alternate" phone, a 4-character unit box.
 
 Text is compared after Unicode NFKC + case folding, with punctuation and "required" marks
 removed; no accents are folded away (that would merge words of different languages and
@@ -66,6 +71,19 @@ _PHONE_WORDS = ("phone", "tel", "mobile", "telefon", "téléphone", "teléfono",
 _BIRTH_WORDS = ("birth", "dob", "geburt", "naissance", "nacimiento", "nascita", "nascimento", "geboorte",
                 "urodzenia", "doğum", "рождения", "народження", "生年", "出生", "생년", "출생", "जन्म", "lahir",
                 "ميلاد")
+
+# Options of a yes/no question (CLDR's yes/no strings, yesstr/nostr, of the 18 languages): a
+# select or radio group that answers a question, never a profile value.
+_YES_NO = frozenset((
+    "yes no ja nein oui non sí si sì não sim nee tak nie evet hayır да нет так ні はい いいえ 是 否 예 아니요 아니오 "
+    "हाँ हां नहीं ya tidak نعم لا"
+).split())
+_ADDRESS_TOKENS = frozenset(("street-address", "address-line1", "address-line2", "address-line3", "address-level1",
+                             "address-level2", "address-level3", "address-level4", "postal-code", "country",
+                             "country-name", HOUSE_NUMBER))
+
+_BRACKETS_RE = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_STRONG_NEGATIVE = frozenset(("card", "password", "captcha", "security-question", "phonetic"))
 
 _REQUIRED_RE = re.compile(
     r"\((?:required|optional|obligatoire|facultatif|optionnel|pflicht|pflichtfeld|optional|obligatorio|"
@@ -144,6 +162,11 @@ def _other_person() -> tuple[tuple[str, bool], ...]:
     return tuple((n, any(_is_cjk(c) for c in n)) for n in map(normalize, FS.OTHER_PERSON) if n)
 
 
+@lru_cache(maxsize=1)
+def _kinds() -> tuple[str, ...]:
+    return tuple(n for n in map(normalize, FS.KIND) if n)
+
+
 # Compound tails that only say "the name/number of": "Plaatsnaam" is the place.
 _COMPOUND_TAILS = ("naam", "name", "nummer")
 
@@ -181,12 +204,9 @@ _SPECIFIC = ("tel-area-code", "tel-country-code", "tel-extension", "tel-local", 
              "bday-year", "given-name", "family-name", "additional-name")
 
 
-def best_token(text: str) -> tuple[str, int] | None:
-    """The token of the longest synonym found in normalised ``text`` and that phrase's length."""
-    if not text:
-        return None
-    best: tuple[int, int, str] | None = None
-    hits: list[tuple[int, int, str]] = []
+def _hits(text: str) -> list[tuple[int, int, str, str]]:
+    """Every synonym found in normalised ``text``: (its length, 1 if specific, its token, it)."""
+    hits: list[tuple[int, int, str, str]] = []
     for ph in _phrases():
         if ph.text in _WHOLE_LABEL_ONLY or (len(ph.text) == 1 and ph.cjk):
             hit = text == ph.text
@@ -195,10 +215,27 @@ def best_token(text: str) -> tuple[str, int] | None:
         else:
             hit = _contains(text, ph.text, ph.cjk)
         if hit:
-            key = (len(ph.text.replace(" ", "")), 1 if ph.field in _SPECIFIC else 0, ph.field)
-            if best is None or key[:2] > best[:2]:
-                best = key
-            hits.append(key)
+            hits.append((len(ph.text.replace(" ", "")), 1 if ph.field in _SPECIFIC else 0, ph.field, ph.text))
+    return hits
+
+
+def tokens_in(text: str) -> set[str]:
+    """Every token some synonym in normalised ``text`` names ("Street and house number" →
+    address-line1 and house-number); a phrase inside a longer one found there does not count
+    ("ad" in "soyad")."""
+    hits = _hits(text) if text else []
+    return {h[2] for h in hits if not any(h[3] != o[3] and h[3] in o[3] for o in hits)}
+
+
+def best_token(text: str) -> tuple[str, int] | None:
+    """The token of the longest synonym found in normalised ``text`` and that phrase's length."""
+    if not text:
+        return None
+    best: tuple[int, int, str, str] | None = None
+    hits = _hits(text)
+    for key in hits:
+        if best is None or key[:2] > best[:2]:
+            best = key
     if best is not None and best[2] == "name":
         # "Company name", "Nama Kota", "शहर का नाम": the name *of* something is that thing.
         others = [h for h in hits if h[2] not in ("name", "given-name", "family-name") and h[0] >= 2]
@@ -320,6 +357,12 @@ def _line_from_name(d: FieldDescription) -> str | None:
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
+def _calling_codes(options: tuple[str, ...]) -> bool:
+    """Whether most options start with an international calling code ("+34 España")."""
+    real = [o for o in options if o.strip()]
+    return len(real) >= 2 and sum(1 for o in real if re.match(r"^\s*\+\d{1,4}\b", o)) >= max(2, len(real) // 2)
+
+
 def _from_options(options: tuple[str, ...]) -> str | None:
     """What a select's options say: days, months, years, countries or titles."""
     opts = [normalize(o) for o in options if normalize(o)]
@@ -335,6 +378,8 @@ def _from_options(options: tuple[str, ...]) -> str | None:
             return "bday-month"
     if sum(1 for o in opts if o[:3] in _MONTH_NAMES) >= 10:
         return "bday-month"
+    if _calling_codes(options):
+        return "tel-country-code"  # "+34 España": calling codes, whatever the label calls them
     from secondme.profile.places import country_code
     if sum(1 for o in options if country_code(o)) >= max(3, len(opts) // 2):
         return "country-name"
@@ -378,9 +423,12 @@ def understand(d: FieldDescription) -> Understanding:
         return Understanding(ac, "autocomplete")
     label, ph, attrs = normalize(d.label), normalize(d.placeholder), _attr_text(d)
     context = normalize(" ".join((d.section, *d.neighbours)))
-    for text in (label, ph, attrs):
+    # Words in brackets are examples or asides ("Other details (e.g. block, landmark)"): only
+    # the strong kinds (card, password, captcha, security question) count there.
+    core = normalize(_BRACKETS_RE.sub(" ", d.label))
+    for text in (core, label, ph, attrs):
         kind = negative_kind(text)
-        if kind is not None:
+        if kind is not None and (text is not label or kind in _STRONG_NEGATIVE or not core):
             return Understanding(None, f"negative:{kind}", True)
     if negative_kind(context) == "search":
         return Understanding(None, "negative:search", True)
@@ -425,9 +473,14 @@ def understand(d: FieldDescription) -> Understanding:
     words = set(label.split())
     if token == "name" and words & {"house", "building"} and words & {"number", "no", "nr"}:
         token = HOUSE_NUMBER  # "House name or number": the premise, not the street line
+    token = _one_field(token, d, label, ph, attrs, reason)
+    why_not = _not_profile(token, d, label, attrs)
+    if why_not is not None:
+        return Understanding(None, f"negative:{why_not}", True)
     if d.options:
         from_opts = _from_options(d.options)
         if from_opts is not None and (token is None or token in ("bday", "country-name", "country")
+                                      or (from_opts == "tel-country-code" and token.startswith("tel"))
                                       or (token.startswith("bday") and from_opts.startswith("bday"))):
             token, reason = from_opts, "options"
     # An input of type email/url accepts nothing else, and type tel only phone numbers (or
@@ -438,6 +491,53 @@ def understand(d: FieldDescription) -> Understanding:
     if token is None:
         return Understanding(None, "none")
     return Understanding(_in_context(token, d, label, ph, attrs, context), reason)
+
+
+def _one_field(token: str | None, d: FieldDescription, label: str, ph: str, attrs: str, why: str) -> str | None:
+    """Which one field a text that names several parts asks for, and the street token the
+    control can hold."""
+    text = {"label": label, "placeholder": ph, "name": attrs}.get(why, "")
+    named = tokens_in(text)
+    if token in ("given-name", "family-name", "additional-name", "name") and why != "name" \
+            and {"given-name", "family-name"} <= named:
+        return "name"  # "Фамилия Имя Отчество", "Nachname, Vorname": one box for the whole name
+    if token in ("address-line2", HOUSE_NUMBER) and "address-line1" in named and why == "label" \
+            and _line_from_name(d) is None and not _LINE_RE.search(label):
+        token = "address-line1"  # "番地・ビル名", "Street, house no.": the line that starts with the street
+    if token == "street-address" and d.tag != "textarea" and (d.name or d.id):
+        # WHATWG puts street-address in the "multiline" control group: a one-line <input> holds
+        # one line (the one its name numbers, else the first). A bare question with no control
+        # attributes ("fill --label Address") still gets the whole street address.
+        return _line_from_name(d) or "address-line1"
+    if token == "address-line1" and d.tag == "textarea" and "address-line2" not in {
+            t for n in d.neighbours for t in tokens_in(normalize(n))}:
+        return "street-address"  # a multi-line box with no second-line box beside it takes both lines
+    return token
+
+
+def _not_profile(token: str | None, d: FieldDescription, label: str, attrs: str) -> str | None:
+    """Why a field whose words name a profile token must still stay empty, or None."""
+    opts = [normalize(o) for o in d.options if normalize(o)]
+    if len(opts) >= 2 and sum(o in _YES_NO for o in opts) >= len(opts) - 1:
+        return "yes-no"  # "Are you authorized to work in this country?" [Yes, No]
+    if token is None:
+        return None
+    if token.startswith("tel") and token != "tel-country-code" and opts and not any(
+            any(ch.isdigit() for ch in o) for o in opts):
+        return "category"  # "Phone type" [Mobile, Landline]: options with no digits hold no number
+    words, joined = label.split(), label.replace(" ", "")
+    if token != "sex" and any(k in joined if any(_is_cjk(c) for c in k) else k in words for k in _kinds()):
+        return "category"  # "Address type", "نوع العنوان": a kind of the thing, not the thing
+    if token in ("address-line2", "address-line3") and d.maxlength is not None and d.maxlength <= 5:
+        # "Toevoeging" (maxlength 4): room for a house-number suffix or a unit number alone,
+        # which the profile does not hold apart from its second address line ("Apt 4B").
+        return "unit-number"
+    if token in _ADDRESS_TOKENS and any(w in label or w in attrs for w in _BIRTH_WORDS):
+        return "birthplace"  # "Comune di nascita", "Place of birth": not where the person lives
+    if (token.startswith("tel") or token == "email") and any(
+            _contains(label, normalize(w), any(_is_cjk(c) for c in w)) for w in FS.ALTERNATE):
+        return "alternate"  # "Alternate phone": another number than the one the profile holds
+    return None
 
 
 def _in_context(token: str, d: FieldDescription, label: str, ph: str, attrs: str, context: str) -> str:
@@ -454,7 +554,7 @@ def _in_context(token: str, d: FieldDescription, label: str, ph: str, attrs: str
             and near_tokens:
         return "family-name"
     if token == "tel-country-code" and not any(w in everything for w in _PHONE_WORDS) \
-            and not (near_tokens & {"tel", "tel-national", "tel-local", "tel-area-code"}):
+            and not _calling_codes(d.options) and not (near_tokens & {"tel", "tel-national", "tel-local", "tel-area-code"}):
         return "country"
     if token in ("address-line1", "street-address") and d.maxlength is not None and d.maxlength <= 8:
         return HOUSE_NUMBER

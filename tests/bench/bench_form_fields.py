@@ -22,6 +22,26 @@ one convention the set and the tables disagree on (a one-line "Address" box: the
 address or its first line) plus a lone Portuguese "Nome" with no context. (Turkish "İl" and
 Taiwanese "縣市" now follow Google's address data, as the set does: the province/county.)
 
+HOLDOUT3 (365 fields, 245 the profile holds, 120 negatives, all 18 languages, 16-39 a language;
+tests/bench/form_fields_holdout3.py) was written, like HOLDOUT2, before its author read the
+tables or the rules. Its first run, as committed (58c6c02), is the honest generalization figure:
+0.9367 on profile fields by strict token (0.9494 select-equivalent), false fills 0.1953
+(25/128). Eight of those 25 were house-number boxes the set had marked None without knowing
+Second Me's house-number part, which fills the number alone; relabelled, the untuned figures
+are 0.9388 strict (0.951), false fills 0.1417 (17/120). Per language then (all fields):
+ar 0.84, de 0.95, en 0.90, es 0.86, fr 0.95, hi 0.81, id 0.88, it 0.95, ja 0.94, ko 0.95, nl 0.88,
+pl 0.94, pt 0.96, ru 0.94, tr 1.0, uk 1.0, zh-Hans 0.90, zh-Hant 0.89. The misses were families,
+not words: other people's details (a referee, a father's or mother's name, a travel companion),
+a yes/no question about "this country", a phone-type and an address-type select, a place of
+birth, an alternate phone, courier directions, a convenience-store pickup, a one-line box
+given the whole street address, a textarea given one line, calling-code options read as an
+area code. The general rules for them are in form_fields.py (``_one_field``, ``_not_profile``)
+and field_synonyms.py (recipient, directions, relatives, ALTERNATE, KIND), so this set is
+tuned now too: after them 0.9714 strict (0.9837), false fills 0.0167 (2/120). What it still
+misses are disagreements of convention with the tuned sets (a Dutch "Tussenvoegsel" the tuned
+set fills with the middle name, a Polish "Nr lokalu" it fills with line 2) and real ambiguity
+("Distrito", "المنطقة / الحي", "出生年月", a number box beside a "Prefijo" label).
+
 Run: .venv/bin/python -m tests.bench.bench_form_fields
 """
 
@@ -35,6 +55,7 @@ from typing import Any
 from secondme.profile.form_fields import FieldDescription, ProfileValues, understand
 from tests.bench.form_fields_data import CASES, HOLDOUT, Case
 from tests.bench.form_fields_holdout2 import HOLDOUT2
+from tests.bench.form_fields_holdout3 import HOLDOUT3
 
 # One person with every field set, as the profile stores them (parts are derived).
 PROFILE = {
@@ -110,6 +131,7 @@ def main() -> None:
     out["holdout"] = {k: held[k] for k in ("fields", "accuracy_on_profile_fields", "false_fill_rate_on_negatives")}
     # Reported on its own, in full (misses included), so the figure on unseen-style fields stays visible.
     out["holdout2"] = run(HOLDOUT2)
+    out["holdout3"] = run(HOLDOUT3)
     out["seconds"] = round(time.perf_counter() - t0, 3)
     print(json.dumps(out, indent=2, ensure_ascii=False))
 
