@@ -526,6 +526,8 @@ def _not_profile(token: str | None, d: FieldDescription, label: str, attrs: str)
             any(ch.isdigit() for ch in o) for o in opts):
         return "category"  # "Phone type" [Mobile, Landline]: options with no digits hold no number
     words, joined = label.split(), label.replace(" ", "")
+    if words[:1] == ["type"] and words[1:2] and words[1] in ("your", "in", "the", "a", "an", "here"):
+        words = words[1:]  # "Type your address": the verb, not a kind
     if token != "sex" and any(k in joined if any(_is_cjk(c) for c in k) else k in words for k in _kinds()):
         return "category"  # "Address type", "نوع العنوان": a kind of the thing, not the thing
     if token in ("address-line2", "address-line3") and d.maxlength is not None and d.maxlength <= 5:
@@ -534,6 +536,8 @@ def _not_profile(token: str | None, d: FieldDescription, label: str, attrs: str)
         return "unit-number"
     if token in _ADDRESS_TOKENS and any(w in label or w in attrs for w in _BIRTH_WORDS):
         return "birthplace"  # "Comune di nascita", "Place of birth": not where the person lives
+    if token.startswith("bday") and tokens_in(label) & _ADDRESS_TOKENS:
+        return "birthplace"  # "Ciudad de nacimiento": the birth's place, not its date
     if (token.startswith("tel") or token == "email") and any(
             _contains(label, normalize(w), any(_is_cjk(c) for c in w)) for w in FS.ALTERNATE):
         return "alternate"  # "Alternate phone": another number than the one the profile holds

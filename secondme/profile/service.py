@@ -240,9 +240,10 @@ class ProfileService:
         if u.negative:
             return FillResult(label, None, None, "unknown", reason=u.reason)
         token = u.token
-        if token is not None and u.reason == "label":
+        if token is not None and u.reason in ("label", "options"):
             # "Spouse name", "Pet name", "Emergency contact phone": a phrase of Second Me's own
-            # fields in the label names the field better than the WHATWG word inside it.
+            # fields in the label names the field better than the WHATWG word inside it, and
+            # a "Nationality" select is not the country its options list.
             own = L.match(desc.label)
             if own is not None and own.method in ("exact", "phrase") and not spec(own.field).autocomplete:
                 token = own.field
