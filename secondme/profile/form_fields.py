@@ -432,6 +432,9 @@ def understand(d: FieldDescription) -> Understanding:
             return Understanding(None, f"negative:{kind}", True)
     if negative_kind(context) == "search":
         return Understanding(None, "negative:search", True)
+    if negative_kind(normalize(d.section)) == "voucher":
+        # A gift-card section's "Recipient's email", "From": the gift's details, not the person's.
+        return Understanding(None, "negative:voucher", True)
     if any(_contains(label, p, c) or _contains(attrs, p, c) for p, c in _other_person()):
         # "Emergency contact phone": someone else's number; no profile token, but not a
         # never-fill field either (Second Me's own emergency-contact field may answer it).

@@ -217,7 +217,8 @@ def test_fill_through_the_service_and_cli(ctx: SecondMe, monkeypatch: pytest.Mon
                                                                options=("France", "Spain", "Italy")),
     F(label="Alternate phone number", type="tel"), F(label="Secondary email", type="email"),
     F(label="备用手机号"), F(label="Landmark"), F(label="Entre calles"),
-    F(label="Huisnummertoevoeging", maxlength=4),
+    F(label="Huisnummertoevoeging", maxlength=4), F(label="发票抬头", name="invoice_title"),
+    F(label="Recipient's email", type="email", section="Send as a gift card"),
 ])
 def test_more_fields_that_are_not_the_persons_own(desc: FieldDescription) -> None:
     u = understand(desc)
