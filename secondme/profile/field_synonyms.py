@@ -261,7 +261,8 @@ NL: Table = {
     "name": ("volledige naam", "naam", "uw naam", "voor en achternaam"),
     "honorific-prefix": ("aanhef", "titel"),
     "given-name": ("voornaam", "voornamen", "roepnaam"),
-    "additional-name": ("tussenvoegsel", "tweede voornaam"),
+    # "Tussenvoegsel" is the particle of a Dutch surname ("van der"), not a middle name.
+    "additional-name": ("tweede voornaam",),
     "family-name": ("achternaam", "familienaam"),
     "nickname": ("bijnaam", "schermnaam"),
     "username": ("gebruikersnaam",),

@@ -33,7 +33,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "additional-name": (
         "middle name", "middle initial", "second name", "deuxieme prenom", "zweiter vorname",
-        "segundo nombre", "secondo nome", "tussenvoegsel", "nome do meio",
+        "segundo nombre", "secondo nome", "nome do meio",
     ),
     "family-name": (
         "last name", "surname", "family name", "lastname", "lname", "second surname", "nom de famille", "nom",

@@ -235,7 +235,7 @@ CASES += _form("pt", "checkout", [
 CASES += _form("nl", "checkout", [
     ("Aanhef", "honorific-prefix", {"tag": "select", "options": ["Dhr.", "Mevr."]}),
     ("Voornaam", "given-name", {}),
-    ("Tussenvoegsel", "additional-name", {"maxlength": 10}),
+    ("Tussenvoegsel", None, {"maxlength": 10}),  # a surname particle ("van der")
     ("Achternaam", "family-name", {}),
     ("Postcode", "postal-code", {"maxlength": 7, "placeholder": "1234 AB"}),
     ("Huisnummer", "house-number", {"maxlength": 6}),

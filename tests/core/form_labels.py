@@ -85,7 +85,7 @@ LABELS: list[tuple[str, str | None]] = [
     ("Provincia ", "address-level1"), ("Paese", "country-name"), ("Azienda", "organization"),
     ("Professione", "organization-title"), ("Codice fiscale", "national-id"), ("Luogo di nascita", "place-of-birth"),
     # --- Dutch ---
-    ("Voornaam", "given-name"), ("Achternaam", "family-name"), ("Tussenvoegsel", "additional-name"),
+    ("Voornaam", "given-name"), ("Achternaam", "family-name"), ("Tussenvoegsel", None),
     ("Geboortedatum", "bday"), ("E-mailadres", "email"), ("Telefoonnummer", "tel"), ("Mobiel nummer", "tel"),
     ("Straatnaam", "address-line1"), ("Huisnummer", "address-line1"), ("Toevoeging", "address-line2"),
     ("Postcode ", "postal-code"), ("Woonplaats", "address-level2"), ("Plaats", "address-level2"),
