@@ -77,9 +77,14 @@ _RELATION = re.compile(r"\b(?:my|his|her|our|their|a|an)\s+(?:(?:close|best|old|
                        r"teacher|coach|neighbor|neighbour|team|teammates)\b", re.IGNORECASE)
 
 
+# Brackets in chat that are not a shared photo's caption are part of the words said
+# ("long drives in [this car] help me relax"): they do not end a clause.
+_INLINE_BRACKETS = re.compile(r"\[(?!shares?\b|sharing\b|sent\b|sends\b)([^\]]*)\]", re.IGNORECASE)
+
+
 def _clauses(sentence: str) -> list[str]:
     out: list[str] = []
-    for c in _CLAUSE_BREAK.split(sentence):
+    for c in _CLAUSE_BREAK.split(_INLINE_BRACKETS.sub(r"\1", sentence)):
         out += [p.strip() for p in _TIME_PHRASE.split(c or "") if p and p.strip()]
     return out
 
@@ -113,6 +118,20 @@ def _cut(words: list[str], limit: int = 8) -> list[str]:
         if _norm(words[k]) in _CUT_BEFORE:
             return words[:k]
     return words[:limit]
+
+
+# Words after which a subject has ended and its verb begun ("long drives really help").
+_SUBJECT_END = frozenset("really just always totally actually definitely also truly help helps helped "
+                         "make makes made keep keeps kept give gives gave bring brings brought".split())
+
+
+def subject_before(words: list[str]) -> list[str]:
+    """The words after the last one that starts a new thought: the subject right before the
+    question's words ("sorry to tell you but my dad passed away" -> "my dad")."""
+    for k in range(len(words) - 1, -1, -1):
+        if _norm(words[k]) in ("but", "because", "so", "and", "while", "although", "though"):
+            return words[k + 1:]
+    return words
 
 
 def _complement(question: str, sentence: str, avoid: set[str]) -> str:
@@ -164,13 +183,13 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
     else:
         # The subject before the question's words: "I find painting to be a great stress
         # reliever" -> "painting" (a leading chat verb and a trailing "to be ..." dropped).
-        before = words[:marks[0]]
+        before = subject_before(words[:marks[0]])
         k = 0
         while k < len(before) and (_norm(before[k]) in _LEAD_DROP or _norm(before[k]) in _CHAT_VERBS):
             k += 1
         before = before[k:]
         for j in range(1, len(before)):
-            if _norm(before[j]) in _COPULA:
+            if _norm(before[j]) in _COPULA or _norm(before[j]) in _SUBJECT_END:
                 before = before[:j]
                 break
         before = _trim(before)
@@ -272,12 +291,28 @@ def _place(question: str, sentence: str, avoid: set[str]) -> str:
     return ""
 
 
+_INTERJECTIONS = frozenset("hey hi hello wow oh sorry thanks thank yeah yep congrats congratulations aw "
+                           "aww haha omg ok okay well great awesome cool nice good morning".split())
+
+
+def called(sentence: str, start: int) -> bool:
+    """Whether the name at ``start`` is the person spoken to: right after a greeting or
+    interjection ("Hey Jolene", "Thanks, Mia") and followed by a comma or "!"."""
+    before = sentence[:start].rstrip(" ,").split()
+    after = sentence[start:].split(maxsplit=1)
+    ends = bool(after) and after[0][-1:] in ",!"
+    return ends and (not before or _norm(before[-1]) in _INTERJECTIONS)
+
+
 def _person(question: str, sentence: str, avoid: set[str]) -> str:
     q_words = {_norm(w) for w in question.split()} | avoid
     for p in _PROPER.finditer(sentence):
-        names = [w for w in p.group(0).split() if _norm(w) not in STOPWORDS and _norm(w) not in _EDGE]
+        names = [w for w in p.group(0).split() if _norm(w) not in STOPWORDS and _norm(w) not in _EDGE
+                 and _norm(w) not in _INTERJECTIONS]
         if not names or _norm(names[0]) in q_words or _norm(names[0]) in _MONTHS:
             continue
+        if called(sentence, p.start() + p.group(0).find(names[0])):
+            continue  # the person spoken to ("Hey Jolene, ..."), not the one the answer names
         return " ".join(names)
     m = _RELATION.search(sentence)
     return m.group(0) if m else ""

@@ -11,7 +11,7 @@ import pytest
 from secondme import extractive
 from secondme.answer import extractive_answer
 from secondme.results import SearchHit
-from secondme.spans import duration, short_answer, yes_no
+from secondme.spans import duration, short_answer, subject_before, yes_no
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
@@ -117,3 +117,19 @@ def test_continuation_and_its_limits() -> None:
     assert extractive.adds_little("What did Zoe see at the fair?", "I went to the fair last Friday.")
     assert not extractive.adds_little("What did Zoe see at the fair?",
                                       "I saw jugglers, a brass band and a huge pumpkin contest.")
+
+
+def test_the_subject_before_the_question_s_words_starts_after_the_last_new_thought() -> None:
+    assert subject_before("sorry to tell you this but my dad".split()) == ["my", "dad"]
+    assert subject_before("long drives in this car".split()) == "long drives in this car".split()
+    assert short_answer("Who passed away in Deborah's family?",
+                        "Hey Jolene, sorry to tell you this but my dad passed away.") == "my dad"
+    # A name that is only the person spoken to is not who the answer is about.
+    assert short_answer("Who went to the concert with Ana?", "Thanks, Mia! My brother Leo went with me.") \
+        == "Leo"
+
+
+def test_words_in_brackets_are_part_of_what_was_said() -> None:
+    # Only a shared photo's caption is set apart; "[this car]" is part of the sentence.
+    assert short_answer("What does Calvin do to relax?",
+                        "Long drives in [this car] really help me relax.") == "Long drives in this car"
