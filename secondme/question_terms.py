@@ -78,7 +78,14 @@ _SAME = {"pic": "photo", "pics": "photo", "picture": "photo", "photograph": "pho
 
 def term(word: str) -> str:
     """The form a word is matched by: stemmed, chat spellings made plain."""
-    t = stem(word.lower())
+    low = word.lower()
+    t = stem(low)
+    if low.endswith("ss"):
+        t = low  # "class", "boss", "stress" are not plurals
+    elif low.endswith("es") and t == low[:-2] and not t.endswith(("s", "x", "z", "ch", "sh")):
+        # "dances", "styles", "techniques" are "dance", "style", "technique" plus an s: only
+        # "classes", "boxes", "wishes" take an "es" (the stemmer strips it from both).
+        t = low[:-1]
     return _SAME.get(t, t)
 
 

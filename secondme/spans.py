@@ -346,6 +346,35 @@ def yes_no(question: str, sentence: str) -> str:
     return polarity
 
 
+_WHICH_NOUN = re.compile(r"^(?:which|what)\s+(?:(?:kind|type|sort|style|genre)s?\s+of\s+)?([a-z][\w-]*)\b",
+                         re.IGNORECASE)
+_AUX = frozenset("is are was were do does did has have had will would can could should might may".split())
+
+
+def which_kind(question: str, sentence: str) -> str:
+    """For "Which show did Deb go to?" or "What kind of music…?": the phrase in ``sentence``
+    that names the asked-for noun with the words that tell which one ("an art show"), when the
+    sentence has a qualifier the question does not; else ""."""
+    m = _WHICH_NOUN.match(question.strip())
+    if not m or _norm(m.group(1)) in _AUX:
+        return ""
+    head = term(_norm(m.group(1)))
+    q_terms = set(content_terms(question))
+    words = sentence.split()
+    for k, w in enumerate(words):
+        if term(_norm(w)) != head:
+            continue
+        j = k
+        while j > 0 and k - j < 3 and _norm(words[j - 1]) not in _EDGE and _norm(words[j - 1]) not in STOPWORDS \
+                and term(_norm(words[j - 1])) not in q_terms and _norm(words[j - 1]) not in _CHAT_VERBS \
+                and not words[j - 1].endswith((",", ".", "!", "?", ":", ";")):
+            j -= 1
+        mods = content_terms(" ".join(words[j:k]))
+        if any(x not in q_terms for x in mods):
+            return " ".join(words[j:k + 1]).strip(".,!?;:\"'")
+    return ""
+
+
 def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] | None = None) -> str:
     """The shortest part of ``sentence`` that answers ``question``, or "" when none is clear.
 
@@ -366,4 +395,6 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
         span = _person(question, sentence, avoid)
     elif kind == "reason":
         span = _reason(question, sentence, avoid)
+    elif kind == "thing":
+        span = which_kind(question, sentence)
     return span or _complement(question, sentence, avoid)

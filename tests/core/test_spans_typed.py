@@ -11,7 +11,7 @@ import pytest
 from secondme import extractive
 from secondme.answer import extractive_answer
 from secondme.results import SearchHit
-from secondme.spans import duration, short_answer, subject_before, yes_no
+from secondme.spans import duration, short_answer, subject_before, which_kind, yes_no
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
@@ -133,3 +133,27 @@ def test_words_in_brackets_are_part_of_what_was_said() -> None:
     # Only a shared photo's caption is set apart; "[this car]" is part of the sentence.
     assert short_answer("What does Calvin do to relax?",
                         "Long drives in [this car] really help me relax.") == "Long drives in this car"
+
+
+@pytest.mark.parametrize("question, sentence, span", [
+    ("Which show did Deb go to with a friend?", "When I go to an art show, it feels like she is there.", "art show"),
+    ("What kind of music does Ola play?", "Mostly I play Cuban jazz music on weekends.", "Cuban jazz music"),
+    ("What technique is Audrey using with her dogs?",
+     "I'm using positive reinforcement techniques and it works.", "positive reinforcement techniques"),
+    # The qualifier must be news: words the question already says are not an answer.
+    ("What game did Jo call an awesome open-world game?", "Zelda is an awesome open-world game.", ""),
+    ("Which city did Tom like?", "The city was buzzing.", ""),
+    ("What did Tom do?", "He played a board game.", ""),   # no noun asked for
+])
+def test_which_kind_names_the_asked_for_noun_with_its_qualifier(question: str, sentence: str,
+                                                                span: str) -> None:
+    assert which_kind(question, sentence) == span
+
+
+def test_plural_es_of_a_word_ending_in_e_meets_its_singular() -> None:
+    from secondme.question_terms import term
+
+    assert term("dances") == term("dance")
+    assert term("techniques") == term("technique")
+    assert term("classes") == term("class")
+    assert term("wishes") == term("wish")
