@@ -5,6 +5,7 @@ pkgs=(xvfb xauth dbus gnome-keyring libsecret-tools libxcb-cursor0 libxcb-icccm4
       libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
       libegl1 libgl1 libfontconfig1 libdbus-1-3 trayer imagemagick x11-utils desktop-file-utils
       appstream iproute2 util-linux ripgrep strace chromium chromium-driver curl
+      firefox-esr  # tests/e2e/test_browser_firefox_e2e.py (driven over WebDriver BiDi, no geckodriver)
       recollcmd  # recollcmd: Recoll side by side in tests/bench (bench_searchable, bench_known_item)
       xdg-desktop-portal xdg-desktop-portal-kde)  # a real GlobalShortcuts portal (tests/e2e/test_portal_e2e.py)
 missing=()
