@@ -1,6 +1,7 @@
 """The browser's native-messaging host alone: framing, bad input, what the app answers, install.
 
-The whole path (extension in Chromium → host → running app) is tests/e2e/test_browser_e2e.py.
+The whole path (extension → host → running app) is tests/e2e/test_browser_e2e.py (Chromium) and
+tests/e2e/test_browser_firefox_e2e.py (Firefox).
 """
 
 from __future__ import annotations
@@ -216,6 +217,9 @@ def test_the_extension_id_and_ids_match_the_extension_manifest() -> None:
     assert re.fullmatch("[a-p]{32}", I.chromium_extension_id())
     assert manifest["browser_specific_settings"]["gecko"]["id"] == I.FIREFOX_EXTENSION_ID
     assert manifest["permissions"] == ["nativeMessaging"]
+    # One manifest for both: Chromium runs the service worker, Firefox (no extension service
+    # workers) the same file as an event page.
+    assert manifest["background"] == {"service_worker": "background.js", "scripts": ["background.js"]}
     host_name = re.search(r'HOST = "([^"]+)"', (EXTENSION / "background.js").read_text())
     assert host_name is not None and host_name.group(1) == HOST_NAME
 
