@@ -397,4 +397,18 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
         span = _reason(question, sentence, avoid)
     elif kind == "thing":
         span = which_kind(question, sentence)
-    return span or _complement(question, sentence, avoid)
+    span = span or _complement(question, sentence, avoid)
+    return "" if says_nothing(span) else span
+
+
+_VAGUE = frozenset("maybe another other old new great good bad nice fine such same more most".split())
+
+
+def says_nothing(span: str) -> bool:
+    """Whether a one-word span carries no answer of its own ("sorry", "great", "maybe"): the
+    sentence it came from is shown instead."""
+    ws = span.split()
+    if len(ws) != 1:
+        return False
+    w = _norm(ws[0])
+    return w in _INTERJECTIONS or w in _VAGUE or not w

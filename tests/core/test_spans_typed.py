@@ -11,7 +11,7 @@ import pytest
 from secondme import extractive
 from secondme.answer import extractive_answer
 from secondme.results import SearchHit
-from secondme.spans import duration, short_answer, subject_before, which_kind, yes_no
+from secondme.spans import duration, says_nothing, short_answer, subject_before, which_kind, yes_no
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
@@ -157,3 +157,10 @@ def test_plural_es_of_a_word_ending_in_e_meets_its_singular() -> None:
     assert term("techniques") == term("technique")
     assert term("classes") == term("class")
     assert term("wishes") == term("wish")
+
+
+def test_a_one_word_span_that_says_nothing_keeps_the_sentence() -> None:
+    assert says_nothing("sorry") and says_nothing("Maybe") and says_nothing("great")
+    assert not says_nothing("reading") and not says_nothing("Sweden") and not says_nothing("great feedback")
+    # "great" alone tells nothing of what was said: the whole sentence is quoted instead.
+    assert short_answer("What did Ben think of the storm?", "Honestly the storm was great!") == ""
