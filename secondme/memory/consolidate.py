@@ -19,13 +19,16 @@ import numpy as np
 from secondme.errors import Cancelled
 from secondme.memory import facts as F
 from secondme.memory import windows as W
-from secondme.memory.bookkeeping import get_meta, mark_days_dirty, set_meta
 from secondme.memory.episodes import EpisodeWriter, day_of
 from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.links import Linker
 from secondme.store import Store
 from secondme.store.db import Writer
-from secondme.store.schema import coarse
+from secondme.store.repos.facts import FactRepository
+from secondme.store.repos.links import LinkRepository
+from secondme.store.repos.marks import DirtyDays, MarkRepository
+from secondme.store.repos.memories import META, TEXT, MemoryRepository, ProvenanceRepository
+from secondme.store.repos.note_reads import ChunkTexts, NoteTimes
 
 log = logging.getLogger("secondme.memory.consolidate")
 
@@ -46,37 +49,27 @@ Progress = Callable[[str, int, int], None]
 def derived_from(w: Writer, ids: Iterable[int]) -> tuple[set[int], set[str]]:
     """Memories to delete with ``ids``: facts whose every source is among them, and episodes or
     summaries quoting any of them (rebuilt later: returned as dirty days)."""
+    provenance = ProvenanceRepository(w.store)
     ids = set(ids)
     doomed: set[int] = set()
     days: set[str] = set()
     frontier = set(ids)
     while frontier:
-        q = ",".join("?" * len(frontier))
-        rows = w.execute(
-            f"SELECT DISTINCT p.memory_id, m.kind FROM provenance p JOIN memories m ON m.id = p.memory_id "
-            f"WHERE p.source_memory_id IN ({q}) AND {w.verified('provenance', 'p')} "
-            f"AND {w.verified('memories', 'm')}", list(frontier)).fetchall()
+        rows = provenance.derived_of(w, sorted(frontier))
         frontier = set()
         for mid, kind in rows:
-            mid = int(mid)
             if mid in ids or mid in doomed:
                 continue
             if kind in ("episode", "summary"):
                 doomed.add(mid)
                 frontier.add(mid)
                 continue
-            others = w.execute(
-                "SELECT COUNT(*) FROM provenance WHERE memory_id = ? AND (chunk_id IS NOT NULL OR "
-                f"(source_memory_id IS NOT NULL AND source_memory_id NOT IN ({','.join('?' * len(ids | doomed))})))",
-                [mid, *(ids | doomed)]).fetchone()[0]
-            if not others:
+            if not provenance.has_other_source(w, mid, ids | doomed):
                 doomed.add(mid)
                 frontier.add(mid)
-    for mid in ids:
-        row = w.execute("SELECT kind FROM memories WHERE id = ?", (mid,)).fetchone()
-        at = w.exact("memories", mid).get("event_time") if row else None
-        if at and row[0] == "message":
-            days.add(day_of(float(at)))
+    for m in MemoryRepository(w.store).by_ids(ids, writer=w).values():
+        if m.event_time and m.kind == "message":
+            days.add(day_of(float(m.event_time)))
     return doomed, days
 
 
@@ -84,24 +77,23 @@ def restore_predecessors(w: Writer, store: Store, gone: set[int]) -> None:
     """When a fact that superseded another is forgotten, the older value is current again."""
     if not gone:
         return
-    q = ",".join("?" * len(gone))
-    for r in w.execute(f"SELECT id, meta FROM memories WHERE kind = 'fact' AND id IN ({q})", sorted(gone)).fetchall():
-        meta = store.open_value("memories", int(r[0]), "meta", r[1]) or {}
-        for old in meta.get("supersedes", []):
+    facts = FactRepository(store)
+    for fact in facts.among(w, gone):
+        for old in fact.meta.get("supersedes", []):
             if old in gone:
                 continue
-            row = w.execute("SELECT meta, state FROM memories WHERE id = ?", (old,)).fetchone()
-            if row is None or row[1] != "superseded":
+            prev = facts.get(old, (META,), writer=w)
+            if prev is None or prev.state != "superseded":
                 continue
-            ometa = store.open_value("memories", int(old), "meta", row[0]) or {}
+            ometa = prev.meta
             ometa.pop("superseded_by", None)
-            w.update("memories", int(old), {"state": "active"}, {"meta": ometa})
-            w.record_change("memory", int(old), "upsert")
+            facts.set_state(w, prev.id, "active", ometa)
+            w.record_change("memory", prev.id, "upsert")
+            srcs = facts.by_ids(ometa.get("sources", []), (META,), writer=w)
             for src in ometa.get("sources", []):
-                srow = w.execute("SELECT meta FROM memories WHERE id = ?", (src,)).fetchone()
-                smeta = store.open_value("memories", int(src), "meta", srow[0]) if srow else None
+                smeta = srcs[int(src)].meta if int(src) in srcs else None
                 if smeta and smeta.pop("stale", None):
-                    w.update("memories", int(src), private={"meta": smeta})
+                    facts.set_meta(w, int(src), smeta)
 
 
 class Consolidator:
@@ -123,6 +115,12 @@ class Consolidator:
                       "keys_added": 0, "episodes": 0, "summaries": 0, "links": 0, "llm_calls": 0,
                       "windows": 0, "windows_left": 0, "model_facts": 0, "model_dropped": 0}
         self._facts: dict[str, list[dict[str, Any]]] = {}
+        self.memories = MemoryRepository(store)
+        self.fact_rows = FactRepository(store)
+        self.provenance = ProvenanceRepository(store)
+        self.links = LinkRepository(store)
+        self.marks = MarkRepository(store)
+        self.dirty = DirtyDays(store)
 
     def run(self, progress: Progress | None = None, cancel: Any = None) -> dict[str, int]:
         t0 = time.monotonic()
@@ -143,85 +141,65 @@ class Consolidator:
             raise Cancelled("consolidation was cancelled; it resumes where it stopped")
 
     def _messages(self, progress: Progress | None, cancel: Any) -> None:
-        total = int(self.store.scalar("SELECT COUNT(*) FROM memories WHERE kind = 'message' AND id > ?",
-                                      (int(get_meta(self.store, HWM_MESSAGE, "0") or 0),)) or 0)
+        total = self.memories.count_after("message", self.marks.get_int(HWM_MESSAGE))
         done = 0
         while True:
             self._check(cancel)
-            hwm = int(get_meta(self.store, HWM_MESSAGE, "0") or 0)
-            rows = self.store.query(
-                "SELECT * FROM memories WHERE kind = 'message' AND id > ? ORDER BY id LIMIT ?", (hwm, BATCH))
+            hwm = self.marks.get_int(HWM_MESSAGE)
+            rows = self.memories.after("message", hwm, BATCH, (TEXT, META))
             if not rows:
                 return
             found: list[tuple[F.Fact, Any, dict[str, Any]]] = []
-            for r in rows:
-                row = self.store.row_from("memories", r, columns=("text", "meta"))
-                meta = row.get("meta", {}) or {}
+            for m in rows:
+                meta = m.meta
                 speaker = meta.get("speaker")
                 if speaker == "assistant":
                     continue  # what the assistant said is not a fact about the person
                 subject = "user" if speaker in (None, "user", "me") else str(speaker)
-                for f in self._extract(str(row.get("text", "")), subject, cancel):
-                    found.append((f, r, meta))
+                for f in self._extract(str(m.text or ""), subject, cancel):
+                    found.append((f, m, meta))
             vecs = self._embed([f.text() for f, _, _ in found])
             with self.store.write() as w:
                 days: set[str] = set()
-                for (f, r, meta), v in zip(found, vecs, strict=True):
-                    self._add_fact(w, f, v, self.store.exact("memories", r).get("event_time"),
-                                   source_mem=(int(r["id"]), meta))
-                for r in rows:
-                    at = self.store.exact("memories", r).get("event_time")
-                    if at:
-                        days.add(day_of(float(at)))
-                mark_days_dirty(w, days)
-                set_meta(w, HWM_MESSAGE, str(int(rows[-1]["id"])))
+                for (f, m, meta), v in zip(found, vecs, strict=True):
+                    self._add_fact(w, f, v, m.event_time, source_mem=(m.id, meta))
+                for m in rows:
+                    if m.event_time:
+                        days.add(day_of(float(m.event_time)))
+                self.dirty.add(w, days)
+                self.marks.set(w, HWM_MESSAGE, rows[-1].id)
             done += len(rows)
             self.stats["sources"] += len(rows)
             if progress is not None:
                 progress("facts", done, total)
 
     def _chunks(self, progress: Progress | None, cancel: Any) -> None:
+        chunks, notes = ChunkTexts(self.store), NoteTimes(self.store)
         while True:
             self._check(cancel)
-            hwm = int(get_meta(self.store, HWM_CHUNK, "0") or 0)
-            rows = self.store.query("SELECT * FROM chunks WHERE id > ? ORDER BY id LIMIT ?", (hwm, BATCH))
+            rows = chunks.after(self.marks.get_int(HWM_CHUNK), BATCH)
             if not rows:
                 return
             found: list[tuple[F.Fact, Any]] = []
-            for r in rows:
-                text = self.store.open_value("chunks", int(r["id"]), "text", r["text"]) or ""
-                for f in self._extract(text, "user", cancel):
-                    found.append((f, r))
+            for c in rows:
+                for f in self._extract(c.text, "user", cancel):
+                    found.append((f, c))
             vecs = self._embed([f.text() for f, _ in found])
-            saved = self._content_times({int(r["document_id"]) for r in rows})
+            # When each document's current content was saved: its chunks' time.
+            saved = notes.content_times({c.document_id for c in rows})
             with self.store.write() as w:
                 days: set[str] = set()
-                for (f, r), v in zip(found, vecs, strict=True):
-                    self._add_fact(w, f, v, saved.get(int(r["document_id"])), chunk_id=int(r["id"]))
-                for r in rows:
-                    at = saved.get(int(r["document_id"]))
+                for (f, c), v in zip(found, vecs, strict=True):
+                    self._add_fact(w, f, v, saved.get(c.document_id), chunk_id=c.id)
+                for c in rows:
+                    at = saved.get(c.document_id)
                     if at:
                         days.add(day_of(float(at)))
-                mark_days_dirty(w, days)
-                set_meta(w, HWM_CHUNK, str(int(rows[-1]["id"])))
+                self.dirty.add(w, days)
+                self.marks.set(w, HWM_CHUNK, rows[-1].id)
             self.stats["sources"] += len(rows)
             if progress is not None:
                 progress("facts from notes", len(rows), 0)
-
-    def _content_times(self, doc_ids: set[int]) -> dict[int, float]:
-        """When each document's current content was saved: its chunks' time, sealed with the
-        document (plain SQL keeps no mtime: it would say which files changed when)."""
-        out: dict[int, float] = {}
-        ids = sorted(doc_ids)
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            for r in self.store.query(f"SELECT id, exact, mtime FROM documents WHERE id IN "
-                                      f"({','.join('?' * len(part))})", part):
-                ex = self.store.exact("documents", r)
-                at = ex.get("content_mtime", ex.get("mtime"))
-                if at is not None:
-                    out[int(r["id"])] = float(at)
-        return out
 
     def _extract(self, text: str, subject: str, cancel: Any) -> list[F.Fact]:
         # Exact patterns per message; the model reads whole windows later (_windows).
@@ -231,31 +209,22 @@ class Consolidator:
     def _windows(self, progress: Progress | None, cancel: Any) -> None:
         """Model facts for every window not done yet, oldest conversation activity first, until
         the budget is spent; each window's facts and its progress mark commit together."""
-        convs = self.store.query(
-            "SELECT COALESCE(source_key, '') AS k, MAX(id) AS top FROM memories WHERE kind = 'message' "
-            "GROUP BY COALESCE(source_key, '') ORDER BY MIN(id)")
         todo: list[tuple[str, list[W.Message]]] = []
-        for c in convs:
-            key = W.WINDOW_HWM_PREFIX + (str(c["k"]) or "-")
-            hwm = int(get_meta(self.store, key, "0") or 0)
-            if int(c["top"]) <= hwm:
+        for conv, top in self.memories.conversation_tops():
+            key = W.WINDOW_HWM_PREFIX + (conv or "-")
+            hwm = self.marks.get_int(key)
+            if top <= hwm:
                 continue
-            rows = self.store.query(
-                "SELECT * FROM memories WHERE kind = 'message' AND COALESCE(source_key, '') = ? AND id > ? "
-                "ORDER BY id", (str(c["k"]), hwm))
             msgs = []
-            for r in rows:
-                row = self.store.row_from("memories", r, columns=("text", "meta"))
-                meta = row.get("meta", {}) or {}
-                if meta.get("ask"):
+            for m in self.memories.of_conversation(conv, hwm, (TEXT, META)):
+                if m.meta.get("ask"):
                     continue  # questions to the assistant and its answers state no facts
-                msgs.append(W.Message(int(r["id"]), row.get("event_time"), meta.get("speaker"),
-                                      str(row.get("text", ""))))
+                msgs.append(W.Message(m.id, m.event_time, m.meta.get("speaker"), str(m.text or "")))
             for win in W.windows(msgs, self.window):
                 todo.append((key, win))
             if not msgs:
                 with self.store.write() as w:
-                    set_meta(w, key, str(int(c["top"])))
+                    self.marks.set(w, key, top)
         for n, (key, win) in enumerate(todo):
             self._check(cancel)
             if self.stats["llm_calls"] >= self.llm_budget or self._llm_time >= self.llm_seconds:
@@ -283,10 +252,10 @@ class Consolidator:
         vecs = self._embed([f.text() for f, _ in facts])
         metas: dict[int, dict[str, Any]] = {}
         with self.store.write() as w:
+            found = self.memories.by_ids([m.id for m in win], (META,), writer=w)
             for m in win:
-                row = w.execute("SELECT meta FROM memories WHERE id = ?", (m.id,)).fetchone()
-                if row is not None:
-                    metas[m.id] = self.store.open_value("memories", m.id, "meta", row[0]) or {}
+                if m.id in found:
+                    metas[m.id] = found[m.id].meta
             for (f, sid), v in zip(facts, vecs, strict=True):
                 if sid not in metas:
                     continue  # forgotten meanwhile
@@ -294,7 +263,7 @@ class Consolidator:
                 self._add_fact(w, f, v, at, source_mem=(sid, metas[sid]))
             if res.topics:
                 self._tag(w, metas, res.topics)
-            set_meta(w, key, str(win[-1].id))
+            self.marks.set(w, key, win[-1].id)
         self.stats["windows"] += 1
         self.stats["model_facts"] += len(facts)
         self.stats["model_dropped"] += res.dropped
@@ -312,7 +281,7 @@ class Consolidator:
             meta["tags"] = tags + new
             keys = list(meta.get("keys") or [])
             meta["keys"] = keys + [t for t in new if t not in keys]
-            w.update("memories", mid, private={"meta": meta})
+            self.memories.set_meta(w, mid, meta)
             w.record_change("memory", mid, "upsert")
             self.stats["keys_added"] += len(new)
 
@@ -323,14 +292,12 @@ class Consolidator:
 
     # --- facts -----------------------------------------------------------------------------------
     def _load_facts(self) -> None:
-        for r in self.store.query("SELECT * FROM memories WHERE kind = 'fact'"):
-            row = self.store.row_from("memories", r, columns=("meta", "embedding"))
-            meta = row.get("meta", {}) or {}
-            emb = row.get("embedding")
+        for fact in self.fact_rows.all():
+            meta = fact.meta
             self._facts.setdefault(str(meta.get("slot", "")), []).append({
-                "id": int(r["id"]), "state": str(r["state"]), "value": str(meta.get("value", "")),
-                "at": row.get("event_time") or 0.0, "meta": meta,
-                "vec": np.frombuffer(emb, dtype=np.float32) if emb else None})
+                "id": fact.id, "state": fact.state, "value": str(meta.get("value", "")),
+                "at": fact.event_time or 0.0, "meta": meta,
+                "vec": fact.vector if fact.embedding else None})
 
     def _add_fact(self, w: Writer, f: F.Fact, vec: np.ndarray, at: float | None,
                   source_mem: tuple[int, dict[str, Any]] | None = None, chunk_id: int | None = None) -> None:
@@ -376,15 +343,14 @@ class Consolidator:
               chunk_id: int | None) -> None:
         if source_mem is not None and source_mem[0] not in meta["sources"]:
             meta["sources"].append(source_mem[0])
-            w.execute("INSERT INTO provenance (memory_id, source_memory_id) VALUES (?, ?)", (fid, source_mem[0]))
-            w.execute("INSERT OR IGNORE INTO links (src_id, dst_id, kind, weight, created_at) VALUES (?, ?, ?, ?, ?)",
-                      (fid, source_mem[0], "derived", 1.0, coarse("links", "created_at", time.time())))
+            self.provenance.add(w, fid, source_memory_id=source_mem[0])
+            self.links.add(w, fid, source_mem[0], "derived", 1.0)
         elif chunk_id is not None and chunk_id not in meta["chunks"]:
             meta["chunks"].append(chunk_id)
-            w.execute("INSERT INTO provenance (memory_id, chunk_id) VALUES (?, ?)", (fid, chunk_id))
+            self.provenance.add(w, fid, chunk_id=chunk_id)
         else:
             return
-        w.update("memories", fid, private={"meta": meta})
+        self.memories.set_meta(w, fid, meta)
 
     def _key_source(self, w: Writer, f: F.Fact, fid: int, source_mem: tuple[int, dict[str, Any]] | None) -> None:
         """Fact-augmented keys: the source message is also indexed under the fact it states."""
@@ -397,7 +363,7 @@ class Consolidator:
             return
         meta["keys"] = keys + new
         meta.setdefault("facts", []).append(fid)
-        w.update("memories", mid, private={"meta": meta})
+        self.memories.set_meta(w, mid, meta)
         w.record_change("memory", mid, "upsert")  # the keyword index re-reads the keys
         self.stats["keys_added"] += len(new)
 
@@ -407,20 +373,20 @@ class Consolidator:
         old["state"] = "superseded"
         old["meta"]["superseded_by"] = new["id"]
         new["meta"].setdefault("supersedes", []).append(old["id"])
-        w.update("memories", old["id"], {"state": "superseded"}, {"meta": old["meta"]})
-        w.update("memories", new["id"], private={"meta": new["meta"]})
+        self.memories.set_state(w, old["id"], "superseded", old["meta"])
+        self.memories.set_meta(w, new["id"], new["meta"])
         w.record_change("memory", old["id"], "upsert")
-        w.execute("INSERT OR IGNORE INTO links (src_id, dst_id, kind, weight, created_at) VALUES (?, ?, ?, ?, ?)",
-                  (new["id"], old["id"], "supersedes", 0.0, coarse("links", "created_at", time.time())))
+        self.links.add(w, new["id"], old["id"], "supersedes", 0.0)
         # The messages that stated the old value rank lower from now on (they are history).
-        for mid in old["meta"].get("sources", []):
-            r = w.execute("SELECT meta FROM memories WHERE id = ?", (mid,)).fetchone()
-            if r is None:
+        sources = old["meta"].get("sources", [])
+        found = self.memories.by_ids(sources, (META,), writer=w)
+        for mid in sources:
+            if int(mid) not in found:
                 continue
-            m = self.store.open_value("memories", int(mid), "meta", r[0]) or {}
+            m = found[int(mid)].meta
             if not m.get("stale"):
                 m["stale"] = True
-                w.update("memories", int(mid), private={"meta": m})
+                self.memories.set_meta(w, int(mid), m)
         self.stats["facts_superseded"] += 1
 
 

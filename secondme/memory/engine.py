@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from secondme.errors import DiskFull
 from secondme.index.keyword import STOP_WORDS
 from secondme.memory import importers
-from secondme.memory.forgetting import NEVER_FADE_KINDS, clock_of, decay, reinforce, retention
+from secondme.memory.forgetting import NEVER_FADE_KINDS, decay, reinforce, retention
 from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.recall import Recaller, RecallWeights
 from secondme.results import SearchHit
@@ -27,8 +25,8 @@ from secondme.search.hybrid import HybridSearcher
 from secondme.search.sync import IndexSync
 from secondme.settings import Settings
 from secondme.store import Store
-from secondme.store.db import newest_first
-from secondme.store.hashes import memory_hash
+from secondme.store.repos.marks import DirtyDays
+from secondme.store.repos.memories import META, TEXT, MemoryRepository
 from secondme.store.schema import coarse
 
 log = logging.getLogger("secondme.memory")
@@ -65,6 +63,7 @@ class MemoryEngine:
         self.embedder = embedder
         self.settings = settings
         self._chat_model = chat_model
+        self._memories = MemoryRepository(store)
         self.recaller = Recaller(store, searcher, embedder, settings.forgetting_tau_days, RecallWeights())
 
     # --- remembering -----------------------------------------------------------------------------
@@ -127,25 +126,14 @@ class MemoryEngine:
         time is sealed); the sealed time of the few rows it finds decides."""
         keys = []
         for m in memories:
-            src = self.items.source_key(m.source) if m.source else None
-            keys.append((src, memory_hash(self.store, m.kind, m.text), m.at))
+            src = self._memories.source_key(m.source) if m.source else None
+            keys.append((src, self._memories.content_hash(m.kind, m.text), m.at))
         stored: set[tuple[str | None, str, float | None]] = set()
-        hashes = sorted({h for _, h, _ in keys})
         wanted = {(src, h, coarse("memories", "event_time", at)) for src, h, at in keys}
         # The days narrow it in SQL: a chat says "ok" thousands of times, on other days.
-        days = sorted({d for _, _, d in wanted if d is not None})
-        day_sql = f"event_time IN ({','.join('?' * len(days))})" if days else "0"
-        if any(d is None for _, _, d in wanted):
-            day_sql = f"({day_sql} OR event_time IS NULL)"
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i:i + 500]
-            rows = self.store.query(
-                "SELECT id, content_hash, source_key, event_time, exact FROM memories "
-                f"WHERE content_hash IN ({','.join('?' * len(chunk))}) AND {day_sql}", [*chunk, *days])
-            for r in rows:
-                if (r["source_key"], r["content_hash"], r["event_time"]) in wanted:
-                    at = self.store.exact("memories", r).get("event_time")
-                    stored.add((r["source_key"], r["content_hash"], at))
+        for row in self._memories.stored({h for _, h, _ in keys}, [d for _, _, d in wanted]):
+            if (row.source_key, row.content_hash, coarse("memories", "event_time", row.event_time)) in wanted:
+                stored.add((row.source_key, str(row.content_hash), row.event_time))
         out: list[bool] = []
         seen: set[tuple[str | None, str, float | None]] = set()
         for key in keys:
@@ -196,11 +184,9 @@ class MemoryEngine:
         them; episodes that quoted them are dropped and rebuilt by the next consolidation.
         Returns how many memories were deleted."""
         if isinstance(id_or_source, int):
-            ids = [id_or_source] if self.store.scalar(
-                "SELECT 1 FROM memories WHERE id = ?", (id_or_source,)) else []
+            ids = [id_or_source] if self._memories.exists(id_or_source) else []
         else:
-            key = self.items.source_key(id_or_source)
-            ids = [int(r[0]) for r in self.store.query("SELECT id FROM memories WHERE source_key = ?", (key,))]
+            ids = self._memories.ids_of_source(id_or_source)
         if not ids:
             return 0
         from secondme.memory.consolidate import derived_from, restore_predecessors
@@ -210,27 +196,21 @@ class MemoryEngine:
             gone = set(ids) | doomed
             restore_predecessors(w, self.store, gone)
             for mid in sorted(gone):
-                w.delete("memories", mid)
+                self._memories.delete(w, mid)
                 w.record_change("memory", mid, "delete")
-            if dirty_days:
-                from secondme.memory.bookkeeping import mark_days_dirty
-
-                mark_days_dirty(w, dirty_days)
+            DirtyDays(self.store).add(w, dirty_days)
         self.sync.catch_up()
         return len(set(ids) | doomed)
 
     def pin(self, memory_id: int, pinned: bool = True) -> None:
         """Pinned memories never fade; pinning a faded memory brings it back."""
         with self.store.write() as w:
-            row = w.execute("SELECT state FROM memories WHERE id = ?", (memory_id,)).fetchone()
-            if row is None:
+            m = self._memories.get(memory_id, writer=w)
+            if m is None:
                 from secondme.errors import UserError
 
                 raise UserError(f"no memory with id {memory_id}")
-            plain: dict[str, Any] = {"pinned": 1 if pinned else 0}
-            if pinned and row[0] == "faded":
-                plain["state"] = "active"
-            w.update("memories", memory_id, plain)
+            self._memories.set_pinned(w, memory_id, pinned, "active" if pinned and m.state == "faded" else None)
             w.record_change("memory", memory_id, "upsert")
         self.sync.catch_up()
 
@@ -242,18 +222,13 @@ class MemoryEngine:
         text = text.strip()
         if not text:
             raise UserError("a memory cannot be empty: use Forget to remove it")
-        kind = self.store.scalar("SELECT kind FROM memories WHERE id = ?", (memory_id,))
-        if kind is None:
+        m = self._memories.get(memory_id, (META,))
+        if m is None:
             raise UserError(f"no memory with id {memory_id}")
-        row = self.store.get("memories", memory_id)
-        meta = dict((row.get("meta", {}) if row is not None else {}) or {})
-        speaker = meta.get("speaker")
+        speaker = m.meta.get("speaker")
         vec = self.items.embed_one(f"{speaker}: {text}" if speaker else text)
         with self.store.write() as w:
-            w.update("memories", memory_id,
-                     {"content_hash": memory_hash(self.store, kind, text)},
-                     {"text": text, "meta": {**meta, "edited": True},
-                      "embedding": np.asarray(vec, dtype=np.float32).tobytes()})
+            self._memories.rewrite(w, memory_id, kind=m.kind, text=text, meta={**m.meta, "edited": True}, vector=vec)
             w.record_change("memory", memory_id, "upsert")
         self.sync.catch_up()
 
@@ -267,29 +242,15 @@ class MemoryEngine:
                  now: float | None = None) -> list[MemoryView]:
         """Newest first, for the Memories page."""
         now = time.time() if now is None else now
-        where, params = ["1"], []
-        if kind:
-            where.append("kind = ?")
-            params.append(kind)
-        if state:
-            where.append("state = ?")
-            params.append(state)
-        rows = newest_first(self.store, "memories", " AND ".join(where), params, int(limit),
-                            "COALESCE(event_time, created_at)",
-                            lambda row: (row.get("event_time") or row["created_at"], row.id),
-                            columns=("text", "meta"))
         out = []
-        for row in rows:
-            meta = row.get("meta", {}) or {}
-            last, strength = clock_of(row.plain)
-            never = bool(row["pinned"]) or row["kind"] in NEVER_FADE_KINDS
+        for m in self._memories.newest(kind, state, limit, (TEXT, META)):
+            last, strength = m.clock
+            never = m.pinned or m.kind in NEVER_FADE_KINDS
             out.append(MemoryView(
-                id=row.id, kind=str(row["kind"]), state=str(row["state"]), text=str(row.get("text", "")),
-                strength=strength,
+                id=m.id, kind=m.kind, state=m.state, text=str(m.text or ""), strength=strength,
                 retention=1.0 if never else retention(last, strength, now, self.settings.forgetting_tau_days),
-                pinned=bool(row["pinned"]), event_time=row.get("event_time"), created_at=float(row["created_at"]),
-                last_recalled=row.get("last_recalled"), speaker=meta.get("speaker"),
-                source_id=meta.get("source_id")))
+                pinned=m.pinned, event_time=m.event_time, created_at=m.created_at,
+                last_recalled=m.last_recalled, speaker=m.meta.get("speaker"), source_id=m.meta.get("source_id")))
         return out
 
     # --- consolidation ---------------------------------------------------------------------------

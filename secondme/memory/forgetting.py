@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from secondme.store import Store
+from secondme.store.repos.memories import MemoryRepository
 
 log = logging.getLogger("secondme.memory.forgetting")
 
@@ -32,13 +32,6 @@ def retention(last_recalled: float | None, strength: float, now: float, tau_days
     dt_days = max(0.0, (now - last_recalled) / DAY)
     s = max(float(strength), 1e-6)
     return math.exp(-dt_days / (max(tau_days, 1e-6) * s))
-
-
-def clock_of(exact: Mapping[str, Any]) -> tuple[float | None, float]:
-    """(last recall or creation, strength) from a memory's exact values (``Store.exact``):
-    both are sealed, the plain columns hold only the day it was created."""
-    last = exact.get("last_recalled")
-    return (last if last is not None else exact.get("created_at")), float(exact.get("strength", 1.0))
 
 
 def days_until_fade(strength: float, tau_days: float, threshold: float) -> float:
@@ -64,16 +57,17 @@ def reinforce(store: Store, ids: Iterable[int], now: float | None = None) -> int
     ids = sorted(set(ids))
     if not ids:
         return 0
+    memories = MemoryRepository(store)
     with store.write() as w:
+        found = memories.by_ids(ids, writer=w)
         for mid in ids:
-            row = w.execute("SELECT state FROM memories WHERE id = ?", (mid,)).fetchone()
-            if row is None:
+            m = found.get(mid)
+            if m is None:
                 continue
             # Strength and recall time are sealed (they tell when the person asked what).
-            _, strength = clock_of(w.exact("memories", mid))
-            w.update("memories", mid, {"strength": strength + 1, "last_recalled": now})
-            if row[0] == "faded":
-                w.update("memories", mid, {"state": "active"})
+            memories.set_clock(w, mid, m.strength + 1, now)
+            if m.state == "faded":
+                memories.set_state(w, mid, "active")
                 # The index files faded items under their state: it must re-read this one.
                 w.record_change("memory", mid, "upsert")
     return len(ids)
@@ -83,32 +77,32 @@ def decay(store: Store, tau_days: float, threshold: float, now: float | None = N
           batch: int = 2000) -> DecayResult:
     """Mark active memories whose retention fell below ``threshold`` as faded (deletes nothing)."""
     now = time.time() if now is None else now
-    kinds = ",".join("?" * len(NEVER_FADE_KINDS))
-    rows = store.query(
-        f"SELECT id, strength, last_recalled, created_at, pinned, exact FROM memories "
-        f"WHERE state = 'active' AND kind NOT IN ({kinds})", sorted(NEVER_FADE_KINDS))
+    memories = MemoryRepository(store)
+    rows = memories.active_except(NEVER_FADE_KINDS)
     to_fade: list[int] = []
     pinned = 0
-    for r in rows:
-        last, strength = clock_of(store.exact("memories", r))
+    for m in rows:
+        last, strength = m.clock
         if retention(last, strength, now, tau_days) >= threshold:
             continue
-        if r["pinned"]:
+        if m.pinned:
             pinned += 1
             continue
-        to_fade.append(int(r["id"]))
+        to_fade.append(m.id)
     faded = 0
     for start in range(0, len(to_fade), batch):
         with store.write() as w:
-            for mid in to_fade[start:start + batch]:
+            part = to_fade[start:start + batch]
+            current = memories.by_ids(part, writer=w)
+            for mid in part:
                 # Re-check inside the transaction: a recall may have revived it meanwhile.
-                cur = w.execute("SELECT state, pinned FROM memories WHERE id = ?", (mid,)).fetchone()
-                if cur is None or cur[0] != "active" or cur[1]:
+                now_m = current.get(mid)
+                if now_m is None or now_m.state != "active" or now_m.pinned:
                     continue
-                last, strength = clock_of(w.exact("memories", mid))
+                last, strength = now_m.clock
                 if retention(last, strength, now, tau_days) >= threshold:
                     continue
-                w.update("memories", mid, {"state": "faded"})
+                memories.set_state(w, mid, "faded")
                 w.record_change("memory", mid, "upsert")
                 faded += 1
     log.info("decay: %d checked, %d faded", len(rows), faded)

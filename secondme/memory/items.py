@@ -12,7 +12,7 @@ import numpy as np
 from secondme.embed.base import Embedder
 from secondme.store import Store
 from secondme.store.db import Writer
-from secondme.store.hashes import memory_hash
+from secondme.store.repos.memories import MemoryRepository
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,10 @@ class MemoryItems:
     def __init__(self, store: Store, embedder: Embedder) -> None:
         self._store = store
         self._embedder = embedder
+        self.memories = MemoryRepository(store)
 
     def source_key(self, source: str) -> str:
-        return self._store.keyed_hash(source, "source")
+        return self.memories.source_key(source)
 
     def embed_one(self, text: str) -> np.ndarray:
         """The embedding of one memory's text (as ``embed_text`` shapes it)."""
@@ -64,15 +65,7 @@ class MemoryItems:
             meta["speaker"] = m.speaker
         if m.source_id:
             meta["source_id"] = m.source_id
-        mid = w.insert(
-            "memories",
-            # The times and strength go sealed into ``exact``; plain keeps the days (Writer).
-            {"kind": m.kind, "created_at": now, "event_time": m.at if m.at is not None else now,
-             "last_recalled": m.at if m.at is not None else now, "strength": 1.0,
-             "source_key": self.source_key(m.source) if m.source else None,
-             "content_hash": memory_hash(self._store, m.kind, m.text)},
-            {"text": m.text, "meta": meta, "source": m.source,
-             "embedding": None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()},
-        )
+        mid = self.memories.insert(w, kind=m.kind, text=m.text, meta=meta, at=m.at, now=now, source=m.source,
+                                   vector=vector)
         w.record_change("memory", mid, "upsert")
         return mid

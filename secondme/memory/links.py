@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +19,9 @@ import numpy as np
 from secondme.errors import Cancelled
 from secondme.index.keyword import STOP_WORDS
 from secondme.store import Store
-from secondme.store.schema import coarse
+from secondme.store.repos.links import LinkRepository
+from secondme.store.repos.marks import MarkRepository
+from secondme.store.repos.memories import EMBEDDING, META, TEXT, MemoryRepository
 
 log = logging.getLogger("secondme.memory.links")
 
@@ -50,27 +51,25 @@ class Linker:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.memories = MemoryRepository(store)
+        self.links = LinkRepository(store)
+        self.marks = MarkRepository(store)
 
     def run(self, progress: Callable[[str, int, int], None] | None = None, cancel: Any = None) -> int:
-        from secondme.memory.bookkeeping import get_meta, set_meta
-
-        hwm = int(get_meta(self.store, HWM_LINK, "0") or 0)
-        top = int(self.store.scalar("SELECT COALESCE(MAX(id), 0) FROM memories") or 0)
+        hwm = self.marks.get_int(HWM_LINK)
+        top = self.memories.max_id()
         if top <= hwm:
             return 0
-        pool_rows = self.store.query(
-            "SELECT id, source_key, text, meta, embedding FROM memories WHERE kind IN ('message', 'fact') "
-            "AND state = 'active' AND embedding IS NOT NULL ORDER BY id DESC LIMIT ?", (POOL,))
-        if not pool_rows:
+        pool = self.memories.select("kind IN ('message', 'fact') AND state = 'active' AND embedding IS NOT NULL",
+                                    columns=(TEXT, META, EMBEDDING), order="id DESC", limit=POOL)
+        if not pool:
             with self.store.write() as w:
-                set_meta(w, HWM_LINK, str(top))
+                self.marks.set(w, HWM_LINK, top)
             return 0
-        ids = np.array([int(r["id"]) for r in pool_rows])
-        srcs = [r["source_key"] for r in pool_rows]
-        kws = [keywords(self.store.open_value("memories", int(r["id"]), "text", r["text"]) or "")
-               | _tags(self.store.open_value("memories", int(r["id"]), "meta", r["meta"])) for r in pool_rows]
-        mat = np.stack([np.frombuffer(self.store.open_value("memories", int(r["id"]), "embedding", r["embedding"]),
-                                      dtype=np.float32) for r in pool_rows])
+        ids = np.array([m.id for m in pool])
+        srcs = [m.source_key for m in pool]
+        kws = [keywords(m.text or "") | _tags(m.meta) for m in pool]
+        mat = np.stack([np.frombuffer(m.embedding or b"", dtype=np.float32) for m in pool])
         # Oldest first, so the mark can advance batch by batch (ids <= mark are linked).
         new = sorted((i for i, mid in enumerate(ids) if mid > hwm), key=lambda i: int(ids[i]))
         added = 0
@@ -94,14 +93,11 @@ class Linker:
             last = start + BATCH >= len(new)
             with self.store.write() as w:
                 for a, b, s in pairs:
-                    cur = w.execute("INSERT OR IGNORE INTO links (src_id, dst_id, kind, weight, created_at) "
-                                    "VALUES (?, ?, 'related', ?, ?)",
-                                    (a, b, s, coarse("links", "created_at", time.time())))  # the day only
-                    added += cur.rowcount
-                set_meta(w, HWM_LINK, str(top if last else int(ids[part[-1]])))
+                    added += self.links.add(w, a, b, "related", s)
+                self.marks.set(w, HWM_LINK, top if last else int(ids[part[-1]]))
             if progress is not None:
                 progress("links", min(start + BATCH, len(new)), len(new))
         if not new:
             with self.store.write() as w:
-                set_meta(w, HWM_LINK, str(top))
+                self.marks.set(w, HWM_LINK, top)
         return added

@@ -33,6 +33,8 @@ from secondme.results import SearchFilters, SearchHit
 from secondme.search.hybrid import MEMORY_KINDS, Candidate, HybridSearcher
 from secondme.search.ids import CHUNK, MEMORY, from_index, to_index
 from secondme.store import Store
+from secondme.store.repos.links import LinkRepository
+from secondme.store.repos.memories import EMBEDDING, META, TEXT, Memory, MemoryRepository
 
 
 @dataclass
@@ -64,6 +66,8 @@ class Recaller:
     def __init__(self, store: Store, searcher: HybridSearcher, embedder: Any, tau_days: float,
                  weights: RecallWeights | None = None) -> None:
         self._store = store
+        self._memories = MemoryRepository(store)
+        self._links = LinkRepository(store)
         self._searcher = searcher
         self._embedder = embedder
         self.tau_days = tau_days
@@ -109,30 +113,18 @@ class Recaller:
         return self._searcher.hydrate(q, cands, query_vector=qv)
 
     # --- pieces ----------------------------------------------------------------------------------
-    def _rows(self, ids: Sequence[int]) -> dict[int, Any]:
-        out: dict[int, Any] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            for r in self._store.query(
-                "SELECT id, kind, state, source_key, event_time, strength, last_recalled, created_at, "
-                f"pinned, meta, exact FROM memories WHERE id IN ({','.join('?' * len(part))}) "
-                f"AND {self._store.verified('memories')}", part):
-                # The exact times and strength (sealed) over their coarse plain columns.
-                out[int(r["id"])] = {**dict(r), **self._store.exact("memories", r)}
-        return out
+    def _rows(self, ids: Sequence[int]) -> dict[int, Memory]:
+        # The exact times and strength (sealed) stand in for their coarse plain columns.
+        return self._memories.by_ids(ids, (META,))
 
-    def _meta(self, r: Any) -> dict[str, Any]:
-        return self._store.open_value("memories", int(r["id"]), "meta", r["meta"]) or {}
-
-    def _blend(self, scores: dict[int, float], rows: dict[int, Any], now: float) -> dict[int, float]:
+    def _blend(self, scores: dict[int, float], rows: dict[int, Memory], now: float) -> dict[int, float]:
         w = self.w
         by_source: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for iid, s in scores.items():
             ent, eid = from_index(iid)
             r = rows.get(eid) if ent == MEMORY else None
-            if r is not None and r["kind"] == "message" and r["source_key"]:
-                by_source[str(r["source_key"])].append((eid, s))
+            if r is not None and r.kind == "message" and r.source_key:
+                by_source[str(r.source_key)].append((eid, s))
         session_score: dict[str, float] = {}
         for src, items in by_source.items():
             top = sorted((max(0.0, s) for _, s in items), reverse=True)[:3]
@@ -144,10 +136,10 @@ class Recaller:
             if ent == CHUNK or r is None:
                 out[iid] = s + w.retention  # notes never fade
                 continue
-            last = r["last_recalled"] if r["last_recalled"] is not None else r["created_at"]
-            score = s + w.retention * retention(last, r["strength"], now, self.tau_days)
-            if r["kind"] == "message" and r["source_key"]:
-                src = str(r["source_key"])
+            last, strength = r.clock
+            score = s + w.retention * retention(last, strength, now, self.tau_days)
+            if r.kind == "message" and r.source_key:
+                src = str(r.source_key)
                 near = [x for e, x in by_source[src] if e != eid and abs(e - eid) <= w.window]
                 if near:
                     score += w.neighbour * max(0.0, max(near))
@@ -155,7 +147,7 @@ class Recaller:
             out[iid] = score
         return out
 
-    def _fold_derived(self, final: dict[int, float], rows: dict[int, Any], qv: np.ndarray,
+    def _fold_derived(self, final: dict[int, float], rows: dict[int, Memory], qv: np.ndarray,
                       sims: dict[int, float | None]) -> dict[int, float]:
         """A fact or episode hit points at the message it came from (the best-matching one)."""
         w = self.w
@@ -166,10 +158,10 @@ class Recaller:
             r = rows.get(eid) if ent == MEMORY else None
             if r is None:
                 continue
-            meta = self._meta(r)
-            if r["kind"] == "message" and meta.get("stale"):
+            meta = r.meta
+            if r.kind == "message" and meta.get("stale"):
                 stale.append(iid)
-            if r["kind"] not in DERIVED:
+            if r.kind not in DERIVED:
                 continue
             sources = [int(x) for x in meta.get("sources", [])]
             if not sources:
@@ -178,7 +170,7 @@ class Recaller:
             if best is None:
                 continue
             tgt = to_index(MEMORY, best)
-            if r["kind"] == "episode":
+            if r.kind == "episode":
                 out.pop(iid, None)  # an episode routes to its best turn
                 out[tgt] = max(out.get(tgt, -math.inf), s) + w.derived
                 sims.setdefault(tgt, None)
@@ -196,21 +188,16 @@ class Recaller:
         if len(sources) == 1:
             return sources[0]
         best, best_sim = None, -2.0
-        for part in range(0, len(sources), 500):
-            ids = sources[part:part + 500]
-            for r in self._store.query(
-                f"SELECT id, embedding FROM memories WHERE id IN ({','.join('?' * len(ids))}) "
-                "AND state = 'active'", ids):
-                if r["embedding"] is None:
-                    continue
-                v = np.frombuffer(self._store.open_value("memories", int(r["id"]), "embedding", r["embedding"]),
-                                  dtype=np.float32)
-                sim = float(np.dot(v, qv))
-                if sim > best_sim:
-                    best, best_sim = int(r["id"]), sim
+        for m in self._memories.by_ids(sources, (EMBEDDING,), where="state = 'active'").values():
+            v = m.vector
+            if v is None:
+                continue
+            sim = float(np.dot(v, qv))
+            if sim > best_sim:
+                best, best_sim = m.id, sim
         return best
 
-    def _expand_links(self, final: dict[int, float], rows: dict[int, Any], now: float) -> dict[int, float]:
+    def _expand_links(self, final: dict[int, float], rows: dict[int, Memory], now: float) -> dict[int, float]:
         w = self.w
         if w.link <= 0 or w.link_from <= 0:
             return final
@@ -220,22 +207,15 @@ class Recaller:
             return final
         out = dict(final)
         src_score = {from_index(iid)[1]: s for iid, s in top}
-        ids = list(src_score)
-        q = ",".join("?" * len(ids))
-        links = self._store.query(
-            f"SELECT src_id, dst_id, weight FROM links WHERE (src_id IN ({q}) OR dst_id IN ({q})) "
-            f"AND {self._store.verified('links')}", [*ids, *ids])
         gained: dict[int, float] = {}
-        for lk in links:
-            a, b = int(lk["src_id"]), int(lk["dst_id"])
+        for lk in self._links.touching(src_score):
+            a, b = lk.src_id, lk.dst_id
             origin, other = (a, b) if a in src_score else (b, a)
-            score = w.link * src_score[origin] * float(lk["weight"])
+            score = w.link * src_score[origin] * lk.weight
             gained[other] = max(gained.get(other, -math.inf), score)
         if not gained:
             return out
-        alive = {int(r["id"]) for r in self._store.query(
-            f"SELECT id FROM memories WHERE state = 'active' AND kind = 'message' AND id IN "
-            f"({','.join('?' * len(gained))}) AND {self._store.verified('memories')}", list(gained))}
+        alive = set(self._memories.by_ids(gained, where="state = 'active' AND kind = 'message'"))
         for mid, s in gained.items():
             iid = to_index(MEMORY, mid)
             if mid in alive and iid not in out:
@@ -291,14 +271,7 @@ class Recaller:
         return out
 
     def _texts(self, ids: Sequence[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            for r in self._store.query(
-                f"SELECT id, text FROM memories WHERE id IN ({','.join('?' * len(part))})", part):
-                out[int(r["id"])] = str(self._store.open_value("memories", int(r["id"]), "text", r["text"]) or "")
-        return out
+        return {mid: str(m.text or "") for mid, m in self._memories.by_ids(ids, (TEXT,)).items()}
 
 
 _PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z'’-]{2,}\b")

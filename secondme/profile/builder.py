@@ -18,6 +18,9 @@ from typing import Any
 from secondme.profile import extract as X
 from secondme.profile.fields import spec
 from secondme.store import Store
+from secondme.store.repos.facts import FactRepository
+from secondme.store.repos.memories import META, TEXT, MemoryRepository
+from secondme.store.repos.profile import ProfileFieldRepository
 
 log = logging.getLogger("secondme.profile")
 
@@ -69,16 +72,16 @@ class FieldStore:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.rows = ProfileFieldRepository(store)
 
     def all(self) -> dict[str, ProfileField]:
         out: dict[str, ProfileField] = {}
-        for r in self.store.select("profile_fields", order="field"):
-            meta = r.get("meta") or {}
-            val = r.get("value") or {}
-            out[str(r["field"])] = ProfileField(
-                field=str(r["field"]), value=str(val.get("value", "")), confidence=float(r["confidence"] or 0.0),
-                sources=[int(x) for x in meta.get("sources", [])], updated_at=float(r["updated_at"] or 0.0),
-                as_of=float(meta.get("as_of", 0.0)), locked=bool(r["locked"]), origin=str(meta.get("origin", "memory")),
+        for r in self.rows.all():
+            meta = r.meta
+            out[r.field] = ProfileField(
+                field=r.field, value=r.value, confidence=r.confidence,
+                sources=[int(x) for x in meta.get("sources", [])], updated_at=r.updated_at,
+                as_of=float(meta.get("as_of", 0.0)), locked=r.locked, origin=str(meta.get("origin", "memory")),
                 history=list(meta.get("history", [])))
         return out
 
@@ -88,20 +91,12 @@ class FieldStore:
     def put(self, f: ProfileField) -> None:
         meta = {"sources": f.sources, "as_of": f.as_of, "origin": f.origin, "history": f.history[-MAX_HISTORY:]}
         with self.store.write() as w:
-            row = w.execute("SELECT id FROM profile_fields WHERE field = ?", (f.field,)).fetchone()
-            plain = {"confidence": f.confidence, "locked": int(f.locked), "updated_at": f.updated_at}
-            if row:
-                w.update("profile_fields", int(row[0]), plain, {"value": {"value": f.value}, "meta": meta})
-            else:
-                w.insert("profile_fields", {"field": f.field, **plain}, {"value": {"value": f.value}, "meta": meta})
+            self.rows.put(w, f.field, f.value, confidence=f.confidence, locked=f.locked, updated_at=f.updated_at,
+                          meta=meta)
 
     def delete(self, name: str) -> bool:
         with self.store.write() as w:
-            row = w.execute("SELECT id FROM profile_fields WHERE field = ?", (name,)).fetchone()
-            if not row:
-                return False
-            w.delete("profile_fields", int(row[0]))
-            return True
+            return self.rows.delete(w, name)
 
 
 # field -> the field it depends on (its value is stale once the anchor changed after it).
@@ -118,12 +113,10 @@ def norm(v: str) -> str:
 def user_messages(store: Store) -> list[tuple[int, float, str]]:
     """(id, event time, text) of what the person said or wrote, oldest first."""
     out: list[tuple[int, float, str]] = []
-    for r in store.query("SELECT * FROM memories WHERE kind = 'message' ORDER BY event_time, id"):
-        row = store.row_from("memories", r, columns=("text", "meta"))
-        meta = row.get("meta") or {}
-        if meta.get("ask") or meta.get("speaker") not in (None, "user", "me"):
+    for m in MemoryRepository(store).select("kind = 'message'", columns=(TEXT, META), order="event_time, id"):
+        if m.meta.get("ask") or m.meta.get("speaker") not in (None, "user", "me"):
             continue
-        out.append((row.id, float(row.get("event_time") or row["created_at"]), str(row.get("text", ""))))
+        out.append((m.id, m.when, str(m.text or "")))
     out.sort(key=lambda m: (m[1], m[0]))  # SQL sees the days only; the exact times are sealed
     return out
 
@@ -142,16 +135,14 @@ def collect(store: Store, llm: Callable[[str], list[tuple[str, str]]] | None = N
         if llm is not None:
             for fld, value in llm(text):
                 cands.append(X.Candidate(fld, value, at, [mid], 0.6))
-    facts = [store.row_from("memories", r, columns=("meta",))
-             for r in store.query("SELECT * FROM memories WHERE kind = 'fact'")]
-    facts.sort(key=lambda f: (f.get("event_time") or f["created_at"], f.id))  # exact times are sealed
+    facts = FactRepository(store).all(vectors=False)
+    facts.sort(key=lambda f: (f.when, f.id))  # exact times are sealed
     for fact in facts:
-        meta = fact.get("meta") or {}
+        meta = fact.meta
         if str(meta.get("subject", "")) != "user":
             continue
         srcs = [fact.id, *[int(x) for x in meta.get("sources", [])]]
-        cands.extend(X.from_fact(str(meta.get("attribute", "")), str(meta.get("value", "")),
-                                 float(fact.get("event_time") or fact["created_at"]), srcs))
+        cands.extend(X.from_fact(str(meta.get("attribute", "")), str(meta.get("value", "")), fact.when, srcs))
     # National phone numbers are read in the person's country once all candidates are in.
     from secondme.profile.phones import default_region
 

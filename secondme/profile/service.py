@@ -20,6 +20,8 @@ from secondme.profile import shades as S
 from secondme.profile.builder import FieldStore, ProfileBuilder, ProfileField, user_messages
 from secondme.profile.fields import FIELDS, spec
 from secondme.store import Store
+from secondme.store.repos.memories import EMBEDDING, TEXT, MemoryRepository
+from secondme.store.repos.note_reads import ChunkTexts, NoteTimes
 
 log = logging.getLogger("secondme.profile")
 
@@ -58,6 +60,7 @@ class ProfileService:
                  chat_model: Callable[[], Any] | None = None) -> None:
         self.store = store
         self.fields = FieldStore(store)
+        self.memories = MemoryRepository(store)
         self._get = get_private
         self._set = set_private
         self._chat_model = chat_model
@@ -99,17 +102,12 @@ class ProfileService:
     def _items(self) -> list[S.Item]:
         out: list[S.Item] = []
         keep = {mid for mid, _, _ in user_messages(self.store)}
-        for r in self.store.query("SELECT * FROM memories WHERE kind = 'message' AND state != 'superseded' "
-                                  "ORDER BY id"):
-            if int(r["id"]) not in keep:
+        for m in self.memories.of_kind("message", (TEXT, EMBEDDING), where="state != 'superseded'"):
+            if m.id not in keep or not m.embedding:
                 continue
-            row = self.store.row_from("memories", r, columns=("text", "embedding"))
-            emb = row.get("embedding")
-            if not emb:
-                continue
-            v = np.frombuffer(emb, dtype=np.float32).astype(np.float64)
+            v = np.frombuffer(m.embedding, dtype=np.float32).astype(np.float64)
             v = v / max(float(np.linalg.norm(v)), 1e-9)
-            out.append(S.Item(row.id, float(row.get("event_time") or row["created_at"]), str(row.get("text", "")), v))
+            out.append(S.Item(m.id, m.when, str(m.text or ""), v))
         return out
 
     def update_shades(self, model: Any = None) -> tuple[dict[str, Any], str]:
@@ -165,27 +163,19 @@ class ProfileService:
         is that recent). Sensitive values are hidden before anything is templated or prompted."""
         hide = self._sensitive_values()
         events = [B.Event(str(i), at, _redact(t, hide)) for i, at, t in user_messages(self.store)]
-        notes: list[tuple[float, Any]] = []
-        for r in self.store.query("SELECT d.id, d.title, d.exact, d.mtime FROM documents d "
-                                  "WHERE EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id)"):
-            ex = self.store.exact("documents", r)
-            at = ex.get("content_mtime", ex.get("mtime"))  # when its content was saved (sealed)
-            if at is not None:
-                notes.append((float(at), r))
+        docs = NoteTimes(self.store)
+        notes = docs.with_chunks()  # (when its content was saved (sealed), document id)
         times = [e.at for e in events if e.at <= now + 60] + [t for t, _ in notes if t <= now + 60]
         if not times:
             return events
         latest = max(times)
         anchor = latest if latest < now - B.WEEK else now
-        for at, r in notes:
-            if not anchor - B.WEEK <= at <= anchor:
-                continue  # only the window's notes are opened
-            doc = int(r["id"])
-            title = self.store.open_value("documents", doc, "title", r["title"]) or ""
-            texts = [self.store.open_value("chunks", int(c["id"]), "text", c["text"]) or ""
-                     for c in self.store.query("SELECT id, text FROM chunks WHERE document_id = ? ORDER BY id "
-                                               "LIMIT 6", (doc,))]
-            body = "\n".join(texts)
+        shown = [(at, doc) for at, doc in notes if anchor - B.WEEK <= at <= anchor]
+        titles = docs.titles(doc for _, doc in shown)  # only the window's notes are opened
+        chunks = ChunkTexts(self.store)
+        for at, doc in shown:
+            title = titles.get(doc, "")
+            body = "\n".join(chunks.of_document(doc, 6))
             events.append(B.Event(f"note:{doc}", at, _redact(body if body.strip() else str(title), hide)))
         return events
 
@@ -273,14 +263,15 @@ class ProfileService:
     def _describe_sources(self, ids: list[int]) -> tuple[tuple[str, ...], tuple[int, ...]]:
         out: list[str] = []
         found: list[int] = []
+        rows = self.memories.by_ids(ids, (TEXT,))
         for mid in ids:
-            row = self.store.get("memories", mid, columns=("text",))
-            if row is None:
+            m = rows.get(int(mid))
+            if m is None:
                 continue
-            text = str(row.get("text", ""))
+            text = str(m.text or "")
             text = text if len(text) <= 70 else text[:69] + "…"
-            when = datetime.fromtimestamp(float(row["event_time"] or row["created_at"])).strftime("%Y-%m-%d")
-            out.append(f"memory {mid} ({row['kind']}, {when}): {text}")
+            when = datetime.fromtimestamp(m.when).strftime("%Y-%m-%d")
+            out.append(f"memory {mid} ({m.kind}, {when}): {text}")
             found.append(mid)
         return tuple(out), tuple(found)
 

@@ -256,9 +256,9 @@ def test_v4_migration_seals_exact_values_and_keeps_the_days(tmp_path: Path) -> N
         assert j is not None and (j["started_at"], j["finished_at"]) == (made, recalled)
         p = store.get("profile_fields", 1)
         assert p is not None and p["updated_at"] == recalled
-        from secondme.memory.bookkeeping import get_dirty_days
+        from secondme.store.repos.marks import DirtyDays
 
-        assert get_dirty_days(store) == {datetime.fromtimestamp(ev).strftime("%Y-%m-%d")}
+        assert DirtyDays(store).get() == {datetime.fromtimestamp(ev).strftime("%Y-%m-%d")}
         stat_key = store.scalar("SELECT stat_key FROM documents WHERE id = 1")
         assert stat_key == store.keyed_hash(f"p\0{1234}\0{ev!r}".encode(), "stat")
     finally:

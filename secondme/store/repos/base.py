@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from secondme.store.db import Row, Store
+from secondme.store.db import Row, Store, Writer
 
 # SQLite's default limit on host parameters is 32766 since 3.32, but older builds allow 999;
 # 500 keeps every `IN (...)` well inside either and costs nothing measurable.
 BATCH = 500
 
+K = TypeVar("K", int, str)
 
-def chunked(ids: Iterable[int], size: int = BATCH) -> Iterator[list[int]]:
-    """``ids`` (deduplicated, order kept) in lists of at most ``size``."""
-    seen: set[int] = set()
-    part: list[int] = []
+
+def chunked(ids: Iterable[K], size: int = BATCH) -> Iterator[list[K]]:
+    """``ids`` (deduplicated, order kept) in lists of at most ``size``. Ids are made plain
+    ``int`` (numpy's integers do not bind as SQL parameters); keys (keyed hashes) stay text."""
+    seen: set[K] = set()
+    part: list[K] = []
     for i in ids:
-        i = int(i)
+        i = i if isinstance(i, str) else int(i)
         if i in seen:
             continue
         seen.add(i)
@@ -50,15 +54,36 @@ class Repository:
         return self._store
 
     def rows_by_id(self, ids: Iterable[int], *, where: str = "1", params: Sequence[Any] = (),
-                   columns: Sequence[str] | None = None) -> dict[int, Row]:
+                   columns: Sequence[str] | None = None, writer: Writer | None = None) -> dict[int, Row]:
         """The rows of ``table`` with these ids (and matching ``where``), opened once, by id.
 
         Rows are read whole (``SELECT *``), so a bound table's MAC is checked as each is opened
         (StoreCorruption on a row that was tampered with). ``columns`` limits what is opened.
+        With ``writer``, inside its transaction (what it wrote so far included).
         """
-        out: dict[int, Row] = {}
-        for part in chunked(ids):
-            sql = f"SELECT * FROM {self.table} WHERE id IN ({placeholders(len(part))}) AND ({where})"
-            for r in self._store.query(sql, [*part, *params]):
-                out[int(r["id"])] = self._store.row_from(self.table, r, columns)
+        return {row.id: row for row in self.rows_in("id", ids, where=where, params=params,
+                                                     columns=columns, writer=writer)}
+
+    def rows_in(self, column: str, values: Iterable[K], *, where: str = "1", params: Sequence[Any] = (),
+                columns: Sequence[str] | None = None, writer: Writer | None = None) -> list[Row]:
+        """The rows whose ``column`` is one of ``values`` (and matching ``where``), in batches of
+        :data:`BATCH`, read whole and opened once (see :meth:`rows_by_id`)."""
+        out: list[Row] = []
+        for part in chunked(values):
+            part_: list[Any] = list(part)
+            sql = (f"SELECT * FROM {self.table} WHERE {column} IN ({placeholders(len(part_))}) "
+                   f"AND ({where})")
+            out.extend(self.rows(sql, [*part_, *params], columns=columns, writer=writer))
         return out
+
+    def rows(self, sql: str, params: Sequence[Any] = (), *, columns: Sequence[str] | None = None,
+             writer: Writer | None = None) -> list[Row]:
+        """Rows of ``table`` selected whole by ``sql`` (``SELECT * …``), opened once: through the
+        store's readers, or inside ``writer``'s transaction."""
+        if writer is None:
+            found = self._store.query(sql, params)
+        else:
+            cur = writer.conn.cursor()
+            cur.row_factory = sqlite3.Row  # this cursor only: the writer's other reads keep tuples
+            found = cur.execute(sql, params).fetchall()
+        return [self._store.row_from(self.table, r, columns) for r in found]
