@@ -23,6 +23,12 @@ def memory_hash(hasher: KeyedHasher, kind: str, text: str) -> str:
     return hasher.keyed_hash(f"{kind}\0{text}", "memory")
 
 
+def source_hash(hasher: KeyedHasher, source: str) -> str:
+    """A memory's source key: the conversation, import or episode day it belongs to (recall
+    groups by it, ``forget(<source>)`` finds by it, re-keying recomputes it)."""
+    return hasher.keyed_hash(source, "source")
+
+
 def setting_hash(hasher: KeyedHasher, name: str) -> str:
     """The lookup key of a private setting by its name."""
     return hasher.keyed_hash(name, "setting")

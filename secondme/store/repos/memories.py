@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from secondme.store.db import Row, Value, Writer, newest_first
-from secondme.store.hashes import memory_hash
+from secondme.store.hashes import memory_hash, source_hash
 from secondme.store.repos.base import Repository, chunked, placeholders
 from secondme.store.schema import coarse
 
@@ -88,7 +88,7 @@ class MemoryRepository(Repository):
     # --- keyed hashes: one formula each --------------------------------------------------------
     def source_key(self, source: str) -> str:
         """The lookup key of a source (a conversation, an import, an episode's day)."""
-        return self.store.keyed_hash(source, "source")
+        return source_hash(self.store, source)
 
     def content_hash(self, kind: str, text: str) -> str:
         """The de-duplication key of a memory's kind and text."""
