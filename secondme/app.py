@@ -7,13 +7,14 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from secondme.crypto import KeySet, Sealer
 from secondme.embed.base import Embedder
 from secondme.errors import AlreadyInitialized, DiskFull, VaultLocked
+from secondme.events import Event, EventKind
 from secondme.hardening import termination_deferred
 from secondme.index.vector_process import VectorHost
 from secondme.paths import Paths
@@ -37,14 +38,6 @@ log = logging.getLogger("secondme.app")
 # Below this cosine similarity a hit is not evidence for an answer (MiniLM: unrelated text
 # scores ~0.0–0.2, related text 0.35+).
 ASK_MIN_RELEVANCE = 0.3
-
-
-@dataclass
-class Event:
-    """A small notification from the core (``ui/`` turns these into Qt signals)."""
-
-    kind: str  # e.g. "locked", "unlocked", "index.progress", "job.progress"
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 Listener = Callable[[Event], None]
@@ -82,7 +75,7 @@ class SecondMe:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def emit(self, kind: str, **data: Any) -> None:
+    def emit(self, kind: EventKind, /, **data: Any) -> None:
         ev = Event(kind, data)
         for fn in list(self._listeners):
             try:
@@ -140,7 +133,7 @@ class SecondMe:
         for fn in self._on_unlock:
             fn(self)
         if announce:
-            self.emit("unlocked")
+            self.emit(EventKind.UNLOCKED)
 
     def warm_up(self) -> bool:
         """Block (off the UI thread) until the vector index process started ahead is ready, so
@@ -173,7 +166,7 @@ class SecondMe:
             self._store = None
             self._keys = None
         if announce:
-            self.emit("locked")
+            self.emit(EventKind.LOCKED)
 
     def close(self) -> None:
         # A termination signal (SIGTERM at logout) must not break off sealing halfway.
@@ -265,7 +258,7 @@ class SecondMe:
                 if watching:
                     self.start_watching()
         generation = self.vault.info().key_generation
-        self.emit("key.rotated", generation=generation)
+        self.emit(EventKind.KEY_ROTATED, generation=generation)
         return {"key_generation": generation, **stats.to_dict()}
 
     def export_backup(self, dest: str | os.PathLike[str], backup_passphrase: str) -> dict[str, Any]:
@@ -327,7 +320,7 @@ class SecondMe:
                 staged.discard()
         counts = {t: int(self.store.scalar(f"SELECT COUNT(*) FROM {t}") or 0)
                   for t in ("folders", "documents", "chunks", "memories")}
-        self.emit("backup.imported", replaced=str(aside) if aside else None)
+        self.emit(EventKind.BACKUP_IMPORTED, replaced=str(aside) if aside else None)
         return {**counts, "replaced": str(aside) if aside else None}
 
     def _set_aside(self) -> Path | None:

@@ -6,11 +6,11 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 from secondme.crypto import KeySet
 from secondme.embed.base import Embedder
+from secondme.events import Emit, EventKind
 from secondme.index import SealedIndexes, cleanup_stale_runtime_dirs
 from secondme.index.vector_process import VectorHost
 from secondme.memory.items import MemoryItems
@@ -36,7 +36,7 @@ class Session:
     """
 
     def __init__(self, paths: Paths, settings: Settings, store: Store, keys: KeySet,
-                 embedder: Embedder, emit: Callable[..., None],
+                 embedder: Embedder, emit: Emit,
                  vector_host: VectorHost | None = None) -> None:
         self.paths = paths
         self.store = store
@@ -50,7 +50,7 @@ class Session:
             expect={"embedder": embedder.name, "dim": embedder.dim}, vector_host=vector_host,
         )
         self.indexes.open()
-        self.sync = IndexSync(store, self.indexes, on_changed=lambda: emit("index.changed"))
+        self.sync = IndexSync(store, self.indexes, on_changed=lambda: emit(EventKind.INDEX_CHANGED))
         self.indexes.on_vector_replaced = self.sync.kick
         self.folders = FolderRegistry(store)
         self.searcher = HybridSearcher(store, self.indexes, embedder, folder_lookup=self._folder_id)
@@ -88,10 +88,10 @@ class Session:
 
     def _progress(self, p: IndexProgress) -> None:
         try:
-            self._emit("index.progress", progress=self.progress())
+            self._emit(EventKind.INDEX_PROGRESS, progress=self.progress())
         except Exception:  # the store closing under a late report: the plain counts will do
             log.debug("semantic progress unavailable", exc_info=True)
-            self._emit("index.progress", progress=p)
+            self._emit(EventKind.INDEX_PROGRESS, progress=p)
 
     def wait_indexed(self, timeout: float | None = None) -> bool:
         """Block until queued files are committed, embedded, and the indexes have caught up."""

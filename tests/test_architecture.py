@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The core's layers, lowest first (ARCHITECTURE.md, "Who may import whom"). A module is named by
 # its first part below ``secondme``: a package (``store``) or a top-level module (``answer``).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "results", "paths", "threads", "resources", "hardening", "crypto", "settings"),
+    ("errors", "events", "results", "paths", "threads", "resources", "hardening", "crypto", "settings"),
     ("store", "vault", "app_channel"),
     ("ingest", "index", "embed", "llm"),
     ("search", "jobs"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from secondme.app import Event, SecondMe
+from secondme.app import SecondMe
+from secondme.events import Event, EventKind
 from secondme.results import IndexProgress
 from ui.qt import QObject, QTimer, Signal, Slot, is_alive
 
@@ -27,7 +28,7 @@ class CoreBridge(QObject):
     unlocked = Signal()
     index_progress = Signal(object)  # IndexProgress
     index_changed = Signal()
-    core_event = Signal(str, object)  # every event (kind, data), for pages that watch other kinds
+    core_event = Signal(object, object)  # every event (EventKind, data), for pages that watch other kinds
     _incoming = Signal(object)
 
     def __init__(self, ctx: SecondMe, parent: QObject | None = None) -> None:
@@ -58,15 +59,15 @@ class CoreBridge(QObject):
     @Slot(object)
     def _dispatch(self, ev: Event) -> None:
         kind = ev.kind
-        if kind == "index.progress":
+        if kind == EventKind.INDEX_PROGRESS:
             progress = ev.data.get("progress")
             if isinstance(progress, IndexProgress):
                 self._on_progress(progress)
-        elif kind == "index.changed":
+        elif kind == EventKind.INDEX_CHANGED:
             self.index_changed.emit()
-        elif kind == "locked":
+        elif kind == EventKind.LOCKED:
             self.locked.emit()
-        elif kind == "unlocked":
+        elif kind == EventKind.UNLOCKED:
             self.unlocked.emit()
         self.core_event.emit(kind, ev.data)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from secondme.app import build
 from secondme.cli.common import named_env_secret, opened, print_json, read_passphrase
+from secondme.cli.exit_codes import ExitCode
 from secondme.errors import UserError
 
 
@@ -60,7 +61,7 @@ def _report(args: argparse.Namespace, data: dict[str, Any], line: str) -> int:
         print_json(data)
     else:
         print(line)
-    return 0
+    return ExitCode.OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:

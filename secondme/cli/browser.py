@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from secondme.browser.install import BROWSERS, chromium_extension_id, extension_dir
+from secondme.cli.exit_codes import ExitCode
 from secondme.paths import Paths
 
 
@@ -58,7 +59,7 @@ def cmd_install(args: argparse.Namespace) -> int:
         print("  Chromium/Chrome: chrome://extensions → Developer mode → Load unpacked "
               f"(its id will be {chromium_extension_id()})")
         print("  Firefox: about:debugging → This Firefox → Load Temporary Add-on → manifest.json")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_uninstall(args: argparse.Namespace) -> int:
@@ -70,7 +71,7 @@ def cmd_uninstall(args: argparse.Namespace) -> int:
         print(f"removed {r}")
     if not removed:
         print("nothing to remove")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_host(args: argparse.Namespace) -> int:

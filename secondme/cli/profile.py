@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from secondme.cli.common import opened, print_json
+from secondme.cli.exit_codes import ExitCode
 from secondme.errors import UserError
 
 
@@ -55,7 +56,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             print_json({"fields": {n: f.to_dict() for n, f in prof["fields"].items()},
                         "shades": prof["shades"],
                         "bios": {k: {"text": v.get("text"), "at": v.get("at")} for k, v in prof["bios"].items()}})
-            return 0
+            return ExitCode.OK
         for kind, title in (("global", "Who you are"), ("status", "Lately")):
             if prof["bios"].get(kind):
                 print(f"{title}: {prof['bios'][kind]['text']}")
@@ -72,13 +73,13 @@ def cmd_show(args: argparse.Namespace) -> int:
             value = "(sensitive, hidden)" if f.sensitive else f.value
             lock = " [locked]" if f.locked else ""
             print(f"{n}: {value}{lock}  (confidence {f.confidence:.2f}, sources {f.sources})")
-        return 0
+        return ExitCode.OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         print_json(ctx.build_profile())
-        return 0
+        return ExitCode.OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -86,14 +87,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(ctx.export_profile(args.format, include_sensitive=args.include_sensitive))
         if args.format == "json":
             sys.stdout.write("\n")
-        return 0
+        return ExitCode.OK
 
 
 def cmd_set(args: argparse.Namespace) -> int:
     with opened(args, indexes=False) as ctx:
         f = ctx.set_profile_field(args.field, args.value, lock=True if args.lock else None)
         print(f"{f.field} set" + (" (locked)" if f.locked else ""))
-        return 0
+        return ExitCode.OK
 
 
 def _field_description(args: argparse.Namespace) -> dict[str, Any]:
@@ -132,8 +133,8 @@ def cmd_fill(args: argparse.Namespace) -> int:
                 print(f"  from {s}", file=sys.stderr)
         elif res.status == "needs_confirmation":
             print(f"{res.field} is sensitive: add --confirm to show it", file=sys.stderr)
-            return 2
+            return ExitCode.USAGE
         else:
             print("unknown", file=sys.stderr)
-            return 1
-        return 0
+            return ExitCode.FAILED
+        return ExitCode.OK

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from secondme.store import Store
@@ -20,8 +21,23 @@ from secondme.store.db import Row, Writer, newest_first
 
 log = logging.getLogger("secondme.jobs")
 
-RUNNING, OK, FAILED, CANCELLED, INTERRUPTED = "running", "ok", "failed", "cancelled", "interrupted"
-SKIPPED, PENDING = "skipped", "pending"
+
+
+class JobStatus(StrEnum):
+    """The status of a run and of each of its steps; the values are what the store holds."""
+
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"  # a run only: the process died while it ran
+    SKIPPED = "skipped"  # a step only: done by the run this one resumes
+    PENDING = "pending"  # a step only: not reached yet
+
+
+RUNNING, OK, FAILED, CANCELLED, INTERRUPTED = (JobStatus.RUNNING, JobStatus.OK, JobStatus.FAILED,
+                                               JobStatus.CANCELLED, JobStatus.INTERRUPTED)
+SKIPPED, PENDING = JobStatus.SKIPPED, JobStatus.PENDING
 # Runs that settle a scheduled night: a cancel is the person's choice, so it is not retried
 # behind their back; failed and interrupted runs are owed again at the next start or wake.
 HANDLED = (OK, CANCELLED)
@@ -38,7 +54,7 @@ class RunRecord:
 
     id: int
     job: str
-    status: str
+    status: JobStatus
     started_at: float
     finished_at: float | None = None
     step: str | None = None
@@ -73,7 +89,7 @@ class RunRecord:
 def _record(row: Row) -> RunRecord:
     summary = row.get("summary", {}) or {}
     return RunRecord(
-        id=row.id, job=row["job"], status=row["status"], started_at=float(row["started_at"]),
+        id=row.id, job=row["job"], status=JobStatus(row["status"]), started_at=float(row["started_at"]),
         finished_at=None if row.get("finished_at") is None else float(row["finished_at"]),
         step=row.get("step"), trigger=str(summary.get("trigger", "manual")),
         steps=list(summary.get("steps", [])), resumed_from=summary.get("resumed_from"),

@@ -17,6 +17,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from secondme.errors import Cancelled
@@ -33,6 +34,18 @@ from secondme.jobs.history import (
 )
 
 log = logging.getLogger("secondme.jobs")
+
+
+
+class JobEvent(StrEnum):
+    """What a run reports to its listener, in the ``"event"`` item of each report."""
+
+    STEP = "step"  # a step started or ended: step, index, steps, state (a JobStatus)
+    PROGRESS = "progress"  # a step's own progress (see progress_data)
+    PAUSED = "paused"  # held between steps while the person uses the machine
+    RESUMED = "resumed"
+    FINISHED = "finished"  # the run ended: status, changed, error, duration
+
 
 ProgressFn = Callable[..., None]
 StepFn = Callable[[ProgressFn, threading.Event], Mapping[str, Any] | None]
@@ -99,7 +112,7 @@ class Pipeline:
                     # Saved before it is reported: a step said to be done must still read done
                     # if the process dies before the next step's save.
                     self.history.save(run)
-                    self._event(run, "step", step=step.name, index=i, steps=total, state=SKIPPED)
+                    self._event(run, JobEvent.STEP, step=step.name, index=i, steps=total, state=SKIPPED)
                     continue
                 if cancel.is_set() or (may_pause and self._wait_while_active(run, step.name, cancel)):
                     break
@@ -116,7 +129,7 @@ class Pipeline:
         rec.update(status=RUNNING, started_at=self.clock.now().timestamp(), error=None)
         run.step = step.name
         self.history.save(run)  # a crash from here on is reported against this step
-        self._event(run, "step", step=step.name, index=i, steps=total, state=RUNNING)
+        self._event(run, JobEvent.STEP, step=step.name, index=i, steps=total, state=RUNNING)
         last_emit = [float("-inf")]
 
         def progress(*args: Any, **kwargs: Any) -> None:
@@ -124,7 +137,7 @@ class Pipeline:
             if now - last_emit[0] < PROGRESS_MIN_INTERVAL:
                 return
             last_emit[0] = now
-            self._event(run, "progress", **{**progress_data(args, kwargs),
+            self._event(run, JobEvent.PROGRESS, **{**progress_data(args, kwargs),
                                             "step": step.name, "index": i, "steps": total})
 
         t0 = self.clock.monotonic()
@@ -140,7 +153,7 @@ class Pipeline:
             rec.update(status=FAILED, error=f"{type(exc).__name__}: {exc}")
         rec["duration"] = round(self.clock.monotonic() - t0, 3)
         self.history.save(run)
-        self._event(run, "step", step=step.name, index=i, steps=total, state=rec["status"],
+        self._event(run, JobEvent.STEP, step=step.name, index=i, steps=total, state=rec["status"],
                     changed=rec.get("changed") or {}, duration=rec["duration"])
 
     def _wait_while_active(self, run: RunRecord, step: str, cancel: threading.Event) -> bool:
@@ -150,11 +163,11 @@ class Pipeline:
             if not paused:
                 paused = True
                 log.info("job run #%d paused: the computer is in use", run.id)
-                self._event(run, "paused", step=step)
+                self._event(run, JobEvent.PAUSED, step=step)
             if self.clock.sleep(PAUSE_POLL_SECONDS, cancel):
                 return True
         if paused:
-            self._event(run, "resumed", step=step)
+            self._event(run, JobEvent.RESUMED, step=step)
         return cancel.is_set()
 
     # --- the end -----------------------------------------------------------------------------
@@ -175,8 +188,8 @@ class Pipeline:
         run.step = None
         run.finished_at = self.clock.now().timestamp()
         self.history.save(run)
-        self._event(run, "finished", status=run.status, changed=run.changed, error=run.error,
+        self._event(run, JobEvent.FINISHED, status=run.status, changed=run.changed, error=run.error,
                     duration=run.duration)
 
-    def _event(self, run: RunRecord, state: str, /, **data: Any) -> None:
+    def _event(self, run: RunRecord, state: JobEvent, /, **data: Any) -> None:
         self.emit({"run_id": run.id, "job": run.job, "trigger": run.trigger, "event": state, **data})

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from secondme.errors import UserError
 from secondme.jobs.clock import Clock, SystemClock
-from secondme.jobs.history import FAILED, JobHistory, RunRecord
+from secondme.jobs.history import FAILED, JobHistory, JobStatus, RunRecord
 from secondme.jobs.lock import RunLock
-from secondme.jobs.pipeline import Pipeline, Step
+from secondme.jobs.pipeline import JobEvent, Pipeline, Step
 from secondme.jobs.schedule import (
     NightlyTrigger,
     WakeDetector,
@@ -43,7 +44,19 @@ from secondme.threads import lower_thread_priority
 
 log = logging.getLogger("secondme.jobs")
 
-STARTED, ALREADY_RUNNING, NOT_DUE, STOPPED = "started", "already running", "not due", "stopped"
+
+
+class StartStatus(StrEnum):
+    """Why a run request did or did not start a run (see :class:`RunStart`)."""
+
+    STARTED = "started"
+    ALREADY_RUNNING = "already running"  # not an error
+    NOT_DUE = "not due"
+    STOPPED = "stopped"
+
+
+STARTED, ALREADY_RUNNING, NOT_DUE, STOPPED = (StartStatus.STARTED, StartStatus.ALREADY_RUNNING,
+                                              StartStatus.NOT_DUE, StartStatus.STOPPED)
 MANUAL, SCHEDULED, CATCH_UP, WAKE = "manual", "scheduled", "catch-up", "wake"
 DEFAULT_TIME = time(3, 0)
 # How long after a scheduled instant the ticker leaves it to APScheduler before asking itself.
@@ -56,7 +69,7 @@ class RunStart:
     final status), ``already running`` (not an error), ``not due`` or ``stopped``."""
 
     started: bool
-    status: str
+    status: StartStatus | JobStatus
     run_id: int | None = None
     run: RunRecord | None = None
 
@@ -352,7 +365,7 @@ class JobRunner:
         cur = self.current()
         latest = self.history.latest(self.job)
         last_ok = self.history.last_ok(self.job)
-        elsewhere = cur is None and latest is not None and latest.status == "running" \
+        elsewhere = cur is None and latest is not None and latest.status == JobStatus.RUNNING \
             and self.lock.held_elsewhere()
         nxt = self.next_run_time(now)
         return {
@@ -385,8 +398,8 @@ class JobRunner:
 
     def _emit(self, data: dict[str, Any]) -> None:
         ev = data.get("event")
-        if ev in ("paused", "resumed"):
-            self._paused = ev == "paused"
+        if ev in (JobEvent.PAUSED, JobEvent.RESUMED):
+            self._paused = ev == JobEvent.PAUSED
         if self._on_event is not None:
             try:
                 self._on_event(data)

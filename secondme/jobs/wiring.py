@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from secondme.events import EventKind
 from secondme.jobs.pipeline import ProgressFn, Step
 from secondme.jobs.runner import JobRunner
 from secondme.paths import Paths
@@ -35,7 +36,7 @@ class PipelineHost(Protocol):
     def build_profile(self, progress: Callable[[str, int, int], None] | None = None,
                       cancel: threading.Event | None = None) -> Mapping[str, Any]: ...
 
-    def emit(self, kind: str, **data: Any) -> None: ...
+    def emit(self, kind: EventKind, /, **data: Any) -> None: ...
 
 
 # Pipeline order: consolidation makes memories, decay fades old ones, the profile reads both.
@@ -66,7 +67,7 @@ def runner_for(ctx: PipelineHost, **overrides: Any) -> JobRunner:
         "lock_path": ctx.paths.root / "jobs.lock",
         "nightly_time": lambda: ctx.settings.nightly_time,
         "pause_when_active": lambda: ctx.settings.pause_jobs_when_active,
-        "on_event": lambda data: ctx.emit("job.progress", **data),
+        "on_event": lambda data: ctx.emit(EventKind.JOB_PROGRESS, **data),
     }
     kwargs.update(overrides)
     return JobRunner(ctx.store, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from secondme.events import EventKind
 from secondme.results import IndexProgress
 from ui.pages.base import Page
 from ui.qt import (
@@ -161,8 +162,8 @@ class JobsPage(Page):
         self.services.ops.run(ctx.cancel_jobs, receiver=self, success=lambda _r: self.refresh(),
                               failure=self._failed)
 
-    def _on_event(self, kind: str, data: object) -> None:
-        if kind == "job.progress" and not self._reload.isActive():
+    def _on_event(self, kind: EventKind, data: object) -> None:
+        if kind == EventKind.JOB_PROGRESS and not self._reload.isActive():
             self._reload.start()
 
     def _on_progress(self, p: IndexProgress) -> None:

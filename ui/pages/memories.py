@@ -8,7 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from secondme.events import EventKind
 from secondme.importers import IMPORTERS
+from secondme.jobs.pipeline import JobEvent
 from ui import filedialog
 from ui.pages.base import Page
 from ui.qt import (
@@ -136,9 +138,9 @@ class MemoriesPage(Page):
         self.services.ops.run(lambda: ctx.memories(kind, state, LIMIT), receiver=self,
                               success=self._show, failure=self._failed)
 
-    def _on_event(self, kind: str, data: object) -> None:
+    def _on_event(self, kind: EventKind, data: object) -> None:
         # A nightly run changes memories; refresh when it ends (not on every step).
-        if kind == "job.progress" and isinstance(data, dict) and data.get("event") == "finished":
+        if kind == EventKind.JOB_PROGRESS and isinstance(data, dict) and data.get("event") == JobEvent.FINISHED:
             self.refresh()
 
     def _show(self, views: list[Any]) -> None:
