@@ -55,6 +55,7 @@ def writes_answers(model: Any) -> bool:
         info = model.info
     except Exception as exc:  # an unreadable header: the quoting path is the safe one
         log.info("model header unreadable (%s): answering by quoting", exc)
+        log.debug("model header error", exc_info=True)
         return False
     params = getattr(info, "parameter_count", None)
     if params:

@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from secondme.errors import SecondMeError
+
 KEY_BYTES = 32
 NONCE_BYTES = 12
 # Version 2 pads the plaintext to a size bucket before sealing (see ``padded_length``); values
@@ -37,7 +39,7 @@ SCRYPT_R = 8
 SCRYPT_P = 1
 
 
-class AuthenticationFailed(Exception):
+class AuthenticationFailed(SecondMeError):
     """A ciphertext did not authenticate under the given key and associated data."""
 
 

@@ -104,6 +104,7 @@ def trusted_keyring_backend() -> Any | None:
         backend = keyring.get_keyring()
     except Exception as exc:  # keyring discovery can fail in odd environments
         log.info("keyring discovery failed: %s", exc)
+        log.debug("keyring discovery error", exc_info=True)
         return None
     if isinstance(backend, chainer.ChainerBackend):
         members = [b for b in backend.backends if not _is_refused(b)]
@@ -146,6 +147,8 @@ def passphrase_strength(passphrase: str) -> tuple[int, str]:
 
 @dataclass
 class VaultInfo:
+    """What ``vault.json`` says about the vault (no secrets): how it unlocks, its id, key generation."""
+
     method: str  # "keyring" | "passphrase"
     vault_id: str
     key_generation: int
@@ -283,6 +286,7 @@ class Vault:
             self._backend.delete_password(service, username)
         except Exception as exc:  # already gone, or the keyring refused: it unwraps nothing now
             log.info("could not remove the keyring entry %s: %s", username, exc)
+            log.debug("keyring delete error", exc_info=True)
 
     # --- unlock ----------------------------------------------------------------------------
     def _kek(self, d: dict[str, Any], passphrase: str | None) -> bytes:

@@ -16,6 +16,7 @@ import logging
 import os
 from typing import Any
 
+from secondme.errors import SecondMeError
 from ui.qt import QGuiApplication, QKeySequence, QObject, QSocketNotifier, Signal, Slot
 
 log = logging.getLogger("secondme.ui.global_shortcut")
@@ -34,7 +35,7 @@ _KEYSYMS = {
 }
 
 
-class ShortcutError(ValueError):
+class ShortcutError(SecondMeError, ValueError):
     """The shortcut text is not a key combination this desktop can grab."""
 
 
@@ -96,6 +97,7 @@ class GlobalShortcut(QObject):
         try:
             d = display.Display()
         except Exception as exc:  # no X server or no access: say so, run without
+            log.debug("X display unavailable", exc_info=True)
             return f"cannot reach the X server for a global shortcut ({type(exc).__name__})"
         keysym = XK.string_to_keysym(_KEYSYMS.get(key, key if len(key) > 1 else key.lower()))
         keycode = d.keysym_to_keycode(keysym) if keysym else 0

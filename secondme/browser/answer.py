@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from secondme.errors import SecondMeError
 from secondme.profile.fields import spec
 from secondme.profile.form_fields import normalize
 
@@ -34,7 +35,7 @@ class Filler(Protocol):
     def fill_field(self, field: Any, confirm_sensitive: bool = False) -> Any: ...
 
 
-class BadRequest(ValueError):
+class BadRequest(SecondMeError, ValueError):
     """The browser's request is not a list of field descriptions we accept."""
 
 

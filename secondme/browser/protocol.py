@@ -9,6 +9,8 @@ import json
 import struct
 from typing import Any, BinaryIO
 
+from secondme.errors import SecondMeError
+
 # What a browser may send us: one form's field descriptions are a few KiB. Chromium allows up
 # to 64 MiB towards the host; we refuse long before, so a broken or hostile sender cannot make
 # the host hold large buffers.
@@ -18,7 +20,7 @@ MAX_OUTGOING = 1024 * 1024
 _HEADER = struct.Struct("<I")
 
 
-class ProtocolError(Exception):
+class ProtocolError(SecondMeError):
     """A message that breaks the framing or is not one JSON object.
 
     ``fatal`` is true when the stream can no longer be read in step (a bad length header or a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata as md
+import logging
 import platform
 import sys
 from typing import Any
@@ -11,8 +12,11 @@ from typing import Any
 from secondme import __version__
 from secondme.app import build
 from secondme.cli.common import named_env_secret, open_context, print_json, read_passphrase
+from secondme.cli.exit_codes import ExitCode
 from secondme.errors import UserError
 from secondme.vault import describe_backend, trusted_keyring_backend
+
+log = logging.getLogger("secondme.cli")
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -45,14 +49,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         ctx.init(pw)
     print(f"Second Me data created in {ctx.paths.root} ({ctx.vault.info().method})")
     ctx.close()
-    return 0
+    return ExitCode.OK
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     print("unlocked")
     ctx.close()
-    return 0
+    return ExitCode.OK
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
@@ -68,7 +72,7 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
         raise UserError("no new passphrase given")
     ctx.change_passphrase(old, new)
     print("passphrase changed")
-    return 0
+    return ExitCode.OK
 
 
 def _version(dist: str) -> str | None:
@@ -112,6 +116,7 @@ def doctor_report(data_dir: str | None) -> dict[str, Any]:
 
         report["models"] = [str(m.path) for m in discover(Path.home(), models_dir=ctx.paths.models_dir)]
     except Exception as exc:  # doctor reports what it can
+        log.debug("model discovery failed", exc_info=True)
         report["models"] = f"unavailable ({exc})"
     return report
 
@@ -129,4 +134,4 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     else:
         for k, v in rep.items():
             print(f"{k}: {v}")
-    return 0
+    return ExitCode.OK

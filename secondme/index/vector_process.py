@@ -49,7 +49,8 @@ def _portable(exc: BaseException) -> BaseException:
     try:
         pickle.loads(pickle.dumps(exc))
         return exc
-    except Exception:
+    except Exception:  # whatever pickling raises, the parent still gets the type and message
+        log.debug("%s cannot be pickled; sent as a RuntimeError", type(exc).__name__, exc_info=True)
         return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
@@ -91,7 +92,7 @@ def _child_life(conn: Connection) -> int:
     try:
         index = VectorIndex(None if path is None else Path(path), collection=collection,
                             embedding_function=ef, hnsw=hnsw, write_slice=SEND_SLICE)
-    except BaseException as exc:
+    except BaseException as exc:  # sent to the parent, which raises it
         conn.send(("err", _portable(exc)))
         return 1
     conn.send(("ok", None))
@@ -117,7 +118,7 @@ def _child_life(conn: Connection) -> int:
                 else:
                     result = getattr(index, op)(*args)
                 conn.send(("ok", (result, index.generation)))
-            except BaseException as exc:
+            except BaseException as exc:  # sent to the parent, which raises it
                 conn.send(("err", _portable(exc)))
     finally:
         if paused is not None:

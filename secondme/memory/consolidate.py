@@ -239,6 +239,7 @@ class Consolidator:
                 raise
             except Exception as exc:  # a weak model's bad output costs this window only
                 log.info("model fact extraction skipped a window: %s", exc.__class__.__name__)
+                log.debug("window extraction error", exc_info=True)
                 res = W.WindowResult()
             finally:
                 self._llm_time += time.monotonic() - t0

@@ -275,6 +275,7 @@ class MemoryEngine:
             model = self._chat_model()
         except Exception as exc:  # no model configured: exact extractors still run
             log.info("fact extraction without a model: %s", exc)
+            log.debug("chat model unavailable", exc_info=True)
             return None
         if use_llm or llm_enabled(setting, getattr(model.info, "parameter_count", None)):
             return model

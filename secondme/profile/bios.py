@@ -400,6 +400,7 @@ def refresh(state: dict[str, Any] | None, kind: str, inputs: Any, draft: Callabl
             written = writer(kind, inputs, text)
         except Exception as exc:  # the model failed: the template stays
             log.warning("the model could not write the %s bio: %s", kind, type(exc).__name__)
+            log.debug("bio writer error", exc_info=True)  # DEBUG: the message may quote the model
             written = None
         if written and written.strip() != text.strip():  # a verbatim copy is still the template
             text, origin = written, "model"

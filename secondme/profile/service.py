@@ -74,7 +74,7 @@ class ProfileService:
             model = self._chat_model()
             params = getattr(model.info, "parameter_count", None)
         except Exception as exc:  # no model configured or unreadable: extractive only
-            log.debug("no chat model for the profile: %s", type(exc).__name__)
+            log.debug("no chat model for the profile: %s", type(exc).__name__, exc_info=True)
             return None
         return model if params is not None and params > LLM_MIN_PARAMS else None
 
@@ -334,6 +334,7 @@ def _llm_fields(model: Any, budget: int = 60) -> Callable[[str], list[tuple[str,
                 {"role": "user", "content": text[:1200]}], _LLM_SCHEMA, max_tokens=160)
         except Exception as exc:  # the model failed on this text: the rules' fields stand
             log.warning("model profile extraction failed: %s", type(exc).__name__)
+            log.debug("profile extraction error", exc_info=True)  # DEBUG: the message may quote the text
             return []
         low = text.lower()
         return [(str(x["field"]), str(x["value"]).strip()) for x in data.get("fields", [])
@@ -359,7 +360,7 @@ def _model_name(model: Any) -> str:
     try:
         return str(getattr(model.info, "name", "") or "model")
     except Exception as exc:  # an unreadable header still names a writer
-        log.debug("model name unreadable: %s", type(exc).__name__)
+        log.debug("model name unreadable: %s", type(exc).__name__, exc_info=True)
         return "model"
 
 

@@ -275,6 +275,7 @@ def update(state: dict[str, Any] | None, items: Sequence[Item],
                 named += 1
             except Exception as exc:  # a model failure keeps the extractive name
                 log.warning("the model could not name a shade: %s", type(exc).__name__)
+                log.debug("shade namer error", exc_info=True)  # DEBUG: the message may quote the model
     for i, s in enumerate(shades):
         s["id"] = i + 1
     return {"shades": shades, "pending": sorted(it.id for it in pending), "named": named}, action

@@ -49,6 +49,8 @@ NOTE_WEIGHTS = (0.4, 0.3, 0.3)  # (whole-note BM25, best-chunk BM25, best-chunk 
 
 @dataclass(frozen=True)
 class Candidate:
+    """One index row found by keywords and/or vectors, before fusion ranks it."""
+
     index_id: int
     score: float
     keyword_snippet: str | None
@@ -278,7 +280,7 @@ class HybridSearcher:
                     rel = float(np.dot(emb, query_vector))
                 hits.append(dataclasses.replace(hit, relevance=rel))
             except Exception as exc:  # a damaged row is reported, the rest of the results stand
-                log.error("a search hit could not be read: %s", exc)
+                log.error("a search hit could not be read: %s", exc, exc_info=True)
         return hits
 
     def _rows(self, table: str, ids: Sequence[int]) -> list[Any]:

@@ -94,7 +94,7 @@ def _extract(data: bytes, stem: str) -> ExtractedDoc:
             raise
         except Exception as err:  # one bad page should not lose the others
             failed += 1
-            log.debug("pypdf could not read page %d: %s", number, short_error(err))
+            log.debug("pypdf could not read page %d: %s", number, short_error(err), exc_info=True)
             continue
         page_lines = [line.rstrip() for line in normalize_newlines(page_text).split("\n")]
         while page_lines and not page_lines[-1]:
@@ -128,5 +128,6 @@ def _metadata_title(reader: object) -> str:
     except MemoryError:
         raise
     except Exception:  # a damaged info dictionary only costs us the title
+        log.debug("pdf metadata unreadable", exc_info=True)
         return ""
     return " ".join(str(title).split()) if title else ""
