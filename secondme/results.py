@@ -23,6 +23,8 @@ def readable_path(path: str | os.PathLike[str]) -> str:
 
 @dataclass(frozen=True)
 class SearchFilters:
+    """What a search is narrowed to; empty fields narrow nothing."""
+
     folder: str | None = None       # a watched folder's path
     file_types: tuple[str, ...] = ()  # e.g. ("markdown", "pdf")
     since: float | None = None      # epoch seconds
@@ -69,6 +71,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class IndexProgress:
+    """Where indexing of the watched folders stands (files, rate, and the embedding phase)."""
+
     queued: int = 0
     done: int = 0
     failed: int = 0
@@ -88,6 +92,8 @@ class IndexProgress:
 
 @dataclass(frozen=True)
 class FolderStatus:
+    """A watched folder with its counts of notes, chunks and files that failed."""
+
     path: str
     documents: int
     chunks: int
@@ -97,6 +103,8 @@ class FolderStatus:
 
 @dataclass(frozen=True)
 class FailedFile:
+    """A file that could not be indexed, and why (shown on the Sources page)."""
+
     path: str
     reason: str
     folder: str | None = None

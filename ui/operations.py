@@ -109,7 +109,7 @@ class Operation(Generic[T]):
                 value = self._fn(self._report)
             else:
                 value = self._fn()
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to the failure callback on the UI thread
             self._emit(self._relay.failed, exc)
         else:
             self._emit(self._relay.succeeded, value)

@@ -90,7 +90,7 @@ def run_interruptible(fn: Callable[[], T], cancel: threading.Event, name: str) -
     def work() -> None:
         try:
             box["result"] = fn()
-        except BaseException as exc:  # handed to the main thread, which re-raises it
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which re-raises it
             box["error"] = exc
 
     t = threading.Thread(target=work, name=name, daemon=True)

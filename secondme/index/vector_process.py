@@ -92,10 +92,16 @@ def _child_life(conn: Connection) -> int:
     try:
         index = VectorIndex(None if path is None else Path(path), collection=collection,
                             embedding_function=ef, hnsw=hnsw, write_slice=SEND_SLICE)
-    except BaseException as exc:  # sent to the parent, which raises it
+    except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
         conn.send(("err", _portable(exc)))
         return 1
     conn.send(("ok", None))
+    _serve(conn, index)
+    return 0
+
+
+def _serve(conn: Connection, index: Any) -> None:
+    """Answer the parent's calls on the open ``index`` until it says close or goes away."""
     paused: Any = None
     try:
         while True:
@@ -118,7 +124,7 @@ def _child_life(conn: Connection) -> int:
                 else:
                     result = getattr(index, op)(*args)
                 conn.send(("ok", (result, index.generation)))
-            except BaseException as exc:  # sent to the parent, which raises it
+            except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
                 conn.send(("err", _portable(exc)))
     finally:
         if paused is not None:
@@ -129,7 +135,6 @@ def _child_life(conn: Connection) -> int:
         except OSError:
             pass
         conn.close()
-    return 0
 
 
 def _child_command(fd: int) -> list[str]:

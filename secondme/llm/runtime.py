@@ -433,7 +433,7 @@ class ChatModel:
                 continue
             try:
                 result = fn()
-            except BaseException as exc:  # handed to the caller, who decides
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller, who decides
                 fut.set_exception(exc)
             else:
                 fut.set_result(result)
@@ -573,13 +573,7 @@ class ChatModel:
             return Completion("", "cancelled")
         llm = self._ensure_loaded()
         messages, prompt_tokens = self._fit_messages(messages, max_tokens)
-        extra: dict[str, Any] = {}
-        if schema is not None:
-            extra["response_format"] = {"type": "json_object", "schema": schema}
-        else:
-            # Free text: a mild penalty keeps small models from repeating themselves; JSON is
-            # left alone (its keys and punctuation repeat by design).
-            extra["repeat_penalty"] = REPEAT_PENALTY
+        extra = _sampling_options(schema)
         # Typed loosely: llama-cpp-python's return type is a union of stream and non-stream.
         stream: Any = llm.create_chat_completion(
             messages=messages,  # type: ignore[arg-type]
@@ -671,3 +665,11 @@ class ChatModel:
             break
         fp.prompt_tokens = used
         return fp
+
+
+def _sampling_options(schema: dict[str, Any] | None) -> dict[str, Any]:
+    """Extra arguments of a completion: the JSON schema it must follow, or for free text a mild
+    repeat penalty (JSON is left alone: its keys and punctuation repeat by design)."""
+    if schema is not None:
+        return {"response_format": {"type": "json_object", "schema": schema}}
+    return {"repeat_penalty": REPEAT_PENALTY}

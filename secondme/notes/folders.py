@@ -14,6 +14,8 @@ from secondme.store import Store
 
 @dataclass(frozen=True)
 class Folder:
+    """A watched folder as registered in the store."""
+
     id: int
     path: Path
     enabled: bool

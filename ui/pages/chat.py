@@ -20,6 +20,8 @@ WELCOME = ("Ask anything about your notes and memories. Answers come from the lo
 
 @dataclass
 class Turn:
+    """One question on the chat page and what has come back for it so far."""
+
     question: str
     streamed: str = ""
     answer: Answer | None = None
