@@ -14,6 +14,7 @@ import os
 import sys
 
 from secondme import __version__
+from secondme.cli.exit_codes import ExitCode
 from secondme.errors import UserError
 from secondme.hardening import (
     PASSPHRASE_ENV,
@@ -80,44 +81,53 @@ def main(argv: list[str] | None = None) -> int:
             setattr(args, name, default)
     if not getattr(args, "func", None):
         parser.print_help()
-        return 2
+        return ExitCode.USAGE
     if env_secret:
         args._env_passphrase = env_secret
-    # Secrets in variables the person named (--backup-passphrase-env, --new-from-env) leave
-    # the environment too.
+    args._taken_env = _take_named_secrets(args, process_entry)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    return _run(args)
+
+
+def _take_named_secrets(args: argparse.Namespace, process_entry: bool) -> dict[str, str | None]:
+    """Secrets in variables the person named (--backup-passphrase-env, --new-from-env) leave
+    the environment too; returns them by variable name."""
     taken: dict[str, str | None] = {}
     for option in ("backup_passphrase_env", "new_from_env"):
         variable = getattr(args, option, None)
         if process_entry and variable:
             taken[str(variable)] = take_env_secret(str(variable))
-    args._taken_env = taken
-    level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    return taken
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the chosen command; errors a person can act on become a line and an exit status."""
     # SIGTERM/SIGHUP unwind the command like Ctrl+C: its context closes, which seals the
     # indexes and removes the plaintext RAM folder, and the command exits 0.
     previous = install_termination_handlers()
     try:
         _remove_stale_ram_folders()
         rc: int = args.func(args)
-        return 0 if termination_received() else rc
+        return ExitCode.OK if termination_received() else rc
     except UserError as exc:
         if termination_received():
-            return 0
+            return ExitCode.OK
         print(f"secondme: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     except Terminated as exc:
         print(f"secondme: stopped by signal {exc.signum}; everything done so far is saved",
               file=sys.stderr)
-        return 0
+        return ExitCode.OK
     except KeyboardInterrupt:
         if termination_received():
-            return 0
+            return ExitCode.OK
         print("secondme: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # Output piped into e.g. `head` that stopped reading: not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return ExitCode.OK
     finally:
         restore_handlers(previous)
 

@@ -67,24 +67,31 @@ def _conversation(rec: dict[str, Any], at: float) -> str:
     return f"gemini:{datetime.fromtimestamp(at).strftime('%Y-%m-%d')}"
 
 
+def _gemini_time(rec: Any, tally: Tally) -> float | None:
+    """The time of a Gemini activity record; None (tallied as skipped, with why) for anything else."""
+    if not isinstance(rec, dict) or not isinstance(rec.get("title"), str):
+        tally.skip("not an activity record")
+        return None
+    if not _is_gemini(rec):
+        tally.skip("activity of another Google product")
+        return None
+    try:
+        at = parse_time(rec.get("time"))
+    except ValueError:
+        at = None
+    if at is None:
+        tally.skip("no time")
+    return at
+
+
 def read(path: Path, tally: Tally) -> Iterator[NewMemory]:
     with open_binary(path) as raw:
         if jsonfile.first_char(raw) != "[":
             raise UserError(f"{path.name} is not a {WHAT}: expected a JSON list of activity records")
         for rec in jsonfile.items(raw, "item"):
             tally.done += 1
-            if not isinstance(rec, dict) or not isinstance(rec.get("title"), str):
-                tally.skip("not an activity record")
-                continue
-            if not _is_gemini(rec):
-                tally.skip("activity of another Google product")
-                continue
-            try:
-                at = parse_time(rec.get("time"))
-            except ValueError:
-                at = None
+            at = _gemini_time(rec, tally)
             if at is None:
-                tally.skip("no time")
                 continue
             title = rec["title"]
             answers: list[str] = [i["html"] for i in rec.get("safeHtmlItem") or []

@@ -90,16 +90,21 @@ class _Scan:
                     self.timezones.append("\r\n".join(block))
                     in_tz = False
                 continue
-            if name == "UID" and not uid:  # not a VALARM's own UID further down
-                uid = value
-            elif name == "RECURRENCE-ID" and uid:
-                self.moved.add(uid)
-            elif name == "X-WR-CALNAME" and not self.calname:
-                self.calname = value.strip()
-            elif name == "X-WR-TIMEZONE" and not self.wr_timezone:
-                self.wr_timezone = value.strip()
+            uid = self._property(name, value, uid)
         if not started:
             raise UserError(f"{path.name} is not an iCalendar (.ics) file: it has no BEGIN:VCALENDAR")
+
+    def _property(self, name: str, value: str, uid: str) -> str:
+        """Note what one property line outside a time zone tells; returns the current event's UID."""
+        if name == "UID" and not uid:  # not a VALARM's own UID further down
+            return value
+        if name == "RECURRENCE-ID" and uid:
+            self.moved.add(uid)
+        elif name == "X-WR-CALNAME" and not self.calname:
+            self.calname = value.strip()
+        elif name == "X-WR-TIMEZONE" and not self.wr_timezone:
+            self.wr_timezone = value.strip()
+        return uid
 
 
 def _blocks(path: Path) -> Iterator[tuple[str, list[str]]]:
@@ -230,6 +235,18 @@ def read(path: Path, tally: Tally, now: float | None = None) -> Iterator[NewMemo
         yield from _series(ex, blocks, calendar, conversation, tally)
 
 
+def _moved_occurrences(ex: _Expander, events: list[Any], tally: Tally) -> dict[float, Any]:
+    """The events that move one occurrence of a series, by the instant they replace."""
+    moved = {}
+    for e in events:
+        if "RECURRENCE-ID" in e:
+            try:
+                moved[ex.aware(e["RECURRENCE-ID"].dt).timestamp()] = e
+            except (ValueError, KeyError):
+                tally.skip("unreadable moved occurrence")
+    return moved
+
+
 def _series(ex: _Expander, blocks: list[list[str]], calendar: str, conversation: str,
             tally: Tally) -> Iterator[NewMemory]:
     try:
@@ -238,13 +255,7 @@ def _series(ex: _Expander, blocks: list[list[str]], calendar: str, conversation:
         tally.skip(f"unreadable event ({exc.__class__.__name__})", len(blocks))
         return
     masters = [e for e in events if "RECURRENCE-ID" not in e]
-    moved = {}
-    for e in events:
-        if "RECURRENCE-ID" in e:
-            try:
-                moved[ex.aware(e["RECURRENCE-ID"].dt).timestamp()] = e
-            except (ValueError, KeyError):
-                tally.skip("unreadable moved occurrence")
+    moved = _moved_occurrences(ex, events, tally)
     for master in masters or [None]:
         if master is None:
             # Only moved occurrences, their series elsewhere: each one stands alone.

@@ -247,34 +247,46 @@ def activities(text: str) -> list[tuple[str, str]]:
         if not sentence or sentence.endswith("?"):
             continue  # a question is not something done
         toks = sentence.replace("’", "'").split()
-        found = ""
-        if toks and _is_done(toks[0].strip(".,!")) and toks[0][:1].isupper():
-            found = _phrase([toks[0].lower(), *toks[1:]])  # a journal line: "Ran 10k by the river."
-        for i, tok in enumerate(toks):
-            if found:
-                break
-            low = tok.lower().strip(",")
-            rest: list[str] = []
-            if low in ("i", "we"):
-                rest = toks[i + 1:]
-            elif low in ("i'm", "we're", "i've", "we've"):
-                rest = [low.split("'")[1], *toks[i + 1:]]
-            else:
-                continue
-            while rest and rest[0].lower() in _ADVERBS:
-                rest = rest[1:]
-            if len(rest) < 2:
-                continue
-            head = rest[0].lower()
-            if head in ("am", "m", "are", "re") and rest[1].lower().endswith("ing"):
-                found = _phrase(rest[1:])            # I'm training for … → training for …
-            elif head in ("have", "ve") and (rest[1].lower() in _PARTICIPLE or rest[1].lower().endswith("ed")):
-                found = _phrase(rest[1:])            # I've started … → started …
-            elif _is_done(head):
-                found = _phrase(rest)
+        found = _sentence_activity(toks)
         if found and len(found.split()) >= 2:
             out.append((found, sentence))
     return out
+
+
+def _sentence_activity(toks: list[str]) -> str:
+    """What one sentence (as words) says the person did, or ""."""
+    if toks and _is_done(toks[0].strip(".,!")) and toks[0][:1].isupper():
+        found = _phrase([toks[0].lower(), *toks[1:]])  # a journal line: "Ran 10k by the river."
+        if found:
+            return found
+    for i in range(len(toks)):
+        found = _after_subject(toks, i)
+        if found:
+            return found
+    return ""
+
+
+def _after_subject(toks: list[str], i: int) -> str:
+    """The action after a first-person subject at ``toks[i]`` ("I", "we", "I'm", "we've"…), or ""."""
+    low = toks[i].lower().strip(",")
+    if low in ("i", "we"):
+        rest = toks[i + 1:]
+    elif low in ("i'm", "we're", "i've", "we've"):
+        rest = [low.split("'")[1], *toks[i + 1:]]
+    else:
+        return ""
+    while rest and rest[0].lower() in _ADVERBS:
+        rest = rest[1:]
+    if len(rest) < 2:
+        return ""
+    head = rest[0].lower()
+    if head in ("am", "m", "are", "re") and rest[1].lower().endswith("ing"):
+        return _phrase(rest[1:])            # I'm training for … → training for …
+    if head in ("have", "ve") and (rest[1].lower() in _PARTICIPLE or rest[1].lower().endswith("ed")):
+        return _phrase(rest[1:])            # I've started … → started …
+    if _is_done(head):
+        return _phrase(rest)
+    return ""
 
 
 def _when(sentence: str, said: datetime) -> datetime:

@@ -105,19 +105,25 @@ def from_text(text: str, at: float, source: int, region: str | None = None) -> l
         if fld in _RULES_COVER:
             continue
         for m in rx.finditer(assertive(text)):
-            value = m.group(1).strip()
-            if fld == "allergies" or fld == "education":
-                value = _clip(value)
-            elif fld == "blood-type" and m.group(2):
-                sign = m.group(2).lower()
-                value += "+" if sign in ("+", "positive") else "-"
-            elif fld == "frequent-flyer-number":
-                value = value.strip()
-            elif fld == "url":
-                value = value.rstrip(".,;:!?)")
+            value = _pattern_value(fld, m)
             if value:
                 out.append(Candidate(fld, value, at, [source], conf))
     return out
+
+
+def _pattern_value(fld: str, m: re.Match[str]) -> str:
+    """The value one of the single ``PATTERNS`` matched, tidied for its field."""
+    value = m.group(1).strip()
+    if fld == "allergies" or fld == "education":
+        value = _clip(value)
+    elif fld == "blood-type" and m.group(2):
+        sign = m.group(2).lower()
+        value += "+" if sign in ("+", "positive") else "-"
+    elif fld == "frequent-flyer-number":
+        value = value.strip()
+    elif fld == "url":
+        value = value.rstrip(".,;:!?)")
+    return value
 
 
 # Fields the rules module reads with more phrasings than the single patterns above.
