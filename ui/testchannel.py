@@ -20,16 +20,17 @@ def enabled() -> bool:
     return os.environ.get(ENV) == "1"
 
 
-def install(controller: Controller) -> None:
-    server = controller.server
-    if server is None:
-        return
+class _Commands:
+    """The test commands, each answering one request over the instance socket."""
 
-    def widget(target: str) -> QWidget | None:
-        return controller.recall if target == "recall" else controller.window
+    def __init__(self, controller: Controller) -> None:
+        self.controller = controller
 
-    def screenshot(args: dict[str, Any]) -> dict[str, Any]:
-        w = widget(str(args.get("target", "window")))
+    def _widget(self, target: str) -> QWidget | None:
+        return self.controller.recall if target == "recall" else self.controller.window
+
+    def screenshot(self, args: dict[str, Any]) -> dict[str, Any]:
+        w = self._widget(str(args.get("target", "window")))
         if w is None or not w.isVisible():
             return {"ok": False, "error": "not visible"}
         path = Path(str(args["path"]))
@@ -37,15 +38,15 @@ def install(controller: Controller) -> None:
         pix = w.grab()
         return {"ok": bool(pix.save(str(path))), "size": [pix.width(), pix.height()]}
 
-    def recall_type(args: dict[str, Any]) -> dict[str, Any]:
-        controller.open_recall()
-        if controller.recall is None:
+    def recall_type(self, args: dict[str, Any]) -> dict[str, Any]:
+        self.controller.open_recall()
+        if self.controller.recall is None:
             return {"ok": False, "error": "locked"}
-        controller.recall.query.setText(str(args.get("text", "")))
+        self.controller.recall.query.setText(str(args.get("text", "")))
         return {"ok": True}
 
-    def recall_key(args: dict[str, Any]) -> dict[str, Any]:
-        box = controller.recall
+    def recall_key(self, args: dict[str, Any]) -> dict[str, Any]:
+        box = self.controller.recall
         if box is None:
             return {"ok": False, "error": "no recall box"}
         key = str(args.get("key"))
@@ -59,25 +60,25 @@ def install(controller: Controller) -> None:
             return {"ok": False, "error": f"unknown key {key!r}"}
         return {"ok": True}
 
-    def recall_state(_args: dict[str, Any]) -> dict[str, Any]:
-        box = controller.recall
+    def recall_state(self, _args: dict[str, Any]) -> dict[str, Any]:
+        box = self.controller.recall
         return {"ok": True, **(box.state() if box is not None else {"visible": False})}
 
-    def show_page(args: dict[str, Any]) -> dict[str, Any]:
-        controller.open_window()
-        if controller.window is not None:
-            controller.window.show_page(int(args.get("index", 0)), focus=True)
-        return {"ok": controller.window is not None}
+    def show_page(self, args: dict[str, Any]) -> dict[str, Any]:
+        self.controller.open_window()
+        if self.controller.window is not None:
+            self.controller.window.show_page(int(args.get("index", 0)), focus=True)
+        return {"ok": self.controller.window is not None}
 
-    def folder_dialog(args: dict[str, Any]) -> dict[str, Any]:
+    def folder_dialog(self, args: dict[str, Any]) -> dict[str, Any]:
         """The Sources page's "Add folder…" dialog, through its own code path: once it shows, it
         goes to ``dir`` (as a person browsing there would) and is cancelled."""
         from ui.pages.sources import SourcesPage
 
-        controller.open_window()
-        if controller.window is None:
+        self.controller.open_window()
+        if self.controller.window is None:
             return {"ok": False, "error": "locked"}
-        page = controller.window.page(SourcesPage)
+        page = self.controller.window.page(SourcesPage)
         assert isinstance(page, SourcesPage)
         seen: dict[str, Any] = {}
 
@@ -95,15 +96,22 @@ def install(controller: Controller) -> None:
         page.choose_folder()  # returns when the dialog has closed
         return {"ok": "dir" in seen, **seen}
 
-    server.handle("folder-dialog", folder_dialog)
-    server.handle("screenshot", screenshot)
-    server.handle("recall-type", recall_type)
-    server.handle("recall-key", recall_key)
-    server.handle("recall-state", recall_state)
-    server.handle("show-page", show_page)
-    # Lock as the tray's "Lock" does (the browser test checks a locked app gives no values).
-    def lock(_args: dict[str, Any]) -> dict[str, Any]:
-        controller.lock()
+    def lock(self, _args: dict[str, Any]) -> dict[str, Any]:
+        self.controller.lock()
         return {"ok": True}
 
-    server.handle("lock", lock)
+
+def install(controller: Controller) -> None:
+    """Answer the test commands on the controller's instance socket (when it has one)."""
+    server = controller.server
+    if server is None:
+        return
+    cmds = _Commands(controller)
+    server.handle("folder-dialog", cmds.folder_dialog)
+    server.handle("screenshot", cmds.screenshot)
+    server.handle("recall-type", cmds.recall_type)
+    server.handle("recall-key", cmds.recall_key)
+    server.handle("recall-state", cmds.recall_state)
+    server.handle("show-page", cmds.show_page)
+    # Lock as the tray's "Lock" does (the browser test checks a locked app gives no values).
+    server.handle("lock", cmds.lock)

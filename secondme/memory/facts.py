@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from secondme.memory.statements import assertive
@@ -142,19 +142,35 @@ def extract(text: str, subject: str = "user") -> list[Fact]:
             seen.add(f.slot)
             out.append(f)
 
+    for f in (*_contact_facts(text, subject), *_birthday_facts(text, subject),
+              *_home_and_work_facts(text, subject), *_people_facts(text, subject)):
+        add(f)
+    return out
+
+
+def _contact_facts(text: str, subject: str) -> Iterator[Fact]:
+    """Email addresses and phone numbers."""
     for m in re.finditer(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", text):
-        add(Fact(subject, "email", m.group(0).lower()))
+        yield Fact(subject, "email", m.group(0).lower())
     for m in re.finditer(r"(?:phone|mobile|cell|number|call me|reach me|text me)[^\d+(]{0,25}(\+?\(?\d[\d\s().-]{6,}\d)",
                          text, re.IGNORECASE):
         if len(re.sub(r"\D", "", m.group(1))) >= 7:
-            add(Fact(subject, "phone", re.sub(r"\s+", " ", m.group(1)).strip()))
+            yield Fact(subject, "phone", re.sub(r"\s+", " ", m.group(1)).strip())
+
+
+def _birthday_facts(text: str, subject: str) -> Iterator[Fact]:
+    """The person's birthday and other people's."""
     for m in re.finditer(rf"\bmy birthday is (?:on )?{_DATE}|\bI was born on {_DATE}", text, re.IGNORECASE):
         date = m.group(1) or m.group(2)
         if _looks_like_date(date):
-            add(Fact(subject, "birthday", date.strip()))
+            yield Fact(subject, "birthday", date.strip())
     for m in re.finditer(rf"\b{_NAME}'s birthday is (?:on )?{_DATE}", text):
         if m.group(1).lower() not in ("my", "it", "that") and _looks_like_date(m.group(2)):
-            add(Fact(m.group(1), "birthday", m.group(2).strip()))
+            yield Fact(m.group(1), "birthday", m.group(2).strip())
+
+
+def _home_and_work_facts(text: str, subject: str) -> Iterator[Fact]:
+    """Where the person lives and works."""
     addr = re.search(
         r"\b(?:I|we)\s+(?:just\s+|recently\s+|finally\s+)?(?:live|lives|am living|are living|have moved|'ve moved|moved|relocated)"
         r"\s+(?:at|to|in|into)\s+(?P<v>[^\n]+)|\bmy (?:new |home |current )?address is (?P<w>[^\n]+)",
@@ -162,7 +178,7 @@ def extract(text: str, subject: str = "user") -> list[Fact]:
     if addr:
         v = _clip(addr.group("v") or addr.group("w") or "", 10)
         if v and (any(ch.isdigit() for ch in v) or v[:1].isupper()):
-            add(Fact(subject, "address", v))
+            yield Fact(subject, "address", v)
     work = re.search(
         r"\bI\s+(?:now\s+|currently\s+|just\s+)?(?:work|am working|'m working)\s+(?:at|for)\s+(?P<v>[^\n]+)|"
         r"\bI\s+(?:just\s+|recently\s+)?(?:joined|started (?:a new job |working |my new job )?at|got a job at|"
@@ -171,21 +187,24 @@ def extract(text: str, subject: str = "user") -> list[Fact]:
     if work:
         v = _clip(work.group("v") or work.group("w") or work.group("x") or "", 6)
         if v and v[:1].isupper():
-            add(Fact(subject, "workplace", v))
+            yield Fact(subject, "workplace", v)
+
+
+def _people_facts(text: str, subject: str) -> Iterator[Fact]:
+    """Relatives and friends by relation, and pets, by name."""
     rel = "|".join(sorted(RELATIONS, key=len, reverse=True))
     for m in re.finditer(rf"\b[Mm]y\s+(?:(?:older|younger|little|big|twin|new|best|old)\s+)?({rel})(?:,)?\s+(?:is\s+(?:called|named)\s+|named\s+|called\s+)?{_NAME}",
                          text):
         name = m.group(2).split()[0] if m.group(2).split()[0] not in ("I", "Is") else ""
         if name and name.lower() not in _MONTH_NAMES and name not in ("I", "The", "And", "But"):
-            add(Fact(subject, f"person:{m.group(1).lower()}", m.group(2).strip()))
+            yield Fact(subject, f"person:{m.group(1).lower()}", m.group(2).strip())
     pets = "|".join(sorted(PETS, key=len, reverse=True))
     for m in re.finditer(rf"\b(?:[Mm]y|[Oo]ur|a|an)\s+(?:new\s+|little\s+|old\s+)?({pets})(?:,)?\s+(?:is\s+)?(?:named|called)\s+{_NAME}|"
                          rf"\b[Mm]y\s+(?:new\s+)?({pets}),?\s+{_NAME}", text):
         kind = (m.group(1) or m.group(3)).lower()
         name = (m.group(2) or m.group(4)).strip()
         if name.split()[0] not in ("I", "The", "And", "But", "Is", "Was", "Has"):
-            add(Fact(subject, f"pet:{kind}", name.split()[0] if m.group(4) else name))
-    return out
+            yield Fact(subject, f"pet:{kind}", name.split()[0] if m.group(4) else name)
 
 
 def _looks_like_date(s: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +43,41 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
+# Single-valued properties after the address: (field, property and its parameters, escaped?).
+_TRAILING = (
+    ("organization", "ORG:", True),
+    ("organization-title", "TITLE:", True),
+    ("url", "URL:", False),
+    ("language", "LANG:", True),
+    ("partner", "RELATED;TYPE=spouse;VALUE=text:", True),
+)
+
+
+def _bday_lines(v: Callable[[str], str]) -> list[str]:
+    """The BDAY line: a date, a day without a year, or the stored text as it is."""
+    if not v("bday"):
+        return []
+    bd = v("bday")
+    try:
+        return [f"BDAY:{datetime.strptime(bd, '%Y-%m-%d').strftime('%Y%m%d')}"]
+    except ValueError:
+        if v("bday-month") and v("bday-day") and not v("bday-year"):
+            return [f"BDAY:--{int(v('bday-month')):02d}{int(v('bday-day')):02d}"]
+        return [f"BDAY;VALUE=text:{_esc(bd)}"]
+
+
+def _adr_line(v: Callable[[str], str]) -> str:
+    """The home address (ADR) line, with the second address line joined to the street."""
+    street = v("address-line1") or v("street-address")
+    if v("address-line2"):
+        street += "\n" + v("address-line2")
+    return "ADR;TYPE=home:" + ";".join(["", "", _esc(street), _esc(v("address-level2")),
+                                        _esc(v("address-level1")), _esc(v("postal-code")),
+                                        _esc(v("country-name"))])
+
+
 def to_vcard(fields: Mapping[str, ProfileField]) -> str:
+    """The profile's shareable fields as a vCard 4.0 (sensitive fields are left out)."""
     def v(name: str) -> str:
         f = fields.get(name)
         return f.value if f is not None and f.value and not f.sensitive else ""
@@ -56,39 +90,16 @@ def to_vcard(fields: Mapping[str, ProfileField]) -> str:
                                       _esc(v("honorific-prefix")), _esc(v("honorific-suffix"))]))
     if v("nickname"):
         lines.append(f"NICKNAME:{_esc(v('nickname'))}")
-    if v("bday"):
-        bd = v("bday")
-        try:
-            bd = datetime.strptime(bd, "%Y-%m-%d").strftime("%Y%m%d")
-        except ValueError:
-            if v("bday-month") and v("bday-day") and not v("bday-year"):
-                bd = f"--{int(v('bday-month')):02d}{int(v('bday-day')):02d}"
-            else:
-                lines.append(f"BDAY;VALUE=text:{_esc(bd)}")
-                bd = ""
-        if bd:
-            lines.append(f"BDAY:{bd}")
+    lines.extend(_bday_lines(v))
     if v("email"):
         lines.append(f"EMAIL;TYPE=home:{_esc(v('email'))}")
     if v("tel"):
         lines.append(f"TEL;VALUE=uri;TYPE=voice:tel:{v('tel').replace(' ', '-')}")
     if v("street-address") or v("address-line1"):
-        street = v("address-line1") or v("street-address")
-        if v("address-line2"):
-            street += "\n" + v("address-line2")
-        lines.append("ADR;TYPE=home:" + ";".join(["", "", _esc(street), _esc(v("address-level2")),
-                                                   _esc(v("address-level1")), _esc(v("postal-code")),
-                                                   _esc(v("country-name"))]))
-    if v("organization"):
-        lines.append(f"ORG:{_esc(v('organization'))}")
-    if v("organization-title"):
-        lines.append(f"TITLE:{_esc(v('organization-title'))}")
-    if v("url"):
-        lines.append(f"URL:{v('url')}")
-    if v("language"):
-        lines.append(f"LANG:{_esc(v('language'))}")
-    if v("partner"):
-        lines.append(f"RELATED;TYPE=spouse;VALUE=text:{_esc(v('partner'))}")
+        lines.append(_adr_line(v))
+    for name, prop, escaped in _TRAILING:
+        if v(name):
+            lines.append(prop + (_esc(v(name)) if escaped else v(name)))
     lines.append("PRODID:-//Second Me//Profile//EN")
     lines.append("END:VCARD")
     return "\r\n".join(_fold(x) for x in lines) + "\r\n"

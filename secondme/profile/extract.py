@@ -209,56 +209,71 @@ def from_fact(attribute: str, value: str, at: float, sources: list[int],
 
 def derive(c: Candidate) -> list[Candidate]:
     """Fields computed from another: address parts, name parts, birthday parts."""
-    out: list[Candidate] = []
-
-    def add(fld: str, value: str) -> None:
-        if value:
-            out.append(Candidate(fld, value, c.at, list(c.sources), round(c.confidence * 0.9, 3),
-                                 derived_from=c.field))
-
-    addr = places.parse(c.value) if c.field == "street-address" else None
-    if addr is not None:
-        for fld, v in (("address-line1", addr.line1), ("address-line2", addr.line2), ("address-level2", addr.city),
-                       ("address-level1", addr.region), ("postal-code", addr.postal), ("country-name", addr.country)):
-            add(fld, v)
-    elif c.field == "street-address":
-        parts = [p.strip() for p in c.value.split(",") if p.strip()]
-        if parts:
-            add("address-line1", parts[0])
-        for p in parts[1:]:
-            if p.lower() in COUNTRIES:
-                add("country-name", p)
-                continue
-            m = _POSTAL.search(p)
-            if m:
-                add("postal-code", m.group(1))
-                p = (p[:m.start()] + p[m.end():]).strip()
-            if p and not any(x.field == "address-level2" for x in out):
-                add("address-level2", p)
+    if c.field == "street-address":
+        parts = _address_parts(c.value)
     elif c.field == "name":
-        words = c.value.split()
-        if len(words) >= 2:
-            add("given-name", words[0])
-            add("family-name", words[-1])
-        if len(words) == 3:
-            add("additional-name", words[1])
+        parts = _name_parts(c.value)
     elif c.field == "bday":
-        low = c.value.lower()
-        day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", low)
-        month = next((i for name, i in _MONTHS.items() if name in low or re.search(rf"\b{name[:3]}\b", low)), None)
-        year = re.search(r"\b(19\d{2}|20\d{2})\b", low)
-        iso = re.match(r"(\d{4})-(\d{2})-(\d{2})$", low)
-        if iso:
-            add("bday-year", iso.group(1))
-            add("bday-month", str(int(iso.group(2))))
-            add("bday-day", str(int(iso.group(3))))
-        else:
-            if day and month:
-                add("bday-day", day.group(1))
-            if month:
-                add("bday-month", str(month))
-            if year:
-                add("bday-year", year.group(1))
+        parts = _bday_parts(c.value)
+    else:
+        parts = []
+    return [Candidate(fld, value, c.at, list(c.sources), round(c.confidence * 0.9, 3), derived_from=c.field)
+            for fld, value in parts if value]
+
+
+def _address_parts(value: str) -> list[tuple[str, str]]:
+    """(field, value) of the parts of a street address: parsed, else read from its commas."""
+    addr = places.parse(value)
+    if addr is not None:
+        return [("address-line1", addr.line1), ("address-line2", addr.line2), ("address-level2", addr.city),
+                ("address-level1", addr.region), ("postal-code", addr.postal), ("country-name", addr.country)]
+    out: list[tuple[str, str]] = []
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if parts:
+        out.append(("address-line1", parts[0]))
+    city = False
+    for p in parts[1:]:
+        if p.lower() in COUNTRIES:
+            out.append(("country-name", p))
+            continue
+        m = _POSTAL.search(p)
+        if m:
+            out.append(("postal-code", m.group(1)))
+            p = (p[:m.start()] + p[m.end():]).strip()
+        if p and not city:
+            out.append(("address-level2", p))
+            city = True
+    return out
+
+
+def _name_parts(value: str) -> list[tuple[str, str]]:
+    """Given and family name from a name of two or more words (and the middle one of three)."""
+    words = value.split()
+    out: list[tuple[str, str]] = []
+    if len(words) >= 2:
+        out += [("given-name", words[0]), ("family-name", words[-1])]
+    if len(words) == 3:
+        out.append(("additional-name", words[1]))
+    return out
+
+
+def _bday_parts(value: str) -> list[tuple[str, str]]:
+    """Day, month and year of a birthday written as ISO or in words ("3rd of May 1990")."""
+    low = value.lower()
+    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})$", low)
+    if iso:
+        return [("bday-year", iso.group(1)), ("bday-month", str(int(iso.group(2)))),
+                ("bday-day", str(int(iso.group(3))))]
+    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", low)
+    month = next((i for name, i in _MONTHS.items() if name in low or re.search(rf"\b{name[:3]}\b", low)), None)
+    year = re.search(r"\b(19\d{2}|20\d{2})\b", low)
+    out: list[tuple[str, str]] = []
+    if day and month:
+        out.append(("bday-day", day.group(1)))
+    if month:
+        out.append(("bday-month", str(month)))
+    if year:
+        out.append(("bday-year", year.group(1)))
     return out
 
 

@@ -305,16 +305,24 @@ def match(label: str) -> LabelMatch | None:
     for phrase, f in _PHRASES:  # longest phrase first
         if _contains(raw, phrase) or _contains(tokens, phrase):
             return LabelMatch(f, 0.9, "phrase")
-    # Compound words: a label token ending with a one-word phrase ("Rechnungsanschrift").
+    compound = _compound(tokens)
+    return compound if compound is not None else _overlap(tokens)
+
+
+def _compound(tokens: list[str]) -> LabelMatch | None:
+    """Compound words: a label token ending with a one-word phrase ("Rechnungsanschrift"); the
+    longest such phrase wins."""
     best: tuple[int, str] | None = None
     for t in tokens:
         for phrase, f in _PHRASES:
             if len(phrase) == 1 and len(phrase[0]) >= 5 and t != phrase[0] and t.endswith(phrase[0]):
                 if best is None or len(phrase[0]) > best[0]:
                     best = (len(phrase[0]), f)
-    if best is not None:
-        return LabelMatch(best[1], 0.8, "compound")
-    # Token overlap with each phrase (Jaccard), for reordered or padded labels.
+    return None if best is None else LabelMatch(best[1], 0.8, "compound")
+
+
+def _overlap(tokens: list[str]) -> LabelMatch | None:
+    """Token overlap with each phrase (Jaccard), for reordered or padded labels."""
     ts = set(tokens)
     scored: list[tuple[float, str]] = []
     for phrase, f in _PHRASES:
@@ -322,10 +330,10 @@ def match(label: str) -> LabelMatch | None:
         j = len(ts & ps) / len(ts | ps)
         if j >= MIN_OVERLAP:
             scored.append((j, f))
-    if scored:
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        return LabelMatch(scored[0][1], scored[0][0], "overlap")
-    return None
+    if not scored:
+        return None
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return LabelMatch(scored[0][1], scored[0][0], "overlap")
 
 
 def field_for(label: str) -> str | None:

@@ -118,6 +118,38 @@ def _is_placename(s: str) -> bool:
     return bool(words) and len(words) <= 4 and all(w[:1].isupper() or w.lower() in ("de", "la", "le", "sur", "am", "upon", "on", "of") for w in words)
 
 
+def _take_street(a: Address, p: str) -> bool:
+    """Take ``p`` as the first lines of the address (a unit, or a street with its unit inside)."""
+    if _UNIT.match(p) and not a.line2:
+        a.line2 = p
+        a.parts.append(p)
+        return True
+    if _STREET.match(p):
+        inside = _UNIT_INSIDE.search(p)
+        if inside and not a.line2:
+            a.line1, a.line2 = p[:inside.start()].strip(), inside.group(1)
+        else:
+            a.line1 = p
+        a.parts.append(p)
+        return True
+    return False
+
+
+def _place_beside_postal(a: Address, rest: str) -> bool:
+    """Place the words beside a postal code (a region, a city and region, a city); False when
+    they are not an address part."""
+    words = rest.split()
+    if rest and is_region(rest):
+        a.region = rest
+    elif words and is_region(words[-1]) and a.city == "" and len(words) > 1:
+        a.city, a.region = " ".join(words[:-1]), words[-1]
+    elif rest and _is_placename(rest) and not a.city:
+        a.city = rest
+    elif rest:
+        return False
+    return True
+
+
 def parse(text: str) -> Address | None:
     """Split "12 Harbour Road, Flat 3, Portland, OR 97201, USA" into parts.
 
@@ -128,19 +160,8 @@ def parse(text: str) -> Address | None:
     for i, p in enumerate(raw_parts):
         if not p:
             break
-        if i == 0 or (not a.line1 and not a.city):
-            if _UNIT.match(p) and not a.line2:
-                a.line2 = p
-                a.parts.append(p)
-                continue
-            if _STREET.match(p):
-                inside = _UNIT_INSIDE.search(p)
-                if inside and not a.line2:
-                    a.line1, a.line2 = p[:inside.start()].strip(), inside.group(1)
-                else:
-                    a.line1 = p
-                a.parts.append(p)
-                continue
+        if (i == 0 or (not a.line1 and not a.city)) and _take_street(a, p):
+            continue
         if a.line1 and not a.line2 and not a.city and _UNIT.match(p):
             a.line2 = p
             a.parts.append(p)
@@ -152,14 +173,7 @@ def parse(text: str) -> Address | None:
         post = _postal(p) if (a.line1 or a.city) else None
         if post is not None:
             code, rest = post
-            words = rest.split()
-            if rest and is_region(rest):
-                a.region = rest
-            elif words and is_region(words[-1]) and a.city == "" and len(words) > 1:
-                a.city, a.region = " ".join(words[:-1]), words[-1]
-            elif rest and _is_placename(rest) and not a.city:
-                a.city = rest
-            elif rest:
+            if not _place_beside_postal(a, rest):
                 break
             a.postal = code
             a.parts.append(p)

@@ -155,9 +155,38 @@ _ROLE_VERB = rf"\b{_I}\s+{_ADV}(?:started|began|took|accepted|got|landed)\s+(?:a
 
 
 def _work(s: str, at_text: str) -> Iterator[Found]:
+    t, o, started = _role_and_employer(s)
+    if not (t or o):
+        return
+    if t:
+        tv = title(t)
+        if tv and not re.match(r"(?:job|position|role|team|company)\b", tv):
+            yield Found("organization-title", tv, 0.8)
+    if o:
+        ov = org(o)
+        if ov:
+            yield Found("organization", ov, 0.85)
+            since = _work_since(s, started, at_text)
+            if since:
+                yield Found("work-since", since, 0.75)
+
+
+def _work_since(s: str, started: bool, at_text: str) -> str | None:
+    """Since when the person works there: a year the sentence names, else (a new job) the
+    date it was said."""
+    sm = re.search(r"\bsince\s+((?:(?:[A-Z][a-z]+)\s+)?(?:19|20)\d{2})\b", s) or \
+        re.search(r"\b(?:in|back in)\s+((?:[A-Z][a-z]+\s+)?(?:19|20)\d{2})\b", s)
+    if sm:
+        return sm.group(1)
+    if started and at_text:
+        return at_text
+    return None
+
+
+def _role_and_employer(s: str) -> tuple[str | None, str | None, bool]:
+    """(job title, employer, whether the sentence says the job just started) as written."""
     t = None
     o = None
-    since = None
     started = False
     m = re.search(rf"{_ROLE_VERB}\s+(?:as\s+(?P<t>[^,.;]+?)\s+)?(?:at|with|in)\s+(?P<o>[A-Z0-9].*)", s)
     m = m or re.search(rf"{_ROLE_VERB}\s+as\s+(?P<t>[^,.;]+?)(?:\s+(?:at|with|for)\s+(?P<o>[A-Z0-9].*)|[,.;]|$)", s)
@@ -190,24 +219,7 @@ def _work(s: str, at_text: str) -> Iterator[Found]:
     m7 = re.search(r"\b[Mm]y (?:new |current )?(?:employer|company|workplace) is\s+(?P<o>[A-Z0-9].*)", s)
     if m7 and not o:
         o = m7.group("o")
-    if not (t or o):
-        return
-    if t:
-        tv = title(t)
-        if tv and not re.match(r"(?:job|position|role|team|company)\b", tv):
-            yield Found("organization-title", tv, 0.8)
-    if o:
-        ov = org(o)
-        if ov:
-            yield Found("organization", ov, 0.85)
-            sm = re.search(r"\bsince\s+((?:(?:[A-Z][a-z]+)\s+)?(?:19|20)\d{2})\b", s) or \
-                re.search(r"\b(?:in|back in)\s+((?:[A-Z][a-z]+\s+)?(?:19|20)\d{2})\b", s)
-            if sm:
-                since = sm.group(1)
-            elif started and at_text:
-                since = at_text
-            if since:
-                yield Found("work-since", since, 0.75)
+    return t, o, started
 
 
 _LIVE = (rf"\b(?:I|[Ww]e)(?:\s+|(?=['’])){_ADV}(?:live|am living|'m living|’m living|are living|'re living|have lived|'ve lived|"
