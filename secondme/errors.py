@@ -91,6 +91,12 @@ class SnapshotCorrupt(SecondMeError):
     """An encrypted index snapshot failed authentication; the index is rebuilt from the store."""
 
 
+class Closed(SecondMeError, RuntimeError):
+    """A store, index or model was used after it was closed (work racing a lock or shutdown).
+
+    A RuntimeError too, as these were before, so existing handlers still catch it."""
+
+
 class Cancelled(SecondMeError):
     """Long work was cancelled by the person or by shutdown."""
 

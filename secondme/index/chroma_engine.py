@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 import numpy as np
 import numpy.typing as npt
 
+from secondme.errors import Closed
+
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
@@ -96,7 +98,7 @@ class ChromaEngine:
 
     def _c(self) -> ClientAPI:
         if self._client is None:
-            raise RuntimeError("the Chroma engine is closed")
+            raise Closed("the Chroma engine is closed")
         return self._client
 
     def close(self) -> None:

@@ -26,6 +26,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from secondme.errors import Closed
+
 log = logging.getLogger("secondme.index.keyword")
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -231,7 +233,7 @@ class KeywordIndex:
 
     def _reader(self) -> sqlite3.Connection:
         if self._closed:
-            raise RuntimeError("keyword index is closed")
+            raise Closed("keyword index is closed")
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(str(self._path), isolation_level=None, check_same_thread=False)
@@ -256,7 +258,7 @@ class KeywordIndex:
         for batch in batches:
             with self._wlock:
                 if self._closed:
-                    raise RuntimeError("keyword index is closed")
+                    raise Closed("keyword index is closed")
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     apply(self._conn, batch)
@@ -338,7 +340,7 @@ class KeywordIndex:
         if self._path is None:
             with self._wlock:
                 if self._closed:
-                    raise RuntimeError("keyword index is closed")
+                    raise Closed("keyword index is closed")
                 return list(self._conn.execute(sql, params))
         return list(self._reader().execute(sql, params))
 

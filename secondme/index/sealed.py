@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secondme.errors import SnapshotCorrupt
+from secondme.errors import Closed, SnapshotCorrupt
 from secondme.index.keyword import KeywordIndex
 from secondme.index.snapshot import seal_dir, unseal
 from secondme.index.vector import VectorIndex
@@ -192,13 +192,13 @@ class SealedIndexes:
     @property
     def keyword(self) -> KeywordIndex:
         if self._keyword is None:
-            raise RuntimeError("indexes are not open")
+            raise Closed("indexes are not open")
         return self._keyword
 
     @property
     def vector(self) -> VectorIndex | VectorIndexProcess:
         if self._vector is None:
-            raise RuntimeError("indexes are not open")
+            raise Closed("indexes are not open")
         return self._vector
 
     @property

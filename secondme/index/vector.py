@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from secondme.errors import Closed
 from secondme.index.chroma_engine import ChromaEngine
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ class VectorIndex:
 
     def _collection(self) -> tuple[ChromaEngine, Collection]:
         if self._engine is None or self._coll is None:
-            raise RuntimeError("vector index is closed")
+            raise Closed("vector index is closed")
         return self._engine, self._coll
 
     # --- writes -----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from secondme.errors import SecondMeError
+from secondme.errors import Closed, SecondMeError
 from secondme.hardening import TERMINATION_SIGNALS, harden_process
 from secondme.index.vector import DEFAULT_COLLECTION, MetadataValue, checked_batch
 
@@ -271,7 +271,7 @@ class VectorIndexProcess:
     def _call(self, op: str, *args: Any) -> Any:
         with self._lock:
             if self._conn.closed:
-                raise RuntimeError("vector index is closed")
+                raise Closed("vector index is closed")
             try:
                 self._conn.send((op, args))
             except OSError as exc:

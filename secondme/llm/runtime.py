@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import jsonschema
 import psutil
 
-from secondme.errors import Cancelled, ModelInvalid, UserError
+from secondme.errors import Cancelled, Closed, ModelInvalid, UserError
 from secondme.llm.gguf import GGUFInfo, read_gguf
 from secondme.llm.loops import loop_start, trim_loop
 
@@ -404,7 +404,7 @@ class ChatModel:
 
     def _submit(self, fn: Callable[[], T]) -> Future[T]:
         if self._closed:
-            raise RuntimeError("ChatModel is closed")
+            raise Closed("ChatModel is closed")
         fut: Future[T] = Future()
         self._queue.put((fut, fn))
         return fut

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from secondme.crypto import AuthenticationFailed, Sealer
-from secondme.errors import DiskFull, StoreCorruption
+from secondme.errors import Closed, DiskFull, StoreCorruption
 from secondme.store.schema import (
     BOUND,
     COARSE,
@@ -378,7 +378,7 @@ class Store:
     def write(self) -> Iterator[Writer]:
         """One write transaction; commits on success, rolls back on error."""
         if self._closed:
-            raise RuntimeError("store is closed")
+            raise Closed("store is closed")
         with self._write_lock:
             conn = self._wconn
             try:
