@@ -104,3 +104,40 @@ def test_core_parts_import_only_their_layer_or_below() -> None:
             if other in LAYER_OF and mine is not None and LAYER_OF[other] > mine:
                 bad.append(f"{p.relative_to(ROOT)} (layer {mine}) imports {n} (layer {LAYER_OF[other]})")
     assert not bad, "\n".join(sorted(set(bad)))
+
+
+# Exceptions that stand outside SecondMeError on purpose: Terminated is a KeyboardInterrupt so that
+# a termination unwinds every place Ctrl+C does (an Exception subclass would be caught by them).
+OUTSIDE_THE_ERROR_TREE = {"Terminated"}
+
+
+def test_every_exception_class_is_in_the_error_tree() -> None:
+    import builtins
+
+    from secondme import errors
+
+    builtin = {n for n in dir(builtins) if isinstance(getattr(builtins, n), type)
+               and issubclass(getattr(builtins, n), BaseException)}
+    ours = {n for n in dir(errors) if isinstance(getattr(errors, n), type)
+            and issubclass(getattr(errors, n), errors.SecondMeError)}
+    bad = []
+    for folder in ("secondme", "ui"):
+        for p in _files(folder):
+            for node in ast.walk(ast.parse(p.read_text("utf-8"))):
+                if not isinstance(node, ast.ClassDef) or node.name in {*OUTSIDE_THE_ERROR_TREE, "SecondMeError"}:
+                    continue
+                bases = {ast.unparse(b).split(".")[-1] for b in node.bases}
+                if bases & builtin and not bases & ours:
+                    bad.append(f"{p.relative_to(ROOT)}: {node.name}({', '.join(sorted(bases))})")
+    assert not bad, "exception classes outside SecondMeError:\n" + "\n".join(bad)
+
+
+def test_core_events_are_emitted_by_kind_not_by_string() -> None:
+    bad = []
+    for p in _files("secondme"):
+        for node in ast.walk(ast.parse(p.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)) \
+                    and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) in ("emit", "_emit") \
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                bad.append(f"{p.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
+    assert not bad, "emit an EventKind, not a string:\n" + "\n".join(bad)
