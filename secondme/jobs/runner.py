@@ -57,7 +57,18 @@ class StartStatus(StrEnum):
 
 STARTED, ALREADY_RUNNING, NOT_DUE, STOPPED = (StartStatus.STARTED, StartStatus.ALREADY_RUNNING,
                                               StartStatus.NOT_DUE, StartStatus.STOPPED)
-MANUAL, SCHEDULED, CATCH_UP, WAKE = "manual", "scheduled", "catch-up", "wake"
+
+
+class Trigger(StrEnum):
+    """What started a run (kept in its history as this value)."""
+
+    MANUAL = "manual"  # the person: Run now, or ``secondme jobs run``
+    SCHEDULED = "scheduled"  # the nightly time came while the app was running
+    CATCH_UP = "catch-up"  # at start: a night was missed while the app was closed
+    WAKE = "wake"  # after the machine woke from sleep past the nightly time
+
+
+MANUAL, SCHEDULED, CATCH_UP, WAKE = Trigger.MANUAL, Trigger.SCHEDULED, Trigger.CATCH_UP, Trigger.WAKE
 DEFAULT_TIME = time(3, 0)
 # How long after a scheduled instant the ticker leaves it to APScheduler before asking itself.
 SCHEDULER_GRACE = 600.0
@@ -244,7 +255,7 @@ class JobRunner:
     def _slot(self, now: datetime) -> datetime:
         return last_scheduled(now, self.nightly_time(), self.tz)
 
-    def _ask(self, trigger: str) -> None:
+    def _ask(self, trigger: Trigger) -> None:
         try:
             res = self.run_if_due(trigger)
             if res.started:
@@ -253,15 +264,15 @@ class JobRunner:
             log.exception("the nightly job could not start (%s)", trigger)
 
     # --- runs --------------------------------------------------------------------------------
-    def run_now(self, *, wait: bool = False, trigger: str = MANUAL) -> RunStart:
+    def run_now(self, *, wait: bool = False, trigger: Trigger = MANUAL) -> RunStart:
         """Start a run whether or not one is owed (the person asked for it)."""
         return self._start(trigger, check_due=False, wait=wait)
 
-    def run_if_due(self, trigger: str, *, wait: bool = False) -> RunStart:
+    def run_if_due(self, trigger: Trigger, *, wait: bool = False) -> RunStart:
         """Start a run only if one is owed; automatic triggers come through here."""
         return self._start(trigger, check_due=True, wait=wait)
 
-    def _start(self, trigger: str, *, check_due: bool, wait: bool) -> RunStart:
+    def _start(self, trigger: Trigger, *, check_due: bool, wait: bool) -> RunStart:
         if self._stop.is_set() and trigger != MANUAL:
             return RunStart(False, STOPPED)
         if not self.lock.try_acquire():
