@@ -61,6 +61,15 @@ class ExtractionError(UserError):
     """A note file could not be read; the message says why (shown in the Sources page)."""
 
 
+class FileTooLarge(ExtractionError):
+    """A note file is over the size limit; it is reported, never read."""
+
+
+class FileUnreadable(ExtractionError):
+    """The system refused or lost a note file while it was read (permission denied, vanished,
+    not a regular file); the message says which."""
+
+
 class DiskFull(UserError):
     """A write failed because the disk is full; nothing committed was lost."""
 

@@ -16,16 +16,14 @@ from typing import Any
 
 from secondme.app import SecondMe
 from secondme.embed.lazy import LazyEmbedder
+from secondme.ingest.registry import FORMATS
 
 log = logging.getLogger("secondme.ui.core_api")
 
 PROFILE_NOT_BUILT = "Your profile has not been built yet"
 
 # What the Search page offers as type filters: core format names with readable labels.
-FILE_TYPES: tuple[tuple[str, str], ...] = (
-    ("markdown", "Markdown"), ("text", "Plain text"), ("org", "Org"), ("rst", "reStructuredText"),
-    ("html", "HTML"), ("pdf", "PDF"), ("docx", "Word (DOCX)"),
-)
+FILE_TYPES: tuple[tuple[str, str], ...] = tuple((f.name, f.label) for f in FORMATS)
 
 DATE_RANGES: tuple[tuple[str, float | None], ...] = (
     ("Any time", None), ("Last 7 days", 7.0), ("Last 30 days", 30.0), ("Last year", 365.0),

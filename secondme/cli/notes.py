@@ -12,6 +12,7 @@ from typing import Any
 from secondme.cli.common import open_context, opened, parse_date, print_json
 from secondme.cli.exit_codes import ExitCode
 from secondme.errors import DiskFull
+from secondme.ingest.registry import FORMATS
 from secondme.results import HL_END, HL_START, SearchFilters
 
 
@@ -41,7 +42,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("query")
     p.add_argument("-k", type=int, default=10)
     p.add_argument("--folder")
-    p.add_argument("--type", dest="file_type", action="append", default=[])
+    p.add_argument("--type", dest="file_type", action="append", default=[],
+                   help=f"only this note format ({', '.join(f.name for f in FORMATS)}) or 'memory'; repeatable")
     p.add_argument("--since", help="YYYY-MM-DD")
     p.add_argument("--until", help="YYYY-MM-DD")
     p.add_argument("--json", action="store_true")

@@ -4,7 +4,9 @@ One worker thread drains the queue in batches, commits each batch in one transac
 tells its owner so the keyword index catches up: a note is searchable by keyword moments after
 it is read. Embedding is phase 2 (:mod:`secondme.notes.semantic`), in the background: chunks are
 stored without a vector unless an unchanged chunk's earlier vector can be kept.
-A file that cannot be read is recorded with its reason; the queue always goes on.
+Each file examined comes to one :class:`~secondme.ingest.Outcome` (indexed, unchanged, moved,
+removed, skipped, failed); a file that cannot be read is recorded with its reason, and the queue
+always goes on.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import itertools
 import logging
 import os
 import stat as stat_mod
-import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +27,22 @@ from pathlib import Path
 import numpy as np
 
 from secondme.embed.base import Embedder
-from secondme.errors import DiskFull, ExtractionError, UnsupportedFile
-from secondme.ingest import Chunk, ExtractedDoc, chunk_document, extract, should_skip, walk_notes
+from secondme.errors import DiskFull, ExtractionError, FileTooLarge, FileUnreadable
+from secondme.ingest import (
+    Chunk,
+    ExtractedDoc,
+    FailReason,
+    IgnorePolicy,
+    Outcome,
+    format_for,
+    parse,
+    read_note,
+)
 from secondme.notes.documents import DocState, DocumentStore
 from secondme.notes.folders import Folder, FolderRegistry
 from secondme.results import IndexProgress, readable_path
 from secondme.store import Store
+from secondme.store.db import Writer
 from secondme.threads import lower_thread_priority
 
 log = logging.getLogger("secondme.notes.indexer")
@@ -41,20 +53,28 @@ MAX_FILES_PER_BATCH = 64
 
 
 @dataclass
-class _Prepared:
+class _FileResult:
+    """One examined file: its outcome and what committing that outcome needs."""
+
+    outcome: Outcome
     path: Path
-    folder: Folder
+    folder: Folder | None  # None only for a document whose file went outside every folder
     existing: DocState | None
-    size: int
-    mtime: float
-    content_hash: str
+    size: int | None = None
+    mtime: float | None = None
+    content_hash: str = ""
+    reason: FailReason | None = None  # FAILED and SKIPPED_TOO_LARGE: why, as a kind
+    detail: str = ""                  # ... and in words, as stored and shown on the Sources page
     doc: ExtractedDoc | None = None
     chunks: list[Chunk] = field(default_factory=list)
     chunk_hashes: list[str] = field(default_factory=list)
     vectors: list[np.ndarray | None] = field(default_factory=list)
-    error: str | None = None
     moved_from: DocState | None = None
-    drop: bool = False  # the file is now ignored: forget its document
+
+    @property
+    def folder_id(self) -> int:
+        assert self.folder is not None, "only REMOVED may lack a folder"
+        return self.folder.id
 
 
 class Indexer:
@@ -75,7 +95,8 @@ class Indexer:
         self._folders = folders
         self._docs = DocumentStore(store)
         self._embedder = embedder
-        self.max_file_bytes = max_file_bytes
+        # The one ignore policy: the watcher asks it too (``FolderWatcher``).
+        self.policy = IgnorePolicy(max_bytes=max_file_bytes)
         self.debounce = debounce
         self._on_progress = on_progress
         self._on_committed = on_committed
@@ -87,11 +108,24 @@ class Indexer:
         self._stopping = False
         self._busy = False
         self._thread: threading.Thread | None = None
-        self._done = self._failed = self._skipped = 0
+        self._tally: Counter[Outcome] = Counter()
         self._started_at: float | None = None
         self._error: str | None = None  # why indexing waits (the disk is full), shown in progress
         self._rate = 0.0
         self.processed_counts: dict[str, int] = {}  # path -> times (re)indexed, for diagnostics
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.policy.max_bytes
+
+    @max_file_bytes.setter
+    def max_file_bytes(self, value: int) -> None:
+        self.policy = dataclasses.replace(self.policy, max_bytes=value)
+
+    @property
+    def tally(self) -> dict[Outcome, int]:
+        """How many files came to each outcome since this indexer started."""
+        return dict(self._tally)
 
     # --- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -162,8 +196,8 @@ class Indexer:
             known = {d.path: d for d in self._docs.for_folder(folder.id)}
             seen: set[Path] = set()
             if folder.path.is_dir():
-                # No size cut here: an oversized note is queued so it is reported, not ignored.
-                for path in walk_notes(folder.path, sys.maxsize):
+                # An oversized note is walked and queued too, so that it is reported.
+                for path in self.policy.walk(folder.path):
                     seen.add(path)
                     d = known.get(path)
                     try:
@@ -193,7 +227,10 @@ class Indexer:
             queued = len(self._due)
             running = bool(self._due) or self._busy
         eta = queued / self._rate if self._rate > 0 and queued else None
-        return IndexProgress(queued, self._done, self._failed, self._skipped, round(self._rate, 2),
+        counts = Counter({"done": 0, "failed": 0, "skipped": 0})
+        for kind, n in list(self._tally.items()):
+            counts[kind.counted_as] += n
+        return IndexProgress(queued, counts["done"], counts["failed"], counts["skipped"], round(self._rate, 2),
                              eta, running, self._paused, self._error)
 
     def _report(self) -> None:
@@ -287,7 +324,7 @@ class Indexer:
 
     def _record_unexpected(self, path: Path) -> None:
         """Report a file whose indexing hit one of our bugs (the queue goes on)."""
-        self._failed += 1
+        self._tally[Outcome.FAILED] += 1
         try:
             folder = self._folders.owner_of(path, self._folders.list())
             if folder is None:
@@ -300,8 +337,7 @@ class Indexer:
 
     def _process_batch(self, paths: list[Path]) -> None:
         folders = self._folders.list()
-        prepared: list[_Prepared] = []
-        gone: list[DocState] = []
+        results: list[_FileResult] = []
         for path in paths:
             if self._stopping:
                 for p in paths[paths.index(path):]:
@@ -314,103 +350,110 @@ class Indexer:
                 folder = self._folders.owner_of(path, folders)
                 if folder is None:
                     continue
-                item = _Prepared(path, folder, self._docs.by_path(path), 0, 0.0, "",
-                                 error=f"could not be read ({type(exc).__name__})")
-            if item is None:
-                d = self._docs.by_path(path)
-                if d is not None and not os.path.lexists(path):
-                    gone.append(d)
-                continue
-            prepared.append(item)
-        moved_ids = {it.moved_from.id for it in prepared if it.moved_from is not None}
-        self._commit(prepared, gone, moved_ids)
+                item = _FileResult(Outcome.FAILED, path, folder, self._docs.by_path(path),
+                                   reason=FailReason.INTERNAL, detail=f"could not be read ({type(exc).__name__})")
+            if item is not None:
+                results.append(item)
+        self._commit(results)
 
-    def _commit(self, prepared: list[_Prepared], gone: list[DocState], moved_ids: set[int]) -> None:
-        """One transaction: the prepared files' outcomes, then the documents whose files went."""
+    def _commit(self, results: list[_FileResult]) -> None:
+        """One transaction: every file's outcome; documents whose files went come last, so that
+        one whose content moved within this batch is kept by the move."""
+        moved_ids = {it.moved_from.id for it in results if it.moved_from is not None}
         with self._store.write() as w:
-            for it in prepared:
-                self.processed_counts[str(it.path)] = self.processed_counts.get(str(it.path), 0) + 1
-                if it.drop:
+            for it in sorted(results, key=lambda it: it.outcome is Outcome.REMOVED):
+                if it.outcome is Outcome.REMOVED:
                     assert it.existing is not None
+                    if it.existing.id in moved_ids:
+                        continue
                     self._docs.delete(w, it.existing.id)
-                    self._done += 1
-                elif it.error is not None:
-                    self._docs.save_failed(w, it.existing, it.folder.id, it.path, it.size or None,
-                                           it.mtime or None, it.error)
-                    self._failed += 1
-                elif it.moved_from is not None:
-                    self._docs.move(w, it.moved_from, it.folder.id, it.path)
-                    self._docs.touch(w, it.moved_from.id, it.path, it.size, it.mtime)
-                    self._done += 1
-                elif it.doc is None:
-                    assert it.existing is not None
-                    self._docs.touch(w, it.existing.id, it.path, it.size, it.mtime)
-                    self._skipped += 1
                 else:
-                    # Chunks without a kept vector are stored without one: phase 2 embeds them.
-                    self._docs.save(w, it.existing, it.folder.id, it.path, it.size, it.mtime,
-                                    it.content_hash, it.doc, it.chunks, it.chunk_hashes, it.vectors,
-                                    self._embedder.name)
-                    self._done += 1
-            for d in gone:
-                if d.id in moved_ids:
-                    continue  # its file moved within this batch: the move above kept it
-                self._docs.delete(w, d.id)
-                self._done += 1
+                    self.processed_counts[str(it.path)] = self.processed_counts.get(str(it.path), 0) + 1
+                    self._write(w, it)
+                self._tally[it.outcome] += 1
         self._committed()
 
-    def _prepare(self, path: Path, folders: list[Folder]) -> _Prepared | None:
-        """Read one file; None when there is nothing to index (gone, ignored, outside folders)."""
+    def _write(self, w: Writer, it: _FileResult) -> None:
+        """Store one file's outcome (all but REMOVED)."""
+        if it.outcome in (Outcome.FAILED, Outcome.SKIPPED_TOO_LARGE):
+            self._docs.save_failed(w, it.existing, it.folder_id, it.path, it.size or None,
+                                   it.mtime or None, it.detail)
+        elif it.outcome is Outcome.MOVED:
+            assert it.moved_from is not None and it.size is not None and it.mtime is not None
+            self._docs.move(w, it.moved_from, it.folder_id, it.path)
+            self._docs.touch(w, it.moved_from.id, it.path, it.size, it.mtime)
+        elif it.outcome is Outcome.UNCHANGED:
+            assert it.existing is not None and it.size is not None and it.mtime is not None
+            self._docs.touch(w, it.existing.id, it.path, it.size, it.mtime)
+        elif it.outcome is Outcome.INDEXED:
+            assert it.doc is not None and it.size is not None and it.mtime is not None
+            # Chunks without a kept vector are stored without one: phase 2 embeds them.
+            self._docs.save(w, it.existing, it.folder_id, it.path, it.size, it.mtime,
+                            it.content_hash, it.doc, it.chunks, it.chunk_hashes, it.vectors,
+                            self._embedder.name)
+        # SKIPPED_UNSUPPORTED: a file that is not a note has nothing to store.
+
+    def _gone(self, path: Path, folder: Folder | None, existing: DocState | None) -> _FileResult | None:
+        """The file is not there: its document goes (None when there was none)."""
+        if existing is None or os.path.lexists(path):
+            return None
+        return _FileResult(Outcome.REMOVED, path, folder, existing, detail="file vanished")
+
+    def _prepare(self, path: Path, folders: list[Folder]) -> _FileResult | None:
+        """Examine one file and decide its outcome, reading it at most once; None when there is
+        nothing to do (a folder, whose files are queued instead; a path the store never knew)."""
         folder = self._folders.owner_of(path, folders)
         if folder is None:
-            return None
+            return self._gone(path, None, self._docs.by_path(path))
         existing = self._docs.by_path(path)
         try:
             st = os.lstat(path)
         except FileNotFoundError:
-            return None
+            return self._gone(path, folder, existing)
         except OSError as exc:
-            return _Prepared(path, folder, existing, 0, 0.0, "", error=f"cannot be read: {exc.strerror}")
+            return _FileResult(Outcome.FAILED, path, folder, existing, reason=FailReason.UNREADABLE,
+                               detail=f"cannot be read: {exc.strerror}")
         if stat_mod.S_ISDIR(st.st_mode):
-            for child in walk_notes(path, self.max_file_bytes):  # a folder moved or created in
+            for child in self.policy.walk(path):  # a folder moved or created in
                 self.enqueue(child, delay=0)
             return None
-        if stat_mod.S_ISREG(st.st_mode) and st.st_size > self.max_file_bytes:
-            mb = self.max_file_bytes / (1024 * 1024)
-            return _Prepared(path, folder, existing, st.st_size, st.st_mtime, "",
-                             error=f"larger than the {mb:g} MB limit")
-        if should_skip(path, folder.path, self.max_file_bytes) is not None:
+        ignored = self.policy.file_reason(path, folder.path)
+        if ignored is not None:
             # Ignored on purpose (hidden, .git, unsupported type, symlink loop): not a failure.
-            if existing is None:
-                self._skipped += 1
-                return None
-            return _Prepared(path, folder, existing, st.st_size, st.st_mtime, "", drop=True)
+            kind = Outcome.SKIPPED_UNSUPPORTED if existing is None else Outcome.REMOVED
+            return _FileResult(kind, path, folder, existing, detail=ignored)
         if readable_path(path) != str(path):
-            return _Prepared(path, folder, existing, st.st_size, st.st_mtime, "",
-                             error="the file name is not valid UTF-8 (rename the file to index it)")
+            return _FileResult(Outcome.FAILED, path, folder, existing, st.st_size, st.st_mtime,
+                               reason=FailReason.BAD_NAME,
+                               detail="the file name is not valid UTF-8 (rename the file to index it)")
+        fmt = format_for(path)
+        assert fmt is not None, "the policy admits registered suffixes only"
         try:
-            with open(path, "rb") as fh:
-                data = fh.read(self.max_file_bytes + 1)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            return _Prepared(path, folder, existing, st.st_size, st.st_mtime, "",
-                             error=f"cannot be read: {exc.strerror or exc}")
-        chash = self._docs.content_hash(data)
-        item = _Prepared(path, folder, existing, st.st_size, st.st_mtime, chash)
-        if existing is not None and existing.content_hash == chash and existing.state == "ok":
+            note = read_note(path, self.max_file_bytes)  # the one read: hash and text share it
+        except FileTooLarge as exc:
+            return _FileResult(Outcome.SKIPPED_TOO_LARGE, path, folder, existing, st.st_size, st.st_mtime,
+                               reason=FailReason.TOO_LARGE, detail=str(exc))
+        except FileUnreadable as exc:
+            if not os.path.lexists(path):
+                return self._gone(path, folder, existing)
+            return _FileResult(Outcome.FAILED, path, folder, existing, st.st_size, st.st_mtime,
+                               reason=FailReason.UNREADABLE, detail=str(exc))
+        item = _FileResult(Outcome.UNCHANGED, path, folder, existing, note.size, note.mtime,
+                           self._docs.content_hash(note.data))
+        if existing is not None and existing.content_hash == item.content_hash and existing.state == "ok":
             return item  # same content: only size/mtime are refreshed
         if existing is None:
-            moved = self._docs.moved_candidates(chash)
+            moved = self._docs.moved_candidates(item.content_hash)
             if moved:
-                item.moved_from = moved[0]
+                item.outcome, item.moved_from = Outcome.MOVED, moved[0]
                 return item
         try:
-            item.doc = _valid_text(extract(path, self.max_file_bytes))
-        except (ExtractionError, UnsupportedFile) as exc:
-            item.error = str(exc)
+            item.doc = _valid_text(parse(fmt, note.data, path.stem))
+        except ExtractionError as exc:
+            item.outcome, item.reason, item.detail = Outcome.FAILED, FailReason.of(exc), str(exc)
             return item
-        item.chunks = chunk_document(item.doc)
+        item.outcome = Outcome.INDEXED
+        item.chunks = fmt.chunk(item.doc)
         item.chunk_hashes = [self._docs.chunk_hash(c.embed_text) for c in item.chunks]
         reuse = self._docs.old_embeddings(existing.id) if existing is not None else {}
         item.vectors = [

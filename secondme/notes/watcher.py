@@ -22,21 +22,15 @@ from secondme.notes.indexer import Indexer
 
 log = logging.getLogger("secondme.notes.watcher")
 
-_IGNORED_DIRS = {".git", "node_modules", "__pycache__"}
-
-
-def _ignored(path: str, root: Path) -> bool:
-    try:
-        rel = Path(path).relative_to(root)
-    except ValueError:
-        return True
-    return any(part.startswith(".") or part in _IGNORED_DIRS for part in rel.parts)
-
 
 class _Handler(FileSystemEventHandler):
     def __init__(self, watcher: FolderWatcher, folder: Folder) -> None:
         self._w = watcher
         self._folder = folder
+
+    def _ignored(self, path: str, is_dir: bool) -> bool:
+        # The indexer's own policy (the walker's too), by name only: the path may be gone.
+        return self._w.indexer.policy.path_reason(Path(path), self._folder.path, is_dir=is_dir) is not None
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -46,9 +40,9 @@ class _Handler(FileSystemEventHandler):
         if isinstance(event, FileSystemMovedEvent):
             dest = os.fsdecode(event.dest_path)
             # Destination first, so the indexer sees the new path before the old one vanishes.
-            if not _ignored(dest, root):
+            if not self._ignored(dest, event.is_directory):
                 self._w.indexer.enqueue(dest)
-            if not _ignored(src, root):
+            if not self._ignored(src, event.is_directory):
                 if isinstance(event, DirMovedEvent):
                     self._w.folder_changed(self._folder)
                 else:
@@ -62,7 +56,7 @@ class _Handler(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type != "created":
             return
-        if not _ignored(src, root):
+        if not self._ignored(src, event.is_directory):
             self._w.indexer.enqueue(src)
 
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 from secondme.app import SecondMe  # noqa: E402
 from secondme.embed.minilm import MiniLMEmbedder  # noqa: E402
 from secondme.index.vector_process import VectorHost  # noqa: E402
-from secondme.ingest import chunk_document, extract, walk_notes  # noqa: E402
+from secondme.ingest import IgnorePolicy, chunk_document, extract  # noqa: E402
 from secondme.paths import Paths  # noqa: E402
 from secondme.settings import Settings  # noqa: E402
 from secondme.vault import Vault  # noqa: E402
@@ -72,7 +72,7 @@ def ingest(ctx: SecondMe, folder: Path) -> dict[str, Any]:
 def bare_embed(embedder: Any, folder: Path, sample: int = 0) -> dict[str, Any]:
     """The bare embedder over the same chunks (or a seeded random ``sample`` of them)."""
     texts = []
-    for p in walk_notes(folder, 20 * 1024 * 1024):
+    for p in IgnorePolicy().walk(folder):
         try:
             texts += [c.embed_text for c in chunk_document(extract(p, 20 * 1024 * 1024))]
         except Exception:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from secondme.ingest import Chunk, ExtractedDoc, chunk_document, extract, walk_notes
+from secondme.ingest import Chunk, ExtractedDoc, IgnorePolicy, chunk_document, extract
 from secondme.ingest.extract import Heading
 from tests.bench import notes_gen
 
@@ -198,7 +198,7 @@ def test_generated_corpus_extracts_and_chunks(tmp_path: Path) -> None:
     suffixes = {p.suffix for p in paths}
     assert ".md" in suffixes and len({p.parent for p in paths}) > 3
 
-    found = sorted(walk_notes(tmp_path / "a", LIMIT))
+    found = sorted(IgnorePolicy(LIMIT).walk(tmp_path / "a"))
     assert found == sorted(paths)
     corpus = []
     for path in found:

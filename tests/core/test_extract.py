@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import io
 import json
@@ -460,28 +461,25 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
 
 
 def test_unexpected_parser_errors_are_wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    extract_module = importlib.import_module("secondme.ingest.extract")
+    registry = importlib.import_module("secondme.ingest.registry")
+    markdown = registry.format_for(Path("x.md"))
 
     path = tmp_path / "note.md"
     path.write_text("# hi\n", encoding="utf-8")
 
-    def broken(text: str, stem: str) -> None:
-        raise ValueError("boom")
+    def parser_raising(exc: BaseException) -> None:
+        def extract_raising(data: bytes, stem: str) -> None:
+            raise exc
+        monkeypatch.setitem(registry._BY_SUFFIX, ".md", dataclasses.replace(markdown, extract=extract_raising))
 
-    monkeypatch.setitem(extract_module._TEXT_PARSERS, ".md", broken)
+    parser_raising(ValueError("boom"))
     assert reason(path).startswith("could not parse file")
 
-    def out_of_memory(text: str, stem: str) -> None:
-        raise MemoryError
-
-    monkeypatch.setitem(extract_module._TEXT_PARSERS, ".md", out_of_memory)
+    parser_raising(MemoryError())
     with pytest.raises(MemoryError):
         extract(path, LIMIT)
 
-    def interrupted(text: str, stem: str) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setitem(extract_module._TEXT_PARSERS, ".md", interrupted)
+    parser_raising(KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):
         extract(path, LIMIT)
 

@@ -1,4 +1,6 @@
-"""Which files get indexed, and a walk that survives loops, odd files and unreadable folders."""
+"""Which files get indexed (the one ignore policy, its suffixes from the format registry), the
+size limit checked once by the reader, and a walk that survives loops, odd files and unreadable
+folders."""
 
 from __future__ import annotations
 
@@ -7,9 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from secondme.ingest import SUPPORTED_SUFFIXES, should_skip, walk_notes
+from secondme.errors import FileTooLarge
+from secondme.ingest import FORMATS, SUPPORTED_SUFFIXES, IgnorePolicy, read_note
 
 LIMIT = 20 * 1024 * 1024
+POLICY = IgnorePolicy(LIMIT)
+
+
+def should_skip(path: Path, root: Path) -> str | None:
+    return POLICY.file_reason(path, root)
+
+
+def walk_notes(root: Path) -> list[Path]:
+    return list(POLICY.walk(root))
 
 
 def touch(path: Path, text: str = "note") -> Path:
@@ -22,11 +34,15 @@ def test_supported_suffixes() -> None:
     assert {".md", ".markdown", ".txt", ".org", ".rst", ".html", ".htm", ".pdf", ".docx"} == set(
         SUPPORTED_SUFFIXES
     )
+    # One registry: every suffix belongs to exactly one format, every format name is distinct.
+    owners = [s for f in FORMATS for s in f.suffixes]
+    assert len(owners) == len(set(owners)) == len(SUPPORTED_SUFFIXES)
+    assert len({f.name for f in FORMATS}) == len(FORMATS)
 
 
 def test_plain_notes_are_indexed(tmp_path: Path) -> None:
     for name in ("a.md", "b.TXT", "deep/er/c.org", "d.Markdown", "e.htm", "f.rst"):
-        assert should_skip(touch(tmp_path / name), tmp_path, LIMIT) is None, name
+        assert should_skip(touch(tmp_path / name), tmp_path) is None, name
 
 
 @pytest.mark.parametrize(
@@ -43,22 +59,29 @@ def test_plain_notes_are_indexed(tmp_path: Path) -> None:
     ],
 )
 def test_ignored_names(tmp_path: Path, name: str, expected: str) -> None:
-    assert should_skip(touch(tmp_path / name), tmp_path, LIMIT) == expected
+    assert should_skip(touch(tmp_path / name), tmp_path) == expected
 
 
 def test_hidden_root_itself_is_fine(tmp_path: Path) -> None:
     root = tmp_path / ".notes"
-    assert should_skip(touch(root / "a.md"), root, LIMIT) is None
+    assert should_skip(touch(root / "a.md"), root) is None
 
 
-def test_size_limit(tmp_path: Path) -> None:
+def test_size_limit_is_the_readers(tmp_path: Path) -> None:
     path = touch(tmp_path / "big.md", "x" * 2048)
-    assert should_skip(path, tmp_path, 2048) is None
-    assert should_skip(path, tmp_path, 2047) == "larger than the 2047 bytes limit"
+    assert read_note(path, 2048).data == b"x" * 2048
+    with pytest.raises(FileTooLarge, match="^larger than the 2047 bytes limit$"):
+        read_note(path, 2047)
+    assert IgnorePolicy(2047).size_reason(2048) == "larger than the 2047 bytes limit"
+    assert IgnorePolicy(2048).size_reason(2048) is None
     big = tmp_path / "huge.md"
     with big.open("wb") as handle:
         handle.truncate(21 * 1024 * 1024)  # sparse: costs no disk
-    assert should_skip(big, tmp_path, LIMIT) == "larger than the 20 MB limit"
+    with pytest.raises(FileTooLarge, match="^larger than the 20 MB limit$"):
+        read_note(big, LIMIT)
+    # An oversized note is not ignored: the walk yields it so that it is reported.
+    assert should_skip(big, tmp_path) is None
+    assert big in walk_notes(tmp_path)
 
 
 def test_symlinks(tmp_path: Path) -> None:
@@ -70,23 +93,23 @@ def test_symlinks(tmp_path: Path) -> None:
     (root / "broken.md").symlink_to(root / "missing.md")
     (root / "loop-a.md").symlink_to(root / "loop-b.md")
     (root / "loop-b.md").symlink_to(root / "loop-a.md")
-    assert should_skip(root / "in-link.md", root, LIMIT) is None
-    assert should_skip(root / "out-link.md", root, LIMIT) == "symlink points outside the folder"
-    assert should_skip(root / "broken.md", root, LIMIT) == "broken symlink"
-    assert should_skip(root / "loop-a.md", root, LIMIT) == "symlink loop"
+    assert should_skip(root / "in-link.md", root) is None
+    assert should_skip(root / "out-link.md", root) == "symlink points outside the folder"
+    assert should_skip(root / "broken.md", root) == "broken symlink"
+    assert should_skip(root / "loop-a.md", root) == "symlink loop"
 
 
 def test_non_regular_files(tmp_path: Path) -> None:
     (tmp_path / "dir.md").mkdir()
-    assert should_skip(tmp_path / "dir.md", tmp_path, LIMIT) == "not a regular file"
+    assert should_skip(tmp_path / "dir.md", tmp_path) == "not a regular file"
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "pipe.md")
-        assert should_skip(tmp_path / "pipe.md", tmp_path, LIMIT) == "not a regular file"
+        assert should_skip(tmp_path / "pipe.md", tmp_path) == "not a regular file"
 
 
 def test_vanished_and_outside(tmp_path: Path) -> None:
-    assert should_skip(tmp_path / "gone.md", tmp_path, LIMIT) == "file vanished"
-    assert should_skip(Path("/etc/hosts.md"), tmp_path, LIMIT) == "outside the watched folder"
+    assert should_skip(tmp_path / "gone.md", tmp_path) == "file vanished"
+    assert should_skip(Path("/etc/hosts.md"), tmp_path) == "outside the watched folder"
 
 
 def test_walk_finds_notes_in_order_and_prunes(tmp_path: Path) -> None:
@@ -102,9 +125,9 @@ def test_walk_finds_notes_in_order_and_prunes(tmp_path: Path) -> None:
     touch(root / "node_modules" / "x" / "readme.md")
     touch(root / ".trash" / "old.md")
     touch(root / "image.png")
-    found = list(walk_notes(root, LIMIT))
+    found = walk_notes(root)
     assert sorted(found) == sorted(wanted)
-    assert found == list(walk_notes(root, LIMIT))  # deterministic
+    assert found == walk_notes(root)  # deterministic
     assert found[:2] == [root / "a.txt", root / "b.md"]
 
 
@@ -116,7 +139,7 @@ def test_walk_does_not_follow_symlinked_folders(tmp_path: Path) -> None:
     (root / "sub" / "loop").symlink_to(root, target_is_directory=True)
     (root / "self").symlink_to(root / "sub", target_is_directory=True)
     (root / "out").symlink_to(outside, target_is_directory=True)
-    assert list(walk_notes(root, LIMIT)) == [note]
+    assert walk_notes(root) == [note]
 
 
 def test_walk_skips_unreadable_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,8 +155,8 @@ def test_walk_skips_unreadable_folders(tmp_path: Path, monkeypatch: pytest.Monke
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    assert list(walk_notes(root, LIMIT)) == [keep]
+    assert walk_notes(root) == [keep]
 
 
 def test_walk_of_missing_root_is_empty(tmp_path: Path) -> None:
-    assert list(walk_notes(tmp_path / "missing", LIMIT)) == []
+    assert walk_notes(tmp_path / "missing") == []

@@ -1,4 +1,4 @@
-"""Shared pieces of the per-format extractors: the result type, safe reading and text decoding."""
+"""Shared pieces of the per-format extractors: the result type, reading a file once, decoding."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from secondme.errors import ExtractionError
+from secondme.errors import ExtractionError, FileTooLarge, FileUnreadable
 
 log = logging.getLogger("secondme.ingest")
-
-FORMATS = ("markdown", "text", "org", "rst", "html", "pdf", "docx")
 
 _MIB = 1024 * 1024
 # How much of a file we inspect to tell text from binary: enough to be representative,
@@ -109,26 +107,38 @@ def os_error_reason(err: OSError) -> str:
     return f"could not read file ({detail.lower()})"
 
 
-def read_limited(path: Path, max_bytes: int) -> bytes:
+@dataclass(frozen=True)
+class NoteBytes:
+    """A note file's bytes, read once, with the size and mtime of the same open file (what the
+    store keeps to tell an unchanged file later)."""
+
+    data: bytes
+    size: int
+    mtime: float
+
+
+def read_note(path: Path, max_bytes: int) -> NoteBytes:
     """Read a regular file whole, refusing anything over ``max_bytes`` before reading it.
 
-    Opening with O_NONBLOCK means a FIFO named like a note cannot hang us waiting for a writer;
-    the type and size are checked on the open descriptor so a file swapped in between a check
-    and the read is still caught.
+    This is the one place a note's size is checked and its bytes read: the content hash and the
+    text both come from what it returns. Opening with O_NONBLOCK means a FIFO named like a note
+    cannot hang us waiting for a writer; the type and size are checked on the open descriptor
+    so a file swapped in between a check and the read is still caught. Raises
+    ``FileTooLarge`` over the limit and ``FileUnreadable`` when the system refuses the file.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except OSError as err:
-        raise ExtractionError(os_error_reason(err)) from err
+        raise FileUnreadable(os_error_reason(err)) from err
     try:
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                raise ExtractionError("not a regular file")
+                raise FileUnreadable("not a regular file")
             if info.st_size > max_bytes:
-                raise ExtractionError(too_large_reason(max_bytes))
+                raise FileTooLarge(too_large_reason(max_bytes))
             chunks: list[bytes] = []
             total = 0
             # Read in pieces up to the limit + 1: the file may be growing while we read it.
@@ -139,12 +149,12 @@ def read_limited(path: Path, max_bytes: int) -> bytes:
                 chunks.append(piece)
                 total += len(piece)
                 if total > max_bytes:
-                    raise ExtractionError(too_large_reason(max_bytes))
+                    raise FileTooLarge(too_large_reason(max_bytes))
         except OSError as err:
-            raise ExtractionError(os_error_reason(err)) from err
+            raise FileUnreadable(os_error_reason(err)) from err
     finally:
         os.close(fd)
-    return b"".join(chunks)
+    return NoteBytes(b"".join(chunks), info.st_size, info.st_mtime)
 
 
 def decode_text(data: bytes) -> str:
