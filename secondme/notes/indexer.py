@@ -109,6 +109,7 @@ class Indexer:
         self._busy = False
         self._thread: threading.Thread | None = None
         self._tally: Counter[Outcome] = Counter()
+        self._failures: Counter[FailReason] = Counter()
         self._started_at: float | None = None
         self._error: str | None = None  # why indexing waits (the disk is full), shown in progress
         self._rate = 0.0
@@ -126,6 +127,11 @@ class Indexer:
     def tally(self) -> dict[Outcome, int]:
         """How many files came to each outcome since this indexer started."""
         return dict(self._tally)
+
+    @property
+    def failures(self) -> dict[FailReason, int]:
+        """Of the files recorded as failed or too large, how many for each kind of reason."""
+        return dict(self._failures)
 
     # --- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -325,6 +331,7 @@ class Indexer:
     def _record_unexpected(self, path: Path) -> None:
         """Report a file whose indexing hit one of our bugs (the queue goes on)."""
         self._tally[Outcome.FAILED] += 1
+        self._failures[FailReason.INTERNAL] += 1
         try:
             folder = self._folders.owner_of(path, self._folders.list())
             if folder is None:
@@ -371,6 +378,8 @@ class Indexer:
                     self.processed_counts[str(it.path)] = self.processed_counts.get(str(it.path), 0) + 1
                     self._write(w, it)
                 self._tally[it.outcome] += 1
+                if it.reason is not None:
+                    self._failures[it.reason] += 1
         self._committed()
 
     def _write(self, w: Writer, it: _FileResult) -> None:

@@ -70,14 +70,14 @@ def test_hidden_root_itself_is_fine(tmp_path: Path) -> None:
 def test_size_limit_is_the_readers(tmp_path: Path) -> None:
     path = touch(tmp_path / "big.md", "x" * 2048)
     assert read_note(path, 2048).data == b"x" * 2048
-    with pytest.raises(FileTooLarge, match="^larger than the 2047 bytes limit$"):
+    with pytest.raises(FileTooLarge, match=r"^larger than the 2047 bytes limit$"):
         read_note(path, 2047)
     assert IgnorePolicy(2047).size_reason(2048) == "larger than the 2047 bytes limit"
     assert IgnorePolicy(2048).size_reason(2048) is None
     big = tmp_path / "huge.md"
     with big.open("wb") as handle:
         handle.truncate(21 * 1024 * 1024)  # sparse: costs no disk
-    with pytest.raises(FileTooLarge, match="^larger than the 20 MB limit$"):
+    with pytest.raises(FileTooLarge, match=r"^larger than the 20 MB limit$"):
         read_note(big, LIMIT)
     # An oversized note is not ignored: the walk yields it so that it is reported.
     assert should_skip(big, tmp_path) is None
