@@ -435,8 +435,10 @@ class Indexer:
             return _FileResult(Outcome.FAILED, path, folder, existing, st.st_size, st.st_mtime,
                                reason=FailReason.BAD_NAME,
                                detail="the file name is not valid UTF-8 (rename the file to index it)")
-        fmt = format_for(path)
-        assert fmt is not None, "the policy admits registered suffixes only"
+        return self._read(path, folder, existing, st)
+
+    def _read(self, path: Path, folder: Folder, existing: DocState | None, st: os.stat_result) -> _FileResult | None:
+        """Read a note once and decide: unchanged, moved, too large, unreadable, or on to parsing."""
         try:
             note = read_note(path, self.max_file_bytes)  # the one read: hash and text share it
         except FileTooLarge as exc:
@@ -456,15 +458,21 @@ class Indexer:
             if moved:
                 item.outcome, item.moved_from = Outcome.MOVED, moved[0]
                 return item
+        return self._index(item, note.data)
+
+    def _index(self, item: _FileResult, data: bytes) -> _FileResult:
+        """Parse and chunk a note whose content is new: INDEXED, or FAILED with the parser's reason."""
+        fmt = format_for(item.path)
+        assert fmt is not None, "the policy admits registered suffixes only"
         try:
-            item.doc = _valid_text(parse(fmt, note.data, path.stem))
+            item.doc = _valid_text(parse(fmt, data, item.path.stem))
         except ExtractionError as exc:
             item.outcome, item.reason, item.detail = Outcome.FAILED, FailReason.of(exc), str(exc)
             return item
         item.outcome = Outcome.INDEXED
         item.chunks = fmt.chunk(item.doc)
         item.chunk_hashes = [self._docs.chunk_hash(c.embed_text) for c in item.chunks]
-        reuse = self._docs.old_embeddings(existing.id) if existing is not None else {}
+        reuse = self._docs.old_embeddings(item.existing.id) if item.existing is not None else {}
         item.vectors = [
             np.frombuffer(reuse[h], dtype=np.float32) if h in reuse else None for h in item.chunk_hashes
         ]
