@@ -11,7 +11,7 @@ from ui.services import Services
 
 
 class AskSession(QObject):
-    """Runs ``ctx.ask`` off the UI thread; tokens and the answer arrive as signals.
+    """Runs ``ctx.models.ask`` off the UI thread; tokens and the answer arrive as signals.
 
     Asking again (or :meth:`stop`) cancels the previous question; late tokens from a cancelled
     question are dropped by a generation counter so they never mix into the new answer.
@@ -38,7 +38,7 @@ class AskSession(QObject):
         ctx = self._services.ctx
 
         def work(report: Callable[[str], None]) -> Answer:
-            answer: Answer = ctx.ask(question, on_token=report, cancel=cancel)
+            answer: Answer = ctx.models.ask(question, on_token=report, cancel=cancel)
             return answer
 
         self._services.ops.run(

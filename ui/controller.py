@@ -253,7 +253,7 @@ class Controller(QObject):
     def toggle_pause(self) -> None:
         self._paused = not self._paused
         ctx, paused = self.ctx, self._paused
-        self.ops.run(lambda: ctx.pause_indexing() if paused else ctx.resume_indexing(), receiver=self)
+        self.ops.run(lambda: ctx.notes.pause() if paused else ctx.notes.resume(), receiver=self)
         self._update_tray()
 
     # --- locking -------------------------------------------------------------------------------
@@ -350,7 +350,7 @@ class Controller(QObject):
 
         def work() -> dict[str, Any]:
             try:
-                return answer_fill(ctx, args)
+                return answer_fill(ctx.profile, args)
             except BadRequest as exc:
                 return {"ok": False, "bad_request": True, "error": str(exc)}
 
@@ -376,6 +376,6 @@ class Controller(QObject):
 
 
 def _default_keyring_available() -> bool:
-    from secondme.vault import trusted_keyring_backend
+    from secondme.services.keys import keyring_available
 
-    return trusted_keyring_backend() is not None
+    return keyring_available()

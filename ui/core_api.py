@@ -35,7 +35,7 @@ def fill(ctx: SecondMe, label: str, confirm_sensitive: bool = False) -> object |
 
     A sensitive field comes back with status ``needs_confirmation`` and no value unless
     ``confirm_sensitive`` (the person confirmed they want it revealed)."""
-    result: object | None = ctx.fill(label, confirm_sensitive)
+    result: object | None = ctx.profile.fill(label, confirm_sensitive)
     return result
 
 
@@ -54,7 +54,7 @@ class FillResult:
 
 
 def describe_fill(result: object) -> FillResult:
-    """Whatever ``ctx.fill`` returned, as text the quick recall box can show and copy."""
+    """Whatever ``ctx.profile.fill`` returned, as text the quick recall box can show and copy."""
     value = getattr(result, "value", result)
     sources = getattr(result, "sources", ()) or ()
     return FillResult(
@@ -88,11 +88,9 @@ def discover_models(ctx: SecondMe) -> list[ModelChoice]:
 
     Reads file headers only, but walks several folders: call it off the UI thread.
     """
-    from secondme.llm import discovery
-
     choices = [default_model_choice(ctx)]
     try:
-        found = discovery.discover(Path.home(), models_dir=ctx.paths.models_dir)
+        found = ctx.models.discover()
     except OSError as exc:
         log.warning("model discovery failed: %s", exc)
         return choices
@@ -139,21 +137,19 @@ def apply_setup(ctx: SecondMe, choices: SetupChoices) -> None:
     ctx.settings.model_path = choices.model_path
     ctx.save_settings()
     for folder in choices.folders:
-        ctx.add_folder(folder)
+        ctx.notes.add_folder(folder)
 
 
 def vault_method(ctx: SecondMe) -> str | None:
     """"keyring", "passphrase", or None before the first run."""
-    if not ctx.initialized:
-        return None
-    return ctx.vault.info().method
+    return ctx.keys.protection()
 
 
 def start_background(ctx: SecondMe) -> None:
     """After unlock: watch the note folders (the core reconciles and indexes what changed)."""
-    ctx.start_watching()
+    ctx.notes.start_watching()
     # The nightly pipeline (consolidate → decay → profile) with catch-up of missed nights.
-    ctx.start_jobs()
+    ctx.jobs.start()
     # Load the embedder now rather than inside the person's first search (it takes a second);
     # an embedder given ready-made (tests) has nothing to load.
     if isinstance(ctx.embedder, LazyEmbedder):
@@ -175,7 +171,7 @@ def settle_heap() -> None:
 def _stop_then(ctx: SecondMe, final: Any) -> None:
     try:
         if ctx.unlocked:
-            ctx.stop_watching()
+            ctx.notes.stop_watching()
     finally:
         final()
 

@@ -60,7 +60,7 @@ def self_test(data_dir: str | None, secret: str | None = None) -> int:
     from pathlib import Path
 
     from secondme.app import build
-    from secondme.vault import trusted_keyring_backend
+    from secondme.services.keys import trusted_keyring_backend
     from ui.icons import Icons
     from ui.qt import QApplication
 
@@ -88,16 +88,16 @@ def self_test(data_dir: str | None, secret: str | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="secondme-self-test-") as notes:
             note = Path(notes) / "lisbon.md"
             note.write_text(SELF_TEST_NOTE, "utf-8")
-            ctx.add_folder(notes)
-            checks["index"] = ctx.wait_indexed(300)
+            ctx.notes.add_folder(notes)
+            checks["index"] = ctx.notes.wait_indexed(300)
             step("index")
-            hits = ctx.search("pastel de nata")
+            hits = ctx.notes.search("pastel de nata")
             checks["search"] = bool(hits) and hits[0].path == str(note)
             step("search")
-            answer = ctx.ask("What did we eat in Lisbon?")
+            answer = ctx.models.ask("What did we eat in Lisbon?")
             checks["ask"] = bool(answer.text.strip()) and not answer.abstained
             step("ask")
-            ctx.remove_folder(notes)
+            ctx.notes.remove_folder(notes)
     finally:
         ctx.close()
     app = QApplication.instance() or QApplication(["secondme-app", "-platform", "offscreen"])

@@ -161,7 +161,7 @@ class ModelCatalog(QWidget):
 
             result = download_model(entry, ctx.paths, ctx.settings, on_progress=report, cancel=cancel)
             # The running chat model switches too, not only the saved setting.
-            ctx.switch_model(str(result.path))
+            ctx.models.switch(str(result.path))
             return str(result.path)
 
         self.services.ops.run(work, receiver=self, success=self._finished, failure=self._failed,

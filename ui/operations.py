@@ -5,7 +5,7 @@ on a worker thread and names what happens on success and on failure. Both callba
 UI thread, and only while the receiving widget still exists (a page closed before its search
 finished simply drops the result). The idea comes from Anki's ``QueryOp``.
 
-    ui.ops.run(lambda: ctx.search(q), receiver=self, success=self._show_hits)
+    ui.ops.run(lambda: ctx.notes.search(q), receiver=self, success=self._show_hits)
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from secondme.vault import MIN_PASSPHRASE_CHARS, passphrase_strength
+from secondme.services.keys import MIN_PASSPHRASE_CHARS, passphrase_strength
 from ui.qt import QFormLayout, QLabel, QLineEdit, QProgressBar, QWidget, Signal
 
 _COLOURS = ("#c0392b", "#d35400", "#b7950b", "#27ae60", "#1e8449")

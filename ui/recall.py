@@ -140,7 +140,7 @@ class QuickRecall(QWidget):
             return
         ctx = self._services.ctx
         self._services.ops.run(
-            lambda: ctx.search(text, k=MAX_HITS), receiver=self, pool="search",
+            lambda: ctx.notes.search(text, k=MAX_HITS), receiver=self, pool="search",
             success=lambda hits: self._show_hits(gen, hits),
             failure=lambda exc: self._search_failed(gen, exc))
 

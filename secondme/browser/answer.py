@@ -2,7 +2,7 @@
 
 The extension sends the field descriptions of one form (what :class:`FieldDescription` reads:
 label, placeholder, name, id, autocomplete, type, maxlength, options, section, neighbours) and a
-key per field of its own choosing. Each field goes through ``SecondMe.fill_field``, so the browser
+key per field of its own choosing. Each field goes through ``ctx.profile.fill_field``, so the browser
 gets exactly what ``secondme fill`` would: negatives (checkboxes, search boxes, promo codes,
 captchas, card and password fields) come back empty, sensitive values come back only for the keys
 the person ticked (``confirm``). Input from the browser is bounded and checked here, since a page
@@ -30,7 +30,8 @@ TEXT_KEYS = ("label", "placeholder", "name", "id", "autocomplete", "type", "sect
 
 
 class Filler(Protocol):
-    """What :func:`answer_fill` needs of the app: ``SecondMe.fill_field``."""
+    """What :func:`answer_fill` needs of the app: its profile service's ``fill_field``
+    (``ctx.profile``)."""
 
     def fill_field(self, field: Any, confirm_sensitive: bool = False) -> Any: ...
 
@@ -103,7 +104,7 @@ def _provenance(res: Any) -> str:
     return f"Profile: {name} — learned from {n} memor{'y' if n == 1 else 'ies'}" + (f", updated {day}" if day else "")
 
 
-def answer_fill(app: Filler, args: Mapping[str, Any]) -> dict[str, Any]:
+def answer_fill(profile: Filler, args: Mapping[str, Any]) -> dict[str, Any]:
     """The reply to a ``browser.fill`` request: ``{"ok": True, "results": [...]}``, one result
     per field in order, each ``{"key", "label", "status", "field", "value", "option", "sensitive",
     "provenance", "sources", "reason"}``. ``status`` is "ok", "needs_confirmation" (sensitive:
@@ -122,7 +123,7 @@ def answer_fill(app: Filler, args: Mapping[str, Any]) -> dict[str, Any]:
     for i, raw in enumerate(fields):
         desc = clean_field(raw)
         key = _text(raw.get("key", i))
-        res = app.fill_field(desc, confirm_sensitive=key in confirm)
+        res = profile.fill_field(desc, confirm_sensitive=key in confirm)
         item: dict[str, Any] = {
             "key": key, "label": _text(res.label), "status": res.status, "field": res.field, "value": None, "option": None,
             "sensitive": bool(res.sensitive), "reason": res.reason,

@@ -66,7 +66,7 @@ def _report(args: argparse.Namespace, data: dict[str, Any], line: str) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        res = ctx.export_backup(args.file, _backup_passphrase(args, confirm=True))
+        res = ctx.keys.export_backup(args.file, _backup_passphrase(args, confirm=True))
     return _report(args, res, f"encrypted backup written to {res['path']} ({res['bytes']} bytes)")
 
 
@@ -74,9 +74,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.replace:
         with opened(args) as ctx:
             uses_pass = ctx.vault.info().method == "passphrase"
-            res = ctx.import_backup(args.file, _backup_passphrase(args, confirm=False),
+            res = ctx.keys.import_backup(args.file, _backup_passphrase(args, confirm=False),
                                     read_passphrase(args) if uses_pass else None, replace=True)
-            ctx.wait_indexed(600)
+            ctx.notes.wait_indexed(600)
     else:
         ctx = build(args.data_dir)
         try:
@@ -84,8 +84,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             new_pass = None if args.keyring else read_passphrase(args, "New passphrase: ")
             if not args.keyring and new_pass is None:
                 raise UserError("a passphrase for the restored data is needed (or use --keyring)")
-            res = ctx.import_backup(args.file, backup_pass, new_pass)
-            ctx.wait_indexed(600)  # indexes are rebuilt from the store before they are sealed
+            res = ctx.keys.import_backup(args.file, backup_pass, new_pass)
+            ctx.notes.wait_indexed(600)  # indexes are rebuilt from the store before they are sealed
         finally:
             ctx.close()
     where = f"; the previous data is kept in {res['replaced']}" if res.get("replaced") else ""
@@ -95,7 +95,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_rotate(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         uses_pass = ctx.vault.info().method == "passphrase"
-        res = ctx.rotate_key(read_passphrase(args) if uses_pass else None)
+        res = ctx.keys.rotate(read_passphrase(args) if uses_pass else None)
     return _report(args, res, f"encryption key rotated (generation {res['key_generation']}): "
                               f"{res['values']} values re-encrypted; the key protecting it "
                               "(passphrase salt or keyring secret) renewed")

@@ -14,7 +14,7 @@ from secondme.app import build
 from secondme.cli.common import named_env_secret, open_context, print_json, read_passphrase
 from secondme.cli.exit_codes import ExitCode
 from secondme.errors import UserError
-from secondme.vault import describe_backend, trusted_keyring_backend
+from secondme.services.keys import describe_backend, trusted_keyring_backend
 
 log = logging.getLogger("secondme.cli")
 
@@ -70,7 +70,7 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
         new = getpass.getpass("New passphrase: ") if sys.stdin.isatty() else None
     if not new:
         raise UserError("no new passphrase given")
-    ctx.change_passphrase(old, new)
+    ctx.keys.change_passphrase(old, new)
     print("passphrase changed")
     return ExitCode.OK
 
@@ -110,11 +110,7 @@ def doctor_report(data_dir: str | None) -> dict[str, Any]:
         report["gpu_offload"] = f"unknown ({exc})"
     report["gpu_layers_setting"] = ctx.settings.gpu_layers
     try:
-        from pathlib import Path
-
-        from secondme.llm.discovery import discover
-
-        report["models"] = [str(m.path) for m in discover(Path.home(), models_dir=ctx.paths.models_dir)]
+        report["models"] = [str(m.path) for m in ctx.models.discover()]
     except Exception as exc:  # doctor reports what it can
         log.debug("model discovery failed", exc_info=True)
         report["models"] = f"unavailable ({exc})"

@@ -74,7 +74,7 @@ def describe_run(run: dict[str, Any]) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        runner = ctx.jobs
+        runner = ctx.jobs.runner
         if not args.json:
             ctx.subscribe(_print_progress)
         # Ctrl+C cancels the run cleanly (state recorded as cancelled) instead of killing it.
@@ -89,7 +89,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             if res.started:
                 while not runner.wait(0.2):
                     pass
+                assert res.run_id is not None  # a started run has its id
                 run = runner.history.get(res.run_id)
+                assert run is not None  # recorded before the run started
                 data: dict[str, Any] = {"started": True, "status": run.status, "run": run.to_dict()}
             else:
                 data = {"started": False, "status": res.status, "run": None}
@@ -123,7 +125,7 @@ def _print_progress(ev: Event) -> None:
 
 def cmd_status(args: argparse.Namespace) -> int:
     with opened(args, indexes=False) as ctx:
-        st = ctx.jobs_status()
+        st = ctx.jobs.status()
         if args.json:
             print_json(st)
             return ExitCode.OK
@@ -140,7 +142,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     with opened(args, indexes=False) as ctx:
-        runs = ctx.jobs_history(args.limit)
+        runs = ctx.jobs.history(args.limit)
         if args.json:
             print_json(runs)
         elif not runs:

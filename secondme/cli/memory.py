@@ -68,7 +68,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def cmd_remember(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        mid = ctx.remember(args.text, parse_date(args.at), args.source)
+        mid = ctx.memory.remember(args.text, parse_date(args.at), args.source)
         print(f"remembered (memory {mid})")
     return ExitCode.OK
 
@@ -77,7 +77,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
     if args.k < 1:
         raise UserError("-k must be at least 1")
     with opened(args) as ctx:
-        hits = ctx.recall(args.query, k=args.k, when=parse_date(args.when), include_faded=args.faded)
+        hits = ctx.memory.recall(args.query, k=args.k, when=parse_date(args.when), include_faded=args.faded)
         if args.json:
             print_json([dataclasses.asdict(h) for h in hits])
             return ExitCode.OK
@@ -94,7 +94,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        n = ctx.forget(args.source if args.source else int(args.id))
+        n = ctx.memory.forget(args.source if args.source else int(args.id))
         if n == 0:
             raise UserError("no such memory or source")
         print(f"forgot {n} memor{'y' if n == 1 else 'ies'}")
@@ -103,7 +103,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 def cmd_pin(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        ctx.pin(args.id, not args.unpin)
+        ctx.memory.pin(args.id, not args.unpin)
         print("unpinned" if args.unpin else "pinned: it will not fade")
     return ExitCode.OK
 
@@ -117,7 +117,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 shown[0] = True
                 print(f"\rreading: {done}/{total or '?'}", end="", file=sys.stderr)
 
-        report = ctx.import_file(args.importer, args.file, progress=show)
+        report = ctx.memory.import_file(args.importer, args.file, progress=show)
         if shown[0]:
             print(file=sys.stderr)
         if args.json:
@@ -137,7 +137,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        rows = ctx.memories(kind=args.kind, state=args.state, limit=args.limit)
+        rows = ctx.memory.memories(kind=args.kind, state=args.state, limit=args.limit)
         if args.json:
             print_json([dataclasses.asdict(r) for r in rows])
             return ExitCode.OK
@@ -156,7 +156,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
             if not args.json and sys.stderr.isatty():
                 print(f"\r{step}: {done}/{total or '?'}", end="", file=sys.stderr)
 
-        res = ctx.consolidate(progress=show)
+        res = ctx.memory.consolidate(progress=show)
         if sys.stderr.isatty() and not args.json:
             print(file=sys.stderr)
         print_json(res) if args.json else print(", ".join(f"{k} {v}" for k, v in res.items()))
@@ -165,6 +165,6 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
 def cmd_decay(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        res = ctx.decay()
+        res = ctx.memory.decay()
         print_json(res) if args.json else print(", ".join(f"{k} {v}" for k, v in res.items()))
     return ExitCode.OK

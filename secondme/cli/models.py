@@ -68,18 +68,17 @@ def _human_size(n: int) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from secondme.app import build
     from secondme.llm import default_model
-    from secondme.llm.discovery import discover
 
-    paths, settings = _settings(args)
+    ctx = build(args.data_dir, indexes=False)  # not unlocked: model files are not private data
+    paths, settings = ctx.paths, ctx.settings
     try:
         packaged: Path | None = default_model.packaged_model_path()
     except ModelMissing:
         packaged = None
-    found = discover(
-        Path.home(),
-        models_dir=paths.models_dir,
-        extra=[Path(p).expanduser() for p in args.extra],
+    found = ctx.models.discover(
+        [Path(p).expanduser() for p in args.extra],
         default_model=packaged,
         include_system=True,
         n_ctx=settings.n_ctx,
@@ -114,7 +113,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_use(args: argparse.Namespace) -> int:
-    from secondme.llm.gguf import read_gguf
+    from secondme.services.models import ModelsService
 
     paths, settings = _settings(args)
     if args.path == "default":
@@ -123,7 +122,7 @@ def cmd_use(args: argparse.Namespace) -> int:
         print("Using the built-in default model.")
         return ExitCode.OK
     path = Path(args.path).expanduser().resolve()
-    info = read_gguf(path)
+    info = ModelsService.read(path)
     if not info.has_chat_template:
         print("note: this model has no chat template; replies may be poorly formatted",
               file=sys.stderr)
@@ -245,10 +244,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     cancel = threading.Event()
     ctx = open_context(args)
     try:
-        ctx.wait_indexed(timeout=60)
+        ctx.notes.wait_indexed(timeout=60)
         # Ctrl+C stops the model cleanly, then the interruption is reported.
         ans, interrupted = run_interruptible(
-            lambda: ctx.ask(args.question, on_token=show if stream else None, cancel=cancel),
+            lambda: ctx.models.ask(args.question, on_token=show if stream else None, cancel=cancel),
             cancel, "secondme-ask")
         cites: list[dict[str, Any]] = [{"n": i, "title": h.title, "kind": h.kind, "path": h.path, "line": h.line_start,
                   "date": datetime.fromtimestamp(h.date).strftime("%Y-%m-%d") if h.date else None,

@@ -52,21 +52,21 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def cmd_folders_add(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        st = ctx.add_folder(args.path)
+        st = ctx.notes.add_folder(args.path)
         print(f"watching {st.path}; run 'secondme index' or start the app to index it")
     return ExitCode.OK
 
 
 def cmd_folders_remove(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        ctx.remove_folder(args.path)
+        ctx.notes.remove_folder(args.path)
         print("removed; its notes were removed from Second Me (the files are untouched)")
     return ExitCode.OK
 
 
 def cmd_folders_list(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        rows = ctx.folders()
+        rows = ctx.notes.folders()
         if args.json:
             print_json([dataclasses.asdict(r) for r in rows])
         else:
@@ -76,10 +76,10 @@ def cmd_folders_list(args: argparse.Namespace) -> int:
 
 
 def _status(ctx: Any) -> dict[str, Any]:
-    p = ctx.indexing_progress()
+    p = ctx.notes.progress()
     return {"progress": dataclasses.asdict(p),
-            "folders": [dataclasses.asdict(f) for f in ctx.folders()],
-            "failed": [dataclasses.asdict(f) for f in ctx.failed_files()]}
+            "folders": [dataclasses.asdict(f) for f in ctx.notes.folders()],
+            "failed": [dataclasses.asdict(f) for f in ctx.notes.failed_files()]}
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -92,16 +92,16 @@ def cmd_index(args: argparse.Namespace) -> int:
                 for f in data["folders"]:
                     print(f"{f['path']}: {f['documents']} notes, {f['chunks']} chunks, {f['failed']} failed")
             return ExitCode.OK
-        queued = ctx.reindex()
+        queued = ctx.notes.reindex()
         t0 = time.monotonic()
         last = 0.0
-        while not ctx.wait_indexed(timeout=0.5):
-            if (waiting := ctx.indexing_progress().error) is not None:
+        while not ctx.notes.wait_indexed(timeout=0.5):
+            if (waiting := ctx.notes.progress().error) is not None:
                 # The queue is kept for the app (it resumes once there is space); a one-pass
                 # command stops and says why.
                 raise DiskFull(f"indexing stopped: {waiting}")
             if not args.json and sys.stderr.isatty() and time.monotonic() - last > 1:
-                p = ctx.indexing_progress()
+                p = ctx.notes.progress()
                 print(f"\rindexing: {p.done} done, {p.failed} failed, {p.queued} queued; "
                       f"{p.semantic_done} of {p.semantic_total} notes embedded", end="", file=sys.stderr)
                 last = time.monotonic()
@@ -124,7 +124,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     stop = threading.Event()
     # SIGTERM/SIGHUP arrive as ``Terminated`` (a KeyboardInterrupt; see secondme.cli.main).
     try:
-        ctx.start_watching()
+        ctx.notes.start_watching()
         print("watching; press Ctrl+C to stop", file=sys.stderr)
         while not stop.wait(1.0):
             pass
@@ -137,7 +137,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def semantic_notice(ctx: Any) -> str | None:
     """What search says while phase 2 (embeddings) is still filling in, else None."""
-    p = ctx.indexing_progress()
+    p = ctx.notes.progress()
     if p.semantic_complete:
         return None
     return f"semantic results still incomplete: {p.semantic_done} of {p.semantic_total} notes"
@@ -147,10 +147,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         # Keyword search covers every stored note at once; embeddings may still be filling in
         # (by the app, or by the next 'secondme index'): say so rather than wait for them.
-        ctx.wait_keyword_indexed(timeout=60)
+        ctx.notes.wait_keyword_indexed(timeout=60)
         filters = SearchFilters(folder=args.folder, file_types=tuple(args.file_type),
                                 since=parse_date(args.since), until=parse_date(args.until))
-        hits = ctx.search(args.query, args.k, filters)
+        hits = ctx.notes.search(args.query, args.k, filters)
         notice = semantic_notice(ctx)
         if args.json:
             print_json([dataclasses.asdict(h) for h in hits])

@@ -51,7 +51,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with opened(args, indexes=False) as ctx:
-        prof = ctx.profile()
+        prof = ctx.profile.show()
         if args.json:
             print_json({"fields": {n: f.to_dict() for n, f in prof["fields"].items()},
                         "shades": prof["shades"],
@@ -78,13 +78,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
-        print_json(ctx.build_profile())
+        print_json(ctx.profile.build())
         return ExitCode.OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     with opened(args, indexes=False) as ctx:
-        sys.stdout.write(ctx.export_profile(args.format, include_sensitive=args.include_sensitive))
+        sys.stdout.write(ctx.profile.export(args.format, include_sensitive=args.include_sensitive))
         if args.format == "json":
             sys.stdout.write("\n")
         return ExitCode.OK
@@ -92,7 +92,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_set(args: argparse.Namespace) -> int:
     with opened(args, indexes=False) as ctx:
-        f = ctx.set_profile_field(args.field, args.value, lock=True if args.lock else None)
+        f = ctx.profile.set_field(args.field, args.value, lock=True if args.lock else None)
         print(f"{f.field} set" + (" (locked)" if f.locked else ""))
         return ExitCode.OK
 
@@ -124,7 +124,7 @@ def _field_description(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_fill(args: argparse.Namespace) -> int:
     desc = _field_description(args)
     with opened(args, indexes=False) as ctx:
-        res = ctx.fill_field(desc, confirm_sensitive=args.confirm)
+        res = ctx.profile.fill_field(desc, confirm_sensitive=args.confirm)
         if args.json:
             print_json(res.to_dict())
         elif res.status == "ok":

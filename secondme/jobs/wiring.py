@@ -1,6 +1,7 @@
 """Production wiring: the nightly pipeline, a static list of steps, and a runner for a context.
 
-The steps call a :class:`PipelineHost` (the ``SecondMe`` context satisfies it), so this module
+The steps call a :class:`PipelineHost` (the ``SecondMe`` context satisfies it, through its
+``memory`` and ``profile`` services), so this module
 needs nothing from ``secondme.app`` and the jobs package stays below it.
 """
 
@@ -18,6 +19,22 @@ from secondme.settings import Settings
 from secondme.store import Store
 
 
+class MemorySteps(Protocol):
+    """The nightly steps ``ctx.memory`` runs."""
+
+    def consolidate(self, progress: Callable[[str, int, int], None] | None = None,
+                    cancel: threading.Event | None = None) -> Mapping[str, Any]: ...
+
+    def decay(self, now: float | None = None) -> Mapping[str, Any]: ...
+
+
+class ProfileSteps(Protocol):
+    """The nightly step ``ctx.profile`` runs."""
+
+    def build(self, progress: Callable[[str, int, int], None] | None = None,
+              cancel: threading.Event | None = None) -> Mapping[str, Any]: ...
+
+
 class PipelineHost(Protocol):
     """What the nightly steps and the runner need from the context."""
 
@@ -27,14 +44,10 @@ class PipelineHost(Protocol):
     def settings(self) -> Settings: ...
     @property
     def store(self) -> Store: ...
-
-    def consolidate(self, progress: Callable[[str, int, int], None] | None = None,
-                    cancel: threading.Event | None = None) -> Mapping[str, Any]: ...
-
-    def decay(self, now: float | None = None) -> Mapping[str, Any]: ...
-
-    def build_profile(self, progress: Callable[[str, int, int], None] | None = None,
-                      cancel: threading.Event | None = None) -> Mapping[str, Any]: ...
+    @property
+    def memory(self) -> MemorySteps: ...
+    @property
+    def profile(self) -> ProfileSteps: ...
 
     def emit(self, kind: EventKind, /, **data: Any) -> None: ...
 
@@ -47,13 +60,13 @@ def context_steps(ctx: PipelineHost) -> list[Step]:
     """The nightly steps on ``ctx``, in order."""
 
     def consolidate(progress: ProgressFn, cancel: threading.Event) -> Mapping[str, Any]:
-        return ctx.consolidate(progress, cancel)
+        return ctx.memory.consolidate(progress, cancel)
 
     def decay(progress: ProgressFn, cancel: threading.Event) -> Mapping[str, Any]:
-        return ctx.decay()  # one pass over the strengths: quick, nothing to report or cancel
+        return ctx.memory.decay()  # one pass over the strengths: quick, nothing to report or cancel
 
     def profile(progress: ProgressFn, cancel: threading.Event) -> Mapping[str, Any]:
-        return ctx.build_profile(progress, cancel)
+        return ctx.profile.build(progress, cancel)
 
     steps = [Step("consolidate", consolidate), Step("decay", decay), Step("profile", profile)]
     assert [s.name for s in steps] == list(PIPELINE)

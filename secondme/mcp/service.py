@@ -196,11 +196,11 @@ class McpService:
                 if not isinstance(kinds, list) or not all(isinstance(x, str) for x in kinds):
                     raise UserError("'kinds' must be a list of strings such as [\"chunk\", \"fact\"]")
                 filters = SearchFilters(kinds=tuple(kinds))
-            hits = [hit_to_dict(h) for h in ctx.search(query, k, filters)]
+            hits = [hit_to_dict(h) for h in ctx.notes.search(query, k, filters)]
             return {"results": hits}, f"{len(hits)} results"
         if tool == "recall":
             query, k = _text_arg(args, "query"), _k_arg(args)
-            hits = [hit_to_dict(h) for h in ctx.recall(query, k)]
+            hits = [hit_to_dict(h) for h in ctx.memory.recall(query, k)]
             return {"results": hits}, f"{len(hits)} results"
         if tool == "profile_fill":
             return self._fill(perm, args)
@@ -209,15 +209,15 @@ class McpService:
                 raise Refused(f"{perm.name!r} may read your memory but not add to it. Allow it in Second Me's "
                               f"Settings (Connected tools) or with 'secondme mcp allow \"{perm.name}\" --remember'.")
             text = _text_arg(args, "text")
-            mid = ctx.remember(text, time.time(), f"mcp:{perm.name}")
+            mid = ctx.memory.remember(text, time.time(), f"mcp:{perm.name}")
             return {"memory_id": mid, "stored": True}, f"memory {mid}"
         if tool == "resource:bios":
-            bios = ctx.profile()["bios"]
+            bios = ctx.profile.show()["bios"]
             out = {kind: {"text": b.get("text"), "date": _iso(b.get("at"))} for kind, b in bios.items()
                    if isinstance(b, dict)}
             return {"bios": out}, f"{len(out)} bios"
         if tool == "resource:shades":
-            shades = ctx.profile()["shades"]
+            shades = ctx.profile.show()["shades"]
             return {"shades": shades}, f"{len(shades)} shades"
         raise UserError(f"unknown tool {tool!r}")
 
@@ -237,7 +237,7 @@ class McpService:
         if not any(isinstance(desc.get(k), str) and desc[k].strip()
                    for k in ("label", "placeholder", "name", "id", "autocomplete")):
             raise UserError("the field needs a label, placeholder, name, id or autocomplete value")
-        res = self.ctx.fill_field(desc, confirm_sensitive=perm.sensitive)
+        res = self.ctx.profile.fill_field(desc, confirm_sensitive=perm.sensitive)
         if res.status == "needs_confirmation":
             raise Refused(f"{res.field or 'this field'} is a sensitive field and {perm.name!r} may not read "
                           f"sensitive fields. Allow it in Second Me's Settings (Connected tools) or with "

@@ -89,9 +89,9 @@ def store_one(kind: str, path: Path, data_dir: Path, embedder: Any) -> dict[str,
     ctx = context(data_dir, embedder)
     try:
         t0 = time.perf_counter()
-        first = ctx.import_file(kind, str(path))
+        first = ctx.memory.import_file(kind, str(path))
         t1 = time.perf_counter()
-        again = ctx.import_file(kind, str(path))
+        again = ctx.memory.import_file(kind, str(path))
         t2 = time.perf_counter()
     finally:
         ctx.close()
@@ -106,12 +106,12 @@ def recall_at_10(folder: Path, n: int, embedder: Any) -> dict[str, Any]:
     planted = {text for text, _q in imports_gen.FACTS}
     ctx = context(folder / "recall-data", embedder)
     try:
-        ctx.import_file("whatsapp", str(chat))
-        by_text = {m.text: m.id for m in ctx.memories(limit=n + 10) if m.text in planted}
+        ctx.memory.import_file("whatsapp", str(chat))
+        by_text = {m.text: m.id for m in ctx.memory.memories(limit=n + 10) if m.text in planted}
         assert len(by_text) == len(imports_gen.FACTS), "every planted message was imported"
         found, ranks = 0, []
         for text, question in imports_gen.FACTS:
-            hits = ctx.recall(question, k=10)
+            hits = ctx.memory.recall(question, k=10)
             ids = [h.id for h in hits]
             if by_text[text] in ids:
                 found += 1

@@ -53,7 +53,7 @@ def new_ctx(d: Path, embedder: Any) -> SecondMe:
 
 def wait_all(ctx: SecondMe, timeout: float = 7200) -> None:
     """Both phases: every note stored and keyword-indexed, then every chunk embedded."""
-    ctx.wait_indexed(timeout)
+    ctx.notes.wait_indexed(timeout)
     waiter: Callable[[float], bool] | None = getattr(ctx, "wait_semantic", None)
     if waiter is not None:
         waiter(timeout)
@@ -108,7 +108,7 @@ def run(notes: int, seed: int, queries: int, use_recoll: bool, dump: Path | None
         ctx = new_ctx(t / "data", embedder)
         try:
             t0 = time.perf_counter()
-            ctx.add_folder(str(root))
+            ctx.notes.add_folder(str(root))
             wait_all(ctx)
             out["index_all_s"] = round(time.perf_counter() - t0, 1)
             look = Lookup(ctx, root)
@@ -125,7 +125,7 @@ def run(notes: int, seed: int, queries: int, use_recoll: bool, dump: Path | None
                 ranks["bm25_chunk"].append(rank_of(it.target, look.chunk_paths([h.id for h in chunks])))
                 ranks["dense"].append(rank_of(it.target, look.chunk_paths([i for i, _ in dense])))
                 t1 = time.perf_counter()
-                hits = ctx.search(it.query, k=10)
+                hits = ctx.notes.search(it.query, k=10)
                 lat.append(time.perf_counter() - t1)
                 ranks["fusion"].append(rank_of(it.target, [os.path.relpath(h.path, root) for h in hits if h.path]))
                 if dump is not None:

@@ -3,7 +3,7 @@
     python -m tests.bench.bench_mcp [--notes 80] [--calls 100]
 
 Builds a data directory from generated notes, then times ``--calls`` searches three ways, side
-by side: ``SecondMe.search`` called in-process; the same search through ``McpService.call``
+by side: ``ctx.notes.search`` called in-process; the same search through ``McpService.call``
 in-process (permission check, result shaping with provenance, the audit log write); and the
 ``search`` tool called through the MCP SDK's own stdio client on ``secondme mcp --unlock``
 started as a subprocess, as Claude Desktop or an editor starts it. The target of issue 23:
@@ -52,8 +52,8 @@ def prepare(data: Path, notes: Path, n_notes: int) -> dict[str, Any]:
     try:
         ctx.init(PASS)
         t = time.perf_counter()
-        ctx.add_folder(str(notes))
-        if not ctx.wait_indexed(1800):
+        ctx.notes.add_folder(str(notes))
+        if not ctx.notes.wait_indexed(1800):
             raise SystemExit("indexing the generated notes did not finish")
         indexed_s = time.perf_counter() - t
         Permissions(ctx.get_private, ctx.set_private).set(CLIENT, allowed=True)
@@ -69,13 +69,13 @@ def in_process(data: Path, queries: list[str]) -> dict[str, Any]:
     try:
         service = McpService(ctx)
         for q in queries[:WARMUP]:
-            ctx.search(q, 10)
+            ctx.notes.search(q, 10)
             service.call(CLIENT, "search", {"query": q})
         direct: list[float] = []
         through: list[float] = []
         for q in queries:
             t = time.perf_counter()
-            ctx.search(q, 10)
+            ctx.notes.search(q, 10)
             direct.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
             r = service.call(CLIENT, "search", {"query": q, "k": 10})

@@ -60,8 +60,8 @@ def new_ctx(d: Path, embedder: Any, debounce: float = 0.3) -> SecondMe:
 
 def ingest(ctx: SecondMe, folder: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
-    ctx.add_folder(str(folder))
-    ctx.wait_indexed()
+    ctx.notes.add_folder(str(folder))
+    ctx.notes.wait_indexed()
     dt = time.perf_counter() - t0
     chunks = int(ctx.store.scalar("SELECT COUNT(*) FROM chunks"))
     docs = int(ctx.store.scalar("SELECT COUNT(*) FROM documents"))
@@ -91,7 +91,7 @@ def search_latency(ctx: SecondMe, queries: list[str], reps: int = 3) -> dict[str
     for _ in range(reps):
         for q in queries:
             t0 = time.perf_counter()
-            ctx.search(q, k=10)
+            ctx.notes.search(q, k=10)
             lat.append((time.perf_counter() - t0) * 1000)
     return {"queries": len(lat), "p50_ms": pct(lat, 0.5), "p95_ms": pct(lat, 0.95)}
 
@@ -115,25 +115,25 @@ def unlock_to_first_search(ctx: SecondMe, query: str) -> dict[str, Any]:
     seal = time.perf_counter() - t0
     t1 = time.perf_counter()
     ctx.unlock(PASS)
-    hits = ctx.search(query, k=10)
+    hits = ctx.notes.search(query, k=10)
     dt = time.perf_counter() - t1
     return {"seal_s": round(seal, 2), "unlock_to_first_search_s": round(dt, 3), "hits": len(hits)}
 
 
 def save_to_searchable(ctx: SecondMe, folder: Path, n: int = 20) -> dict[str, Any]:
-    ctx.start_watching()
-    ctx.wait_indexed()
+    ctx.notes.start_watching()
+    ctx.notes.wait_indexed()
     lat = []
     for i in range(n):
         token = f"zqxbench{i}token"
         t0 = time.perf_counter()
         (folder / f"saved-{i}.md").write_text(f"# Saved {i}\nA fresh note mentioning {token}.\n")
-        while not any(h.path and h.path.endswith(f"saved-{i}.md") for h in ctx.search(token, k=3)):
+        while not any(h.path and h.path.endswith(f"saved-{i}.md") for h in ctx.notes.search(token, k=3)):
             if time.perf_counter() - t0 > 30:
                 break
             time.sleep(0.02)
         lat.append(time.perf_counter() - t0)
-    ctx.stop_watching()
+    ctx.notes.stop_watching()
     return {"saves": n, "p50_s": pct(lat, 0.5), "p95_s": pct(lat, 0.95), "debounce_s": ctx.settings.debounce_seconds}
 
 

@@ -222,20 +222,20 @@ def run_one(seed: int, embedder: Any, tmp: Path, model: Any = None) -> dict[str,
         with open(chats, "w", encoding="utf-8") as fh:
             for i, (at, kind, text) in enumerate(p["texts"]):
                 if kind == "note":
-                    ctx.remember(text, at=at, source="notes/me.md")
+                    ctx.memory.remember(text, at=at, source="notes/me.md")
                 else:
                     fh.write(json.dumps({"id": f"m{i}", "conversation": "life", "time": datetime.fromtimestamp(at).isoformat(),
                                          "speaker": "assistant" if kind == "assistant" else "user", "text": text}) + "\n")
-        ctx.import_messages(str(chats))
+        ctx.memory.import_messages(str(chats))
         messages = int(ctx.store.scalar("SELECT COUNT(*) FROM memories WHERE kind = 'message'") or 0)
         if model is not None:
-            ctx._memory_engine()._chat_model = lambda: model  # the shared, already loaded model
+            ctx.memory.engine()._chat_model = lambda: model  # the shared, already loaded model
         t0 = time.perf_counter()
-        stats = ctx.consolidate()
+        stats = ctx.memory.consolidate()
         consolidate_s = time.perf_counter() - t0
-        ctx.build_profile()
+        ctx.profile.build()
         seconds = time.perf_counter() - t0
-        fields = {n: f for n, f in ctx.profile()["fields"].items() if f.value}
+        fields = {n: f for n, f in ctx.profile.show()["fields"].items() if f.value}
         ids = {int(r[0]) for r in ctx.store.query("SELECT id FROM memories")}
         provenance_ok = all(f.sources and set(f.sources) <= ids for f in fields.values())
     finally:

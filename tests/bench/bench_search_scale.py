@@ -99,7 +99,7 @@ def main() -> int:
         for _ in range(3):
             for q in queries:
                 q0 = time.perf_counter()
-                ctx.search(q, k=10)
+                ctx.notes.search(q, k=10)
                 lat.append((time.perf_counter() - q0) * 1000)
         out["search_hybrid_ms"] = {"n": len(lat), "p50": pct(lat, 0.5), "p95": pct(lat, 0.95)}
         emb_lat = []
@@ -117,7 +117,7 @@ def main() -> int:
         out["snapshot_mb"] = round(sum(f.stat().st_size for f in snap.iterdir()) / 2**20, 1)
         t0 = time.perf_counter()
         ctx.unlock(PASS)
-        hits = ctx.search(queries[3], k=10)
+        hits = ctx.notes.search(queries[3], k=10)
         out["unlock_to_first_search_s"] = round(time.perf_counter() - t0, 2)
         out["first_search_hits"] = len(hits)
         ctx.close()

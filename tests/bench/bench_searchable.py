@@ -59,17 +59,17 @@ def ours(root: Path, data: Path, probes: list[tuple[str, str]], embedder: Any, s
             for q, target in probes:
                 if target in found:
                     continue
-                if any(h.path == target for h in ctx.search(q, k=10)):
+                if any(h.path == target for h in ctx.notes.search(q, k=10)):
                     found[target] = time.perf_counter() - t0
             if last:
                 return
             time.sleep(0.2)
 
     try:
-        ctx.add_folder(str(root))
+        ctx.notes.add_folder(str(root))
         poller = threading.Thread(target=poll)
         poller.start()
-        ctx.wait_keyword_indexed()
+        ctx.notes.wait_keyword_indexed()
         phase1 = time.perf_counter() - t0
         done.set()
         poller.join(120)
@@ -80,10 +80,10 @@ def ours(root: Path, data: Path, probes: list[tuple[str, str]], embedder: Any, s
             "probe_found_s_min": round(min(found.values()), 2) if found else None,
             "searchable_s": round(max(phase1, *found.values()) if found else phase1, 2),
         }
-        p = ctx.indexing_progress()
+        p = ctx.notes.progress()
         out["at_keyword_done"] = {"notes": p.semantic_total, "embedded_notes": p.semantic_done}
         if semantic:
-            ctx.wait_indexed()
+            ctx.notes.wait_indexed()
             out["semantic_complete_s"] = round(time.perf_counter() - t0, 1)
         return out
     finally:

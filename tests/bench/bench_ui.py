@@ -36,8 +36,8 @@ def _prepare(data: Path, notes: Path | None) -> None:
     ctx = build(str(data), use_keyring=False)
     ctx.init(PASS)
     if notes is not None:
-        ctx.add_folder(str(notes))
-        ctx.wait_indexed(600)
+        ctx.notes.add_folder(str(notes))
+        ctx.notes.wait_indexed(600)
     ctx.close()
 
 
@@ -145,7 +145,7 @@ def bench_stalls(tmp: Path, notes_count: int) -> dict[str, Any]:
     t0 = time.monotonic()
     with StallMeter() as meter:
         sources.add_folder(str(notes))  # type: ignore[attr-defined]
-        spin(lambda: services.ops.active() == 0 and not ctx.indexing_progress().running, 1800)
+        spin(lambda: services.ops.active() == 0 and not ctx.notes.progress().running, 1800)
     out["indexing_s"] = round(time.monotonic() - t0, 1)
     out["stall_indexing_ms"] = round(meter.longest_ms, 1)
 

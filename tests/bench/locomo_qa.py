@@ -116,7 +116,7 @@ def evaluate(data: list[dict[str, Any]], per_category: int, model: str | None,
                     qa = sample["qa"][qi]
                     cat = int(qa["category"])
                     t0 = time.perf_counter()
-                    ans = ctx.ask(qa["question"], when=when, remember=False)
+                    ans = ctx.models.ask(qa["question"], when=when, remember=False)
                     seconds.append(time.perf_counter() - t0)
                     modes["abstained" if ans.abstained else ans.mode] += 1
                     abstained.setdefault(cat, []).append(ans.abstained)

@@ -90,8 +90,8 @@ def open_corpus(sample: dict[str, Any], root: Path, embedder: Any, mode: str) ->
     turns = turns_of(sample)
     t0 = time.perf_counter()
     if mode == "recall":
-        ctx.import_messages(str(write_jsonl(sample, root / f"{sample['sample_id']}.jsonl")))
-        ctx.consolidate()
+        ctx.memory.import_messages(str(write_jsonl(sample, root / f"{sample['sample_id']}.jsonl")))
+        ctx.memory.consolidate()
     else:
         ctx.session.memories.add_many(turns)
     ctx.session.sync.catch_up()
@@ -120,9 +120,9 @@ def score_sample(ctx: SecondMe, sample: dict[str, Any], valid: set[str], mode: s
         if ask is not None:
             hits = ask(qa["question"], when)
         elif mode == "recall":
-            hits = ctx.recall(qa["question"], k=10, when=when)
+            hits = ctx.memory.recall(qa["question"], k=10, when=when)
         else:
-            hits = ctx.search(qa["question"], k=10)
+            hits = ctx.notes.search(qa["question"], k=10)
         latencies.append((time.perf_counter() - q0) * 1000)
         got = [h.source_id for h in hits]
         r5 = len(ev & set(got[:5])) / len(ev)

@@ -29,8 +29,8 @@ def _ctx(data_dir: Path, tmp_path: Path, embedder, model_path: str | None) -> Se
     notes = tmp_path / "notes"
     for name, text in NOTES.items():
         write(notes / name, text)
-    c.add_folder(str(notes))
-    assert c.wait_indexed(60)
+    c.notes.add_folder(str(notes))
+    assert c.notes.wait_indexed(60)
     return c
 
 
@@ -42,11 +42,11 @@ def tiny_ctx(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  #
 
 
 def test_the_default_model_quotes_the_sentence_that_answers(tiny_ctx: SecondMe) -> None:
-    assert not writes_answers(tiny_ctx.chat_model)  # SmolLM2-135M: too small to write
+    assert not writes_answers(tiny_ctx.models.chat_model)  # SmolLM2-135M: too small to write
     # The person's own earlier question is remembered too; it must never be the answer.
-    tiny_ctx.remember("How much rent do I pay?")
+    tiny_ctx.memory.remember("How much rent do I pay?")
     tokens: list[str] = []
-    ans = tiny_ctx.ask("How much rent do I pay?", on_token=tokens.append)
+    ans = tiny_ctx.models.ask("How much rent do I pay?", on_token=tokens.append)
     assert ans.mode == EXTRACTIVE and not ans.abstained
     assert "1,450 euros" in ans.text and "45,000" not in ans.text
     assert ans.citations and ans.citations[0].path and ans.citations[0].path.endswith("home.md")
@@ -56,14 +56,14 @@ def test_the_default_model_quotes_the_sentence_that_answers(tiny_ctx: SecondMe) 
     # The short answer leads; the whole sentence it comes from follows as its cited support.
     assert ans.text.startswith("1,450 euros")
     assert ans.support and "I pay 1,450 euros of rent every month" in ans.support[0]
-    when = tiny_ctx.ask("When do we land in Oslo?")
+    when = tiny_ctx.models.ask("When do we land in Oslo?")
     assert when.mode == EXTRACTIVE and when.text.startswith("14 June 2024 [1]")
     assert "We land in Oslo on 14 June 2024" in when.support[0] and when.support[0].endswith("[1]")
     assert when.citations[0].path and when.citations[0].path.endswith("trip.md")
 
 
 def test_the_default_model_abstains_when_no_sentence_answers(tiny_ctx: SecondMe) -> None:
-    ans = tiny_ctx.ask("What is the boiling point of liquid nitrogen?")
+    ans = tiny_ctx.models.ask("What is the boiling point of liquid nitrogen?")
     assert ans.abstained and ans.citations == ()
 
 
@@ -97,15 +97,15 @@ def test_loops_are_cut_to_one_copy(text: str, kept: str) -> None:
 def test_a_real_instruct_model_writes_a_supported_cited_answer(data_dir: Path, tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     c = _ctx(data_dir, tmp_path, embedder, eval_model_path())
     try:
-        assert writes_answers(c.chat_model)  # Qwen2.5-Coder 0.5B: large enough to write
-        ans = c.ask("How much rent do I pay each month?")
+        assert writes_answers(c.models.chat_model)  # Qwen2.5-Coder 0.5B: large enough to write
+        ans = c.models.ask("How much rent do I pay each month?")
         assert not ans.abstained
         assert "1,450" in ans.text or "1450" in ans.text
         assert "45,000" not in ans.text
         assert ans.mode in (GENERATED, EXTRACTIVE)
         assert ans.citations and any(h.path and h.path.endswith("home.md") for h in ans.citations)
         assert loop_start(ans.text) is None
-        nothing = c.ask("What is the boiling point of liquid nitrogen?")
+        nothing = c.models.ask("What is the boiling point of liquid nitrogen?")
         assert nothing.abstained
     finally:
         c.close()

@@ -24,15 +24,15 @@ def ask_ctx(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  # 
     notes = tmp_path / "notes"
     write(notes / "garden.md", "# Garden\nI plant the San Marzano tomatoes in early May, by the shed.\n")
     write(notes / "car.md", "# Car\nThe car's winter tyres are stored at Garage Dupont on Rue Cler.\n")
-    c.add_folder(str(notes))
-    assert c.wait_indexed(60)
+    c.notes.add_folder(str(notes))
+    assert c.notes.wait_indexed(60)
     yield c
     c.close()
 
 
 def test_answer_streams_and_cites_the_note(ask_ctx: SecondMe) -> None:
     tokens: list[str] = []
-    ans = ask_ctx.ask("Where are the winter tyres stored?", on_token=tokens.append)
+    ans = ask_ctx.models.ask("Where are the winter tyres stored?", on_token=tokens.append)
     assert not ans.abstained and not ans.cancelled
     assert ans.text and "".join(tokens).strip() == ans.text
     assert ans.citations and ans.citations[0].path and ans.citations[0].path.endswith("car.md")
@@ -40,6 +40,6 @@ def test_answer_streams_and_cites_the_note(ask_ctx: SecondMe) -> None:
 
 def test_abstains_when_nothing_relevant(ask_ctx: SecondMe) -> None:
     tokens: list[str] = []
-    ans = ask_ctx.ask("What is the boiling point of liquid nitrogen?", on_token=tokens.append)
+    ans = ask_ctx.models.ask("What is the boiling point of liquid nitrogen?", on_token=tokens.append)
     assert ans.abstained and ans.citations == ()
     assert "don't find" in ans.text and "".join(tokens) == ans.text

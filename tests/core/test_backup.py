@@ -51,13 +51,13 @@ def context(root: Path, embedder: Any = None) -> SecondMe:
 def test_round_trip_into_fresh_data_dir(notes_ctx: SecondMe, tmp_path: Path, embedder: Any) -> None:
     src = notes_ctx
     populate(src, make_notes(tmp_path / "notes"))
-    src.set_profile_field("email", "ada@example.org", lock=True)
+    src.profile.set_field("email", "ada@example.org", lock=True)
     src.settings.forgetting_tau_days = 12.5
     before = results(src)
     memories = sorted(str(r["text"]) for r in src.store.select("memories", columns=("text",)))
     dest = tmp_path / "out" / "me.smbackup"
     dest.parent.mkdir()
-    res = src.export_backup(dest, BACKUP_PASS)
+    res = src.keys.export_backup(dest, BACKUP_PASS)
     assert res["path"] == str(dest) and dest.stat().st_size == res["bytes"]
     assert [p.name for p in dest.parent.iterdir()] == ["me.smbackup"]  # no temp file left
     assert not [p for p in src.paths.root.iterdir() if p.name.startswith(".backup-")]
@@ -65,22 +65,22 @@ def test_round_trip_into_fresh_data_dir(notes_ctx: SecondMe, tmp_path: Path, emb
 
     restored = context(tmp_path / "restored", embedder)
     try:
-        out = restored.import_backup(dest, BACKUP_PASS, "the restored data's passphrase")
+        out = restored.keys.import_backup(dest, BACKUP_PASS, "the restored data's passphrase")
         assert out["memories"] == len(memories) and out["documents"] == 3 and out["replaced"] is None
         assert restored.unlocked and restored.vault.info().method == "passphrase"
-        assert restored.keys != src.keys  # re-keyed: the copy shares no key with the original
-        assert restored.wait_indexed(120)
+        assert restored.key_set != src.key_set  # re-keyed: the copy shares no key with the original
+        assert restored.notes.wait_indexed(120)
         assert results(restored) == before
         assert sorted(str(r["text"]) for r in restored.store.select("memories", columns=("text",))) == memories
-        assert restored.fill("E-mail").value == "ada@example.org"
+        assert restored.profile.fill("E-mail").value == "ada@example.org"
         assert restored.get_private("self-test") == {"value": "kept"}
         assert restored.settings.forgetting_tau_days == 12.5
         # The notes folder keeps working: known files are unchanged, a new one is indexed.
-        assert [f.path for f in restored.folders()] == [f.path for f in src.folders()]
-        assert restored.reindex() == 0
+        assert [f.path for f in restored.notes.folders()] == [f.path for f in src.notes.folders()]
+        assert restored.notes.reindex() == 0
         (tmp_path / "notes" / "new.md").write_text("# Kayak\n\nThe kayak club meets on Sundays.\n")
-        assert restored.reindex() == 1 and restored.wait_indexed(60)
-        assert any(h.path and h.path.endswith("new.md") for h in restored.search("kayak club"))
+        assert restored.notes.reindex() == 1 and restored.notes.wait_indexed(60)
+        assert any(h.path and h.path.endswith("new.md") for h in restored.notes.search("kayak club"))
         restored.lock()
         restored.unlock("the restored data's passphrase")
         assert results(restored)["pastel de nata"][0] == before["pastel de nata"][0]
@@ -104,7 +104,7 @@ def _variants(data: bytes) -> dict[str, bytes]:
 def test_damaged_or_wrong_passphrase_is_refused_and_writes_nothing(ctx: SecondMe, tmp_path: Path) -> None:
     ctx.set_private("self-test", "the real thing")
     good = tmp_path / "good.smbackup"
-    ctx.export_backup(good, BACKUP_PASS)
+    ctx.keys.export_backup(good, BACKUP_PASS)
     data = good.read_bytes()
     target_root = tmp_path / "target"
     target = context(target_root)
@@ -112,10 +112,10 @@ def test_damaged_or_wrong_passphrase_is_refused_and_writes_nothing(ctx: SecondMe
     for name, variant in _variants(data).items():
         bad.write_bytes(variant)
         with pytest.raises(BackupCorrupt):
-            target.import_backup(bad, BACKUP_PASS, PASS)
+            target.keys.import_backup(bad, BACKUP_PASS, PASS)
         assert not target_root.exists(), f"{name}: something was written"
     with pytest.raises(BackupWrongPassphrase, match="wrong backup passphrase"):
-        target.import_backup(good, "not the backup passphrase", PASS)
+        target.keys.import_backup(good, "not the backup passphrase", PASS)
     assert not target_root.exists()
     # A changed header (its salt or KDF cost) cannot pass either.
     head_end = 20 + int.from_bytes(data[16:20], "big")  # magic, length, JSON
@@ -124,10 +124,10 @@ def test_damaged_or_wrong_passphrase_is_refused_and_writes_nothing(ctx: SecondMe
     forged = json.dumps(header, sort_keys=True).encode()
     bad.write_bytes(data[:16] + len(forged).to_bytes(4, "big") + forged + data[head_end:])
     with pytest.raises(BackupError):
-        target.import_backup(bad, BACKUP_PASS, PASS)
+        target.keys.import_backup(bad, BACKUP_PASS, PASS)
     assert not target_root.exists()
     # And the untouched file still restores.
-    target.import_backup(good, BACKUP_PASS, PASS)
+    target.keys.import_backup(good, BACKUP_PASS, PASS)
     try:
         assert target.get_private("self-test") == "the real thing"
     finally:
@@ -137,16 +137,16 @@ def test_damaged_or_wrong_passphrase_is_refused_and_writes_nothing(ctx: SecondMe
 def test_import_into_initialised_dir_is_refused_unless_replacing(ctx: SecondMe, tmp_path: Path) -> None:
     ctx.set_private("self-test", "from the backup")
     backup = tmp_path / "b.smbackup"
-    ctx.export_backup(backup, BACKUP_PASS)
+    ctx.keys.export_backup(backup, BACKUP_PASS)
     other = context(tmp_path / "other")
     other.init("other data passphrase")
     try:
         other.set_private("self-test", "replaced later")
         before = {p.name for p in other.paths.root.rglob("*")}
         with pytest.raises(AlreadyInitialized):
-            other.import_backup(backup, BACKUP_PASS, "other data passphrase")
+            other.keys.import_backup(backup, BACKUP_PASS, "other data passphrase")
         assert {p.name for p in other.paths.root.rglob("*")} == before
-        out = other.import_backup(backup, BACKUP_PASS, "other data passphrase", replace=True)
+        out = other.keys.import_backup(backup, BACKUP_PASS, "other data passphrase", replace=True)
         assert other.get_private("self-test") == "from the backup"
         aside = Path(out["replaced"])
         assert {"vault.json", "store.db"} <= {p.name for p in aside.iterdir()}
@@ -202,10 +202,10 @@ def file_sealed_values(db: Path) -> list[tuple[str, int, str, bytes]]:
 def test_backup_keys_do_not_open_the_live_store(notes_ctx: SecondMe, tmp_path: Path) -> None:
     ctx = notes_ctx
     ctx.set_private("self-test", "a live secret")
-    ctx.remember("The spare key is under the blue flowerpot")
-    ctx.set_profile_field("email", "ada@example.org", lock=True)
+    ctx.memory.remember("The spare key is under the blue flowerpot")
+    ctx.profile.set_field("email", "ada@example.org", lock=True)
     dest = tmp_path / "b.smbackup"
-    ctx.export_backup(dest, BACKUP_PASS)
+    ctx.keys.export_backup(dest, BACKUP_PASS)
     ctx.lock()  # everything on disk, in store.db itself
     live = file_sealed_values(ctx.paths.store_file)
     assert len({t for t, *_ in live}) >= 3  # memories, profile fields, private settings
@@ -237,7 +237,7 @@ def _export_format_1(ctx: SecondMe, dest: Path, passphrase: str, stage: Path) ->
     preamble = backup.MAGIC + struct.pack(">I", len(body)) + body
     stage.mkdir()
     ctx.store.backup_to(stage / backup.STORE_NAME)
-    keys = ctx.keys
+    keys = ctx.key_set
     manifest = {"kind": backup.KIND, "backup_format": 1, "app": "0.1", "created_at": time.time(),
                 "schema_version": ctx.store.schema_version, "settings": asdict(ctx.settings),
                 "keys": {"seal": backup._b64(keys.seal), "hash": backup._b64(keys.hash),
@@ -248,19 +248,19 @@ def _export_format_1(ctx: SecondMe, dest: Path, passphrase: str, stage: Path) ->
 def test_previous_format_backup_still_imports(notes_ctx: SecondMe, tmp_path: Path) -> None:
     ctx = notes_ctx
     ctx.set_private("self-test", "from a format 1 backup")
-    ctx.remember("The spare key is under the blue flowerpot")
-    ctx.set_profile_field("email", "ada@example.org", lock=True)
+    ctx.memory.remember("The spare key is under the blue flowerpot")
+    ctx.profile.set_field("email", "ada@example.org", lock=True)
     ctx.settings.forgetting_tau_days = 9.0
     old = tmp_path / "old.smbackup"
     _export_format_1(ctx, old, BACKUP_PASS, tmp_path / "stage")
     assert backup.check_backup(old, BACKUP_PASS)["backup_format"] == 1
     target = context(tmp_path / "target")
     try:
-        out = target.import_backup(old, BACKUP_PASS, PASS)
+        out = target.keys.import_backup(old, BACKUP_PASS, PASS)
         assert out["memories"] == 1
-        assert target.keys != ctx.keys  # import still re-keys to a fresh key
+        assert target.key_set != ctx.key_set  # import still re-keys to a fresh key
         assert target.get_private("self-test") == "from a format 1 backup"
-        assert target.fill("E-mail").value == "ada@example.org"
+        assert target.profile.fill("E-mail").value == "ada@example.org"
         assert target.settings.forgetting_tau_days == 9.0
     finally:
         target.close()
@@ -285,7 +285,7 @@ FORGED_KDF: dict[str, dict[str, object]] = {
 
 def test_out_of_bounds_kdf_in_a_backup_is_refused_at_once(ctx: SecondMe, tmp_path: Path) -> None:
     good = tmp_path / "good.smbackup"
-    ctx.export_backup(good, BACKUP_PASS)
+    ctx.keys.export_backup(good, BACKUP_PASS)
     data = good.read_bytes()
     head_end = 20 + int.from_bytes(data[16:20], "big")
     header = json.loads(data[20:head_end])
@@ -302,6 +302,6 @@ def test_out_of_bounds_kdf_in_a_backup_is_refused_at_once(ctx: SecondMe, tmp_pat
         with pytest.raises(BackupCorrupt, match="damaged or was tampered with"):
             backup.check_backup(bad, BACKUP_PASS)
         with pytest.raises(BackupCorrupt):
-            target.import_backup(bad, BACKUP_PASS, PASS)
+            target.keys.import_backup(bad, BACKUP_PASS, PASS)
         assert time.perf_counter() - started < 0.5, f"{name}: scrypt ran"
         assert not target_root.exists(), f"{name}: something was written"

@@ -59,8 +59,8 @@ def _ctx(data_dir: Path, model_path: str | None, embedder: Any, fresh: bool = Tr
 
 def _live(c: SecondMe) -> None:
     for days, text in LIFE:
-        c.remember(text, at=NOW - days * DAY)
-    c.consolidate()
+        c.memory.remember(text, at=NOW - days * DAY)
+    c.memory.consolidate()
 
 
 @pytest.fixture
@@ -77,8 +77,8 @@ def _day(days_ago: float) -> str:
 
 
 def test_default_model_bios_name_the_person_and_list_last_weeks_activities(dana: SecondMe) -> None:
-    stats = dana.build_profile()
-    prof = dana.profile()
+    stats = dana.profile.build()
+    prof = dana.profile.show()
     glob, status = prof["bios"]["global"], prof["bios"]["status"]
     print("global bio:", glob["text"])
     print("status bio:", status["text"])
@@ -117,8 +117,8 @@ def test_statements_of_profile_details_are_not_interests() -> None:
 
 
 def test_shades_have_distinctive_names_and_a_dated_timeline_back_to_memories(dana: SecondMe) -> None:
-    dana.build_profile()
-    shades = dana.profile()["shades"]
+    dana.profile.build()
+    shades = dana.profile.show()["shades"]
     ids = {int(r[0]) for r in dana.store.query("SELECT id FROM memories")}
     turtles = next(s for s in shades if "sea turtle" in s["name"].lower())
     assert turtles["description"].startswith("About sea turtle")
@@ -130,15 +130,15 @@ def test_shades_have_distinctive_names_and_a_dated_timeline_back_to_memories(dan
 
 
 def test_unchanged_inputs_regenerate_nothing_and_a_new_job_changes_the_bio(dana: SecondMe) -> None:
-    dana.build_profile()
-    before = dana.profile()["bios"]
-    again = dana.build_profile()
+    dana.profile.build()
+    before = dana.profile.show()["bios"]
+    again = dana.profile.build()
     assert again["bios_regenerated"] == 0 and again["shades_action"] == "unchanged"
-    assert dana.profile()["bios"]["global"]["at"] == before["global"]["at"]
-    dana.remember("I work at Tidewater Institute as a research director.", at=time.time())
-    dana.consolidate()
-    stats = dana.build_profile()
-    after = dana.profile()["bios"]["global"]
+    assert dana.profile.show()["bios"]["global"]["at"] == before["global"]["at"]
+    dana.memory.remember("I work at Tidewater Institute as a research director.", at=time.time())
+    dana.memory.consolidate()
+    stats = dana.profile.build()
+    after = dana.profile.show()["bios"]["global"]
     print("updated global bio:", after["text"])
     assert stats["bios_regenerated"] >= 1
     assert "Tidewater Institute" in after["text"] and "Oceanix Labs" not in after["text"]
@@ -148,8 +148,8 @@ def test_unchanged_inputs_regenerate_nothing_and_a_new_job_changes_the_bio(dana:
 def test_nothing_known_says_what_the_app_needs(data_dir: Path, embedder: Any) -> None:
     c = _ctx(data_dir, None, embedder)
     try:
-        c.build_profile()
-        bios = c.profile()["bios"]
+        c.profile.build()
+        bios = c.profile.show()["bios"]
         assert bios["global"]["text"] == B.EMPTY_GLOBAL
         assert bios["global"]["text"].startswith("Not enough yet: tell Second Me about yourself")
         assert "add a notes folder" in bios["status"]["text"]
@@ -202,14 +202,14 @@ def test_a_real_instruct_model_writes_bios_that_mention_the_facts(data_dir: Path
     # elsewhere and costs minutes on a CPU); the bios are then written by the real model.
     c = _ctx(data_dir, None, embedder)
     _live(c)
-    c.build_profile()
+    c.profile.build()
     c.close()
     c = _ctx(data_dir, model, embedder, fresh=False)
     try:
-        prof = c._profile()
+        prof = c.profile._open()
         facts = B.global_facts(B.global_inputs({n: f.value for n, f in prof.all().items()}, prof.shades()))
-        assert prof.update_bios(time.time(), c.chat_model) == 2  # a new writer: both rewritten
-        bios = c.profile()["bios"]
+        assert prof.update_bios(time.time(), c.models.chat_model) == 2  # a new writer: both rewritten
+        bios = c.profile.show()["bios"]
         glob = bios["global"]
         print("model global bio:", glob["origin"], glob["text"])
         print("model status bio:", bios["status"]["origin"], bios["status"]["text"])
@@ -221,6 +221,6 @@ def test_a_real_instruct_model_writes_bios_that_mention_the_facts(data_dir: Path
         else:
             assert glob["text"] == B.global_draft(B.global_inputs({n: f.value for n, f in prof.all().items()},
                                                                   prof.shades()))
-        assert prof.update_bios(time.time(), c.chat_model) == 0  # same inputs: the model is not asked again
+        assert prof.update_bios(time.time(), c.models.chat_model) == 0  # same inputs: the model is not asked again
     finally:
         c.close()

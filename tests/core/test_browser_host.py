@@ -121,7 +121,7 @@ def test_the_installed_launcher_runs_the_real_host(no_app: Path, tmp_path: Path)
 def test_answer_gives_values_with_provenance_and_keeps_negatives_and_sensitive_back(ctx: SecondMe) -> None:
     for field, value in {"name": "Ana Reyes", "email": "ana@example.org", "postal-code": "98101",
                          "country-name": "France", "passport-number": "X1234567"}.items():
-        ctx.set_profile_field(field, value)
+        ctx.profile.set_field(field, value)
     fields = [
         {"key": "a", "label": "Email address", "type": "email"},
         {"key": "b", "label": "Enter ZIP Code", "type": "search"},
@@ -134,7 +134,7 @@ def test_answer_gives_values_with_provenance_and_keeps_negatives_and_sensitive_b
         {"key": "g", "label": "Postleitzahl", "section": "Lieferadresse"},
         {"key": "h", "label": "Pays", "tag": "select", "options": [{"value": "1", "text": "Belgique"}]},
     ]
-    res = {r["key"]: r for r in answer_fill(ctx, {"fields": fields})["results"]}
+    res = {r["key"]: r for r in answer_fill(ctx.profile, {"fields": fields})["results"]}
     assert res["a"]["status"] == "ok" and res["a"]["value"] == "ana@example.org"
     assert res["a"]["provenance"].startswith("Profile: E-mail — entered by you on ")
     for k in "bcd":
@@ -144,15 +144,15 @@ def test_answer_gives_values_with_provenance_and_keeps_negatives_and_sensitive_b
     assert res["f"]["status"] == "ok" and res["f"]["option"] == "fr"  # France ↔ "fr" by country code
     assert res["g"]["value"] == "98101"
     assert res["h"]["status"] == "no_option" and res["h"]["value"] is None
-    confirmed = answer_fill(ctx, {"fields": [fields[4]], "confirm": ["e"]})["results"][0]
+    confirmed = answer_fill(ctx.profile, {"fields": [fields[4]], "confirm": ["e"]})["results"][0]
     assert confirmed["status"] == "ok" and confirmed["value"] == "X1234567"
 
 
 def test_a_multi_line_address_fits_a_one_line_box(ctx: SecondMe) -> None:
-    ctx.set_profile_field("street-address", "1200 Harbor Avenue\nApt 4B")
+    ctx.profile.set_field("street-address", "1200 Harbor Avenue\nApt 4B")
     fields = [{"key": "one", "label": "Street address", "tag": "input", "type": "text"},
               {"key": "many", "label": "Street address", "tag": "textarea", "type": "textarea"}]
-    res = {r["key"]: r for r in answer_fill(ctx, {"fields": fields})["results"]}
+    res = {r["key"]: r for r in answer_fill(ctx.profile, {"fields": fields})["results"]}
     assert res["one"]["value"] == "1200 Harbor Avenue, Apt 4B"  # not "1200 Harbor AvenueApt 4B"
     assert res["many"]["value"] == "1200 Harbor Avenue\nApt 4B"
 
@@ -161,11 +161,11 @@ def test_answer_refuses_malformed_requests_and_bounds_what_a_page_sends(ctx: Sec
     for bad in ({}, {"fields": []}, {"fields": "x"}, {"fields": [1]}, {"fields": [{}], "confirm": "e"},
                 {"fields": [{"label": "x"}] * (MAX_FIELDS + 1)}):
         with pytest.raises(BadRequest):
-            answer_fill(ctx, bad)
-    ctx.set_profile_field("email", "ana@example.org")
+            answer_fill(ctx.profile, bad)
+    ctx.profile.set_field("email", "ana@example.org")
     huge = {"label": "Email " + "x" * 100_000, "type": "email", "options": [str(i) for i in range(10_000)],
             "neighbours": ["n"] * 1000, "maxlength": "many"}
-    (r,) = answer_fill(ctx, {"fields": [huge]})["results"]
+    (r,) = answer_fill(ctx.profile, {"fields": [huge]})["results"]
     assert len(r["label"]) <= 300
 
 

@@ -174,19 +174,19 @@ def test_fill_through_the_service_and_cli(ctx: SecondMe, monkeypatch: pytest.Mon
                                           capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     for name, value in (("tel", "+1 206 555 0143"), ("address-line1", "1200 Harbor Avenue"),
                         ("postal-code", "98101"), ("email", "ana@example.org")):
-        ctx.set_profile_field(name, value)
+        ctx.profile.set_field(name, value)
     # The label alone still works, and the false fills of the issue are gone.
-    assert ctx.fill("Area Code").value == "206"
-    assert ctx.fill("Security Code") is None and ctx.fill("Please mail me catalogs") is None
-    assert ctx.fill("House number").value == "1200"
-    res = ctx.fill_field({"label": "Enter ZIP Code", "type": "search"})
+    assert ctx.profile.fill("Area Code").value == "206"
+    assert ctx.profile.fill("Security Code") is None and ctx.profile.fill("Please mail me catalogs") is None
+    assert ctx.profile.fill("House number").value == "1200"
+    res = ctx.profile.fill_field({"label": "Enter ZIP Code", "type": "search"})
     assert res.status == "unknown" and res.reason == "negative:search"
-    assert ctx.fill_field({"label": "Zip", "autocomplete": "shipping postal-code"}).value == "98101"
+    assert ctx.profile.fill_field({"label": "Zip", "autocomplete": "shipping postal-code"}).value == "98101"
     # Second Me's own fields named inside a WHATWG word keep their own value, never the name.
-    ctx.set_profile_field("name", "Ana Reyes")
-    ctx.set_profile_field("partner", "Lou")
-    assert ctx.fill("Spouse name").value == "Lou" and ctx.fill("Name").value == "Ana Reyes"
-    assert ctx.fill("Mother's maiden name") is None
+    ctx.profile.set_field("name", "Ana Reyes")
+    ctx.profile.set_field("partner", "Lou")
+    assert ctx.profile.fill("Spouse name").value == "Lou" and ctx.profile.fill("Name").value == "Ana Reyes"
+    assert ctx.profile.fill("Mother's maiden name") is None
     ctx.close()
     monkeypatch.setenv("SECONDME_PASSPHRASE", PASS)
     base = ["--data-dir", str(ctx.paths.root)]

@@ -189,8 +189,8 @@ def test_calendar_import_is_idempotent_and_recalled(notes_ctx: SecondMe, tmp_pat
         f"DTSTART;TZID=Europe/Berlin:{start.strftime('%Y%m%dT%H%M%S')}",
         "RRULE:FREQ=WEEKLY;COUNT=4", "SUMMARY:Pottery class", "LOCATION:Kiln studio on Oderberger Strasse",
         "END:VEVENT", "END:VCALENDAR", ""]))
-    r1 = notes_ctx.import_file("ics", str(p))
+    r1 = notes_ctx.memory.import_file("ics", str(p))
     assert (r1.read, r1.added) == (4, 4)
-    assert notes_ctx.import_file("ics", str(p)).added == 0
-    hits = notes_ctx.recall("where is the pottery class?", k=5)
+    assert notes_ctx.memory.import_file("ics", str(p)).added == 0
+    hits = notes_ctx.memory.recall("where is the pottery class?", k=5)
     assert any(h.source_id and h.source_id.startswith("pottery@example.org@") for h in hits)

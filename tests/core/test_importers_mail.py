@@ -199,13 +199,13 @@ def test_not_mail_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_mbox_import_into_memory_is_idempotent_and_recalled(notes_ctx: SecondMe, mbox: Path) -> None:
-    r1 = notes_ctx.import_file("mbox", str(mbox))
+    r1 = notes_ctx.memory.import_file("mbox", str(mbox))
     assert (r1.read, r1.added, r1.already) == (7, 7, 0)
     thread = next(c for c in r1.conversations if c.conversation == "email:<root-1@example.org>")
     assert (thread.read, thread.added, thread.title) == (3, 3, "Lisbon trip in May")
-    r2 = notes_ctx.import_file("mbox", str(mbox))
+    r2 = notes_ctx.memory.import_file("mbox", str(mbox))
     assert (r2.added, r2.already) == (0, 7)
-    hits = notes_ctx.recall("what is the name of the host of our Lisbon flat?", k=10)
+    hits = notes_ctx.memory.recall("what is the name of the host of our Lisbon flat?", k=10)
     assert "<reply-3@example.org>" in [h.source_id for h in hits]
     # Forgetting the thread forgets its three messages.
-    assert notes_ctx.forget("conversation:email:<root-1@example.org>") == 3
+    assert notes_ctx.memory.forget("conversation:email:<root-1@example.org>") == 3

@@ -37,12 +37,12 @@ def test_every_kind_imports_then_adds_nothing_the_second_time(notes_ctx: SecondM
                                                               kind: str) -> None:
     path = imports_gen.write(kind, tmp_path, 60)
     seen: list[tuple[int, int]] = []
-    r1 = notes_ctx.import_file(kind, str(path), progress=lambda d, t: seen.append((d, t)))
+    r1 = notes_ctx.memory.import_file(kind, str(path), progress=lambda d, t: seen.append((d, t)))
     assert r1.read == r1.added > 0 and r1.already == 0
     assert memory_count(notes_ctx) == r1.added
     assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] > 0
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
-    r2 = notes_ctx.import_file(kind, str(path))
+    r2 = notes_ctx.memory.import_file(kind, str(path))
     assert (r2.read, r2.added, r2.already) == (r1.read, 0, r1.read)
     assert memory_count(notes_ctx) == r1.added
     assert sum(c.read for c in r1.conversations) == r1.read
@@ -50,19 +50,19 @@ def test_every_kind_imports_then_adds_nothing_the_second_time(notes_ctx: SecondM
 
 def test_damaged_export_is_a_user_error_and_nothing_is_lost(notes_ctx: SecondMe, tmp_path: Path) -> None:
     chat = imports_gen.whatsapp(tmp_path / "chat.txt", 30)
-    before = notes_ctx.import_file("whatsapp", str(chat)).added
+    before = notes_ctx.memory.import_file("whatsapp", str(chat)).added
     good = imports_gen.claude(tmp_path / "conversations.json", 400)
     cut = tmp_path / "cut.json"
     cut.write_bytes(good.read_bytes()[: good.stat().st_size * 3 // 4])  # an interrupted download
     with pytest.raises(UserError, match="damaged") as err:
-        notes_ctx.import_file("claude", str(cut))
+        notes_ctx.memory.import_file("claude", str(cut))
     assert "Nothing was imported" in str(err.value)
     assert memory_count(notes_ctx) == before
     with pytest.raises(UserError, match="no importer for 'skype'"):
-        notes_ctx.import_file("skype", str(chat))
+        notes_ctx.memory.import_file("skype", str(chat))
     with pytest.raises(UserError, match="cannot read"):
-        notes_ctx.import_file("telegram", str(tmp_path / "missing.json"))
-    hits = notes_ctx.recall("ping me later", k=3)
+        notes_ctx.memory.import_file("telegram", str(tmp_path / "missing.json"))
+    hits = notes_ctx.memory.recall("ping me later", k=3)
     assert hits, "what was stored before is still found"
 
 
@@ -78,10 +78,10 @@ def test_cancel_stops_between_batches_and_a_rerun_finishes(notes_ctx: SecondMe, 
         if done >= 20:
             cancel.set()
 
-    r1 = notes_ctx.import_file("telegram", str(path), progress=progress, cancel=cancel)
+    r1 = notes_ctx.memory.import_file("telegram", str(path), progress=progress, cancel=cancel)
     assert r1.cancelled and r1.added == 20 and memory_count(notes_ctx) == 20
     assert "run it again" in r1.summary()
-    r2 = notes_ctx.import_file("telegram", str(path))
+    r2 = notes_ctx.memory.import_file("telegram", str(path))
     assert not r2.cancelled and (r2.read, r2.added, r2.already) == (100, 80, 20)
     assert memory_count(notes_ctx) == 100
 
@@ -100,7 +100,7 @@ paths = Paths.at({data!r})
 ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None), MiniLMEmbedder())
 ctx.unlock({pw!r})
 print("ready", flush=True)
-ctx.import_file("whatsapp", {file!r})
+ctx.memory.import_file("whatsapp", {file!r})
 print("finished", flush=True)
 """
 
@@ -148,10 +148,10 @@ def test_import_killed_halfway_resumes_without_duplicates(data_dir: Path, tmp_pa
     ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None), embedder)
     ctx.unlock(PASS)
     try:
-        report = ctx.import_file("whatsapp", str(chat))
+        report = ctx.memory.import_file("whatsapp", str(chat))
         assert report.read == n and report.added == n - kept and report.already == kept
         assert memory_count(ctx) == n
-        assert ctx.import_file("whatsapp", str(chat)).added == 0
+        assert ctx.memory.import_file("whatsapp", str(chat)).added == 0
     finally:
         ctx.close()
 

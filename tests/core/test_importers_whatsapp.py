@@ -131,12 +131,12 @@ def test_not_a_chat(tmp_path: Path) -> None:
 
 def test_import_twice_adds_nothing_and_recall_finds_a_message(notes_ctx: SecondMe, tmp_path: Path) -> None:
     p = write(tmp_path, "WhatsApp Chat with Party.txt", ANDROID_US)
-    r1 = notes_ctx.import_file("whatsapp", str(p))
+    r1 = notes_ctx.memory.import_file("whatsapp", str(p))
     assert (r1.read, r1.added, r1.already) == (3, 3, 0)
     assert [(c.conversation, c.title, c.read, c.added) for c in r1.conversations] == [
         ("whatsapp:Party", "Party", 3, 3)]
-    r2 = notes_ctx.import_file("whatsapp", str(p))
+    r2 = notes_ctx.memory.import_file("whatsapp", str(p))
     assert (r2.read, r2.added, r2.already) == (3, 0, 3)
     assert r2.skipped == r1.skipped
-    hits = notes_ctx.recall("which cake should I bring?", k=5)
+    hits = notes_ctx.memory.recall("which cake should I bring?", k=5)
     assert hits and hits[0].source_id == next(m.source_id for m in read(p)[0] if "cake" in m.text)

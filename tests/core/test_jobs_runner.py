@@ -418,18 +418,32 @@ def test_run_now_after_a_crash_resumes_without_a_scheduler_start(ctx: SecondMe, 
     assert rec is not None and rec.status == "interrupted"
 
 
-class JobsCtx(SecondMe):
-    """A context with the pipeline methods the memory engine and the profile will add."""
+class _MemorySteps:
+    """The nightly steps of ``ctx.memory``, writing real rows (consolidate) or reporting (decay)."""
+
+    def __init__(self, ctx: SecondMe) -> None:
+        self._ctx = ctx
 
     def consolidate(self, progress: Any = None, cancel: threading.Event | None = None) -> dict[str, Any]:
-        fn = writer_step(self.store, "consolidate", 2).fn
+        fn = writer_step(self._ctx.store, "consolidate", 2).fn
         return dict(fn(progress or (lambda *a, **k: None), cancel or threading.Event()) or {})
 
     def decay(self, now: float | None = None) -> dict[str, Any]:
         return {"faded": 1}
 
-    def build_profile(self, progress: Any = None, cancel: threading.Event | None = None) -> dict[str, Any]:
+
+class _ProfileSteps:
+    def build(self, progress: Any = None, cancel: threading.Event | None = None) -> dict[str, Any]:
         return {"fields": 0}
+
+
+class JobsCtx(SecondMe):
+    """A context whose memory and profile services are the pipeline's steps alone (no embedder)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.memory = _MemorySteps(self)  # type: ignore[assignment]
+        self.profile = _ProfileSteps()  # type: ignore[assignment]
 
 
 def test_context_facade_wiring_and_lifecycle(data_dir: Path) -> None:
@@ -442,22 +456,22 @@ def test_context_facade_wiring_and_lifecycle(data_dir: Path) -> None:
         assert [s.name for s in plain] == list(PIPELINE)
         got: list[Any] = []
         ctx.subscribe(lambda ev: got.append(ev) if ev.kind == "job.progress" else None)
-        res = ctx.run_jobs_now(wait=True)
+        res = ctx.jobs.run_now(wait=True)
         assert res["status"] == "ok"
         assert res["run"]["changed"] == {"consolidate": {"added": 2}, "decay": {"faded": 1},
                                          "profile": {"fields": 0}}
         assert got and got[-1].data["event"] == "finished"
-        assert ctx.jobs_history(5)[0]["id"] == res["run_id"]
-        st = ctx.jobs_status()
+        assert ctx.jobs.history(5)[0]["id"] == res["run_id"]
+        st = ctx.jobs.status()
         assert st["last_run"]["status"] == "ok" and st["running"] is False and st["scheduled"] is False
-        assert ctx.cancel_jobs() is False
-        ctx.start_jobs()
-        assert ctx.jobs.scheduled
-        runner = ctx.jobs
+        assert ctx.jobs.cancel() is False
+        ctx.jobs.start()
+        assert ctx.jobs.runner.scheduled
+        runner = ctx.jobs.runner
         ctx.lock()
-        assert not runner.scheduled and ctx._jobs_runner is None
+        assert not runner.scheduled and ctx.jobs.current_runner is None
         ctx.unlock(PASS)
-        assert ctx.jobs.scheduled and ctx.jobs is not runner  # started again after unlock
+        assert ctx.jobs.runner.scheduled and ctx.jobs.runner is not runner  # started again after unlock
     finally:
         ctx.close()
 

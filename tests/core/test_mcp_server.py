@@ -48,11 +48,11 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ctx = build(str(data), use_keyring=False)
     try:
         ctx.init(PASS)
-        ctx.add_folder(str(notes))
-        assert ctx.wait_indexed(120)
-        ctx.remember("The spare key is under the blue flower pot.", time.time() - 3 * 86400)
-        ctx.set_profile_field("email", "ann@example.org")
-        ctx.set_profile_field("passport-number", PASSPORT)
+        ctx.notes.add_folder(str(notes))
+        assert ctx.notes.wait_indexed(120)
+        ctx.memory.remember("The spare key is under the blue flower pot.", time.time() - 3 * 86400)
+        ctx.profile.set_field("email", "ann@example.org")
+        ctx.profile.set_field("passport-number", PASSPORT)
         from secondme.mcp.permissions import Permissions
 
         perms = Permissions(ctx.get_private, ctx.set_private)

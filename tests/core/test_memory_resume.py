@@ -39,7 +39,7 @@ paths = Paths.at({data!r})
 ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None), MiniLMEmbedder())
 ctx.unlock({pw!r})
 print("ready", flush=True)
-ctx.consolidate()
+ctx.memory.consolidate()
 print("finished", flush=True)
 """
 
@@ -97,14 +97,14 @@ def test_sigkill_mid_consolidation_then_rerun_has_no_duplicates(data_dir: Path, 
     try:
         committed = int(ctx.store.scalar("SELECT COUNT(*) FROM memories WHERE kind = 'fact'"))
         assert 0 < committed < len(msgs)
-        ctx.consolidate()
-        facts = ctx.memories(kind="fact", limit=10_000)
+        ctx.memory.consolidate()
+        facts = ctx.memory.memories(kind="fact", limit=10_000)
         assert len(facts) == len(msgs)
         assert len({f.text for f in facts}) == len(msgs)  # no duplicates
         prov = ctx.store.query("SELECT memory_id, COUNT(*) AS n FROM provenance p JOIN memories m "
                                "ON m.id = p.memory_id WHERE m.kind = 'fact' GROUP BY memory_id")
         assert all(r["n"] == 1 for r in prov) and len(prov) == len(msgs)
-        again = ctx.consolidate()
+        again = ctx.memory.consolidate()
         assert again["facts_added"] == again["facts_merged"] == 0
     finally:
         ctx.close()

@@ -23,12 +23,12 @@ import sys, time
 from secondme.app import build
 ctx = build(sys.argv[1], use_keyring=False)
 ctx.unlock(sys.argv[2])
-if not ctx.folders():
-    ctx.add_folder(sys.argv[3])
+if not ctx.notes.folders():
+    ctx.notes.add_folder(sys.argv[3])
 else:
-    ctx.reindex()
+    ctx.notes.reindex()
 print("started", flush=True)
-ctx.wait_indexed()
+ctx.notes.wait_indexed()
 print("finished", flush=True)
 ctx.close()
 """
@@ -55,7 +55,7 @@ def small_notes(root: Path, n: int) -> list[Path]:
 
 
 def _results(ctx: SecondMe) -> list[list[tuple[str | None, int | None]]]:
-    return [[(h.path, h.line_start) for h in ctx.search(q, k=5)] for q in QUERIES]
+    return [[(h.path, h.line_start) for h in ctx.notes.search(q, k=5)] for q in QUERIES]
 
 
 def _open(data_dir: Path, embedder) -> SecondMe:  # type: ignore[no-untyped-def]
@@ -94,8 +94,8 @@ def test_sigkill_then_resume(tmp_path: Path, embedder) -> None:  # type: ignore[
     ctx = _open(dirs["killed"], embedder)
     partial = ctx.store.scalar("SELECT COUNT(*) FROM documents WHERE state='ok'")
     embedded_before = ctx.store.scalar("SELECT COUNT(*) FROM chunks")
-    ctx.reindex()
-    assert ctx.wait_indexed(600)
+    ctx.notes.reindex()
+    assert ctx.notes.wait_indexed(600)
     assert ctx.store.scalar("SELECT COUNT(*) FROM documents WHERE state='ok'") == len(files)
     # No duplicate chunks: one set of ordinals per document, every chunk indexed exactly once.
     assert ctx.store.scalar(
@@ -109,8 +109,8 @@ def test_sigkill_then_resume(tmp_path: Path, embedder) -> None:  # type: ignore[
     assert partial < len(files) or embedded_before == total_chunks
 
     clean = _open(dirs["clean"], embedder)
-    clean.add_folder(str(notes))
-    assert clean.wait_indexed(600)
+    clean.notes.add_folder(str(notes))
+    assert clean.notes.wait_indexed(600)
     assert clean.store.scalar("SELECT COUNT(*) FROM chunks") == total_chunks
     assert _results(clean) == killed_results
     clean.close()
@@ -124,8 +124,8 @@ def test_canary_after_lock_and_after_sigkill(tmp_path: Path, embedder) -> None: 
     d = tmp_path / "data"
     ctx = SecondMe(Paths.at(d), Settings(), Vault(Paths.at(d).vault_file, None), embedder)
     ctx.init(PASS)
-    ctx.add_folder(str(notes))
-    assert ctx.wait_indexed(60)
+    ctx.notes.add_folder(str(notes))
+    assert ctx.notes.wait_indexed(60)
     vec = embedder.embed([f"{canaries[1]}\n# {canaries[1]}\nThe {canaries[0]} lives on {canaries[1]}."])[0]
     stored = ctx.store.select("chunks", columns=("embedding",))[0]["embedding"]
     import numpy as np

@@ -47,14 +47,14 @@ def test_hostile_folder(notes_ctx: SecondMe, tmp_path: Path) -> None:
     unreadable.chmod(0)
     notes_ctx.settings.max_file_bytes = 20 * 1024 * 1024
     notes_ctx.session.indexer.max_file_bytes = 20 * 1024 * 1024
-    notes_ctx.add_folder(str(root))
-    assert notes_ctx.wait_indexed(120)
-    failed = {f.path: f.reason for f in notes_ctx.failed_files()}
+    notes_ctx.notes.add_folder(str(root))
+    assert notes_ctx.notes.wait_indexed(120)
+    failed = {f.path: f.reason for f in notes_ctx.notes.failed_files()}
     for name, p in bad.items():
         assert str(p) in failed, f"{name} is reported"
         assert failed[str(p)].strip(), f"{name} has a reason"
     assert "limit" in failed[str(bad["huge"])]
-    hits = notes_ctx.search("quokka census", k=3)
+    hits = notes_ctx.notes.search("quokka census", k=3)
     assert hits and hits[0].path == str(good)
-    st = notes_ctx.folders()[0]
+    st = notes_ctx.notes.folders()[0]
     assert st.failed == len(failed)

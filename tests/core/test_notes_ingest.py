@@ -72,7 +72,7 @@ def sides(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[S
     root = tmp / "notes"
     for rel, _ in CASES:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)  # folders first: watched from the start
-    ctx.add_folder(str(root))
+    ctx.notes.add_folder(str(root))
     indexer = ctx.session.indexer
     indexer.max_file_bytes = SMALL_LIMIT
     watched: set[Path] = set()
@@ -86,7 +86,7 @@ def sides(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[S
         enqueue(path, delay)
 
     indexer.enqueue = recording_enqueue  # type: ignore[method-assign]
-    ctx.start_watching()
+    ctx.notes.start_watching()
     for rel, _ in CASES:
         data = b"x" * (SMALL_LIMIT + 1) if rel == "oversized.md" else f"# {rel}\nA note called {rel}.\n".encode()
         (root / rel).write_bytes(data)
@@ -95,7 +95,7 @@ def sides(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[S
     while marker not in watched and time.monotonic() < end:
         time.sleep(0.05)
     assert marker in watched, "the watcher delivered nothing"
-    assert ctx.wait_indexed(60)
+    assert ctx.notes.wait_indexed(60)
     walked = set(indexer.policy.walk(root))
     watched.discard(marker)
     walked.discard(marker)
@@ -157,8 +157,8 @@ def test_each_note_is_opened_once_per_ingest(notes_ctx: SecondMe, tmp_path: Path
     assert {Path(name).suffix.lower() for name in files} >= {s for f in FORMATS for s in f.suffixes}
     notes_ctx.session.indexer.max_file_bytes = SMALL_LIMIT
     opens.clear()
-    notes_ctx.add_folder(str(root))
-    assert notes_ctx.wait_indexed(60)
+    notes_ctx.notes.add_folder(str(root))
+    assert notes_ctx.notes.wait_indexed(60)
     counts = Counter(p for p in opens if Path(p).parent == root)
     assert counts == {str(root / name): 1 for name in files}
     tally = notes_ctx.session.indexer.tally
@@ -167,17 +167,17 @@ def test_each_note_is_opened_once_per_ingest(notes_ctx: SecondMe, tmp_path: Path
     # An edit is read once more; the files that did not change are not opened at all.
     (root / "note.md").write_bytes(b"# Note\nNow about harbours.\n")
     opens.clear()  # (the write above is an open too)
-    assert notes_ctx.reindex() == 1
-    assert notes_ctx.wait_indexed(60)
+    assert notes_ctx.notes.reindex() == 1
+    assert notes_ctx.notes.wait_indexed(60)
     assert Counter(p for p in opens if Path(p).parent == root) == {str(root / "note.md"): 1}
-    assert notes_ctx.search("harbours", k=1)[0].path == str(root / "note.md")
+    assert notes_ctx.notes.search("harbours", k=1)[0].path == str(root / "note.md")
 
 
 # --- every outcome kind, each reached by a real file -----------------------------------------------
 
 
 def _settle(ctx: SecondMe) -> dict[Outcome, int]:
-    assert ctx.wait_indexed(60)
+    assert ctx.notes.wait_indexed(60)
     return ctx.session.indexer.tally
 
 
@@ -193,40 +193,40 @@ def test_every_outcome_kind_is_reached_by_a_real_file(notes_ctx: SecondMe, tmp_p
     binary.write_bytes(b"\x00\x01\x02 not text" * 40)
     bad_name = Path(os.fsdecode(os.fsencode(root) + b"/caf\xe9.md"))
     bad_name.write_bytes(b"# Cafe\nA note whose name is Latin-1.\n")
-    ctx.add_folder(str(root))
+    ctx.notes.add_folder(str(root))
     tally = _settle(ctx)
     assert tally == {Outcome.INDEXED: 1, Outcome.SKIPPED_TOO_LARGE: 1, Outcome.FAILED: 2}
     assert indexer.failures == {FailReason.TOO_LARGE: 1, FailReason.UNPARSABLE: 1, FailReason.BAD_NAME: 1}
-    reasons = {f.path: f.reason for f in ctx.failed_files()}
+    reasons = {f.path: f.reason for f in ctx.notes.failed_files()}
     assert reasons[str(big)] == "larger than the 4096 bytes limit"
     assert reasons[str(binary)] == "binary file"
 
     # Touched, not changed: only its size and time are refreshed.
     os.utime(note, (time.time() + 60, time.time() + 60))
-    assert ctx.reindex() == 1
+    assert ctx.notes.reindex() == 1
     assert _settle(ctx)[Outcome.UNCHANGED] == 1
 
     # Renamed while nobody watched: the document follows the file.
     doc_id = ctx.store.scalar("SELECT id FROM documents WHERE format = 'markdown'")
     moved = root / "tides.md"
     note.rename(moved)
-    ctx.reindex()
+    ctx.notes.reindex()
     assert _settle(ctx)[Outcome.MOVED] == 1
-    assert ctx.search("Saint-Malo tide", k=1)[0].path == str(moved)
+    assert ctx.notes.search("Saint-Malo tide", k=1)[0].path == str(moved)
     assert ctx.store.scalar("SELECT id FROM documents WHERE format = 'markdown'") == doc_id
 
     # A file that is not a note, handed to the indexer, is left alone (and stored nowhere).
     hidden = write(root / ".draft.md", "# Draft\nA hidden draft about the Rance estuary.\n")
     indexer.enqueue(hidden, delay=0)
     assert _settle(ctx)[Outcome.SKIPPED_UNSUPPORTED] == 1
-    assert not [h for h in ctx.search("Rance estuary", k=3) if h.path == str(hidden)]
+    assert not [h for h in ctx.notes.search("Rance estuary", k=3) if h.path == str(hidden)]
 
     # Deleted: its document goes.
     moved.unlink()
-    ctx.reindex()
+    ctx.notes.reindex()
     tally = _settle(ctx)
     assert tally[Outcome.REMOVED] == 1
     assert ctx.store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'") == 0
-    progress = ctx.indexing_progress()  # what the UI and CLI show: the kinds, counted as before
+    progress = ctx.notes.progress()  # what the UI and CLI show: the kinds, counted as before
     assert (progress.done, progress.failed, progress.skipped) == (3, 3, 2)
     assert set(tally) == set(Outcome)

@@ -46,9 +46,9 @@ def make_notes(root: Path) -> dict[str, Path]:
 
 def test_index_and_search_with_sources(notes_ctx: SecondMe, tmp_path: Path) -> None:
     notes = make_notes(tmp_path / "notes")
-    notes_ctx.add_folder(str(tmp_path / "notes"))
-    assert notes_ctx.wait_indexed(60)
-    hits = notes_ctx.search("San Marzano tomatoes", k=5)
+    notes_ctx.notes.add_folder(str(tmp_path / "notes"))
+    assert notes_ctx.notes.wait_indexed(60)
+    hits = notes_ctx.notes.search("San Marzano tomatoes", k=5)
     assert hits, "the note with the words is found"
     top = hits[0]
     assert top.path == str(notes["garden"]) and top.kind == "chunk"
@@ -57,14 +57,14 @@ def test_index_and_search_with_sources(notes_ctx: SecondMe, tmp_path: Path) -> N
     assert top.line_start is not None and top.line_start <= 8 <= (top.line_end or 0)
     assert f"{HL_START}Marzano{HL_END}" in top.snippet or f"{HL_START}tomatoes{HL_END}" in top.snippet
     # Semantic: no shared keyword, still the right note.
-    assert notes_ctx.search("vacation in Portugal", k=3)[0].path == str(notes["trip"])
-    assert notes_ctx.search("Falcon migration", k=3)[0].path == str(notes["org"])
-    html = notes_ctx.search("buckwheat pancakes", k=3)[0]
+    assert notes_ctx.notes.search("vacation in Portugal", k=3)[0].path == str(notes["trip"])
+    assert notes_ctx.notes.search("Falcon migration", k=3)[0].path == str(notes["org"])
+    html = notes_ctx.notes.search("buckwheat pancakes", k=3)[0]
     assert html.path == str(notes["html"]) and "secret" not in html.snippet
     # Filters: by type and folder.
-    only_txt = notes_ctx.search("tomatoes Lisbon", k=5, filters=SearchFilters(file_types=("text",)))
+    only_txt = notes_ctx.notes.search("tomatoes Lisbon", k=5, filters=SearchFilters(file_types=("text",)))
     assert only_txt and all(h.path == str(notes["trip"]) for h in only_txt)
-    st = notes_ctx.folders()[0]
+    st = notes_ctx.notes.folders()[0]
     assert st.documents == 4 and st.chunks >= 4 and st.failed == 0
 
 
@@ -72,27 +72,27 @@ def test_date_filter(notes_ctx: SecondMe, tmp_path: Path) -> None:
     notes = make_notes(tmp_path / "notes")
     old = time.time() - 400 * 86400
     os.utime(notes["trip"], (old, old))
-    notes_ctx.add_folder(str(tmp_path / "notes"))
-    assert notes_ctx.wait_indexed(60)
-    recent = notes_ctx.search("Lisbon tomatoes", k=5, filters=SearchFilters(since=time.time() - 30 * 86400))
+    notes_ctx.notes.add_folder(str(tmp_path / "notes"))
+    assert notes_ctx.notes.wait_indexed(60)
+    recent = notes_ctx.notes.search("Lisbon tomatoes", k=5, filters=SearchFilters(since=time.time() - 30 * 86400))
     assert recent and all(h.path != str(notes["trip"]) for h in recent)
-    older = notes_ctx.search("Lisbon", k=5, filters=SearchFilters(until=time.time() - 300 * 86400))
+    older = notes_ctx.notes.search("Lisbon", k=5, filters=SearchFilters(until=time.time() - 300 * 86400))
     assert [h.path for h in older] == [str(notes["trip"])]
 
 
 def test_unchanged_files_are_not_reembedded_and_reopen_keeps_index(notes_ctx: SecondMe, tmp_path: Path) -> None:
     make_notes(tmp_path / "notes")
-    notes_ctx.add_folder(str(tmp_path / "notes"))
-    assert notes_ctx.wait_indexed(60)
+    notes_ctx.notes.add_folder(str(tmp_path / "notes"))
+    assert notes_ctx.notes.wait_indexed(60)
     chunks_before = notes_ctx.store.scalar("SELECT COUNT(*) FROM chunks")
     changes_before = notes_ctx.store.last_change()
     notes_ctx.lock()
     notes_ctx.unlock(PASS)
-    assert notes_ctx.reindex() == 0, "nothing changed while closed"
-    assert notes_ctx.wait_indexed(60)
+    assert notes_ctx.notes.reindex() == 0, "nothing changed while closed"
+    assert notes_ctx.notes.wait_indexed(60)
     assert notes_ctx.store.last_change() == changes_before
     assert notes_ctx.store.scalar("SELECT COUNT(*) FROM chunks") == chunks_before
-    assert notes_ctx.search("San Marzano", k=1)[0].title == "Garden plan"
+    assert notes_ctx.notes.search("San Marzano", k=1)[0].title == "Garden plan"
 
 
 class _Watched:
@@ -132,14 +132,14 @@ def test_repeated_chunks_are_embedded_once(data_dir: Path, embedder, tmp_path: P
     write(tmp_path / "notes" / "plain.md", "# Plain\n\nA single ordinary note about kayaks.\n")
     c = _context_with(data_dir, _Watched(embedder, seen.extend))
     try:
-        c.add_folder(str(tmp_path / "notes"))
-        assert c.wait_indexed(120)
+        c.notes.add_folder(str(tmp_path / "notes"))
+        assert c.notes.wait_indexed(120)
         rows = c.store.query("SELECT embedding FROM chunks")
         assert len(rows) > 20, "the endless word is cut into many chunks"
         assert all(r[0] for r in rows), "every chunk has its vector"
         assert len(seen) == len(set(seen)), "no text was embedded twice"
         assert len(seen) < len(rows) // 5
-        assert c.search("kayaks", k=1)[0].path == str(tmp_path / "notes" / "plain.md")
+        assert c.notes.search("kayaks", k=1)[0].path == str(tmp_path / "notes" / "plain.md")
     finally:
         c.close()
 
@@ -167,10 +167,10 @@ def test_every_note_is_stored_before_embedding_and_vectors_commit_in_parts(data_
     c = _context_with(data_dir, _Watched(embedder, count))
     ctx.append(c)
     try:
-        c.pause_indexing()  # every note queued first, so they make one batch
-        c.add_folder(str(tmp_path / "notes"))
-        c.resume_indexing()
-        assert c.wait_indexed(300)
+        c.notes.pause()  # every note queued first, so they make one batch
+        c.notes.add_folder(str(tmp_path / "notes"))
+        c.notes.resume()
+        assert c.notes.wait_indexed(300)
         chunks = c.store.scalar("SELECT COUNT(*) FROM chunks")
         assert chunks > semantic.BATCH, "more chunks than one embedding batch holds"
         assert c.store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'") == n_notes
@@ -179,7 +179,7 @@ def test_every_note_is_stored_before_embedding_and_vectors_commit_in_parts(data_
             f"vectors were committed only once all were embedded: {embedded_when_embedding}"
         assert c.store.scalar("SELECT COUNT(*) FROM chunks WHERE embedding IS NULL") == 0
         assert c.session.indexes.vector.count() == chunks
-        assert c.indexing_progress().semantic_complete
+        assert c.notes.progress().semantic_complete
     finally:
         c.close()
 
@@ -218,21 +218,21 @@ def test_folder_whose_name_is_not_utf8(notes_ctx: SecondMe, data_dir: Path, tmp_
     root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9-notes"))
     make_notes(root)
     make_notes(tmp_path / "good")
-    status = notes_ctx.add_folder(str(root))
+    status = notes_ctx.notes.add_folder(str(root))
     assert status.path == str(root)
-    notes_ctx.add_folder(str(tmp_path / "good"))
-    assert notes_ctx.wait_indexed(60)
-    by_path = {f.path: f for f in notes_ctx.folders()}
+    notes_ctx.notes.add_folder(str(tmp_path / "good"))
+    assert notes_ctx.notes.wait_indexed(60)
+    by_path = {f.path: f for f in notes_ctx.notes.folders()}
     assert by_path[str(root)].documents == 4 and by_path[str(root)].failed == 4
     assert by_path[str(tmp_path / "good")].failed == 0
-    reasons = {f.reason for f in notes_ctx.failed_files()}
+    reasons = {f.reason for f in notes_ctx.notes.failed_files()}
     assert reasons == {"the file name is not valid UTF-8 (rename the file to index it)"}
-    assert notes_ctx.search("San Marzano", k=1)[0].path == str(tmp_path / "good" / "home" / "garden.md")
+    assert notes_ctx.notes.search("San Marzano", k=1)[0].path == str(tmp_path / "good" / "home" / "garden.md")
     notes_ctx.lock()
     notes_ctx.unlock(PASS)
-    assert sorted(f.path for f in notes_ctx.folders()) == sorted([str(root), str(tmp_path / "good")])
-    assert notes_ctx.reindex() == 0, "the folder is found again by its exact bytes: nothing changed"
-    assert notes_ctx.wait_indexed(60)
+    assert sorted(f.path for f in notes_ctx.notes.folders()) == sorted([str(root), str(tmp_path / "good")])
+    assert notes_ctx.notes.reindex() == 0, "the folder is found again by its exact bytes: nothing changed"
+    assert notes_ctx.notes.wait_indexed(60)
     notes_ctx.close()
 
     env = {**os.environ, "PYTHONPATH": str(REPO), "SECONDME_PASSPHRASE": PASS, "LC_ALL": "C.UTF-8"}

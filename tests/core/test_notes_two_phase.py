@@ -63,35 +63,35 @@ def test_keyword_search_works_before_embeddings_and_says_semantic_is_incomplete(
     gated = _Gated(embedder)
     c = _ctx(data_dir, gated)
     try:
-        c.add_folder(str(tmp_path / "notes"))
-        assert c.wait_keyword_indexed(60)
+        c.notes.add_folder(str(tmp_path / "notes"))
+        assert c.notes.wait_keyword_indexed(60)
         # Phase 2 is held at the gate: nothing embedded, yet every note is found by its words.
         assert c.store.scalar("SELECT COUNT(*) FROM chunks WHERE embedding IS NOT NULL") == 0
-        hits = c.search("San Marzano tomatoes", k=3)
+        hits = c.notes.search("San Marzano tomatoes", k=3)
         assert hits and hits[0].path == str(notes["garden"])
-        assert c.search("Falcon migration", k=3)[0].path == str(notes["org"])
-        p = c.indexing_progress()
+        assert c.notes.search("Falcon migration", k=3)[0].path == str(notes["org"])
+        p = c.notes.progress()
         assert not p.semantic_complete and (p.semantic_done, p.semantic_total) == (0, 4)
         assert semantic_notice(c) == "semantic results still incomplete: 0 of 4 notes"
         assert c.session.indexes.keyword.count_docs() == 4
         assert c.session.indexes.vector.count() == 0
 
         gated.gate.set()
-        assert c.wait_indexed(120)
-        p = c.indexing_progress()
+        assert c.notes.wait_indexed(120)
+        p = c.notes.progress()
         assert p.semantic_complete and (p.semantic_done, p.semantic_total) == (4, 4)
         assert semantic_notice(c) is None
         chunks = c.store.scalar("SELECT COUNT(*) FROM chunks")
         assert c.session.indexes.vector.count() == chunks
         # Meaning alone (no shared word) now finds the note.
-        assert c.search("vacation in Portugal", k=3)[0].path == str(notes["trip"])
+        assert c.notes.search("vacation in Portugal", k=3)[0].path == str(notes["trip"])
 
         # A deleted note leaves the whole-note index too.
         notes["org"].unlink()
-        c.reindex()
-        assert c.wait_indexed(60)
+        c.notes.reindex()
+        assert c.notes.wait_indexed(60)
         assert c.session.indexes.keyword.count_docs() == 3
-        assert all(h.path != str(notes["org"]) for h in c.search("Falcon migration", k=5))
+        assert all(h.path != str(notes["org"]) for h in c.notes.search("Falcon migration", k=5))
     finally:
         gated.gate.set()
         c.close()
@@ -114,11 +114,11 @@ def test_words_spread_over_a_note_rank_it_first(notes_ctx: SecondMe, tmp_path: P
         note(f"q{i}", "", " a quokka came by")
     for i in range(20):  # the rest of a folder: neither word
         note(f"other{i}", "", "")
-    notes_ctx.add_folder(str(tmp_path / "notes"))
-    assert notes_ctx.wait_indexed(300)
+    notes_ctx.notes.add_folder(str(tmp_path / "notes"))
+    assert notes_ctx.notes.wait_indexed(300)
     assert notes_ctx.store.scalar("SELECT MIN(n) FROM (SELECT COUNT(*) n FROM chunks GROUP BY document_id)") >= 2, \
         "every note spans several chunks"
-    hits = notes_ctx.search("zanzibar quokka", k=5)
+    hits = notes_ctx.notes.search("zanzibar quokka", k=5)
     assert hits[0].path == str(both)
     # One result per note: a note is not repeated by its other chunks.
     paths = [h.path for h in hits]
@@ -130,9 +130,9 @@ import sys
 from secondme.app import build
 ctx = build(sys.argv[1], use_keyring=False)
 ctx.unlock(sys.argv[2])
-ctx.add_folder(sys.argv[3])
+ctx.notes.add_folder(sys.argv[3])
 print("started", flush=True)
-ctx.wait_indexed()
+ctx.notes.wait_indexed()
 print("finished", flush=True)
 ctx.close()
 """
@@ -191,10 +191,10 @@ def test_kill_during_embedding_resumes_without_redoing(tmp_path: Path, embedder:
     c = _ctx(d, counting, init=False)
     try:
         # Phase 1 finished before the kill: nothing to read again.
-        assert c.reindex() == 0
-        p = c.indexing_progress()
+        assert c.notes.reindex() == 0
+        p = c.notes.progress()
         assert not p.semantic_complete and p.semantic_total == len(files)
-        assert c.wait_indexed(300)
+        assert c.notes.wait_indexed(300)
         # Only the chunks left waiting were embedded; the vectors made before the kill stayed.
         assert 0 < len(counting.texts) <= waiting
         ids = ",".join(map(str, kept))
@@ -204,7 +204,7 @@ def test_kill_during_embedding_resumes_without_redoing(tmp_path: Path, embedder:
         assert c.store.scalar("SELECT COUNT(*) FROM chunks WHERE embedding IS NULL") == 0
         assert c.session.indexes.vector.count() == total
         assert c.session.indexes.keyword.count() == total
-        assert c.indexing_progress().semantic_complete
-        assert c.search("kw0123 tomatoes", k=3)[0].path == str(tmp_path / "notes" / "d4" / "note-0123.md")
+        assert c.notes.progress().semantic_complete
+        assert c.notes.search("kw0123 tomatoes", k=3)[0].path == str(tmp_path / "notes" / "d4" / "note-0123.md")
     finally:
         c.close()

@@ -23,7 +23,7 @@ def eventually(cond: Callable[[], bool], timeout: float = 20.0) -> None:
 
 
 def paths_for(ctx: SecondMe, query: str) -> list[str]:
-    return [h.path or "" for h in ctx.search(query, k=5)]
+    return [h.path or "" for h in ctx.notes.search(query, k=5)]
 
 
 @pytest.fixture
@@ -31,9 +31,9 @@ def watched(notes_ctx: SecondMe, tmp_path: Path) -> tuple[SecondMe, Path, Path]:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
-    notes_ctx.add_folder(str(a))
-    notes_ctx.add_folder(str(b))
-    notes_ctx.start_watching()
+    notes_ctx.notes.add_folder(str(a))
+    notes_ctx.notes.add_folder(str(b))
+    notes_ctx.notes.start_watching()
     return notes_ctx, a, b
 
 
@@ -47,7 +47,7 @@ def test_create_edit_burst_rename_move_delete(watched: tuple[SecondMe, Path, Pat
         f.write_text(f"# Idea\nA bicycle courier app named Velocipede, draft {i}. Zanzibar pricing.\n")
         time.sleep(0.03)
     time.sleep(0.3)  # let the watcher deliver the last events
-    assert ctx.wait_indexed(30)
+    assert ctx.notes.wait_indexed(30)
     assert paths_for(ctx, "Zanzibar pricing")[:1] == [str(f)]
     assert indexer.processed_counts[str(f)] - before == 1, "a burst of saves is read once"
 
@@ -65,7 +65,7 @@ def test_create_edit_burst_rename_move_delete(watched: tuple[SecondMe, Path, Pat
     moved.unlink()
     eventually(lambda: ctx.store.scalar("SELECT COUNT(*) FROM documents") == 0)
     assert ctx.store.scalar("SELECT COUNT(*) FROM chunks") == 0
-    eventually(lambda: all(h.kind != "chunk" for h in ctx.search("Velocipede", 5)))
+    eventually(lambda: all(h.kind != "chunk" for h in ctx.notes.search("Velocipede", 5)))
 
 
 def test_watched_folder_removed(watched: tuple[SecondMe, Path, Path]) -> None:
@@ -82,8 +82,8 @@ def test_changes_while_stopped_are_reconciled(notes_ctx: SecondMe, tmp_path: Pat
     edit = write(root / "edit.md", "Edit: original text about sourdough.")
     gone = write(root / "gone.md", "Gone: the Patagonia trip.")
     mover = write(root / "mover.md", "Mover: notes on Byzantine mosaics.")
-    notes_ctx.add_folder(str(root))
-    assert notes_ctx.wait_indexed(60)
+    notes_ctx.notes.add_folder(str(root))
+    assert notes_ctx.notes.wait_indexed(60)
     mover_id = notes_ctx.store.scalar("SELECT COUNT(*) FROM documents")
     assert mover_id == 4
     notes_ctx.lock()
@@ -94,10 +94,10 @@ def test_changes_while_stopped_are_reconciled(notes_ctx: SecondMe, tmp_path: Pat
     mover.rename(root / "archive" / "mosaics.md")
     new = write(root / "new.md", "New: plans for the Hokkaido ski week.")
     notes_ctx.unlock(PASS)
-    notes_ctx.start_watching()
-    assert notes_ctx.wait_indexed(60)
+    notes_ctx.notes.start_watching()
+    assert notes_ctx.notes.wait_indexed(60)
     time.sleep(0.3)
-    assert notes_ctx.wait_indexed(60)
+    assert notes_ctx.notes.wait_indexed(60)
     assert paths_for(notes_ctx, "caraway rye")[0] == str(edit)
     assert paths_for(notes_ctx, "Hokkaido ski")[0] == str(new)
     assert paths_for(notes_ctx, "Byzantine mosaics")[0] == str(root / "archive" / "mosaics.md")

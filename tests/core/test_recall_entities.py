@@ -53,7 +53,7 @@ def _conversation(ctx: SecondMe) -> None:
 
 
 def _rank(ctx: SecondMe, question: str) -> list[str]:
-    hits = ctx.recall(question, k=20, when=START + 60 * DAY)
+    hits = ctx.memory.recall(question, k=20, when=START + 60 * DAY)
     return [str(h.source_id) for h in hits]
 
 
@@ -69,7 +69,7 @@ def test_the_second_hop_is_lifted_by_the_entity_it_shares_with_the_first(notes_c
     question = "Which events has Noor joined?"
     with_entities = _rank(notes_ctx, question)
     assert with_entities[0] == "s1:hop1"
-    engine = notes_ctx._memory_engine()
+    engine = notes_ctx.memory.engine()
     engine.recaller.w = RecallWeights(entity=0.0)
     without = _rank(notes_ctx, question)
     assert without[0] == "s1:hop1"

@@ -51,10 +51,10 @@ def make_notes(root: Path) -> Path:
 
 
 def populate(ctx: SecondMe, notes: Path) -> None:
-    ctx.add_folder(str(notes))
-    assert ctx.wait_indexed(120)
-    ctx.remember(f"My bicycle repair shop is on Rua Augusta {CANARY_MEMORY}")
-    ctx.remember("I water the tomatoes with rain water", source="import:garden-log")
+    ctx.notes.add_folder(str(notes))
+    assert ctx.notes.wait_indexed(120)
+    ctx.memory.remember(f"My bicycle repair shop is on Rua Augusta {CANARY_MEMORY}")
+    ctx.memory.remember("I water the tomatoes with rain water", source="import:garden-log")
     ctx.set_private("self-test", {"value": "kept"})
     with ctx.store.write() as w:
         w.insert("job_runs", {"job": "nightly", "status": "ok", "started_at": time.time()},
@@ -64,7 +64,7 @@ def populate(ctx: SecondMe, notes: Path) -> None:
 
 def results(ctx: SecondMe) -> dict[str, list[tuple[Any, ...]]]:
     ctx.session.sync.catch_up()
-    return {q: [(h.kind, h.title, h.snippet, h.path, h.heading) for h in ctx.search(q, k=5)] for q in QUERIES}
+    return {q: [(h.kind, h.title, h.snippet, h.path, h.heading) for h in ctx.notes.search(q, k=5)] for q in QUERIES}
 
 
 def sealed_values(ctx: SecondMe) -> list[tuple[str, int, str, bytes]]:
@@ -94,15 +94,15 @@ def test_rotation_reencrypts_everything_and_search_is_identical(notes_ctx: Secon
         w.execute("UPDATE private_settings SET key = NULL")
     before = results(ctx)
     chunk_ids = sorted(int(r[0]) for r in ctx.store.query("SELECT id FROM chunks"))
-    old_keys = ctx.keys
+    old_keys = ctx.key_set
     old_values = sealed_values(ctx)
     assert len({t for t, *_ in old_values}) >= 6  # folders, documents, chunks, memories, settings, jobs
     ctx.session.indexes.seal()  # a snapshot to carry over
 
-    report = ctx.rotate_key(PASS)
+    report = ctx.keys.rotate(PASS)
 
     assert report["key_generation"] == 2 and report["values"] >= len(old_values)
-    assert ctx.keys != old_keys and ctx.vault.rotation_state() is None
+    assert ctx.key_set != old_keys and ctx.vault.rotation_state() is None
     new_values = sealed_values(ctx)
     assert len(new_values) == len(old_values) + 2  # the legacy source and setting name, recovered
     assert_none_opens(new_values, old_keys)  # no value opens under the old key...
@@ -116,12 +116,12 @@ def test_rotation_reencrypts_everything_and_search_is_identical(notes_ctx: Secon
         assert r["content_hash"] == ctx.store.keyed_hash(Path(os.fsdecode(r["path"])).read_bytes(), "content")
     assert results(ctx) == before
     # Unchanged files are not re-read as changed: same chunks, nothing embedded again.
-    assert ctx.reindex() == 0
-    ctx.wait_indexed(60)
+    assert ctx.notes.reindex() == 0
+    ctx.notes.wait_indexed(60)
     assert sorted(int(r[0]) for r in ctx.store.query("SELECT id FROM chunks")) == chunk_ids
     # Legacy rows: their source and setting name were recovered and sealed beside them.
     assert ctx.get_private("self-test") == {"value": "kept"}
-    assert ctx.forget("import:garden-log") == 1
+    assert ctx.memory.forget("import:garden-log") == 1
     assert {r["source"] for r in ctx.store.select("memories")} == {"remembered"}
 
     ctx.lock()
@@ -139,10 +139,10 @@ def ctx_keys(ctx: SecondMe) -> KeySet:
 
 
 def test_wrong_passphrase_changes_nothing(notes_ctx: SecondMe) -> None:
-    keys = notes_ctx.keys
+    keys = notes_ctx.key_set
     with pytest.raises(WrongPassphrase):
-        notes_ctx.rotate_key("not the passphrase")
-    assert notes_ctx.keys == keys and notes_ctx.unlocked
+        notes_ctx.keys.rotate("not the passphrase")
+    assert notes_ctx.key_set == keys and notes_ctx.unlocked
     assert notes_ctx.vault.info().key_generation == 1
 
 
@@ -157,9 +157,9 @@ def test_rotation_with_keyring_vault(data_dir: Path) -> None:
     ctx.init(None)
     try:
         ctx.set_private("self-test", "ok")
-        old = ctx.keys
-        ctx.rotate_key()
-        assert ctx.keys != old and ctx.get_private("self-test") == "ok"
+        old = ctx.key_set
+        ctx.keys.rotate()
+        assert ctx.key_set != old and ctx.get_private("self-test") == "ok"
         ctx.lock()
         ctx.unlock()
         assert ctx.get_private("self-test") == "ok"
@@ -176,14 +176,14 @@ def test_crash_after_commit_is_finished_at_next_unlock(ctx: SecondMe, monkeypatc
     from secondme import rotation
 
     ctx.set_private("self-test", "before the crash")
-    old = ctx.keys
+    old = ctx.key_set
 
     def crash(self: object) -> None:
         raise Crash()
 
     monkeypatch.setattr(rotation._Files, "switch", crash)
     with pytest.raises(Crash):
-        ctx.rotate_key(PASS)
+        ctx.keys.rotate(PASS)
     assert ctx.vault.rotation_state() == "committed"
     assert ctx.paths.store_file.with_name("store.db.new").exists()
     ctx.close()
@@ -209,7 +209,7 @@ ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None))
 ctx.unlock(sys.argv[2])
 print("ready", flush=True)
 while True:
-    ctx.rotate_key(sys.argv[2])
+    ctx.keys.rotate(sys.argv[2])
     print(ctx.vault.info().key_generation, flush=True)
 """
 
@@ -283,7 +283,7 @@ def test_rotation_renews_the_passphrase_salt(ctx: SecondMe) -> None:
     before = _vault_json(ctx.paths)
     old_kek = crypto.derive_passphrase_key(PASS, base64.b64decode(before["kdf"]["salt"]),
                                            before["kdf"]["n"], before["kdf"]["r"], before["kdf"]["p"])
-    ctx.rotate_key(PASS)
+    ctx.keys.rotate(PASS)
     after = _vault_json(ctx.paths)
     assert after["kdf"]["salt"] != before["kdf"]["salt"] and after["kdf"]["n"] == crypto.SCRYPT_N
     # The old key-encryption key (the passphrase with the old salt) unwraps nothing any more.
@@ -315,7 +315,7 @@ def test_rotation_renews_the_keyring_secret(data_dir: Path) -> None:
         old_entry = before["keyring"]
         old_secret = backend.get_password(old_entry["service"], old_entry["username"])
         assert old_secret
-        ctx.rotate_key()
+        ctx.keys.rotate()
         after = _vault_json(ctx.paths)
         new_entry = after["keyring"]
         new_secret = backend.get_password(new_entry["service"], new_entry["username"])
@@ -347,7 +347,7 @@ def test_keyring_crash_before_commit_keeps_the_old_secret(data_dir: Path, monkey
     monkeypatch.setattr(Vault, "_write", write)
     monkeypatch.setattr(rotation, "recover", lambda *a: None)  # the process dies: no clean-up
     with pytest.raises(Crash):
-        ctx.rotate_key()
+        ctx.keys.rotate()
     monkeypatch.undo()
     d = _vault_json(ctx.paths)
     pending = d["pending_keyring"]
@@ -376,7 +376,7 @@ def test_keyring_crash_after_commit_retires_the_old_secret(data_dir: Path, monke
 
     monkeypatch.setattr(rotation._Files, "switch", crash)
     with pytest.raises(Crash):
-        ctx.rotate_key()
+        ctx.keys.rotate()
     monkeypatch.undo()
     d = _vault_json(ctx.paths)
     assert d["rotation"] == "committed" and d["retired_keyring"] == [old_entry]

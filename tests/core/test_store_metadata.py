@@ -113,15 +113,15 @@ def test_store_file_keeps_no_exact_times_or_sizes(notes_ctx: SecondMe, tmp_path:
     for i, p in enumerate(notes.values()):
         os.utime(p, (_at(i, 11.0), _at(i, 11.0)))
     stats = {k: os.stat(p) for k, p in notes.items()}
-    notes_ctx.add_folder(str(root))
-    assert notes_ctx.wait_indexed(60)
+    notes_ctx.notes.add_folder(str(root))
+    assert notes_ctx.notes.wait_indexed(60)
 
     said = _at(3, 500.0)
-    notes_ctx.remember("My sister Ana moved to Porto", at=said)
+    notes_ctx.memory.remember("My sister Ana moved to Porto", at=said)
     asked = _at(5, 777.0)
-    hits = notes_ctx._memory_engine().recall("Where does Ana live?", now=asked)  # reinforces at ``asked``
+    hits = notes_ctx.memory.engine().recall("Where does Ana live?", now=asked)  # reinforces at ``asked``
     assert hits
-    notes_ctx.run_jobs_now(wait=True)
+    notes_ctx.jobs.run_now(wait=True)
     store_file = notes_ctx.paths.store_file
     notes_ctx.lock()  # checkpoints the WAL into store.db
 
@@ -148,14 +148,14 @@ def test_store_file_keeps_no_exact_times_or_sizes(notes_ctx: SecondMe, tmp_path:
 
     # Behaviour that needs the exact values still has them.
     notes_ctx.unlock(PASS)
-    mine = [m for m in notes_ctx.memories(kind="message") if m.text.startswith("My sister")]
+    mine = [m for m in notes_ctx.memory.memories(kind="message") if m.text.startswith("My sister")]
     assert mine and mine[0].event_time == said
     assert mine[0].last_recalled == asked and mine[0].strength == 2.0
 
 
 def test_order_dedupe_and_forgetting_use_the_sealed_exact_times(notes_ctx: SecondMe) -> None:
     ctx = notes_ctx
-    engine = ctx._memory_engine()
+    engine = ctx.memory.engine()
     # Same day, inserted out of order: plain SQL cannot tell them apart.
     times = [_at(1, 30.0), _at(1, 10.0), _at(1, 20.0), _at(0, 5.0)]
     assert engine.add([NewMemory(text=f"turn at {t}", at=t, source="conversation:x") for t in times]) == 4
@@ -163,22 +163,22 @@ def test_order_dedupe_and_forgetting_use_the_sealed_exact_times(notes_ctx: Secon
     assert engine.add([NewMemory(text="ok", at=_at(1, 40.0), source="conversation:x"),
                        NewMemory(text="ok", at=_at(1, 50.0), source="conversation:x")]) == 2
     assert engine.add([NewMemory(text="ok", at=_at(1, 40.0), source="conversation:x")]) == 0
-    listed = [m.event_time for m in ctx.memories(kind="message", limit=3)]
+    listed = [m.event_time for m in ctx.memory.memories(kind="message", limit=3)]
     assert listed == [_at(1, 50.0), _at(1, 40.0), _at(1, 30.0)]
-    everything = [m.event_time for m in ctx.memories(kind="message", limit=100)]
+    everything = [m.event_time for m in ctx.memory.memories(kind="message", limit=100)]
     assert everything == sorted(everything, reverse=True) and len(everything) == 6
 
     # Forgetting: R = exp(-t / (tau * S)) from the exact last recall.
-    mid = ctx.remember("The boiler code is 4471", at=_at(0, 0.0))
+    mid = ctx.memory.remember("The boiler code is 4471", at=_at(0, 0.0))
     now = _at(2, 0.0)
     engine.reinforce([mid], now)
-    view = next(m for m in ctx.memories(limit=100) if m.id == mid)
+    view = next(m for m in ctx.memory.memories(limit=100) if m.id == mid)
     assert view.last_recalled == now and view.strength == 2.0
     tau = ctx.settings.forgetting_tau_days
     assert view.retention == pytest.approx(math.exp(-(time.time() - now) / DAY / (tau * 2.0)), rel=1e-3)
-    res = ctx.decay(now=now + 100 * tau * DAY)
+    res = ctx.memory.decay(now=now + 100 * tau * DAY)
     assert res["faded"] >= 1
-    assert next(m for m in ctx.memories(limit=100) if m.id == mid).state == "faded"
+    assert next(m for m in ctx.memory.memories(limit=100) if m.id == mid).state == "faded"
 
 
 def test_job_history_is_ordered_by_the_sealed_start_times(ctx: SecondMe) -> None:
@@ -200,24 +200,24 @@ def test_unchanged_notes_are_skipped_at_start_and_changed_ones_reindexed(notes_c
     root = tmp_path / "notes"
     a = write(root / "a.md", "# Alpha\n\nThe quince jam recipe uses lemon peel.\n")
     write(root / "b.md", "# Beta\n\nThe bike lock code is in the blue drawer.\n")
-    notes_ctx.add_folder(str(root))
-    assert notes_ctx.wait_indexed(60)
+    notes_ctx.notes.add_folder(str(root))
+    assert notes_ctx.notes.wait_indexed(60)
     notes_ctx.lock()
     notes_ctx.unlock(PASS)
-    assert notes_ctx.reindex() == 0, "nothing changed while closed"
-    notes_ctx.rotate_key(PASS)  # the stat keys are keyed hashes: rotation recomputes them
+    assert notes_ctx.notes.reindex() == 0, "nothing changed while closed"
+    notes_ctx.keys.rotate(PASS)  # the stat keys are keyed hashes: rotation recomputes them
     notes_ctx.lock()
     notes_ctx.unlock(PASS)
-    assert notes_ctx.reindex() == 0, "nothing changed across a key rotation"
+    assert notes_ctx.notes.reindex() == 0, "nothing changed across a key rotation"
     notes_ctx.lock()
     write(a, "# Alpha\n\nThe quince jam recipe uses orange peel and star anise.\n")
     os.utime(a, (time.time() + 5, time.time() + 5))
     notes_ctx.unlock(PASS)
-    assert notes_ctx.reindex() == 1
-    assert notes_ctx.wait_indexed(60)
-    assert "anise" in notes_ctx.search("star anise", k=1)[0].snippet.replace("\x02", "").replace("\x03", "")
+    assert notes_ctx.notes.reindex() == 1
+    assert notes_ctx.notes.wait_indexed(60)
+    assert "anise" in notes_ctx.notes.search("star anise", k=1)[0].snippet.replace("\x02", "").replace("\x03", "")
     st = os.stat(a)
-    hit = notes_ctx.search("star anise", k=1)[0]
+    hit = notes_ctx.notes.search("star anise", k=1)[0]
     assert hit.date == st.st_mtime  # the exact mtime, from the sealed copy
 
 

@@ -141,12 +141,12 @@ def test_row_copied_from_another_row_is_refused(ctx: SecondMe) -> None:
            ("UPDATE profile_fields SET field = ?, locked = ?, row_mac = ? WHERE id = ?", (*tuple(ra), b)),
            ("UPDATE profile_fields SET field = ?, locked = ?, row_mac = ? WHERE id = ?", (*tuple(rb), a)))
     with pytest.raises(StoreCorruption):
-        ctx.fill_result("Company")
+        ctx.profile.fill_result("Company")
     # A new row carrying another row's values and MAC.
     tamper(ctx.paths.store_file, ("DELETE FROM profile_fields", ()),
            ("INSERT INTO profile_fields (id, field, locked, row_mac) VALUES (?, ?, ?, ?)", (b + 10, *tuple(rb))))
     with pytest.raises(StoreCorruption) as err:
-        ctx.fill_result("Company")
+        ctx.profile.fill_result("Company")
     assert err.value.row_id == b + 10
 
 
@@ -154,10 +154,10 @@ def test_memory_kind_change_is_caught_by_list_and_search_assembly(notes_ctx: Sec
     ctx = notes_ctx
     with ctx.store.write() as w:
         mid = w.insert("memories", {"kind": "fact", "created_at": 1.0}, {"text": "Ann likes tea"})
-    assert [m.id for m in ctx.memories()] == [mid]
+    assert [m.id for m in ctx.memory.memories()] == [mid]
     tamper(ctx.paths.store_file, ("UPDATE memories SET kind = 'bio', pinned = 1 WHERE id = ?", (mid,)))
     with pytest.raises(StoreCorruption):
-        ctx.memories()
+        ctx.memory.memories()
     with pytest.raises(StoreCorruption):  # what search hydration and recall run
         ctx.store.query(f"SELECT id, kind, state FROM memories WHERE id IN (?) AND {ctx.store.verified('memories')}",
                         (mid,))
@@ -181,7 +181,7 @@ def test_normal_writes_keep_rows_verifying(ctx: SecondMe) -> None:
     for table in BOUND:
         # Every row of every table, through the SQL-side check.
         ctx.store.query(f"SELECT rowid FROM {table} WHERE {ctx.store.verified(table)}")
-    assert ctx.profile()["fields"]["organization"].locked
+    assert ctx.profile.show()["fields"]["organization"].locked
 
 
 def test_a_planted_trigger_is_refused(ctx: SecondMe) -> None:
@@ -199,7 +199,7 @@ def test_a_planted_trigger_is_refused(ctx: SecondMe) -> None:
 
 def test_rotation_re_macs_rows_and_refuses_a_tampered_one(ctx: SecondMe) -> None:
     ids = _populate(ctx)
-    ctx.rotate_key(PASS)
+    ctx.keys.rotate(PASS)
     for table, rowid in ids.items():
         assert _read(ctx, table, rowid), table
     with ctx.store.write() as w:  # the triggers compute under the new key too
@@ -207,7 +207,7 @@ def test_rotation_re_macs_rows_and_refuses_a_tampered_one(ctx: SecondMe) -> None
     assert ctx.store.get("memories", ids["memories"])["state"] == "faded"  # type: ignore[index]
     tamper(ctx.paths.store_file, ("UPDATE links SET kind = 'x' WHERE id = ?", (ids["links"],)))
     with pytest.raises(StoreCorruption):  # a rotation must not launder a tampered row
-        ctx.rotate_key(PASS)
+        ctx.keys.rotate(PASS)
     with pytest.raises(StoreCorruption):
         ctx.store.get("links", ids["links"])
 
@@ -215,14 +215,14 @@ def test_rotation_re_macs_rows_and_refuses_a_tampered_one(ctx: SecondMe) -> None
 def test_backup_import_keeps_rows_verifying(ctx: SecondMe, tmp_path: Path) -> None:
     ids = _populate(ctx)
     dest = tmp_path / "b.smbackup"
-    ctx.export_backup(dest, "backup passphrase here")
+    ctx.keys.export_backup(dest, "backup passphrase here")
     paths = Paths.at(tmp_path / "restored")
     target = SecondMe(paths, Settings(), Vault(paths.vault_file, None))
     try:
-        target.import_backup(dest, "backup passphrase here", PASS)
+        target.keys.import_backup(dest, "backup passphrase here", PASS)
         for table, rowid in ids.items():
             assert _read(target, table, rowid), table
-        assert target.profile()["fields"]["email"].value == "a@b"
+        assert target.profile.show()["fields"]["email"].value == "a@b"
     finally:
         target.close()
 

@@ -53,15 +53,15 @@ def rebuilt(ctx: SecondMe, dead: object) -> bool:
 def test_search_survives_the_vector_process_dying(notes_ctx: SecondMe, tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     make_notes(notes)
-    notes_ctx.add_folder(str(notes))
-    assert notes_ctx.wait_indexed(60)
+    notes_ctx.notes.add_folder(str(notes))
+    assert notes_ctx.notes.wait_indexed(60)
     notes_ctx.session.sync.catch_up()
     expected = vectors_expected(notes_ctx)
     assert expected > 0 and notes_ctx.session.indexes.vector.count() == expected
 
     # Killed while idle: the next search still answers (from keywords), then it is rebuilt.
     dead = kill_vector_process(notes_ctx)
-    hits = notes_ctx.search("San Marzano tomatoes", k=3)
+    hits = notes_ctx.notes.search("San Marzano tomatoes", k=3)
     assert hits and hits[0].title == "Garden plan"
     wait_until(lambda: rebuilt(notes_ctx, dead))
     qv = notes_ctx.embedder.embed_query("San Marzano tomatoes in the raised bed")  # type: ignore[union-attr]
@@ -70,10 +70,10 @@ def test_search_survives_the_vector_process_dying(notes_ctx: SecondMe, tmp_path:
     # Killed while changes are being applied: the sync thread replaces it and goes on.
     dead = kill_vector_process(notes_ctx)
     write(notes / "fresh.md", "# Fresh\nThe quokka census on Rottnest Island.\n")
-    notes_ctx.reindex()
-    assert notes_ctx.wait_indexed(60)
+    notes_ctx.notes.reindex()
+    assert notes_ctx.notes.wait_indexed(60)
     wait_until(lambda: rebuilt(notes_ctx, dead))
-    assert notes_ctx.search("quokka census", k=1)[0].title == "Fresh"
+    assert notes_ctx.notes.search("quokka census", k=1)[0].title == "Fresh"
 
     # Sealing and reopening work with the new process: the same vectors come back.
     count = notes_ctx.session.indexes.vector.count()

@@ -54,7 +54,7 @@ def _import(ctx: SecondMe, tmp: Path) -> None:
         for i, (speaker, at, text) in enumerate(CHAT):
             fh.write(json.dumps({"id": f"c{i}", "conversation": "maya", "time": at, "speaker": speaker,
                                  "text": text}) + "\n")
-    ctx.import_messages(str(path))
+    ctx.memory.import_messages(str(path))
 
 
 def _facts(ctx: SecondMe) -> set[tuple[str, str, str, str]]:
@@ -111,7 +111,7 @@ def test_window_extraction_resumes_after_a_cancel(notes_ctx: SecondMe, tmp_path:
     facts of an uninterrupted pass over the same windows."""
     ctx = notes_ctx
     _import(ctx, tmp_path)
-    engine = ctx._memory_engine()
+    engine = ctx.memory.engine()
     cancel = threading.Event()
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -138,7 +138,7 @@ def test_window_extraction_resumes_after_a_cancel(notes_ctx: SecondMe, tmp_path:
     ref.init(PASS)
     try:
         _import(ref, tmp_path)
-        whole = Consolidator(ref.store, ref._memory_engine().items, ref.embedder, model=model, window=2).run()
+        whole = Consolidator(ref.store, ref.memory.engine().items, ref.embedder, model=model, window=2).run()
         assert whole["windows"] == 2
         assert _facts(ref) == facts
     finally:
@@ -161,7 +161,7 @@ def test_rules_alone_without_a_model(notes_ctx: SecondMe, tmp_path: Path) -> Non
     """No model: the exact patterns run as before, no window is read, no mark is written."""
     ctx = notes_ctx
     _import(ctx, tmp_path)
-    stats = ctx.consolidate()
+    stats = ctx.memory.consolidate()
     assert stats["llm_calls"] == 0 and stats["windows"] == 0
     facts = _facts(ctx)
     assert ("user", "birthday", "14 august", "active") in facts

@@ -131,7 +131,7 @@ def make_app_data(tmp_path: Path) -> Path:
     ctx = build(str(data), use_keyring=False, indexes=False)
     ctx.init(PASS)
     for field, value in PROFILE.items():
-        ctx.set_profile_field(field, value)
+        ctx.profile.set_field(field, value)
     ctx.close()
     return data
 

@@ -104,8 +104,8 @@ def prepared(tmp_path: Path, runtime_dir: str) -> Path:
     data = tmp_path / "data"
     ctx = build(str(data), use_keyring=False)
     ctx.init(PASS)
-    ctx.add_folder(str(notes))
-    assert ctx.wait_indexed(300)
+    ctx.notes.add_folder(str(notes))
+    assert ctx.notes.wait_indexed(300)
     ctx.close()
     return data
 

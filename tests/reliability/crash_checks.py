@@ -66,11 +66,11 @@ def check_open(ctx: SecondMe, killed_pid: int | None = None) -> None:
     """Integrity, indexes caught up with the store, no plaintext folder left by the dead run."""
     assert ctx.store.integrity_check() == ["ok"]
     # Phase 2 (embedding) may have resumed on its own at the open: held while counting.
-    ctx.pause_indexing()
+    ctx.notes.pause()
     try:
         _check_caught_up(ctx)
     finally:
-        ctx.resume_indexing()
+        ctx.notes.resume()
     _check_unique(ctx, killed_pid)
 
 
@@ -112,10 +112,10 @@ def runtime_dirs_of(pid: int) -> list[Path]:
 def lock_and_check_snapshot(ctx: SecondMe, scratch: Path) -> dict[str, int]:
     """Lock (which seals the indexes), then open the sealed snapshot itself: it must hold
     exactly the store's ids, at the store's last change."""
-    keys = ctx.keys
+    keys = ctx.key_set
     # Phase 2 embeds in the background; held (its batch in flight committed) so what is measured
     # here is what the seal will hold.
-    ctx.pause_indexing()
+    ctx.notes.pause()
     ctx.session.sync.catch_up()
     last = ctx.store.last_change()
     kw, vec = expected_index_ids(ctx)

@@ -95,31 +95,31 @@ def _start_indexing(ctx: Any, notes: str, ack: Acks, acked: Path) -> Callable[[]
     indexer.MAX_FILES_PER_BATCH = 8
     scan = _doc_acker(ctx, ack, acked)
     ctx.subscribe(lambda ev: scan() if ev.kind == "index.progress" else None)
-    if ctx.folders():
-        ctx.reindex()
+    if ctx.notes.folders():
+        ctx.notes.reindex()
     else:
-        ctx.add_folder(notes)
+        ctx.notes.add_folder(notes)
     return scan
 
 
 def run_index(ctx: Any, args: argparse.Namespace, ack: Acks) -> None:
     scan = _start_indexing(ctx, args.notes, ack, args.acks)
-    ctx.wait_indexed()
+    ctx.notes.wait_indexed()
     ack("indexed", docs=scan())
 
 
 def run_chat(ctx: Any, args: argparse.Namespace, ack: Acks) -> None:
     for i in range(args.start, args.start + args.count):
-        mid = ctx.remember(remember_text(i))
+        mid = ctx.memory.remember(remember_text(i))
         ack("mem", i=i, id=mid, text=remember_text(i))
-        a = ctx.ask(question(i), conversation="crash-chat")
+        a = ctx.models.ask(question(i), conversation="crash-chat")
         ack("ask", i=i, q=question(i), answer=a.text, abstained=a.abstained,
             cited=[h.id for h in a.citations])
 
 
 def run_import(ctx: Any, args: argparse.Namespace, ack: Acks) -> None:
     for f in sorted(Path(args.inputs).iterdir()):
-        n = ctx.import_messages(str(f)) if f.suffix == ".jsonl" else ctx.import_chatgpt(str(f))
+        n = ctx.memory.import_messages(str(f)) if f.suffix == ".jsonl" else ctx.memory.import_chatgpt(str(f))
         ack("import", file=f.name, added=n)
 
 
@@ -130,16 +130,16 @@ def run_nightly(ctx: Any, args: argparse.Namespace, ack: Acks) -> None:
             ack("step", run_id=d["run_id"], step=d["step"], state=d["state"], changed=d.get("changed") or {})
 
     ctx.subscribe(on_event)
-    res = ctx.run_jobs_now(wait=True)
+    res = ctx.jobs.run_now(wait=True)
     ack("run", run_id=res["run_id"], status=res["status"])
 
 
 def run_mixed(ctx: Any, args: argparse.Namespace, ack: Acks) -> None:
     scan = _start_indexing(ctx, args.notes, ack, args.acks)
     for i in range(args.start, args.start + args.count):
-        mid = ctx.remember(remember_text(i))
+        mid = ctx.memory.remember(remember_text(i))
         ack("mem", i=i, id=mid, text=remember_text(i))
-    ctx.wait_indexed()
+    ctx.notes.wait_indexed()
     ack("indexed", docs=scan())
 
 
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     for f in args.feed:
         ids = [json.loads(x)["id"] for x in Path(f).read_text("utf-8").splitlines() if x.strip()]
-        ack("fed", file=Path(f).name, ids=ids, added=ctx.import_messages(f))
+        ack("fed", file=Path(f).name, ids=ids, added=ctx.memory.import_messages(f))
     WORKLOADS[args.workload](ctx, args, ack)
     ctx.close()
     ack("done")

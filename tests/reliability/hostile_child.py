@@ -80,7 +80,7 @@ def main() -> int:
     t0 = time.monotonic()
     ctx = build(data_dir, use_keyring=False)
     ctx.init(PASS)
-    ctx.start_watching()
+    ctx.notes.start_watching()
     volatile = [bytes.fromhex(h) for h in manifest["volatile"]]
     stop = threading.Event()
     stats: dict[str, int] = {}
@@ -89,34 +89,34 @@ def main() -> int:
 
     def progress_log() -> None:  # one line every 10 s on stderr: where the time goes
         while not stop.wait(10):
-            p = ctx.indexing_progress()
+            p = ctx.notes.progress()
             print(f"progress t={time.monotonic() - t0:.0f}s done={p.done} failed={p.failed} "
                   f"skipped={p.skipped} queued={p.queued} rate={p.rate}", file=sys.stderr, flush=True)
 
     threading.Thread(target=progress_log, daemon=True).start()
-    ctx.add_folder(str(root))
-    out["first_pass_done"] = ctx.wait_indexed(timeout)
+    ctx.notes.add_folder(str(root))
+    out["first_pass_done"] = ctx.notes.wait_indexed(timeout)
     out["first_pass_s"] = round(time.monotonic() - t0, 1)
     mutator.join()
     # Let the watcher's debounce deliver the last events, then drain the queue again.
     time.sleep(ctx.settings.debounce_seconds * 4 + 1.0)
     t1 = time.monotonic()
-    out["drained"] = ctx.wait_indexed(timeout)
+    out["drained"] = ctx.notes.wait_indexed(timeout)
     out["drain_s"] = round(time.monotonic() - t1, 1)
     out["index_total_s"] = round(time.monotonic() - t0, 1)
     out["mutations"] = stats
-    progress = ctx.indexing_progress()
+    progress = ctx.notes.progress()
     out["progress"] = {"done": progress.done, "failed": progress.failed, "skipped": progress.skipped,
                        "queued": progress.queued}
     docs: dict[str, Any] = {}
     for r in ctx.store.select("documents", columns=("path", "error")):
         docs[os.fsencode(r["path"]).hex()] = {"state": r["state"], "error": r.get("error")}
     out["documents"] = docs
-    out["failed"] = {os.fsencode(f.path).hex(): f.reason for f in ctx.failed_files()}
+    out["failed"] = {os.fsencode(f.path).hex(): f.reason for f in ctx.notes.failed_files()}
     searches: dict[str, list[str]] = {}
     ts = time.monotonic()
     for hexpath, word in manifest["good"].items():
-        searches[hexpath] = [os.fsencode(h.path or "").hex() for h in ctx.search(word, k=3)]
+        searches[hexpath] = [os.fsencode(h.path or "").hex() for h in ctx.notes.search(word, k=3)]
     out["search_s"] = round(time.monotonic() - ts, 2)
     out["searches"] = searches
     out["chunks"] = ctx.store.scalar("SELECT COUNT(*) FROM chunks")

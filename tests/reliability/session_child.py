@@ -42,17 +42,17 @@ def session(data_dir: str, notes: Path, work: Path) -> Any:
         ctx.unlock(PASS)
         return ctx, {}
     ctx.init(PASS)
-    ctx.start_watching()
-    ctx.start_jobs()
+    ctx.notes.start_watching()
+    ctx.jobs.start()
     ctx.embedder.get()  # as the app does after unlock
     out: dict[str, Any] = {}
-    ctx.add_folder(str(notes))
-    assert ctx.wait_indexed(300)
-    hits = ctx.search(CANARIES["note_text"], k=3)
+    ctx.notes.add_folder(str(notes))
+    assert ctx.notes.wait_indexed(300)
+    hits = ctx.notes.search(CANARIES["note_text"], k=3)
     out["note_found"] = any(CANARIES["folder_name"] in (h.path or "") for h in hits)
-    ctx.remember(f"My locker combination is kept by {CANARIES['memory']}.")
-    ctx.remember(f"My email is {CANARIES['email']}.")
-    ctx.remember(f"I live at {CANARIES['street']}, Springfield.")
+    ctx.memory.remember(f"My locker combination is kept by {CANARIES['memory']}.")
+    ctx.memory.remember(f"My email is {CANARIES['email']}.")
+    ctx.memory.remember(f"I live at {CANARIES['street']}, Springfield.")
     msgs = work / "messages.jsonl"
     with open(msgs, "w", encoding="utf-8") as fh:
         for i, (speaker, text) in enumerate([
@@ -61,16 +61,16 @@ def session(data_dir: str, notes: Path, work: Path) -> Any:
         ]):
             fh.write(json.dumps({"id": f"m{i}", "conversation": "lease", "time": time.time() - 3600 + i,
                                  "speaker": speaker, "text": text}) + "\n")
-    out["imported"] = ctx.import_messages(str(msgs))
-    ctx.wait_indexed(60)
-    out["recalled"] = len(ctx.recall(CANARIES["memory"], k=3))
-    answer = ctx.ask(f"Who keeps my locker combination, and is {CANARIES['question']} involved?")
+    out["imported"] = ctx.memory.import_messages(str(msgs))
+    ctx.notes.wait_indexed(60)
+    out["recalled"] = len(ctx.memory.recall(CANARIES["memory"], k=3))
+    answer = ctx.models.ask(f"Who keeps my locker combination, and is {CANARIES['question']} involved?")
     out["answer_chars"] = len(answer.text)
-    ctx.build_profile()
-    ctx.set_profile_field("nickname", CANARIES["profile_edit"], lock=True)
-    out["jobs"] = ctx.run_jobs_now(wait=True).get("status")
-    ctx.wait_indexed(60)
-    out["profile_fields"] = len(ctx.profile()["fields"])
+    ctx.profile.build()
+    ctx.profile.set_field("nickname", CANARIES["profile_edit"], lock=True)
+    out["jobs"] = ctx.jobs.run_now(wait=True).get("status")
+    ctx.notes.wait_indexed(60)
+    out["profile_fields"] = len(ctx.profile.show()["fields"])
     # The vectors a leak would expose: the stored embeddings of every chunk and memory.
     vecs = [np.frombuffer(r["embedding"], dtype=np.float32)
             for table in ("chunks", "memories")
@@ -85,7 +85,7 @@ def main() -> int:
     mode, data_dir, notes, work = sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
     ctx, out = session(data_dir, notes, work)
     if mode == "reopen":
-        out["reopened_hits"] = len(ctx.search(CANARIES["note_text"], k=3))
+        out["reopened_hits"] = len(ctx.notes.search(CANARIES["note_text"], k=3))
         ctx.close()
     elif mode == "close":
         ctx.close()

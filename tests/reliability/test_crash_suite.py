@@ -412,7 +412,7 @@ def nightly_workload(tmp_path: Path, figs: Figures) -> None:
         return [a for f in feeds if f.name not in done for a in ("--feed", str(f))]
 
     try:
-        assert w.ctx.import_messages(str(write_jsonl(tmp_path / "feed-first.jsonl", fed))) == len(fed)
+        assert w.ctx.memory.import_messages(str(write_jsonl(tmp_path / "feed-first.jsonl", fed))) == len(fed)
         w.cycles(pending_feeds, feed, expect=lambda: 2)
         # The first run completes the interrupted one: it skips the steps that run finished
         # (by design, see secondme/jobs/history.resume_point), so the conversation fed since
@@ -422,14 +422,14 @@ def nightly_workload(tmp_path: Path, figs: Figures) -> None:
         w.finish([])
         assert not pending_feeds(), "every conversation fed was imported"
         final = checks.facts(w.ctx)
-        runs = w.ctx.jobs_history(100)
+        runs = w.ctx.jobs.history(100)
         assert runs[0]["status"] == "ok"
         assert {r["status"] for r in runs} <= {"ok", "interrupted"}, [r["status"] for r in runs]
         w.lock()
     finally:
         w.close()
     # The same conversation consolidated by one uninterrupted run gives the same facts.
-    assert uninterrupted("nightly", tmp_path / "clean", rng, checks.facts, before=lambda ctx: ctx.import_messages(
+    assert uninterrupted("nightly", tmp_path / "clean", rng, checks.facts, before=lambda ctx: ctx.memory.import_messages(
         str(write_jsonl(tmp_path / "all.jsonl", fed)))) == final
     assert figs.kills >= KILLS
 

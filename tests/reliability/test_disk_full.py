@@ -94,28 +94,28 @@ def test_disk_full_while_indexing_and_remembering(small_disk: Path, tmp_path: Pa
     ctx.init(PASS)
     figures: dict[str, object] = {"suite": "disk_full", "tmpfs": SIZE}
     try:
-        remembered = {ctx.remember(f"Before the disk filled up, item {i}: the spare key is in drawer {i}."): i
+        remembered = {ctx.memory.remember(f"Before the disk filled up, item {i}: the spare key is in drawer {i}."): i
                       for i in range(5)}
 
         # 1. The disk fills up while the folder is being indexed.
-        ctx.add_folder(str(notes))
+        ctx.notes.add_folder(str(notes))
         wait_until(lambda: len(ok_docs(ctx)) >= 16, 300, "the first notes to be indexed")
         filler = fill(small_disk)
         before = ok_docs(ctx)
         figures["docs_before_full"] = len(before)
         assert len(before) < NOTES, "the disk should fill up mid-run (make the notes bigger)"
-        waited = wait_until(lambda: ctx.indexing_progress().error is not None, 60,
+        waited = wait_until(lambda: ctx.notes.progress().error is not None, 60,
                             "the indexer to report the full disk")
-        progress = ctx.indexing_progress()
+        progress = ctx.notes.progress()
         assert "disk is full" in str(progress.error)
         figures["indexer_reported_s"] = round(waited, 2)
         # It keeps its queue (the notes are not its fault: none is recorded as failed).
         assert progress.queued > 0
-        assert ctx.failed_files() == []
+        assert ctx.notes.failed_files() == []
 
         # 2. Remembering fails with a clear error; so does the command line.
         with pytest.raises(DiskFull, match="disk is full"):
-            ctx.remember("This will not fit: the disk is full.")
+            ctx.memory.remember("This will not fit: the disk is full.")
         r = cli_remember(data, "Nor will this.")
         assert r.returncode == 1, r.stderr
         assert "secondme: the disk is full" in r.stderr and "Traceback" not in r.stderr, r.stderr
@@ -123,36 +123,36 @@ def test_disk_full_while_indexing_and_remembering(small_disk: Path, tmp_path: Pa
         # 3. Nothing already saved is lost, and search still works.
         assert ctx.store.integrity_check() == ["ok"]
         assert before <= ok_docs(ctx)
-        have = {m.id for m in ctx.memories(kind="message", limit=1000)}
+        have = {m.id for m in ctx.memory.memories(kind="message", limit=1000)}
         assert set(remembered) <= have
         some = sorted(before)[0]
         kw = Path(some).stem.replace("note-", "kw")
-        assert any(h.path == some for h in ctx.search(kw, k=5)), "committed notes stay searchable"
-        assert ctx.recall("spare key drawer 3", k=5), "remembered items stay searchable"
+        assert any(h.path == some for h in ctx.notes.search(kw, k=5)), "committed notes stay searchable"
+        assert ctx.memory.recall("spare key drawer 3", k=5), "remembered items stay searchable"
 
         # 4. Space is freed: indexing completes by itself, remembering works again.
         filler.unlink()
         t0 = time.monotonic()
-        assert ctx.wait_indexed(300)
+        assert ctx.notes.wait_indexed(300)
         figures["resumed_in_s"] = round(time.monotonic() - t0, 2)
         assert ok_docs(ctx) == {str(note_path(notes, i)) for i in range(NOTES)}
-        assert ctx.indexing_progress().error is None
-        mid = ctx.remember("After freeing space: the bike is at the north gate.")
-        assert any(h.id == mid for h in ctx.recall("where is the bike", k=5))
+        assert ctx.notes.progress().error is None
+        mid = ctx.memory.remember("After freeing space: the bike is at the north gate.")
+        assert any(h.id == mid for h in ctx.memory.recall("where is the bike", k=5))
 
         # 5. The disk fills up while remembering, the app itself filling it.
         filler = fill(small_disk, leave=256 * 1024)
         acked: list[int] = []
         with pytest.raises(DiskFull, match="disk is full"):
             for i in range(10_000):
-                acked.append(ctx.remember(f"Filling item {i}: " + "lorem ipsum dolor sit amet " * 60))
+                acked.append(ctx.memory.remember(f"Filling item {i}: " + "lorem ipsum dolor sit amet " * 60))
         figures["remembered_until_full"] = len(acked)
         assert acked, "some items fit before the disk was full"
-        have = {m.id for m in ctx.memories(kind="message", limit=100_000)}
+        have = {m.id for m in ctx.memory.memories(kind="message", limit=100_000)}
         assert set(acked) <= have
         filler.unlink()
-        acked.append(ctx.remember("Space again: the passport is in the blue folder."))
-        ctx.wait_indexed(60)
+        acked.append(ctx.memory.remember("Space again: the passport is in the blue folder."))
+        ctx.notes.wait_indexed(60)
         checks.check_open(ctx)
         checks.lock_and_check_snapshot(ctx, tmp_path)
     finally:
@@ -164,9 +164,9 @@ def test_disk_full_while_indexing_and_remembering(small_disk: Path, tmp_path: Pa
         ctx.unlock(PASS)
         checks.check_open(ctx)
         assert len(ok_docs(ctx)) == NOTES
-        have = {m.id for m in ctx.memories(kind="message", limit=100_000)}
+        have = {m.id for m in ctx.memory.memories(kind="message", limit=100_000)}
         assert set(remembered) | set(acked) <= have
-        assert ctx.search("passport blue folder", k=3)
+        assert ctx.notes.search("passport blue folder", k=3)
         checks.lock_and_check_snapshot(ctx, tmp_path)
     finally:
         ctx.close()

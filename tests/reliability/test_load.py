@@ -76,7 +76,7 @@ def test_searches_while_indexing_and_nightly_run(qapp: Any, qtbot: Any, tmp_path
     ctx.init(PASS)
     ctx.embedder.get()  # type: ignore[union-attr]  # as core_api.start_background does after unlock
     for i in range(40):
-        ctx.remember(f"Memory {i}: the {random.Random(i).choice(['red', 'blue', 'green'])} bike needs "
+        ctx.memory.remember(f"Memory {i}: the {random.Random(i).choice(['red', 'blue', 'green'])} bike needs "
                      f"new brakes before the trip number {i}.")
     ui_errors: list[BaseException] = []
     services = Services(ctx, CoreBridge(ctx), Runner(on_error=ui_errors.append))
@@ -109,9 +109,9 @@ def test_searches_while_indexing_and_nightly_run(qapp: Any, qtbot: Any, tmp_path
             t0 = time.perf_counter()
             try:
                 if kind == "search":
-                    ctx.search(q, k=10)
+                    ctx.notes.search(q, k=10)
                 else:
-                    ctx.recall(q, k=10)
+                    ctx.memory.recall(q, k=10)
             except Exception as exc:  # every error counts; none is expected
                 with lock:
                     errors.append(f"{kind}: {type(exc).__name__}: {exc}")
@@ -132,7 +132,7 @@ def test_searches_while_indexing_and_nightly_run(qapp: Any, qtbot: Any, tmp_path
             sources.add_folder(str(notes))  # type: ignore[attr-defined]
             # Off the UI thread, as the Jobs page starts it (through an operation).
             started: list[dict[str, Any]] = []
-            services.ops.run(lambda: ctx.run_jobs_now(wait=False), success=started.append,
+            services.ops.run(lambda: ctx.jobs.run_now(wait=False), success=started.append,
                              failure=ui_errors.append)
             qtbot.waitUntil(lambda: bool(started) or bool(ui_errors), timeout=60_000)
             job = started[0] if started else {}
@@ -141,20 +141,20 @@ def test_searches_while_indexing_and_nightly_run(qapp: Any, qtbot: Any, tmp_path
             stop.set()
             for t in threads:
                 t.join(30)
-            progress = ctx.indexing_progress()
+            progress = ctx.notes.progress()
         elapsed = time.monotonic() - t_start
         still_indexing = progress.running
-        jobs_status = ctx.jobs_status()
+        jobs_status = ctx.jobs.status()
 
         # Quit while still indexing, as a person may (that must be clean too), once the nightly
         # run ended. Indexing a whole folder to the end is the ingest benchmark's job.
         for _ in range(1800 if soak() else 300):
-            if not ctx.jobs_status().get("running"):
+            if not ctx.jobs.status().get("running"):
                 break
             time.sleep(1)
         else:
-            ctx.cancel_jobs()
-        last = ctx.jobs_history(1)
+            ctx.jobs.cancel()
+        last = ctx.jobs.history(1)
         indexed = ctx.store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'")
     finally:
         stop.set()

@@ -41,14 +41,14 @@ notes.mkdir(parents=True, exist_ok=True)
 (notes / "bike.md").write_text("# Bike\nThe bike lock code is kept in the blue notebook.\n")
 ctx = build(data, use_keyring=False)
 ctx.init("offline flow passphrase")
-ctx.add_folder(str(notes))
-ctx.wait_indexed(300)
-hits = ctx.search("bike lock code", k=3)
-remembered = ctx.remember("My dentist is Dr. Okafor on Baker Street.") if hasattr(ctx, "remember") else None
-ctx.wait_indexed(60)
-recalled = ctx.recall("who is my dentist", k=3) if hasattr(ctx, "recall") else []
-answer = ctx.ask("Where is the bike lock code kept?")
-jobs = ctx.run_jobs_now(wait=True) if hasattr(ctx, "run_jobs_now") else None
+ctx.notes.add_folder(str(notes))
+ctx.notes.wait_indexed(300)
+hits = ctx.notes.search("bike lock code", k=3)
+remembered = ctx.memory.remember("My dentist is Dr. Okafor on Baker Street.") if hasattr(ctx, "remember") else None
+ctx.notes.wait_indexed(60)
+recalled = ctx.memory.recall("who is my dentist", k=3) if hasattr(ctx, "recall") else []
+answer = ctx.models.ask("Where is the bike lock code kept?")
+jobs = ctx.jobs.run_now(wait=True) if hasattr(ctx, "run_jobs_now") else None
 ctx.close()
 print(json.dumps({"attempts": attempts, "hits": [h.path for h in hits],
                   "recalled": [h.id for h in recalled], "answer_cited": len(answer.citations),

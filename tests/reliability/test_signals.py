@@ -102,10 +102,10 @@ def _findable(data: Path, runtime: Path, monkeypatch: pytest.MonkeyPatch) -> tup
     ctx = build(str(data), use_keyring=False)
     ctx.unlock(PASS)
     try:
-        assert ctx.wait_indexed(120)
-        held = sum(f.documents for f in ctx.folders())
+        assert ctx.notes.wait_indexed(120)
+        held = sum(f.documents for f in ctx.notes.folders())
         # Every note says "Keyword ... marks this note": one search that may return them all.
-        hits = ctx.search("keyword marks this note", k=NOTES * 4)
+        hits = ctx.notes.search("keyword marks this note", k=NOTES * 4)
         found = len({h.path for h in hits if "journal-" in (h.path or "")})
         return held, found
     finally:

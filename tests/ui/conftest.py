@@ -67,8 +67,8 @@ def core(fresh_core: SecondMe) -> SecondMe:
 
 @pytest.fixture
 def indexed_core(core: SecondMe, notes_dir: Path) -> SecondMe:
-    core.add_folder(str(notes_dir))
-    assert core.wait_indexed(120), "indexing the small notes folder did not finish"
+    core.notes.add_folder(str(notes_dir))
+    assert core.notes.wait_indexed(120), "indexing the small notes folder did not finish"
     return core
 
 

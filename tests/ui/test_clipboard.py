@@ -60,7 +60,7 @@ def test_default_delay_is_thirty_seconds(qtbot: Any) -> None:
 
 
 def test_fill_value_is_marked_secret_and_cleared_after_the_delay(qtbot: Any, box: QuickRecall) -> None:
-    box._services.ctx.set_profile_field("street-address", "12 Rue Cler", lock=True)
+    box._services.ctx.profile.set_field("street-address", "12 Rue Cler", lock=True)
     _fill(qtbot, box, "shipping address", "12 Rue Cler")
     _ctrl_c(qtbot, box)
     assert _text() == "12 Rue Cler"
@@ -71,7 +71,7 @@ def test_fill_value_is_marked_secret_and_cleared_after_the_delay(qtbot: Any, box
 
 
 def test_what_the_person_copied_since_stays(qtbot: Any, box: QuickRecall) -> None:
-    box._services.ctx.set_profile_field("street-address", "12 Rue Cler", lock=True)
+    box._services.ctx.profile.set_field("street-address", "12 Rue Cler", lock=True)
     _fill(qtbot, box, "shipping address", "12 Rue Cler")
     _ctrl_c(qtbot, box)
     assert _text() == "12 Rue Cler"
@@ -87,7 +87,7 @@ def test_what_the_person_copied_since_stays(qtbot: Any, box: QuickRecall) -> Non
 
 def test_sensitive_value_needs_confirmation_then_is_marked_and_cleared(
         qtbot: Any, box: QuickRecall, monkeypatch: pytest.MonkeyPatch) -> None:
-    box._services.ctx.set_profile_field("passport-number", "X1234567", lock=True)
+    box._services.ctx.profile.set_field("passport-number", "X1234567", lock=True)
     _fill(qtbot, box, "passport number", "sensitive")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     _ctrl_c(qtbot, box)
@@ -134,7 +134,7 @@ def _copy_fill_in_app(qtbot: Any, c: Any) -> None:
     QApplication.clipboard().clear()
     c.start()
     qtbot.waitUntil(lambda: c.state == "ready", timeout=60_000)
-    c.ctx.set_profile_field("street-address", "12 Rue Cler", lock=True)
+    c.ctx.profile.set_field("street-address", "12 Rue Cler", lock=True)
     c.open_recall()
     _fill(qtbot, c.recall, "shipping address", "12 Rue Cler")
     _ctrl_c(qtbot, c.recall)

@@ -40,8 +40,8 @@ class AppStub:
 def prepared(data_dir: Path, notes_dir: Path) -> Path:
     c = build(str(data_dir), use_keyring=False)
     c.init(PASS)
-    c.add_folder(str(notes_dir))
-    c.wait_indexed(120)
+    c.notes.add_folder(str(notes_dir))
+    c.notes.wait_indexed(120)
     c.close()
     return data_dir
 

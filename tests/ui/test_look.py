@@ -56,14 +56,14 @@ def dark_palette() -> QPalette:
 @pytest.fixture
 def person(indexed_core: SecondMe) -> SecondMe:
     for text in LIFE:
-        indexed_core.remember(text)
+        indexed_core.memory.remember(text)
     for name, value in (("name", "Dana Whitfield"), ("email", "dana@example.org"),
                         ("organization", "Oceanix Labs"), ("organization-title", "Marine biologist"),
                         ("address-level2", "Portland"), ("tel", "+1 503 555 0177"),
                         ("passport-number", "X1234567")):
-        indexed_core.set_profile_field(name, value)
-    indexed_core.set_profile_field("organization", None, lock=True)
-    indexed_core.build_profile()
+        indexed_core.profile.set_field(name, value)
+    indexed_core.profile.set_field("organization", None, lock=True)
+    indexed_core.profile.build()
     return indexed_core
 
 
@@ -156,13 +156,13 @@ def test_profile_page_shows_the_person(qtbot: Any, person: SecondMe, make_servic
     page.select_field("address-level2")
     page.value_edit.setText("Seattle")
     page.save_button.click()
-    qtbot.waitUntil(lambda: person.profile()["fields"]["address-level2"].value == "Seattle", timeout=10_000)
+    qtbot.waitUntil(lambda: person.profile.show()["fields"]["address-level2"].value == "Seattle", timeout=10_000)
     qtbot.waitUntil(lambda: any(lab.text() == "Seattle" for lab in page.body.findChildren(type(page.result))),
                     timeout=10_000)
     page.select_field("email")
     assert page.lock_button.text().replace("&", "") == "Lock"
     page.lock_button.click()
-    qtbot.waitUntil(lambda: person.profile()["fields"]["email"].locked, timeout=10_000)
+    qtbot.waitUntil(lambda: person.profile.show()["fields"]["email"].locked, timeout=10_000)
 
 
 @pytest.mark.skipif(SCALE != "1", reason="this is the run that starts the scaled one")

@@ -85,7 +85,7 @@ def test_a_damaged_export_says_so_and_eml_asks_for_a_folder(
     page.import_button.click()
     qtbot.waitUntil(lambda: "damaged" in page.import_result.text(), timeout=60_000)
     assert page.import_button.isEnabled() and page.import_kind.isEnabled()
-    assert page.services.ctx.memories() == []
+    assert page.services.ctx.memory.memories() == []
     folder = imports_gen.eml_folder(tmp_path / "mail", 12)
     choose_kind(page, "eml")
     chooser.answers.append(str(folder))
@@ -108,7 +108,7 @@ def test_stop_import_stops_after_a_batch(qtbot: Any, page: MemoriesPage, chooser
     qtbot.waitUntil(lambda: page.import_result.text().startswith("Imported"), timeout=60_000)
     text = page.import_result.text()
     assert "stopped before the end" in text
-    added = len(page.services.ctx.memories(limit=1000))
+    added = len(page.services.ctx.memory.memories(limit=1000))
     assert 0 < added < 400
 
 

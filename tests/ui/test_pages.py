@@ -76,7 +76,7 @@ def test_sources_page_shows_folders_and_failures(qtbot: Any, window: MainWindow,
     # A broken PDF becomes a failed file with a reason.
     (notes_dir / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     page.reindex_button.click()
-    qtbot.waitUntil(lambda: len(indexed_core.failed_files()) == 1, timeout=60_000)
+    qtbot.waitUntil(lambda: len(indexed_core.notes.failed_files()) == 1, timeout=60_000)
     page.refresh()
     qtbot.waitUntil(lambda: page.failed.rowCount() == 1, timeout=20_000)
     assert page.failed.item(0, 0).text().endswith("broken.pdf")
@@ -90,9 +90,9 @@ def test_sources_pause_and_resume(qtbot: Any, window: MainWindow, indexed_core: 
     window.show_page(4)
     page.pause_button.click()
     assert "Resume" in page.pause_button.text()
-    qtbot.waitUntil(lambda: indexed_core.indexing_progress().paused, timeout=10_000)
+    qtbot.waitUntil(lambda: indexed_core.notes.progress().paused, timeout=10_000)
     page.pause_button.click()
-    qtbot.waitUntil(lambda: not indexed_core.indexing_progress().paused, timeout=10_000)
+    qtbot.waitUntil(lambda: not indexed_core.notes.progress().paused, timeout=10_000)
 
 
 def test_sources_add_and_remove_folder(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
@@ -132,8 +132,8 @@ def test_memories_page_lists_pins_and_forgets(qtbot: Any, window: MainWindow) ->
     page = window.page(MemoriesPage)
     assert isinstance(page, MemoriesPage)
     ctx = page.services.ctx
-    ctx.remember("The spare key is under the blue flowerpot")
-    ctx.remember("Dentist appointment moved to Thursday")
+    ctx.memory.remember("The spare key is under the blue flowerpot")
+    ctx.memory.remember("Dentist appointment moved to Thursday")
     window.show_page(2)
     page.refresh()
     qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10_000)
@@ -143,7 +143,7 @@ def test_memories_page_lists_pins_and_forgets(qtbot: Any, window: MainWindow) ->
     row = [page.table.item(r, 2).text() for r in range(2)].index("The spare key is under the blue flowerpot")
     page.table.selectRow(row)
     page.pin_button.click()
-    qtbot.waitUntil(lambda: any(m.pinned for m in ctx.memories()), timeout=10_000)
+    qtbot.waitUntil(lambda: any(m.pinned for m in ctx.memory.memories()), timeout=10_000)
     # The table reloads from the core and shows the pin.
     pinned = PINNED_COLUMN
     qtbot.waitUntil(lambda: [page.table.item(r, pinned).text() for r in range(2)].count("yes") == 1,
@@ -157,7 +157,7 @@ def test_memories_page_lists_pins_and_forgets(qtbot: Any, window: MainWindow) ->
     # Correct what a memory says.
     page.table.selectRow(row)
     page.edit_selected("The spare key is under the green doormat")
-    qtbot.waitUntil(lambda: "The spare key is under the green doormat" in [m.text for m in ctx.memories()],
+    qtbot.waitUntil(lambda: "The spare key is under the green doormat" in [m.text for m in ctx.memory.memories()],
                     timeout=10_000)
     qtbot.waitUntil(lambda: "The spare key is under the green doormat"
                     in [page.table.item(r, 2).text() for r in range(page.table.rowCount())], timeout=10_000)
@@ -165,7 +165,7 @@ def test_memories_page_lists_pins_and_forgets(qtbot: Any, window: MainWindow) ->
     page.table.selectRow(row)
     page.forget_selected(confirm=False)
     qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
-    assert [m.text for m in ctx.memories()] == ["Dentist appointment moved to Thursday"]
+    assert [m.text for m in ctx.memory.memories()] == ["Dentist appointment moved to Thursday"]
     # The kind filter narrows to facts: none yet, so the honest empty state shows.
     page.kind.setCurrentIndex(page.kind.findData("fact"))
     qtbot.waitUntil(lambda: page.table.rowCount() == 0 and page.empty.isVisibleTo(page), timeout=10_000)

@@ -85,7 +85,7 @@ def test_fill_mode_shows_the_profile_value_or_says_it_has_none(qtbot: Any, box: 
     qtbot.waitUntil(lambda: box.answer.isVisible(), timeout=5000)
     qtbot.waitUntil(lambda: "no value" in box.answer.toPlainText(), timeout=5000)
     assert box.model.rowCount() == 0
-    box._services.ctx.set_profile_field("street-address", "12 Rue Cler", lock=True)
+    box._services.ctx.profile.set_field("street-address", "12 Rue Cler", lock=True)
     box.query.clear()
     qtbot.keyClicks(box.query, "fill: Lieferadresse")
     qtbot.waitUntil(lambda: "12 Rue Cler" in box.answer.toPlainText(), timeout=5000)
@@ -93,7 +93,7 @@ def test_fill_mode_shows_the_profile_value_or_says_it_has_none(qtbot: Any, box: 
 
 def test_sensitive_fill_is_hidden_until_confirmed_then_copied(qtbot: Any, box: QuickRecall,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    box._services.ctx.set_profile_field("passport-number", "X1234567", lock=True)
+    box._services.ctx.profile.set_field("passport-number", "X1234567", lock=True)
     qtbot.keyClicks(box.query, "fill: passport number")
     qtbot.waitUntil(lambda: "sensitive" in box.answer.toPlainText(), timeout=5000)
     assert "X1234567" not in box.answer.toPlainText()

@@ -43,8 +43,8 @@ def test_ui_responsive_while_indexing(qtbot: Any, window: MainWindow, core: Any,
     with StallMeter() as meter:
         page.add_folder(str(notes))
         qtbot.waitUntil(lambda: page.folders.rowCount() == 1, timeout=300_000)
-        qtbot.waitUntil(lambda: not core.indexing_progress().running, timeout=300_000)
-    assert core.folders()[0].documents == 300
+        qtbot.waitUntil(lambda: not core.notes.progress().running, timeout=300_000)
+    assert core.notes.folders()[0].documents == 300
     assert meter.ticks > 10
     assert meter.longest_ms < GENEROUS_MS, f"UI stalled {meter.longest_ms:.0f} ms while indexing"
 

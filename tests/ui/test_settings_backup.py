@@ -73,13 +73,13 @@ def page(qtbot: Any, indexed_services: Any) -> SettingsPage:
 
 
 def hits(ctx: SecondMe, query: str) -> list[tuple[str, str, str | None]]:
-    ctx.wait_indexed(60)
-    return [(h.kind, h.snippet, h.path) for h in ctx.search(query, k=5)]
+    ctx.notes.wait_indexed(60)
+    return [(h.kind, h.snippet, h.path) for h in ctx.notes.search(query, k=5)]
 
 
 def test_export_then_import_replaces_data(qtbot: Any, page: SettingsPage, person: Person, tmp_path: Path) -> None:
     ctx = page.services.ctx
-    ctx.remember("The spare key is under the blue flowerpot")
+    ctx.memory.remember("The spare key is under the blue flowerpot")
     before = {q: hits(ctx, q) for q in ("pastel de nata", "spare key")}
     backup = tmp_path / "mine.smbackup"
     assert page.export_button.isEnabled() and page.import_button.isEnabled()
@@ -94,7 +94,7 @@ def test_export_then_import_replaces_data(qtbot: Any, page: SettingsPage, person
     qtbot.waitUntil(lambda: page.backup_result.text().startswith("Encrypted backup saved"), timeout=60_000)
     assert backup.exists() and page.export_button.isEnabled()
 
-    ctx.remember("Added after the backup: the wifi password is on the fridge")
+    ctx.memory.remember("Added after the backup: the wifi password is on the fridge")
     # A wrong backup passphrase is refused with a clear message and changes nothing.
     person.paths, person.secrets = [str(backup)], ["not the backup passphrase", PASS]
     page.import_button.click()
@@ -119,18 +119,18 @@ def test_export_then_import_replaces_data(qtbot: Any, page: SettingsPage, person
 def test_rotate_key_button(qtbot: Any, page: SettingsPage, person: Person) -> None:
     ctx = page.services.ctx
     before = hits(ctx, "tomatoes water")
-    old = ctx.keys
+    old = ctx.key_set
     person.confirm = False
     page.rotate_button.click()
-    assert ctx.keys == old and page.rotate_result.text() == ""
+    assert ctx.key_set == old and page.rotate_result.text() == ""
 
     person.confirm, person.secrets = True, ["wrong passphrase here"]
     page.rotate_button.click()
     qtbot.waitUntil(lambda: "wrong passphrase" in page.rotate_result.text(), timeout=30_000)
-    assert page.rotate_button.isEnabled() and ctx.keys == old
+    assert page.rotate_button.isEnabled() and ctx.key_set == old
 
     person.secrets = [PASS]
     page.rotate_button.click()
     qtbot.waitUntil(lambda: page.rotate_result.text().startswith("Key rotated"), timeout=60_000)
-    assert ctx.keys != old and ctx.vault.info().key_generation == 2
+    assert ctx.key_set != old and ctx.vault.info().key_generation == 2
     assert hits(ctx, "tomatoes water") == before

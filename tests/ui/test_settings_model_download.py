@@ -112,7 +112,7 @@ def test_download_shows_progress_then_the_model_is_in_use(qtbot: Any, make_page:
     assert ctx.settings.model_path == str(installed)
     assert Settings.load(Paths.at(ctx.paths.root).config_file).model_path == str(installed)
     assert page.model.currentData().path == str(installed)
-    assert ctx.chat_model.model_path == installed
+    assert ctx.models.chat_model.model_path == installed
     row = page.catalog.rows[entry.name]
     assert row.button.text() == "In use" and not row.button.isEnabled()
     assert not page.catalog.progress.isVisible()

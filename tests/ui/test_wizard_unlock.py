@@ -51,7 +51,7 @@ def test_wizard_with_passphrase_creates_the_vault(qtbot: Any, make_services: Any
         wizard.button(QWizard.WizardButton.FinishButton).click()
     assert fresh_core.initialized and fresh_core.unlocked
     assert fresh_core.vault.info().method == "passphrase"
-    assert [f.path for f in fresh_core.folders()] == [str(notes_dir)]
+    assert [f.path for f in fresh_core.notes.folders()] == [str(notes_dir)]
 
 
 def test_wizard_offers_keyring_when_trusted(qtbot: Any, make_services: Any, fresh_core: SecondMe) -> None:

@@ -129,7 +129,7 @@ class JobsPage(Page):
             "(or at the next start if the computer was off).")
         if not ctx.unlocked:
             return
-        self.services.ops.run(lambda: (ctx.jobs_status(), ctx.jobs_history(20)), receiver=self,
+        self.services.ops.run(lambda: (ctx.jobs.status(), ctx.jobs.history(20)), receiver=self,
                               success=self._show, failure=self._failed)
 
     def _show(self, loaded: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
@@ -148,7 +148,7 @@ class JobsPage(Page):
         ctx = self.services.ctx
         self.run_now.setEnabled(False)
         self.job_state.setText("Starting the nightly job…")
-        self.services.ops.run(lambda: ctx.run_jobs_now(wait=False), receiver=self,
+        self.services.ops.run(lambda: ctx.jobs.run_now(wait=False), receiver=self,
                               success=self._started, failure=self._failed)
 
     def _started(self, result: dict[str, Any]) -> None:
@@ -159,7 +159,7 @@ class JobsPage(Page):
     def cancel_run(self) -> None:
         ctx = self.services.ctx
         self.cancel.setEnabled(False)
-        self.services.ops.run(ctx.cancel_jobs, receiver=self, success=lambda _r: self.refresh(),
+        self.services.ops.run(ctx.jobs.cancel, receiver=self, success=lambda _r: self.refresh(),
                               failure=self._failed)
 
     def _on_event(self, kind: EventKind, data: object) -> None:

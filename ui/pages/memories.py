@@ -135,7 +135,7 @@ class MemoriesPage(Page):
         if not ctx.unlocked:
             return
         kind, state = self.kind.currentData(), self.state.currentData()
-        self.services.ops.run(lambda: ctx.memories(kind, state, LIMIT), receiver=self,
+        self.services.ops.run(lambda: ctx.memory.memories(kind, state, LIMIT), receiver=self,
                               success=self._show, failure=self._failed)
 
     def _on_event(self, kind: EventKind, data: object) -> None:
@@ -178,7 +178,7 @@ class MemoriesPage(Page):
         if v is None:
             return
         ctx = self.services.ctx
-        self.services.ops.run(lambda: ctx.pin(v.id, not v.pinned), receiver=self,
+        self.services.ops.run(lambda: ctx.memory.pin(v.id, not v.pinned), receiver=self,
                               success=lambda _r: self.refresh(), failure=self._failed)
 
     def edit_selected(self, text: str | None = None) -> None:
@@ -193,7 +193,7 @@ class MemoriesPage(Page):
             text = new
         ctx = self.services.ctx
         new_text = text
-        self.services.ops.run(lambda: ctx.edit_memory(v.id, new_text), receiver=self,
+        self.services.ops.run(lambda: ctx.memory.edit(v.id, new_text), receiver=self,
                               success=lambda _r: self._edited(), failure=self._failed)
 
     def _edited(self) -> None:
@@ -212,7 +212,7 @@ class MemoriesPage(Page):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         ctx = self.services.ctx
-        self.services.ops.run(lambda: ctx.forget(v.id), receiver=self,
+        self.services.ops.run(lambda: ctx.memory.forget(v.id), receiver=self,
                               success=self._forgotten, failure=self._failed)
 
     def _forgotten(self, n: int) -> None:
@@ -271,7 +271,7 @@ class MemoriesPage(Page):
         self.import_result.setText(f"Importing {Path(path).name}…")
 
         def work(report: Any) -> Any:
-            return ctx.import_file(kind, path, progress=lambda done, total: report((done, total)), cancel=cancel)
+            return ctx.memory.import_file(kind, path, progress=lambda done, total: report((done, total)), cancel=cancel)
 
         self.services.ops.run(work, receiver=self, success=self._imported, failure=self._import_failed,
                               progress=self._import_progress, cancel=cancel)

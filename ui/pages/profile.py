@@ -128,7 +128,7 @@ class ProfilePage(Page):
     # --- loading -------------------------------------------------------------------------------
     def refresh(self) -> None:
         ctx: Any = self.services.ctx
-        self.services.ops.run(lambda: ctx.profile(), receiver=self, success=self._show_profile,
+        self.services.ops.run(lambda: ctx.profile.show(), receiver=self, success=self._show_profile,
                               failure=self._failed)
 
     def _show_profile(self, prof: object) -> None:
@@ -270,7 +270,7 @@ class ProfilePage(Page):
         if name is None:
             return
         ctx: Any = self.services.ctx
-        self.services.ops.run(lambda: ctx.set_profile_field(name, value, lock), receiver=self,
+        self.services.ops.run(lambda: ctx.profile.set_field(name, value, lock), receiver=self,
                               success=lambda _r: self._edited(), failure=self._failed)
 
     def _edited(self) -> None:
@@ -292,7 +292,7 @@ class ProfilePage(Page):
         if name is None:
             return
         ctx: Any = self.services.ctx
-        self.services.ops.run(lambda: ctx.delete_profile_field(name), receiver=self,
+        self.services.ops.run(lambda: ctx.profile.delete_field(name), receiver=self,
                               success=lambda _r: self.refresh(), failure=self._failed)
 
     # --- trying a label ------------------------------------------------------------------------

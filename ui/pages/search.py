@@ -80,7 +80,7 @@ class SearchPage(Page):
 
     def refresh(self) -> None:
         ctx = self.services.ctx
-        self.services.ops.run(ctx.folders, receiver=self, success=self._set_folders,
+        self.services.ops.run(ctx.notes.folders, receiver=self, success=self._set_folders,
                               failure=self._ignore_locked)
 
     def _ignore_locked(self, exc: BaseException) -> None:
@@ -124,7 +124,7 @@ class SearchPage(Page):
             return
         ctx, filters = self.services.ctx, self.filters()
         self.services.ops.run(
-            lambda: ctx.search(text, k=MAX_HITS, filters=filters), receiver=self, pool="search",
+            lambda: ctx.notes.search(text, k=MAX_HITS, filters=filters), receiver=self, pool="search",
             success=lambda hits: self._show(gen, hits), failure=lambda e: self._failed(gen, e))
 
     def _show(self, gen: int, hits: list[SearchHit]) -> None:

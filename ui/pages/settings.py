@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from secondme.errors import UserError
-from secondme.vault import MIN_PASSPHRASE_CHARS
+from secondme.services.keys import MIN_PASSPHRASE_CHARS
 from ui import core_api, desktop_entry, filedialog
 from ui.connected_tools import ConnectedTools
 from ui.model_catalog import ModelCatalog
@@ -292,7 +292,7 @@ class SettingsPage(Page):
         ctx = self.services.ctx
         self.change_button.setEnabled(False)
         self.pass_result.setText("Changing…")
-        self.services.ops.run(lambda: ctx.change_passphrase(old, new), receiver=self,
+        self.services.ops.run(lambda: ctx.keys.change_passphrase(old, new), receiver=self,
                               success=self._changed, failure=self._change_failed)
 
     def _changed(self, _result: object) -> None:
@@ -357,7 +357,7 @@ class SettingsPage(Page):
             return
         ctx = self.services.ctx
         self._run_key_work(
-            lambda: ctx.rotate_key(pw), (self.rotate_button,), self.rotate_result,
+            lambda: ctx.keys.rotate(pw), (self.rotate_button,), self.rotate_result,
             "Re-encrypting everything under a new key…",
             lambda r: f"Key rotated: {r['values']} values re-encrypted (key generation {r['key_generation']}).",
             "Rotating the key")
@@ -377,7 +377,7 @@ class SettingsPage(Page):
             return
         ctx = self.services.ctx
         self._run_key_work(
-            lambda: ctx.export_backup(path, pw), (self.export_button, self.import_button),
+            lambda: ctx.keys.export_backup(path, pw), (self.export_button, self.import_button),
             self.backup_result, "Writing the encrypted backup…",
             lambda r: f"Encrypted backup saved to {r['path']}.", "Exporting the backup")
 
@@ -397,7 +397,7 @@ class SettingsPage(Page):
             return
         ctx = self.services.ctx
         self._run_key_work(
-            lambda: ctx.import_backup(path, backup_pw, pw, replace=True),
+            lambda: ctx.keys.import_backup(path, backup_pw, pw, replace=True),
             (self.export_button, self.import_button), self.backup_result,
             "Checking and restoring the backup…",
             lambda r: (f"Backup imported: {r['documents']} notes and {r['memories']} memories. "

@@ -74,7 +74,7 @@ class SourcesPage(Page):
 
         self.add_button.clicked.connect(self.choose_folder)
         self.remove_button.clicked.connect(self.remove_selected)
-        self.reindex_button.clicked.connect(lambda: self._call(lambda: services.ctx.reindex()))
+        self.reindex_button.clicked.connect(lambda: self._call(lambda: services.ctx.notes.reindex()))
         self.pause_button.clicked.connect(self.toggle_pause)
         services.bridge.index_progress.connect(self._on_progress)
         services.bridge.index_changed.connect(self.refresh)
@@ -85,7 +85,7 @@ class SourcesPage(Page):
         ctx = self.services.ctx
 
         def load() -> tuple[list[FolderStatus], list[FailedFile]]:
-            return ctx.folders(), ctx.failed_files()
+            return ctx.notes.folders(), ctx.notes.failed_files()
 
         self.services.ops.run(load, receiver=self, success=self._show, failure=self._failed)
 
@@ -127,7 +127,7 @@ class SourcesPage(Page):
 
     def add_folder(self, path: str) -> None:
         ctx = self.services.ctx
-        self._call(lambda: ctx.add_folder(path))
+        self._call(lambda: ctx.notes.add_folder(path))
 
     def choose_folder(self) -> None:
         path = filedialog.existing_directory(self, "Add a notes folder", str(Path.home()))
@@ -142,11 +142,11 @@ class SourcesPage(Page):
         path = self.selected_folder()
         if path:
             ctx = self.services.ctx
-            self._call(lambda: ctx.remove_folder(path))
+            self._call(lambda: ctx.notes.remove_folder(path))
 
     def toggle_pause(self) -> None:
         ctx = self.services.ctx
         self._paused = not self._paused
         self._update_pause_text()
         paused = self._paused
-        self._call(lambda: ctx.pause_indexing() if paused else ctx.resume_indexing())
+        self._call(lambda: ctx.notes.pause() if paused else ctx.notes.resume())
