@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("search", "jobs"),
     ("notes", "memory", "importers"),
     ("question_terms", "extractive", "spans", "answer", "profile", "session"),
-    ("browser", "mcp", "backup", "rotation", "rekey"),
+    ("browser", "mcp", "backup", "rotation", "rekey", "services"),
     ("app",),
     ("cli", "__main__", "__init__"),
 )
@@ -141,3 +141,28 @@ def test_core_events_are_emitted_by_kind_not_by_string() -> None:
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 bad.append(f"{p.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
     assert not bad, "emit an EventKind, not a string:\n" + "\n".join(bad)
+
+
+# The faces (UI, CLI) reach key handling and model files through the context's services
+# (``ctx.keys``, ``ctx.models``), never through the modules under them.
+FACES = ("ui", "secondme/cli")
+BEHIND_SERVICES = ("secondme.vault", "secondme.llm.discovery", "secondme.llm.gguf")
+
+
+def test_the_ui_and_cli_use_services_not_the_vault_or_model_files() -> None:
+    bad = [(str(p.relative_to(ROOT)), n) for folder in FACES for p in _files(folder)
+           for n in _imports(p) if _matches(n, BEHIND_SERVICES)]
+    assert not bad, bad
+
+
+def test_the_context_keeps_only_the_lifecycle() -> None:
+    """``SecondMe`` holds lifecycle, events and settings; domain work is on its services."""
+    tree = ast.parse((ROOT / "secondme" / "app.py").read_text("utf-8"))
+    (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "SecondMe"]
+    public = {n.name for n in cls.body
+              if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+    assert public == {
+        "subscribe", "emit", "on_unlock", "on_lock", "initialized", "unlocked", "init", "unlock",
+        "open_session", "warm_up", "lock", "close_session", "close", "store", "key_set", "session",
+        "current_session", "save_settings", "get_private", "set_private",
+    }
