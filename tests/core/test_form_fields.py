@@ -261,9 +261,9 @@ def test_examples_in_brackets_do_not_make_a_field_negative() -> None:
 
 
 def test_a_nationality_select_is_not_the_country_of_residence(ctx: SecondMe) -> None:
-    ctx.set_profile_field("country-name", "United States")
+    ctx.profile.set_field("country-name", "United States")
     opts = ["United States", "Canada", "Mexico"]
-    assert ctx.fill_field({"label": "Country", "tag": "select", "options": opts}).value == "United States"
-    res = ctx.fill_field({"label": "Nationality", "tag": "select", "options": opts})
+    assert ctx.profile.fill_field({"label": "Country", "tag": "select", "options": opts}).value == "United States"
+    res = ctx.profile.fill_field({"label": "Nationality", "tag": "select", "options": opts})
     assert res.value is None and res.field == "nationality"
     assert token("Ciudad de nacimiento") is None and token("Ciudad") == "address-level2"
