@@ -114,7 +114,7 @@ def test_both_sides_saw_nothing_else_and_the_oversized_note_is_reported(sides: S
     notes = {sides.root / rel for rel, is_note in CASES if is_note}
     assert sides.walked == notes
     assert sides.watched == notes
-    failed = {f.path: f.reason for f in sides.ctx.failed_files()}
+    failed = {f.path: f.reason for f in sides.ctx.notes.failed_files()}
     assert failed == {str(sides.root / "oversized.md"): "larger than the 4096 bytes limit"}
     assert sides.ctx.session.indexer.tally[Outcome.SKIPPED_TOO_LARGE] == 1
 
