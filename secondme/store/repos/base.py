@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from secondme.errors import StoreCorruption
 from secondme.store.db import Row, Store, Writer
+from secondme.store.schema import BOUND, PRIVATE, ROW_MAC
 
 # SQLite's default limit on host parameters is 32766 since 3.32, but older builds allow 999;
 # 500 keeps every `IN (...)` well inside either and costs nothing measurable.
@@ -87,3 +89,37 @@ class Repository:
             cur.row_factory = sqlite3.Row  # this cursor only: the writer's other reads keep tuples
             found = cur.execute(sql, params).fetchall()
         return [self._store.row_from(self.table, r, columns) for r in found]
+
+
+def open_row(store: Store, table: str, r: Any, columns: Sequence[str],
+             on_corrupt: Callable[[StoreCorruption], None] | None = None) -> dict[str, Any]:
+    """``columns`` of a fetched row (private ones opened, a missing one None), each opened once.
+
+    The row's MAC is checked when it was fetched with one (StoreCorruption, always raised).
+    With ``on_corrupt``, a private value that does not open is reported there and read as None,
+    so one damaged chunk does not stop an index update or a search; without, it raises.
+    """
+    keys = r.keys()
+    if table in BOUND and ROW_MAC in keys:
+        store.verify_row(table, int(r["id"]), [r[c] for c in BOUND[table]], r[ROW_MAC])
+    private = PRIVATE.get(table, {})
+    out: dict[str, Any] = {}
+    for c in columns:
+        if c not in keys:
+            out[c] = None
+        elif c in private:
+            try:
+                out[c] = store.open_value(table, int(r["id"]), c, r[c])
+            except StoreCorruption as exc:
+                if on_corrupt is None:
+                    raise
+                on_corrupt(exc)
+                out[c] = None
+        else:
+            out[c] = r[c]
+    return out
+
+
+def count_rows(store: Store, table: str) -> int:
+    """How many rows ``table`` holds (a summary, e.g. after importing a backup)."""
+    return int(store.scalar(f"SELECT COUNT(*) FROM {table}") or 0)
