@@ -25,7 +25,7 @@ from secondme.services import (
 from secondme.session import Session
 from secondme.settings import Settings
 from secondme.store import Store
-from secondme.store.hashes import setting_hash
+from secondme.store.repos import Repositories
 from secondme.vault import Vault
 
 log = logging.getLogger("secondme.app")
@@ -201,6 +201,11 @@ class SecondMe:
         return self._session
 
     @property
+    def repos(self) -> Repositories:
+        """The typed repositories of the unlocked store (VaultLocked when locked)."""
+        return Repositories(self.store)
+
+    @property
     def current_session(self) -> Session | None:
         """The unlocked session, or None (locked, or built without indexes); never raises."""
         return self._session
@@ -210,18 +215,10 @@ class SecondMe:
 
     # --- private settings --------------------------------------------------------------------
     def get_private(self, key: str, default: Any = None) -> Any:
-        h = setting_hash(self.store, key)
-        rows = self.store.select("private_settings", "key_hash = ?", (h,))
-        return rows[0]["value"] if rows else default
+        return self.repos.settings.get(key, default)
 
     def set_private(self, key: str, value: Any) -> None:
-        h = setting_hash(self.store, key)
-        with self.store.write() as w:
-            row = w.execute("SELECT id FROM private_settings WHERE key_hash = ?", (h,)).fetchone()
-            if row:
-                w.update("private_settings", int(row[0]), private={"value": value, "key": key})
-            else:
-                w.insert("private_settings", {"key_hash": h}, {"value": value, "key": key})
+        self.repos.settings.set(key, value)
 
 
 def build(data_dir: str | None, *, use_keyring: bool = True, indexes: bool = True) -> SecondMe:

@@ -17,7 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from secondme.store import Store
-from secondme.store.db import Row, Writer, newest_first
+from secondme.store.db import Writer
+from secondme.store.repos.jobs import JobRun, JobRuns
 
 log = logging.getLogger("secondme.jobs")
 
@@ -86,14 +87,13 @@ class RunRecord:
         }
 
 
-def _record(row: Row) -> RunRecord:
-    summary = row.get("summary", {}) or {}
+def _record(run: JobRun) -> RunRecord:
+    summary = run.summary
     return RunRecord(
-        id=row.id, job=row["job"], status=JobStatus(row["status"]), started_at=float(row["started_at"]),
-        finished_at=None if row.get("finished_at") is None else float(row["finished_at"]),
-        step=row.get("step"), trigger=str(summary.get("trigger", "manual")),
-        steps=list(summary.get("steps", [])), resumed_from=summary.get("resumed_from"),
-        error=row.get("error"),
+        id=run.id, job=run.job, status=JobStatus(run.status), started_at=run.started_at,
+        finished_at=run.finished_at,
+        step=run.step, trigger=str(summary.get("trigger", "manual")),
+        steps=list(summary.get("steps", [])), resumed_from=summary.get("resumed_from"), error=run.error,
     )
 
 
@@ -102,6 +102,7 @@ class JobHistory:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._runs_repo = JobRuns(store)
 
     # --- writing ---------------------------------------------------------------------------
     def begin(self, job: str, trigger: str, started_at: float, step_names: list[str],
@@ -112,16 +113,14 @@ class JobHistory:
                                 "changed": {}, "error": None} for n in step_names])
         with self.store.write() as w:
             self._recover(w, job)
-            run.id = w.insert("job_runs", {"job": job, "status": RUNNING, "started_at": started_at},
-                              {"summary": run.summary()})
+            run.id = JobRuns.insert(w, job, RUNNING, started_at, run.summary())
         return run
 
     def save(self, run: RunRecord) -> None:
         """Write the run's current state (after every step, so a crash loses at most one)."""
         with self.store.write() as w:
-            w.update("job_runs", run.id,
-                     {"status": run.status, "step": run.step, "finished_at": run.finished_at},
-                     {"summary": run.summary(), "error": run.error})
+            JobRuns.update(w, run.id, {"status": run.status, "step": run.step, "finished_at": run.finished_at},
+                           run.summary(), run.error)
 
     def recover(self, job: str) -> int:
         """Mark ``running`` rows as interrupted. Call only while holding the run lock: then no
@@ -130,9 +129,9 @@ class JobHistory:
             return self._recover(w, job)
 
     def _recover(self, w: Writer, job: str) -> int:
-        rows = w.execute("SELECT id FROM job_runs WHERE job = ? AND status = ?", (job, RUNNING)).fetchall()
-        for (rid,) in rows:
-            rec = self.get(int(rid))
+        rows = JobRuns.ids_with_status(w, job, RUNNING)
+        for rid in rows:
+            rec = self.get(rid)
             if rec is None:
                 continue
             for s in rec.steps:
@@ -141,28 +140,18 @@ class JobHistory:
             where = f" during step {rec.step!r}" if rec.step else ""
             rec.status = INTERRUPTED
             rec.error = f"interrupted: the app stopped{where} (it is re-run by the next run)"
-            w.update("job_runs", rec.id, {"status": INTERRUPTED},
-                     {"summary": rec.summary(), "error": rec.error})
+            JobRuns.update(w, rec.id, {"status": INTERRUPTED}, rec.summary(), rec.error)
             log.warning("job run #%d was interrupted%s; the next run resumes it", rec.id, where)
         return len(rows)
 
     # --- reading ---------------------------------------------------------------------------
     def get(self, run_id: int) -> RunRecord | None:
-        row = self.store.get("job_runs", run_id)
-        return None if row is None else _record(row)
+        run = self._runs_repo.get(run_id)
+        return None if run is None else _record(run)
 
     def recent(self, job: str | None = None, limit: int = 20) -> list[RunRecord]:
         """Most recent first."""
-        where, params = ("job = ?", [job]) if job else ("1", [])
-        return self._runs(where, [*params, int(limit)])
-
-    def _runs(self, where: str, params: list[Any]) -> list[RunRecord]:
-        # Plain SQL has only the day a run started (the exact times are sealed: they say when
-        # the machine was on); newest_first settles the order within a day.
-        *args, limit = params
-        rows = newest_first(self.store, "job_runs", where, args, int(limit), "started_at",
-                            lambda row: (float(row["started_at"]), row.id))
-        return [_record(row) for row in rows]
+        return [_record(r) for r in self._runs_repo.newest(job or None, limit)]
 
     def latest(self, job: str) -> RunRecord | None:
         runs = self.recent(job, 1)
@@ -170,13 +159,12 @@ class JobHistory:
 
     def last_handled_start(self, job: str) -> datetime | None:
         """Start of the most recent run that settles a scheduled night (see ``HANDLED``)."""
-        runs = newest_first(self.store, "job_runs", f"job = ? AND status IN ({','.join('?' * len(HANDLED))})",
-                            [job, *HANDLED], 1, "started_at", lambda row: (float(row["started_at"]), row.id))
-        return datetime.fromtimestamp(float(runs[0]["started_at"]), UTC) if runs else None
+        runs = self._runs_repo.newest(job, 1, HANDLED)
+        return datetime.fromtimestamp(runs[0].started_at, UTC) if runs else None
 
     def last_ok(self, job: str) -> RunRecord | None:
-        runs = self._runs("job = ? AND status = ?", [job, OK, 1])
-        return runs[0] if runs else None
+        runs = self._runs_repo.newest(job, 1, (OK,))
+        return _record(runs[0]) if runs else None
 
     def resume_point(self, job: str, not_before: datetime) -> tuple[int, set[str]] | None:
         """The unfinished run to resume and the steps it already completed.

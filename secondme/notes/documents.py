@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,19 +15,8 @@ from secondme.results import readable_path
 from secondme.search.ids import DOCUMENT
 from secondme.store import Store
 from secondme.store.db import Writer
+from secondme.store.repos.documents import Chunks, DocState, Documents
 from secondme.store.schema import stat_key_input
-
-
-@dataclass(frozen=True)
-class DocState:
-    """What the store knows of one note file (paths opened, nothing else)."""
-
-    id: int
-    folder_id: int | None
-    path: Path
-    stat_key: str | None  # keyed hash of the size and mtime last seen (DocumentStore.stat_key)
-    content_hash: str | None
-    state: str
 
 
 class DocumentStore:
@@ -36,6 +24,8 @@ class DocumentStore:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._docs = Documents(store)
+        self._chunks = Chunks(store)
 
     def path_hash(self, path: Path) -> str:
         # The file name's bytes (the same as its UTF-8 text when it is valid UTF-8).
@@ -53,45 +43,18 @@ class DocumentStore:
         sealed in the document's ``exact`` column for dates."""
         return self._store.keyed_hash(stat_key_input(self.path_hash(path), size, mtime), "stat")
 
-    def _state(self, r: Any) -> DocState:
-        return DocState(int(r["id"]), r["folder_id"], Path(os.fsdecode(self._store.open_value("documents", r["id"], "path", r["path"]))),
-                        r["stat_key"], r["content_hash"], r["state"])
-
-    _COLS = "id, folder_id, path, stat_key, content_hash, state"
-
-    @property
-    def _ok(self) -> str:
-        # The reconcile trusts folder, state and content hash to skip or move files: authenticated.
-        return self._store.verified("documents")
-
     def by_path(self, path: Path) -> DocState | None:
-        rows = self._store.query(f"SELECT {self._COLS} FROM documents WHERE path_hash = ? AND {self._ok}",
-                                 (self.path_hash(path),))
-        return self._state(rows[0]) if rows else None
+        return self._docs.by_path_hash(self.path_hash(path))
 
     def for_folder(self, folder_id: int | None = None) -> list[DocState]:
-        if folder_id is None:
-            rows = self._store.query(f"SELECT {self._COLS} FROM documents WHERE {self._ok}")
-        else:
-            rows = self._store.query(f"SELECT {self._COLS} FROM documents WHERE folder_id = ? AND {self._ok}",
-                                     (folder_id,))
-        return [self._state(r) for r in rows]
+        return self._docs.states(folder_id)
 
     def moved_candidates(self, content_hash: str) -> list[DocState]:
         """Documents with this content whose file no longer exists (the source of a move)."""
-        rows = self._store.query(
-            f"SELECT {self._COLS} FROM documents WHERE content_hash = ? AND state = 'ok' AND {self._ok}",
-            (content_hash,)
-        )
-        return [d for d in (self._state(r) for r in rows) if not os.path.lexists(d.path)]
+        return [d for d in self._docs.ok_with_content(content_hash) if not os.path.lexists(d.path)]
 
     def old_embeddings(self, doc_id: int) -> dict[str, bytes]:
-        rows = self._store.query("SELECT id, content_hash, embedding FROM chunks WHERE document_id = ?", (doc_id,))
-        out: dict[str, bytes] = {}
-        for r in rows:
-            if r["content_hash"] and r["embedding"] is not None:
-                out[r["content_hash"]] = self._store.open_value("chunks", r["id"], "embedding", r["embedding"])
-        return out
+        return self._chunks.embeddings_by_content(doc_id)
 
     # --- writes (inside one transaction) -------------------------------------------------------
     def _upsert_doc(self, w: Writer, existing: DocState | None, folder_id: int, path: Path,
@@ -105,9 +68,9 @@ class DocumentStore:
         return w.insert("documents", plain, private)
 
     def _drop_chunks(self, w: Writer, doc_id: int) -> None:
-        for (cid,) in w.execute("SELECT id FROM chunks WHERE document_id = ?", (doc_id,)).fetchall():
-            w.record_change("chunk", int(cid), "delete")
-        w.execute("DELETE FROM chunks WHERE document_id = ?", (doc_id,))
+        for cid in Chunks.ids_of(w, doc_id):
+            w.record_change("chunk", cid, "delete")
+        Chunks.delete_of(w, doc_id)
 
     def save(self, w: Writer, existing: DocState | None, folder_id: int, path: Path, size: int,
              mtime: float, content_hash: str, doc: ExtractedDoc, chunks: list[Chunk],
@@ -153,8 +116,8 @@ class DocumentStore:
         """Point a document at its new path; its chunks, and what derives from them, stay."""
         w.update("documents", doc.id, {"folder_id": folder_id, "path_hash": self.path_hash(new_path)},
                  {"path": os.fsencode(new_path)})
-        for (cid,) in w.execute("SELECT id FROM chunks WHERE document_id = ?", (doc.id,)).fetchall():
-            w.record_change("chunk", int(cid), "upsert")  # the index carries folder and path
+        for cid in Chunks.ids_of(w, doc.id):
+            w.record_change("chunk", cid, "upsert")  # the index carries folder and path
         w.record_change(DOCUMENT, doc.id, "upsert")
 
     def delete(self, w: Writer, doc_id: int) -> None:

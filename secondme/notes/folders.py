@@ -5,20 +5,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from secondme.errors import UserError
 from secondme.store import Store
+from secondme.store.repos.folders import Folder, Folders
 
-
-@dataclass(frozen=True)
-class Folder:
-    """A watched folder as registered in the store."""
-
-    id: int
-    path: Path
-    enabled: bool
+__all__ = ["Folder", "FolderRegistry", "normalize"]
 
 
 def normalize(path: str | os.PathLike[str]) -> Path:
@@ -30,12 +23,13 @@ class FolderRegistry:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._folders = Folders(store)
 
     def _hash(self, path: Path) -> str:
         return self._store.keyed_hash(os.fsencode(path), "folder")
 
     def list(self) -> list[Folder]:
-        return [Folder(r.id, Path(os.fsdecode(r["path"])), bool(r["enabled"])) for r in self._store.select("folders")]
+        return self._folders.all()
 
     def add(self, path: str | os.PathLike[str]) -> Folder:
         p = normalize(path)
@@ -48,9 +42,7 @@ class FolderRegistry:
                 raise UserError(f"{p} is already inside the watched folder {f.path}")
             if f.path.is_relative_to(p):
                 raise UserError(f"{p} contains the watched folder {f.path}; remove that one first")
-        with self._store.write() as w:
-            fid = w.insert("folders", {"path_hash": self._hash(p), "added_at": time.time()}, {"path": os.fsencode(p)})
-        return Folder(fid, p, True)
+        return self._folders.add(p, self._hash(p), time.time())
 
     def find(self, path: str | os.PathLike[str]) -> Folder | None:
         p = normalize(path)

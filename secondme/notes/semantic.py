@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -24,6 +23,7 @@ from secondme.embed.base import Embedder
 from secondme.errors import DiskFull
 from secondme.search.ids import VECTOR_OP
 from secondme.store import Store
+from secondme.store.repos.documents import Chunks, Documents
 from secondme.threads import lower_thread_priority
 
 log = logging.getLogger("secondme.notes.semantic")
@@ -48,11 +48,9 @@ class SemanticProgress:
 
 def semantic_progress(store: Store) -> SemanticProgress:
     """Counted from the store (the partial index ``chunks_unembedded`` keeps it cheap)."""
-    waiting, notes_waiting = store.query(
-        "SELECT COUNT(*), COUNT(DISTINCT document_id) FROM chunks INDEXED BY chunks_unembedded "
-        "WHERE embedding IS NULL")[0]
-    total = int(store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'") or 0)
-    return SemanticProgress(max(total - int(notes_waiting), 0), total, int(waiting))
+    waiting, notes_waiting = Chunks(store).waiting_counts()
+    total = Documents(store).count_ok()
+    return SemanticProgress(max(total - notes_waiting, 0), total, waiting)
 
 
 class EmbeddingFiller:
@@ -64,6 +62,7 @@ class EmbeddingFiller:
                  on_progress: Callable[[], None] | None = None,
                  batch: int = BATCH) -> None:
         self._store = store
+        self._chunks = Chunks(store)
         self._embedder = embedder
         self._phase1_busy = phase1_busy
         self._on_committed = on_committed
@@ -173,26 +172,22 @@ class EmbeddingFiller:
     def _one_batch(self) -> bool:
         """Embed up to ``batch`` waiting chunks and commit them; True if more may be waiting."""
         s = self._store
-        rows = s.query(
-            "SELECT id, content_hash, text, meta FROM chunks INDEXED BY chunks_unembedded "
-            f"WHERE embedding IS NULL AND {s.verified('chunks')} ORDER BY document_id, id LIMIT ?", (self.batch,))
+        rows = self._chunks.waiting(self.batch)
         if not rows:
             return False
         texts: dict[int, tuple[str | None, str]] = {}
         for r in rows:
-            text = s.open_value("chunks", int(r["id"]), "text", r["text"]) or ""
-            meta: dict[str, Any] = s.open_value("chunks", int(r["id"]), "meta", r["meta"]) or {}
-            context = meta.get("context") or ""
+            text = r.text or ""
+            context = r.meta.get("context") or ""
             # What phase 1 would have embedded (Chunk.embed_text): the context line, then the body.
-            texts[int(r["id"])] = (r["content_hash"], f"{context}\n{text}" if context else text)
+            texts[r.id] = (r.content_hash, f"{context}\n{text}" if context else text)
         # Identical texts (a template, a repeated section) are embedded once.
         distinct = list(dict.fromkeys(t for _, t in texts.values()))
         vectors = dict(zip(distinct, self._embedder.embed(distinct), strict=True))
         with s.write() as w:
             for cid, (chash, text) in texts.items():
                 # The note may have changed while we embedded: only the chunk as read gets it.
-                cur = w.execute("SELECT content_hash, embedding IS NULL FROM chunks WHERE id = ?", (cid,)).fetchone()
-                if cur is None or cur[0] != chash or not cur[1]:
+                if not Chunks.still_waiting(w, cid, chash):
                     continue
                 vec = np.asarray(vectors[text], dtype=np.float32)
                 w.update("chunks", cid, private={"embedding": vec.tobytes()})

@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import statistics
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from secondme.embed.base import Embedder
+from secondme.errors import StoreCorruption
 from secondme.index import KeywordFilters, SealedIndexes
 from secondme.index.vector_process import VectorProcessDied
 from secondme.results import SearchFilters, SearchHit
 from secondme.search.ids import CHUNK, MEMORY, from_index, to_index
 from secondme.search.snippets import make_snippet
 from secondme.store import Store
+from secondme.store.repos.base import chunked, placeholders
+from secondme.store.repos.documents import Chunks, Document, Documents, StoredChunk
 
 log = logging.getLogger("secondme.search")
 
@@ -136,6 +137,8 @@ class HybridSearcher:
     def __init__(self, store: Store, indexes: SealedIndexes, embedder: Embedder,
                  folder_lookup: Any = None, candidates: int = 50) -> None:
         self._store = store
+        self._documents = Documents(store)
+        self._chunks = Chunks(store)
         self._idx = indexes
         self._embedder = embedder
         self._folder_lookup = folder_lookup  # callable path -> folder id, for folder filters
@@ -209,19 +212,8 @@ class HybridSearcher:
         chunk_ids = sorted({eid for i in index_ids for ent, eid in [from_index(i)] if ent == CHUNK})
         out: dict[int, int] = {}
         # Plain columns only steer the ranking; the hits are read back authenticated (hydrate).
-        for part in range(0, len(chunk_ids), 500):
-            ids = chunk_ids[part:part + 500]
-            for r in self._store.query(f"SELECT id, document_id FROM chunks WHERE id IN ({','.join('?' * len(ids))})",
-                                       ids):
-                out[int(r["id"])] = int(r["document_id"])
-        rest = sorted(set(doc_ids) - set(out.values()))
-        for part in range(0, len(rest), 500):
-            ids = rest[part:part + 500]
-            for r in self._store.query(
-                    f"SELECT MIN(id) AS id, document_id FROM chunks WHERE document_id IN ({','.join('?' * len(ids))}) "
-                    "AND ordinal = (SELECT MIN(ordinal) FROM chunks c2 WHERE c2.document_id = chunks.document_id) "
-                    "GROUP BY document_id", ids):
-                out[int(r["id"])] = int(r["document_id"])
+        out = self._chunks.documents_of(chunk_ids)
+        out.update(self._chunks.first_of(sorted(set(doc_ids) - set(out.values()))))
         return out
 
     def _replace_vector(self, dead: object) -> None:
@@ -234,10 +226,9 @@ class HybridSearcher:
         """Drop memories whose index facet (kind, or state when not active) is not wanted."""
         mem_ids = [eid for i, _ in fused for ent, eid in [from_index(i)] if ent == MEMORY]
         facet: dict[int, str] = {}
-        for part in range(0, len(mem_ids), 500):
-            ids = mem_ids[part:part + 500]
+        for ids in chunked(mem_ids):
             for r in self._store.query(
-                f"SELECT id, kind, state FROM memories WHERE id IN ({','.join('?' * len(ids))}) "
+                f"SELECT id, kind, state FROM memories WHERE id IN ({placeholders(len(ids))}) "
                 f"AND {self._store.verified('memories')}", ids
             ):
                 facet[int(r["id"])] = str(r["kind"]) if r["state"] == "active" else str(r["state"])
@@ -258,26 +249,43 @@ class HybridSearcher:
         ``query_vector`` is given (keyword-only candidates get it from their stored vector)."""
         chunk_ids = [eid for c in cands for ent, eid in [from_index(c.index_id)] if ent == CHUNK]
         mem_ids = [eid for c in cands for ent, eid in [from_index(c.index_id)] if ent == MEMORY]
-        chunks = {r["id"]: r for r in self._rows("chunks", chunk_ids)}
-        docs = {r["id"]: r for r in self._rows("documents", sorted({int(c["document_id"]) for c in chunks.values()}))}
+        # Each hit's sealed values are opened once, here; one that does not open costs that hit
+        # alone (reported below), not the whole search.
+        bad: dict[tuple[str, int, str], StoreCorruption] = {}
+
+        def corrupt(exc: StoreCorruption) -> None:
+            bad[(exc.table, exc.row_id, exc.column)] = exc
+
+        fields = ("text", "meta", "embedding") if query_vector is not None else ("text", "meta")
+        chunks = self._chunks.by_ids(chunk_ids, fields=fields, on_corrupt=corrupt)
+        docs = self._documents.by_ids(sorted({c.document_id for c in chunks.values()}), on_corrupt=corrupt)
         mems = {r["id"]: r for r in self._rows("memories", mem_ids)}
         hits: list[SearchHit] = []
         for c in cands:
             ent, eid = from_index(c.index_id)
             try:
                 if ent == CHUNK and eid in chunks:
-                    hit = self._chunk_hit(query, c, chunks[eid], docs, neighbours)
-                    row, table = chunks[eid], "chunks"
+                    chunk = chunks[eid]
+                    needed = [("chunks", eid, "text"), ("chunks", eid, "meta"), ("documents", chunk.document_id, "path"),
+                              ("documents", chunk.document_id, "title"), ("documents", chunk.document_id, "exact")]
+                    if c.dense_similarity is None:
+                        needed.append(("chunks", eid, "embedding"))
+                    damage = next((bad[k] for k in needed if k in bad), None)
+                    if damage is not None:
+                        raise damage
+                    hit = self._chunk_hit(query, c, chunk, docs[chunk.document_id], neighbours)
+                    emb = chunk.embedding
                 elif ent == MEMORY and eid in mems:
                     hit = self._memory_hit(query, c, mems[eid])
-                    row, table = mems[eid], "memories"
+                    row = mems[eid]
+                    emb = None
+                    if c.dense_similarity is None and query_vector is not None and row["embedding"] is not None:
+                        emb = self._store.open_value("memories", eid, "embedding", row["embedding"])
                 else:
                     continue
                 rel = c.dense_similarity
-                if rel is None and query_vector is not None and row["embedding"] is not None:
-                    emb = np.frombuffer(self._store.open_value(table, eid, "embedding", row["embedding"]),
-                                        dtype=np.float32)
-                    rel = float(np.dot(emb, query_vector))
+                if rel is None and query_vector is not None and emb is not None:
+                    rel = float(np.dot(np.frombuffer(emb, dtype=np.float32), query_vector))
                 hits.append(dataclasses.replace(hit, relevance=rel))
             except Exception as exc:  # a damaged row is reported, the rest of the results stand
                 log.error("a search hit could not be read: %s", exc, exc_info=True)
@@ -287,30 +295,18 @@ class HybridSearcher:
         if not ids:
             return []
         # Authenticated in SQL: a hit's kind, state, document and ordinal are as written.
-        return self._store.query(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(ids))}) "
+        return self._store.query(f"SELECT * FROM {table} WHERE id IN ({placeholders(len(ids))}) "
                                  f"AND {self._store.verified(table)}", list(ids))
 
-    def _chunk_hit(self, query: str, c: Candidate, r: Any, docs: dict[int, Any], neighbours: bool) -> SearchHit:
-        s = self._store
-        doc = docs[int(r["document_id"])]
-        text = s.open_value("chunks", r["id"], "text", r["text"])
-        meta = s.open_value("chunks", r["id"], "meta", r["meta"]) or {}
-        path = os.fsdecode(s.open_value("documents", doc["id"], "path", doc["path"]))
-        title = s.open_value("documents", doc["id"], "title", doc["title"]) or Path(path).stem
-        lines = meta.get("lines") or [None, None]
-        ctx: tuple[str, ...] = ()
-        if neighbours:
-            ctx = tuple(
-                s.open_value("chunks", n["id"], "text", n["text"])
-                for n in s.query(f"SELECT id, text FROM chunks WHERE document_id = ? AND ordinal IN (?, ?) "
-                                 f"AND {s.verified('chunks')} ORDER BY ordinal",
-                                 (doc["id"], r["ordinal"] - 1, r["ordinal"] + 1))
-            )
+    def _chunk_hit(self, query: str, c: Candidate, chunk: StoredChunk, doc: Document, neighbours: bool) -> SearchHit:
+        text = chunk.text or ""
+        lines = chunk.meta.get("lines") or [None, None]
+        ctx = self._chunks.neighbour_texts(doc.id, chunk.ordinal) if neighbours else ()
         snippet = c.keyword_snippet if c.keyword_snippet and "\x02" in c.keyword_snippet else make_snippet(text, query)
         return SearchHit(
-            id=int(r["id"]), kind="chunk", title=title, snippet=snippet, score=c.score, path=path,
-            heading=" > ".join(meta.get("heading") or []), line_start=lines[0], line_end=lines[1],
-            date=s.exact("documents", doc).get("mtime"), context=ctx,
+            id=chunk.id, kind="chunk", title=doc.title or doc.path.stem, snippet=snippet, score=c.score,
+            path=str(doc.path), heading=" > ".join(chunk.heading), line_start=lines[0], line_end=lines[1],
+            date=doc.mtime, context=ctx,
         )
 
     def _memory_hit(self, query: str, c: Candidate, r: Any) -> SearchHit:

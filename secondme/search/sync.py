@@ -20,6 +20,8 @@ from secondme.index import DocRow, KeywordRow, SealedIndexes
 from secondme.index.vector_process import VectorProcessDied
 from secondme.search.ids import CHUNK, DOCUMENT, MEMORY, VECTOR_OP, to_index
 from secondme.store import Store
+from secondme.store.repos.base import chunked, placeholders
+from secondme.store.repos.documents import Chunks, Document, Documents, StoredChunk
 from secondme.threads import lower_thread_priority
 
 log = logging.getLogger("secondme.search.sync")
@@ -55,6 +57,8 @@ class IndexSync:
     def __init__(self, store: Store, indexes: SealedIndexes,
                  on_changed: Callable[[], None] | None = None) -> None:
         self._store = store
+        self._documents = Documents(store)
+        self._chunks = Chunks(store)
         self._idx = indexes
         self._lock = threading.Lock()
         self._on_changed = on_changed
@@ -143,18 +147,18 @@ class IndexSync:
         found_chunks: set[int] = set()
         found_mems: set[int] = set()
         opened: dict[int, tuple[str, list[str]]] = {}  # chunk id -> (text, heading), for notes
-        for part in _parts(chunk_ids):
-            for r, doc in self._chunk_rows(part):
-                found_chunks.add(int(r["id"]))
+        for part in chunked(chunk_ids):
+            for c, doc in self._chunk_rows(part, ("text", "meta", "embedding")):
+                found_chunks.add(c.id)
                 if doc is not None:
-                    doc_ids.add(int(doc["id"]))
-                self._add_chunk(r, doc, rows, vec_ids, vecs, metas, opened)
-        for part in _parts(vector_only):
-            for r, doc in self._chunk_rows(part):
-                self._add_chunk(r, doc, None, vec_ids, vecs, metas, None)
-        for part in _parts(mem_ids):
+                    doc_ids.add(doc.id)
+                self._add_chunk(c, doc, rows, vec_ids, vecs, metas, opened)
+        for part in chunked(vector_only):
+            for c, doc in self._chunk_rows(part, ("embedding",)):
+                self._add_chunk(c, doc, None, vec_ids, vecs, metas, None)
+        for part in chunked(mem_ids):
             for r in self._store.query(
-                f"SELECT * FROM memories WHERE id IN ({','.join('?' * len(part))}) "
+                f"SELECT * FROM memories WHERE id IN ({placeholders(len(part))}) "
                 f"AND {self._store.verified('memories')}", part
             ):
                 found_mems.add(int(r["id"]))
@@ -185,52 +189,42 @@ class IndexSync:
         none (gone, failed, or no text). Chunk texts opened for the chunk rows are reused."""
         rows: list[DocRow] = []
         empty: list[int] = []
-        for part in _parts(doc_ids):
-            q = ",".join("?" * len(part))
-            docs = {int(d["id"]): d for d in self._store.query(
-                f"SELECT id, folder_id, format, state, title, exact FROM documents WHERE id IN ({q}) "
-                f"AND {self._store.verified('documents')}", part)}
-            members: dict[int, list[tuple[int, int]]] = {}
-            for c in self._store.query(f"SELECT id, document_id, ordinal FROM chunks WHERE document_id IN ({q})", part):
-                members.setdefault(int(c["document_id"]), []).append((int(c["ordinal"]), int(c["id"])))
+        for part in chunked(doc_ids):
+            docs = self._documents.by_ids(part, on_corrupt=self._corrupt)
+            members = self._chunks.members(part)
             missing = [cid for d in members.values() for _, cid in d if cid not in opened]
-            for sub in _parts(missing):
-                for c in self._store.query(
-                        f"SELECT id, text, meta FROM chunks WHERE id IN ({','.join('?' * len(sub))}) "
-                        f"AND {self._store.verified('chunks')}", sub):
-                    text = self._open("chunks", c, "text")
-                    if text is not None:
-                        opened[int(c["id"])] = (text, (self._open("chunks", c, "meta") or {}).get("heading", []))
+            for c in self._chunks.by_ids(missing, fields=("text", "meta"), on_corrupt=self._corrupt).values():
+                if c.text is not None:
+                    opened[c.id] = (c.text, c.heading)
             for did in part:
                 doc = docs.get(did)
                 parts = [opened[cid] for _, cid in sorted(members.get(did, [])) if cid in opened]
-                if doc is None or doc["state"] != "ok" or not parts:
+                if doc is None or doc.state != "ok" or not parts:
                     empty.append(did)
                     continue
-                title = self._open("documents", doc, "title") or ""
+                title = doc.title or ""
                 heads = list(dict.fromkeys(h for _, path in parts for h in path if h and h != title))
                 body = _join_without_overlap([text for text, _ in parts])
-                rows.append(DocRow(did, title, "\n".join(heads), body, str(doc["folder_id"] or ""),
-                                   str(doc["format"] or ""), int(self._exact("documents", doc).get("mtime") or 0)))
+                rows.append(DocRow(did, title, "\n".join(heads), body, str(doc.folder_id or ""),
+                                   str(doc.format or ""), int(doc.mtime or 0)))
         return rows, empty
 
-    def _chunk_rows(self, ids: list[int]) -> list[tuple[Any, Any]]:
-        q = ",".join("?" * len(ids))
+    def _chunk_rows(self, ids: list[int], fields: Sequence[str]) -> list[tuple[StoredChunk, Document | None]]:
         # Authenticated: the index files a chunk under its document, folder and format.
-        chunks = self._store.query(f"SELECT * FROM chunks WHERE id IN ({q}) AND {self._store.verified('chunks')}", ids)
-        doc_ids = sorted({int(c["document_id"]) for c in chunks})
-        docs = {int(d["id"]): d for d in self._store.query(
-            f"SELECT id, folder_id, format, mtime, title, exact FROM documents WHERE id IN ({','.join('?' * len(doc_ids))}) "
-            f"AND {self._store.verified('documents')}",
-            doc_ids)} if doc_ids else {}
-        return [(c, docs.get(int(c["document_id"]))) for c in chunks]
+        chunks = self._chunks.by_ids(ids, fields=fields, on_corrupt=self._corrupt)
+        docs = self._documents.by_ids(sorted({c.document_id for c in chunks.values()}), on_corrupt=self._corrupt)
+        return [(c, docs.get(c.document_id)) for c in chunks.values()]
+
+    def _corrupt(self, exc: StoreCorruption) -> None:
+        """A sealed value that did not open: reported, and its row is indexed without it."""
+        self.corrupt_rows.append(str(exc))
+        log.error("%s", exc)
 
     def _open(self, table: str, r: Any, col: str) -> Any:
         try:
             return self._store.open_value(table, int(r["id"]), col, r[col])
         except StoreCorruption as exc:
-            self.corrupt_rows.append(str(exc))
-            log.error("%s", exc)
+            self._corrupt(exc)
             return None
 
     def _exact(self, table: str, r: Any) -> dict[str, Any]:
@@ -238,34 +232,29 @@ class IndexSync:
         try:
             return self._store.exact(table, r)
         except StoreCorruption as exc:
-            self.corrupt_rows.append(str(exc))
-            log.error("%s", exc)
+            self._corrupt(exc)
             return {}
 
-    def _add_chunk(self, r: Any, doc: Any, rows: list[KeywordRow] | None, vec_ids: list[int],
+    def _add_chunk(self, c: StoredChunk, doc: Document | None, rows: list[KeywordRow] | None, vec_ids: list[int],
                    vecs: list[np.ndarray], metas: list[dict[str, Any]],
                    opened: dict[int, tuple[str, list[str]]] | None) -> None:
         """The chunk's keyword row (unless ``rows`` is None: only its vector changed) and vector."""
         if doc is None:
             return
-        emb = self._open("chunks", r, "embedding")
-        iid = to_index(CHUNK, int(r["id"]))
-        date = int(self._exact("documents", doc).get("mtime") or 0)
-        folder = str(doc["folder_id"] or "")
-        ftype = str(doc["format"] or "")
+        iid = to_index(CHUNK, c.id)
+        date = int(doc.mtime or 0)
+        folder = str(doc.folder_id or "")
+        ftype = str(doc.format or "")
         if rows is not None:
-            text = self._open("chunks", r, "text")
-            meta = self._open("chunks", r, "meta") or {}
-            title = self._store.open_value("documents", int(doc["id"]), "title", doc["title"]) or ""
-            if text is None:
+            if c.text is None:
                 return
-            rows.append(KeywordRow(iid, chunk_keyword_text(title, meta.get("heading", []), text),
+            rows.append(KeywordRow(iid, chunk_keyword_text(doc.title or "", c.heading, c.text),
                                    "chunk", folder, ftype, date))
             if opened is not None:
-                opened[int(r["id"])] = (text, meta.get("heading", []))
-        if emb is not None:
+                opened[c.id] = (c.text, c.heading)
+        if c.embedding is not None:
             vec_ids.append(iid)
-            vecs.append(np.frombuffer(emb, dtype=np.float32))
+            vecs.append(np.frombuffer(c.embedding, dtype=np.float32))
             metas.append({"kind": "chunk", "folder": folder, "ftype": ftype, "date": date})
 
     def _add_memory(self, r: Any, rows: list[KeywordRow], vec_ids: list[int],
@@ -306,7 +295,3 @@ def _join_without_overlap(texts: list[str], most: int = 80) -> str:
         out.append(" ".join(words[cut:]) if cut else text)
         prev = words
     return "\n".join(out)
-
-
-def _parts(ids: list[int], size: int = 500) -> list[list[int]]:
-    return [ids[i:i + size] for i in range(0, len(ids), size)]

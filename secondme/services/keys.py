@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from secondme.errors import AlreadyInitialized
 from secondme.events import EventKind
 from secondme.settings import Settings
+from secondme.store.repos.base import count_rows
 from secondme.vault import (
     MIN_PASSPHRASE_CHARS,
     describe_backend,
@@ -138,7 +139,7 @@ class KeysService:
                     core.notes.start_watching()
             finally:
                 staged.discard()
-        counts = {t: int(core.store.scalar(f"SELECT COUNT(*) FROM {t}") or 0)
+        counts = {t: count_rows(core.store, t)
                   for t in ("folders", "documents", "chunks", "memories")}
         core.emit(EventKind.BACKUP_IMPORTED, replaced=str(aside) if aside else None)
         return {**counts, "replaced": str(aside) if aside else None}

@@ -102,7 +102,10 @@ class ModelsService:
         found = engine.recall(question, k=k + 4, when=when, reinforce_hits=False)
         hits = [h for h in usable_for_answer(store, found, question)
                 if (h.relevance or 0.0) >= ASK_MIN_RELEVANCE][:k]
-        texts = [ans.hit_text(h, self._full_text(h)) for h in hits]
+        # Note texts in one batched read; a memory's text is read by itself.
+        chunk_texts = self._core.repos.chunks.texts([h.id for h in hits if h.kind == "chunk"])
+        texts = [ans.hit_text(h, chunk_texts.get(h.id) if h.kind == "chunk" else self._memory_text(h))
+                 for h in hits]
         result = ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel,
                             now=when)
         if not remember:
@@ -115,9 +118,8 @@ class ModelsService:
             log.warning("answer given but not remembered: %s", exc)
         return result
 
-    def _full_text(self, hit: SearchHit) -> str | None:
-        table = "chunks" if hit.kind == "chunk" else "memories"
-        row = self._core.store.get(table, hit.id, columns=("text",))
+    def _memory_text(self, hit: SearchHit) -> str | None:
+        row = self._core.store.get("memories", hit.id, columns=("text",))
         return None if row is None else str(row["text"])
 
     def _conversation_id(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from secondme.errors import UserError
@@ -44,26 +43,20 @@ class NotesService:
     def folders(self) -> list[FolderStatus]:
         """Every folder with its counts of documents, chunks and failed files."""
         s = self._core.session
-        store = self._core.store
+        documents = self._core.repos.documents
         out = []
         for f in s.folders.list():
-            docs, failed = store.query(
-                "SELECT COUNT(*), COALESCE(SUM(state = 'failed'), 0) FROM documents WHERE folder_id = ?", (f.id,)
-            )[0]
-            chunks = store.scalar(
-                "SELECT COUNT(*) FROM chunks JOIN documents d ON d.id = chunks.document_id WHERE d.folder_id = ?",
-                (f.id,),
-            )
-            out.append(FolderStatus(str(f.path), int(docs), int(chunks or 0), int(failed), f.enabled))
+            n = documents.folder_counts(f.id)
+            out.append(FolderStatus(str(f.path), n.documents, n.chunks, n.failed, f.enabled))
         return out
 
     def failed_files(self) -> list[FailedFile]:
         """The files that could not be read, with the reason and their folder."""
-        folders = {f.id: str(f.path) for f in self._core.session.folders.list()}
+        folders: dict[int | None, str] = {f.id: str(f.path) for f in self._core.session.folders.list()}
         out = []
-        for r in self._core.store.select("documents", "state = 'failed'", columns=("path", "error")):
-            out.append(FailedFile(readable_path(os.fsdecode(r["path"])), r.get("error", "unknown reason"),
-                                  folders.get(r["folder_id"])))
+        for d in self._core.repos.documents.failed():
+            error = "unknown reason" if d.error is None else d.error
+            out.append(FailedFile(readable_path(str(d.path)), error, folders.get(d.folder_id)))
         return out
 
     def reindex(self) -> int:
