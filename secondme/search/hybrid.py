@@ -256,8 +256,12 @@ class HybridSearcher:
         def corrupt(exc: StoreCorruption) -> None:
             bad[(exc.table, exc.row_id, exc.column)] = exc
 
-        fields = ("text", "meta", "embedding") if query_vector is not None else ("text", "meta")
-        chunks = self._chunks.by_ids(chunk_ids, fields=fields, on_corrupt=corrupt)
+        chunks = self._chunks.by_ids(chunk_ids, fields=("text", "meta"), on_corrupt=corrupt)
+        # Vectors only for the keyword-only hits, whose relevance is computed here.
+        vectors = {} if query_vector is None else self._chunks.by_ids(
+            [eid for c in cands for ent, eid in [from_index(c.index_id)]
+             if ent == CHUNK and c.dense_similarity is None and eid in chunks],
+            fields=("embedding",), on_corrupt=corrupt)
         docs = self._documents.by_ids(sorted({c.document_id for c in chunks.values()}), on_corrupt=corrupt)
         mems = {r["id"]: r for r in self._rows("memories", mem_ids)}
         hits: list[SearchHit] = []
@@ -266,15 +270,16 @@ class HybridSearcher:
             try:
                 if ent == CHUNK and eid in chunks:
                     chunk = chunks[eid]
-                    needed = [("chunks", eid, "text"), ("chunks", eid, "meta"), ("documents", chunk.document_id, "path"),
-                              ("documents", chunk.document_id, "title"), ("documents", chunk.document_id, "exact")]
+                    did = chunk.document_id
+                    needed = [("chunks", eid, "text"), ("chunks", eid, "meta"), ("documents", did, "path"),
+                              ("documents", did, "title"), ("documents", did, "exact")]
                     if c.dense_similarity is None:
                         needed.append(("chunks", eid, "embedding"))
                     damage = next((bad[k] for k in needed if k in bad), None)
                     if damage is not None:
                         raise damage
-                    hit = self._chunk_hit(query, c, chunk, docs[chunk.document_id], neighbours)
-                    emb = chunk.embedding
+                    hit = self._chunk_hit(query, c, chunk, docs[did], neighbours)
+                    emb = vectors[eid].embedding if eid in vectors else None
                 elif ent == MEMORY and eid in mems:
                     hit = self._memory_hit(query, c, mems[eid])
                     row = mems[eid]
