@@ -98,7 +98,8 @@ class Documents(Repository):
         # notes costs one decryption per note.
         rows = self._store.query(f"SELECT {self._STATE_COLS} FROM documents WHERE ({where}) "
                                  f"AND {self._store.verified('documents')}", params)
-        return [DocState(int(r["id"]), r["folder_id"], _path(self._store.open_value("documents", int(r["id"]), "path", r["path"])),
+        return [DocState(int(r["id"]), r["folder_id"],
+                         _path(self._store.open_value("documents", int(r["id"]), "path", r["path"])),
                          r["stat_key"], r["content_hash"], r["state"]) for r in rows]
 
     def by_path_hash(self, path_hash: str) -> DocState | None:
