@@ -179,11 +179,6 @@ SQL_ALLOWED: dict[str, int] = {
     "secondme/index/keyword.py": 14,
     # Store maintenance: re-keys every table row by row (a move under store/ is still to come).
     "secondme/rekey.py": 17,
-    # Memory rows read by search: memory hits in hybrid search and in the index sync. They
-    # need the memories repository to report a value that does not open without failing the
-    # whole search or update (as chunks do: ``open_row``'s ``on_corrupt``).
-    "secondme/search/hybrid.py": 5,
-    "secondme/search/sync.py": 2,
 }
 
 

@@ -25,8 +25,8 @@ from secondme.results import SearchFilters, SearchHit
 from secondme.search.ids import CHUNK, MEMORY, from_index, to_index
 from secondme.search.snippets import make_snippet
 from secondme.store import Store
-from secondme.store.repos.base import chunked, placeholders
 from secondme.store.repos.documents import Chunks, Document, Documents, StoredChunk
+from secondme.store.repos.memories import EMBEDDING, META, TEXT, Memory, MemoryRepository
 
 log = logging.getLogger("secondme.search")
 
@@ -139,6 +139,7 @@ class HybridSearcher:
         self._store = store
         self._documents = Documents(store)
         self._chunks = Chunks(store)
+        self._memories = MemoryRepository(store)
         self._idx = indexes
         self._embedder = embedder
         self._folder_lookup = folder_lookup  # callable path -> folder id, for folder filters
@@ -225,13 +226,7 @@ class HybridSearcher:
     def _keep_kinds(self, fused: list[tuple[int, float]], wanted: set[str]) -> list[tuple[int, float]]:
         """Drop memories whose index facet (kind, or state when not active) is not wanted."""
         mem_ids = [eid for i, _ in fused for ent, eid in [from_index(i)] if ent == MEMORY]
-        facet: dict[int, str] = {}
-        for ids in chunked(mem_ids):
-            for r in self._store.query(
-                f"SELECT id, kind, state FROM memories WHERE id IN ({placeholders(len(ids))}) "
-                f"AND {self._store.verified('memories')}", ids
-            ):
-                facet[int(r["id"])] = str(r["kind"]) if r["state"] == "active" else str(r["state"])
+        facet = self._memories.facets(mem_ids)
         out = []
         for i, score in fused:
             ent, eid = from_index(i)
@@ -257,13 +252,15 @@ class HybridSearcher:
             bad[(exc.table, exc.row_id, exc.column)] = exc
 
         chunks = self._chunks.by_ids(chunk_ids, fields=("text", "meta"), on_corrupt=corrupt)
+        mems = self._memories.by_ids(mem_ids, (TEXT, META), on_corrupt=corrupt)
         # Vectors only for the keyword-only hits, whose relevance is computed here.
+        keyword_only = [from_index(c.index_id) for c in cands if c.dense_similarity is None]
         vectors = {} if query_vector is None else self._chunks.by_ids(
-            [eid for c in cands for ent, eid in [from_index(c.index_id)]
-             if ent == CHUNK and c.dense_similarity is None and eid in chunks],
+            [eid for ent, eid in keyword_only if ent == CHUNK and eid in chunks],
             fields=("embedding",), on_corrupt=corrupt)
+        mem_vectors = {} if query_vector is None else self._memories.by_ids(
+            [eid for ent, eid in keyword_only if ent == MEMORY and eid in mems], (EMBEDDING,), on_corrupt=corrupt)
         docs = self._documents.by_ids(sorted({c.document_id for c in chunks.values()}), on_corrupt=corrupt)
-        mems = {r["id"]: r for r in self._rows("memories", mem_ids)}
         hits: list[SearchHit] = []
         for c in cands:
             ent, eid = from_index(c.index_id)
@@ -281,11 +278,14 @@ class HybridSearcher:
                     hit = self._chunk_hit(query, c, chunk, docs[did], neighbours)
                     emb = vectors[eid].embedding if eid in vectors else None
                 elif ent == MEMORY and eid in mems:
+                    needed = [("memories", eid, col) for col in ("text", "meta", "exact")]
+                    if c.dense_similarity is None:
+                        needed.append(("memories", eid, "embedding"))
+                    damage = next((bad[k] for k in needed if k in bad), None)
+                    if damage is not None:
+                        raise damage
                     hit = self._memory_hit(query, c, mems[eid])
-                    row = mems[eid]
-                    emb = None
-                    if c.dense_similarity is None and query_vector is not None and row["embedding"] is not None:
-                        emb = self._store.open_value("memories", eid, "embedding", row["embedding"])
+                    emb = mem_vectors[eid].embedding if eid in mem_vectors else None
                 else:
                     continue
                 rel = c.dense_similarity
@@ -295,13 +295,6 @@ class HybridSearcher:
             except Exception as exc:  # a damaged row is reported, the rest of the results stand
                 log.error("a search hit could not be read: %s", exc, exc_info=True)
         return hits
-
-    def _rows(self, table: str, ids: Sequence[int]) -> list[Any]:
-        if not ids:
-            return []
-        # Authenticated in SQL: a hit's kind, state, document and ordinal are as written.
-        return self._store.query(f"SELECT * FROM {table} WHERE id IN ({placeholders(len(ids))}) "
-                                 f"AND {self._store.verified(table)}", list(ids))
 
     def _chunk_hit(self, query: str, c: Candidate, chunk: StoredChunk, doc: Document, neighbours: bool) -> SearchHit:
         text = chunk.text or ""
@@ -314,17 +307,15 @@ class HybridSearcher:
             date=doc.mtime, context=ctx,
         )
 
-    def _memory_hit(self, query: str, c: Candidate, r: Any) -> SearchHit:
-        s = self._store
-        text = s.open_value("memories", r["id"], "text", r["text"])
-        meta = s.open_value("memories", r["id"], "meta", r["meta"]) or {}
-        speaker = meta.get("speaker")
-        title = f"{speaker}" if speaker else str(r["kind"]).capitalize()
-        times = s.exact("memories", r)
+    def _memory_hit(self, query: str, c: Candidate, m: Memory) -> SearchHit:
+        if m.text is None:
+            raise ValueError(f"memory {m.id} has no text")
+        speaker = m.meta.get("speaker")
+        title = f"{speaker}" if speaker else m.kind.capitalize()
         return SearchHit(
-            id=int(r["id"]), kind=str(r["kind"]), title=title, snippet=make_snippet(text, query, 48),
-            score=c.score, date=times.get("event_time") or times.get("created_at"), source_id=meta.get("source_id"),
-            path=meta.get("path"),
+            id=m.id, kind=m.kind, title=title, snippet=make_snippet(m.text, query, 48),
+            score=c.score, date=m.event_time or m.created_at, source_id=m.meta.get("source_id"),
+            path=m.meta.get("path"),
         )
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:

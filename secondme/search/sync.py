@@ -20,8 +20,9 @@ from secondme.index import DocRow, KeywordRow, SealedIndexes
 from secondme.index.vector_process import VectorProcessDied
 from secondme.search.ids import CHUNK, DOCUMENT, MEMORY, VECTOR_OP, to_index
 from secondme.store import Store
-from secondme.store.repos.base import chunked, placeholders
+from secondme.store.repos.base import chunked
 from secondme.store.repos.documents import Chunks, Document, Documents, StoredChunk
+from secondme.store.repos.memories import EMBEDDING, META, TEXT, Memory, MemoryRepository
 from secondme.threads import lower_thread_priority
 
 log = logging.getLogger("secondme.search.sync")
@@ -59,6 +60,7 @@ class IndexSync:
         self._store = store
         self._documents = Documents(store)
         self._chunks = Chunks(store)
+        self._memories = MemoryRepository(store)
         self._idx = indexes
         self._lock = threading.Lock()
         self._on_changed = on_changed
@@ -157,12 +159,10 @@ class IndexSync:
             for c, doc in self._chunk_rows(part, ("embedding",)):
                 self._add_chunk(c, doc, None, vec_ids, vecs, metas, None)
         for part in chunked(mem_ids):
-            for r in self._store.query(
-                f"SELECT * FROM memories WHERE id IN ({placeholders(len(part))}) "
-                f"AND {self._store.verified('memories')}", part
-            ):
-                found_mems.add(int(r["id"]))
-                self._add_memory(r, rows, vec_ids, vecs, metas)
+            # Authenticated: the index files a memory under its kind, state and source.
+            for m in self._memories.by_ids(part, (TEXT, META, EMBEDDING), on_corrupt=self._corrupt).values():
+                found_mems.add(m.id)
+                self._add_memory(m, rows, vec_ids, vecs, metas)
         # Upserted entities that no longer exist were deleted in a later transaction.
         gone = [to_index(CHUNK, i) for i in chunk_ids if i not in found_chunks]
         gone += [to_index(MEMORY, i) for i in mem_ids if i not in found_mems]
@@ -220,21 +220,6 @@ class IndexSync:
         self.corrupt_rows.append(str(exc))
         log.error("%s", exc)
 
-    def _open(self, table: str, r: Any, col: str) -> Any:
-        try:
-            return self._store.open_value(table, int(r["id"]), col, r[col])
-        except StoreCorruption as exc:
-            self._corrupt(exc)
-            return None
-
-    def _exact(self, table: str, r: Any) -> dict[str, Any]:
-        """The row's exact times (sealed, see ``schema.COARSE``); {} when they do not open."""
-        try:
-            return self._store.exact(table, r)
-        except StoreCorruption as exc:
-            self._corrupt(exc)
-            return {}
-
     def _add_chunk(self, c: StoredChunk, doc: Document | None, rows: list[KeywordRow] | None, vec_ids: list[int],
                    vecs: list[np.ndarray], metas: list[dict[str, Any]],
                    opened: dict[int, tuple[str, list[str]]] | None) -> None:
@@ -257,26 +242,20 @@ class IndexSync:
             vecs.append(np.frombuffer(c.embedding, dtype=np.float32))
             metas.append({"kind": "chunk", "folder": folder, "ftype": ftype, "date": date})
 
-    def _add_memory(self, r: Any, rows: list[KeywordRow], vec_ids: list[int],
+    def _add_memory(self, m: Memory, rows: list[KeywordRow], vec_ids: list[int],
                     vecs: list[np.ndarray], metas: list[dict[str, Any]]) -> None:
-        text = self._open("memories", r, "text")
-        meta = self._open("memories", r, "meta") or {}
-        emb = self._open("memories", r, "embedding")
-        if text is None:
+        if m.text is None:
             return
-        iid = to_index(MEMORY, int(r["id"]))
-        times = self._exact("memories", r)
-        date = int(times.get("event_time") or times.get("created_at") or 0)
+        iid = to_index(MEMORY, m.id)
+        date = int(m.event_time or m.created_at or 0)
         # Only active memories are found under their kind; faded and superseded ones are filed
         # under their state, so default searches leave them out with a plain kind filter.
-        state = str(r["state"])
-        kind = str(r["kind"]) if state == "active" else state
-        source = str(r["source_key"] or "")
-        rows.append(KeywordRow(iid, memory_keyword_text(text, meta, times.get("event_time")), kind, source, "memory",
-                               date))
-        if emb is not None:
+        kind = m.kind if m.state == "active" else m.state
+        source = str(m.source_key or "")
+        rows.append(KeywordRow(iid, memory_keyword_text(m.text, m.meta, m.event_time), kind, source, "memory", date))
+        if m.embedding is not None:
             vec_ids.append(iid)
-            vecs.append(np.frombuffer(emb, dtype=np.float32))
+            vecs.append(np.frombuffer(m.embedding, dtype=np.float32))
             metas.append({"kind": kind, "folder": source, "ftype": "memory", "date": date})
 
 

@@ -224,3 +224,25 @@ def test_folders_keep_a_path_that_is_not_utf8(store: Store) -> None:
     odd = Path(os.fsdecode(b"/home/ann/caf\xe9"))
     added = folders.add(odd, "h-odd", 1.0)
     assert folders.all() == [added] and os.fsencode(folders.all()[0].path) == b"/home/ann/caf\xe9"
+
+
+def test_memories_read_tolerantly_report_a_value_that_does_not_open(store: Store) -> None:
+    from secondme.store.repos.memories import META, TEXT
+
+    with store.write() as w:
+        a = w.insert("memories", {"kind": "fact", "created_at": 1_700_000_000.25}, {"text": "Ann likes tea", "meta": {}})
+        b = w.insert("memories", {"kind": "fact", "created_at": 1_700_000_001.0}, {"text": "Ann has a cat", "meta": {}})
+    tamper(store.path, ("UPDATE memories SET text = (SELECT text FROM memories WHERE id = ?) WHERE id = ?", (a, b)))
+    memories = Repositories(store).memories
+    with pytest.raises(StoreCorruption):
+        memories.by_ids([a, b], (TEXT, META))
+    reported: list[StoreCorruption] = []
+    got = memories.by_ids([a, b], (TEXT, META), on_corrupt=reported.append)
+    assert (got[a].text, got[a].created_at) == ("Ann likes tea", 1_700_000_000.25)
+    assert got[b].text is None and [(e.row_id, e.column) for e in reported] == [(b, "text")]
+    tamper(store.path, ("UPDATE memories SET kind = 'bio' WHERE id = ?", (a,)))
+    with pytest.raises(StoreCorruption):  # a forged plain column is never tolerated
+        memories.by_ids([a], (TEXT,), on_corrupt=reported.append)
+    with pytest.raises(StoreCorruption):
+        memories.facets([a])
+    assert memories.facets([b]) == {b: "fact"}

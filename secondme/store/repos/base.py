@@ -10,6 +10,8 @@ from secondme.errors import StoreCorruption
 from secondme.store.db import Row, Store, Writer
 from secondme.store.schema import BOUND, PRIVATE, ROW_MAC
 
+OnCorrupt = Callable[[StoreCorruption], None]
+
 # SQLite's default limit on host parameters is 32766 since 3.32, but older builds allow 999;
 # 500 keeps every `IN (...)` well inside either and costs nothing measurable.
 BATCH = 500
@@ -56,18 +58,21 @@ class Repository:
         return self._store
 
     def rows_by_id(self, ids: Iterable[int], *, where: str = "1", params: Sequence[Any] = (),
-                   columns: Sequence[str] | None = None, writer: Writer | None = None) -> dict[int, Row]:
+                   columns: Sequence[str] | None = None, writer: Writer | None = None,
+                   on_corrupt: OnCorrupt | None = None) -> dict[int, Row]:
         """The rows of ``table`` with these ids (and matching ``where``), opened once, by id.
 
         Rows are read whole (``SELECT *``), so a bound table's MAC is checked as each is opened
         (StoreCorruption on a row that was tampered with). ``columns`` limits what is opened.
-        With ``writer``, inside its transaction (what it wrote so far included).
+        With ``writer``, inside its transaction (what it wrote so far included). With
+        ``on_corrupt``, a sealed value that does not open is reported there and read as None.
         """
         return {row.id: row for row in self.rows_in("id", ids, where=where, params=params,
-                                                     columns=columns, writer=writer)}
+                                                     columns=columns, writer=writer, on_corrupt=on_corrupt)}
 
     def rows_in(self, column: str, values: Iterable[K], *, where: str = "1", params: Sequence[Any] = (),
-                columns: Sequence[str] | None = None, writer: Writer | None = None) -> list[Row]:
+                columns: Sequence[str] | None = None, writer: Writer | None = None,
+                on_corrupt: OnCorrupt | None = None) -> list[Row]:
         """The rows whose ``column`` is one of ``values`` (and matching ``where``), in batches of
         :data:`BATCH`, read whole and opened once (see :meth:`rows_by_id`)."""
         out: list[Row] = []
@@ -75,11 +80,11 @@ class Repository:
             part_: list[Any] = list(part)
             sql = (f"SELECT * FROM {self.table} WHERE {column} IN ({placeholders(len(part_))}) "
                    f"AND ({where})")
-            out.extend(self.rows(sql, [*part_, *params], columns=columns, writer=writer))
+            out.extend(self.rows(sql, [*part_, *params], columns=columns, writer=writer, on_corrupt=on_corrupt))
         return out
 
     def rows(self, sql: str, params: Sequence[Any] = (), *, columns: Sequence[str] | None = None,
-             writer: Writer | None = None) -> list[Row]:
+             writer: Writer | None = None, on_corrupt: OnCorrupt | None = None) -> list[Row]:
         """Rows of ``table`` selected whole by ``sql`` (``SELECT * …``), opened once: through the
         store's readers, or inside ``writer``'s transaction."""
         if writer is None:
@@ -88,7 +93,9 @@ class Repository:
             cur = writer.conn.cursor()
             cur.row_factory = sqlite3.Row  # this cursor only: the writer's other reads keep tuples
             found = cur.execute(sql, params).fetchall()
-        return [self._store.row_from(self.table, r, columns) for r in found]
+        if on_corrupt is None:
+            return [self._store.row_from(self.table, r, columns) for r in found]
+        return [tolerant_row(self._store, self.table, r, columns, on_corrupt) for r in found]
 
 
 def open_row(store: Store, table: str, r: Any, columns: Sequence[str],
@@ -118,6 +125,20 @@ def open_row(store: Store, table: str, r: Any, columns: Sequence[str],
         else:
             out[c] = r[c]
     return out
+
+
+def tolerant_row(store: Store, table: str, r: Any, columns: Sequence[str] | None,
+                 on_corrupt: OnCorrupt) -> Row:
+    """:meth:`Store.row_from`, except that a sealed value that does not open is reported to
+    ``on_corrupt`` and reads as None (the MAC is still checked: a forged row always raises)."""
+    private_cols = PRIVATE.get(table, {})
+    keys = r.keys()
+    wanted = [k for k in keys if k in private_cols and (columns is None or k in columns or k == "exact")]
+    opened = open_row(store, table, r, wanted, on_corrupt)
+    plain = {k: r[k] for k in keys if k not in private_cols}
+    if opened.get("exact"):
+        plain.update(opened["exact"])  # the exact times stand in for their coarse columns
+    return Row(table, int(r["id"]), plain, opened)
 
 
 def count_rows(store: Store, table: str) -> int:

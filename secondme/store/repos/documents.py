@@ -8,16 +8,14 @@ ordinal) are authenticated by their MAC first. Writes take the caller's transact
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from secondme.errors import StoreCorruption
 from secondme.store.db import Writer
-from secondme.store.repos.base import Repository, chunked, open_row, placeholders
-
-OnCorrupt = Callable[[StoreCorruption], None]
+from secondme.store.repos.base import OnCorrupt, Repository, chunked, open_row, placeholders
 
 
 def _path(raw: bytes | None) -> Path:

@@ -15,7 +15,7 @@ import numpy as np
 
 from secondme.store.db import Row, Value, Writer, newest_first
 from secondme.store.hashes import memory_hash, source_hash
-from secondme.store.repos.base import Repository, chunked, placeholders
+from secondme.store.repos.base import OnCorrupt, Repository, chunked, placeholders
 from secondme.store.schema import coarse
 
 # What a caller may ask to open (the sealed ``exact`` times are always opened).
@@ -96,10 +96,23 @@ class MemoryRepository(Repository):
 
     # --- reading ---------------------------------------------------------------------------------
     def by_ids(self, ids: Iterable[int], columns: Sequence[str] = (), *, where: str = "1",
-               params: Sequence[Any] = (), writer: Writer | None = None) -> dict[int, Memory]:
-        """The memories with these ids (matching ``where``), by id; ``columns`` are opened."""
-        rows = self.rows_by_id(ids, where=where, params=params, columns=columns, writer=writer)
+               params: Sequence[Any] = (), writer: Writer | None = None,
+               on_corrupt: OnCorrupt | None = None) -> dict[int, Memory]:
+        """The memories with these ids (matching ``where``), by id; ``columns`` are opened (with
+        ``on_corrupt``, one that does not open is reported there and reads as None)."""
+        rows = self.rows_by_id(ids, where=where, params=params, columns=columns, writer=writer,
+                               on_corrupt=on_corrupt)
         return {mid: _memory(row) for mid, row in rows.items()}
+
+    def facets(self, ids: Iterable[int]) -> dict[int, str]:
+        """What search files each memory under: its kind when active, else its state
+        (authenticated, nothing opened)."""
+        out: dict[int, str] = {}
+        for part in chunked(ids):
+            for r in self.store.query(f"SELECT id, kind, state FROM memories WHERE id IN ({placeholders(len(part))}) "
+                                      f"AND {self.store.verified('memories')}", part):
+                out[int(r["id"])] = str(r["kind"]) if r["state"] == "active" else str(r["state"])
+        return out
 
     def get(self, memory_id: int, columns: Sequence[str] = (), *, writer: Writer | None = None) -> Memory | None:
         return self.by_ids([memory_id], columns, writer=writer).get(int(memory_id))
