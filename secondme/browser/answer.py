@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from secondme.errors import SecondMeError
 from secondme.profile.fields import spec
-from secondme.profile.form_fields import normalize
+from secondme.profile.label_match import normalize
 
 log = logging.getLogger("secondme.browser")
 

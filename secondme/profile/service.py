@@ -15,6 +15,7 @@ from secondme.errors import UserError
 from secondme.profile import bios as B
 from secondme.profile import export as E
 from secondme.profile import form_fields as FF
+from secondme.profile import form_values as FV
 from secondme.profile import labels as L
 from secondme.profile import shades as S
 from secondme.profile.builder import FieldStore, ProfileBuilder, ProfileField, user_messages
@@ -246,7 +247,7 @@ class ProfileService:
                 return FillResult(label, None, None, "unknown", reason=u.reason)
             token, u = m.field, FF.Understanding(m.field, "label")
         stored = self.fields.all()
-        values = FF.ProfileValues({k: f.value for k, f in stored.items() if f.value})
+        values = FV.ProfileValues({k: f.value for k, f in stored.items() if f.value})
         value = values.get(token)
         base = stored.get(token) or next((stored[b] for b in _BASES.get(token, ()) if b in stored), None)
         sensitive = spec(token).sensitive

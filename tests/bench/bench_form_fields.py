@@ -53,7 +53,8 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from secondme.profile.form_fields import FieldDescription, ProfileValues, understand
+from secondme.profile.form_fields import FieldDescription, understand
+from secondme.profile.form_values import ProfileValues
 from tests.bench.form_fields_data import CASES, HOLDOUT, Case
 from tests.bench.form_fields_holdout2 import HOLDOUT2
 from tests.bench.form_fields_holdout3 import HOLDOUT3

@@ -13,11 +13,11 @@ from secondme.profile import field_synonyms as FS
 from secondme.profile.form_fields import (
     HOUSE_NUMBER,
     FieldDescription,
-    ProfileValues,
     normalize,
     parse_autocomplete,
     understand,
 )
+from secondme.profile.form_values import ProfileValues
 from tests.bench.form_fields_data import CASES
 from tests.core.conftest import PASS
 
