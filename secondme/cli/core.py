@@ -103,7 +103,7 @@ def doctor_report(data_dir: str | None) -> dict[str, Any]:
         "ram_folder": str(p) if (p := _ram_base()) else None,
     }
     try:
-        from secondme.llm.runtime import gpu_offload_supported
+        from secondme.llm.backend import gpu_offload_supported
 
         report["gpu_offload"] = gpu_offload_supported()
     except ImportError as exc:

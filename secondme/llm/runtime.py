@@ -14,166 +14,50 @@ takes effect within one token; a prompt that is still being read is finished fir
 from __future__ import annotations
 
 import gc
-import io
 import json
 import logging
-import os
 import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jsonschema
-import psutil
 
 from secondme.errors import Cancelled, Closed, ModelInvalid, UserError
+from secondme.llm.backend import _import_llama_cpp, default_threads, gpu_offload_supported, parse_gpu_layers
 from secondme.llm.gguf import GGUFInfo, read_gguf
 from secondme.llm.loops import loop_start, trim_loop
+from secondme.llm.prompt import (
+    CancelToken,
+    Completion,
+    FittedPrompt,
+    Message,
+    PromptFitting,
+)
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
 
 log = logging.getLogger("secondme.llm.runtime")
 
-Message = dict[str, str]
 T = TypeVar("T")
 
-# Room kept free for the answer when a prompt has to be shortened to fit.
-_MIN_ANSWER_TOKENS = 16
 REPEAT_PENALTY = 1.1
 LOOP_CHECK_EVERY = 8  # streamed pieces between two loop checks
-# A retrieved chunk is cut to fit only if at least this much of it survives.
-_MIN_CHUNK_TOKENS = 32
-CONTEXT_HEADER = "Context:"
-_ELLIPSIS = " … "
-
-
-class CancelToken(Protocol):
-    """Anything with ``is_set()``; ``threading.Event`` is one."""
-
-    def is_set(self) -> bool: ...
 
 
 class MalformedOutput(UserError):
     """The model's structured output did not match the schema, even after one retry."""
 
 
-@dataclass
-class Completion:
-    """The result of one generation."""
-
-    text: str
-    finish_reason: str  # "stop" | "length" | "cancelled"
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    first_token_seconds: float | None = None
-    total_seconds: float = 0.0
-
-    @property
-    def cancelled(self) -> bool:
-        return self.finish_reason == "cancelled"
-
-
-@dataclass
-class FittedPrompt:
-    """System prompt, retrieved context and question trimmed so the prompt fits ``n_ctx``."""
-
-    system: str
-    context: list[str]
-    question: str
-    prompt_tokens: int = 0
-    dropped_chunks: int = 0
-    truncated_chunks: int = 0
-    question_truncated: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    def messages(self) -> list[Message]:
-        return build_messages(self.system, self.context, self.question)
-
-
-def build_messages(system: str, context: Sequence[str], question: str) -> list[Message]:
-    """The message layout ``fit_context`` measures: context goes in the system message."""
-    sys_text = system
-    if context:
-        sys_text = f"{system}\n\n{CONTEXT_HEADER}\n" + "\n\n".join(context)
-    msgs: list[Message] = []
-    if sys_text:
-        msgs.append({"role": "system", "content": sys_text})
-    msgs.append({"role": "user", "content": question})
-    return msgs
-
-
-class _NullSink:
-    """A write-only /dev/null held as a bare descriptor for the life of the process."""
-
-    def __init__(self) -> None:
-        self._fd = os.open(os.devnull, os.O_WRONLY)
-
-    def fileno(self) -> int:
-        return self._fd
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-
-_quiet_lock = threading.Lock()
-
-
-def _import_llama_cpp() -> Any:
-    """Import llama_cpp, replacing the /dev/null file objects it leaves open at exit.
-
-    llama-cpp-python opens two /dev/null files at import and never closes them, which shows up
-    as ResourceWarnings at interpreter exit (errors under ``-W error``). Its output suppressor
-    looks the objects up at call time, so descriptor-only stand-ins keep it working.
-    """
-    import llama_cpp
-    from llama_cpp import _utils
-
-    with _quiet_lock:
-        for attr in ("outnull_file", "errnull_file"):
-            current = getattr(_utils, attr, None)
-            if isinstance(current, io.IOBase):
-                setattr(_utils, attr, _NullSink())
-                current.close()
-    return llama_cpp
-
-
-def gpu_offload_supported() -> bool:
-    """Whether this llama.cpp build can offload layers to a GPU (for ``doctor``)."""
-    return bool(_import_llama_cpp().llama_supports_gpu_offload())
-
-
-def default_threads() -> int:
-    """Physical cores: hyper-threads slow llama.cpp's matrix work rather than help it."""
-    return psutil.cpu_count(logical=False) or psutil.cpu_count() or 1
-
-
-def parse_gpu_layers(setting: str | int) -> int | None:
-    """Settings value to a layer count: None means "auto", 0 means CPU only."""
-    s = str(setting).strip().lower()
-    if s in ("", "auto"):
-        return None
-    if s in ("off", "none", "cpu", "0"):
-        return 0
-    try:
-        n = int(s)
-    except ValueError as exc:
-        raise UserError(f'gpu_layers must be "auto", "off" or a number, not {setting!r}') from exc
-    return -1 if n < 0 else n
-
-
 _STOP = object()
 
 
-class ChatModel:
+class ChatModel(PromptFitting):
     """A GGUF chat model served by one worker thread; safe to call from any thread.
 
     ``on_token`` callbacks run on the worker thread: UI code must hand tokens to its own
@@ -517,48 +401,6 @@ class ChatModel:
         toks = llm.tokenize(res.prompt.encode("utf-8"), add_bos=not res.added_special, special=True)
         return len(toks)
 
-    def _shorten(self, text: str, keep_tokens: int) -> str:
-        """Cut ``text`` to about ``keep_tokens`` tokens, keeping its start and its end."""
-        llm = self._ensure_loaded()
-        toks = self._tokenize(text)
-        if len(toks) <= keep_tokens:
-            return text
-        keep = max(keep_tokens, 2)
-        head, tail = toks[: keep // 2], toks[len(toks) - (keep - keep // 2) :]
-        dec = llm.detokenize
-        return (dec(head).decode("utf-8", "ignore") + _ELLIPSIS
-                + dec(tail).decode("utf-8", "ignore"))
-
-    def _cut_head(self, text: str, keep_tokens: int) -> str:
-        llm = self._ensure_loaded()
-        toks = self._tokenize(text)
-        if len(toks) <= keep_tokens:
-            return text
-        return llm.detokenize(toks[:keep_tokens]).decode("utf-8", "ignore") + " …"
-
-    def _fit_messages(
-        self, messages: list[Message], max_tokens: int
-    ) -> tuple[list[Message], int]:
-        """Shorten the longest message until the prompt leaves room for an answer.
-
-        Returns the messages and their prompt token count.
-        """
-        limit = self.n_ctx - min(max(max_tokens, 1), _MIN_ANSWER_TOKENS)
-        used = 0
-        for _ in range(8):
-            used = self._prompt_tokens(messages)
-            if used <= limit:
-                return messages, used
-            longest = max(range(len(messages)), key=lambda i: len(messages[i].get("content", "")))
-            content = messages[longest].get("content", "")
-            n = len(self._tokenize(content))
-            keep = max(1, n - (used - limit) - 8)
-            log.warning("prompt of %d tokens exceeds the context of %d; shortening it",
-                        used, self.n_ctx)
-            messages = list(messages)
-            messages[longest] = {**messages[longest], "content": self._shorten(content, keep)}
-        return messages, used
-
     def _generate(
         self,
         messages: list[Message],
@@ -623,49 +465,6 @@ class ChatModel:
             first_token_seconds=first,
             total_seconds=time.monotonic() - t0,
         )
-
-    def _fit(
-        self, system: str, chunks: list[str], question: str, reserve: int
-    ) -> FittedPrompt:
-        reserve = max(0, min(reserve, self.n_ctx // 2))
-        budget = self.n_ctx - reserve
-        fp = FittedPrompt(system=system, context=[], question=question)
-        used = self._prompt_tokens(fp.messages())
-        if used > budget:
-            # The question (or system prompt) alone is too long: shorten the longer of them.
-            over = used - budget
-            q_len = len(self._tokenize(fp.question))
-            s_len = len(self._tokenize(fp.system))
-            if q_len >= s_len:
-                fp.question = self._shorten(fp.question, max(1, q_len - over - 8))
-                fp.question_truncated = True
-            else:
-                fp.system = self._shorten(fp.system, max(1, s_len - over - 8))
-                fp.notes.append("system prompt shortened")
-            used = self._prompt_tokens(fp.messages())
-        for chunk in chunks:
-            trial = self._prompt_tokens(build_messages(fp.system, [*fp.context, chunk], fp.question))
-            if trial <= budget:
-                fp.context.append(chunk)
-                used = trial
-                continue
-            room = budget - used - 8
-            if room >= _MIN_CHUNK_TOKENS:
-                for keep in (room, room * 3 // 4, room // 2):
-                    cut = self._cut_head(chunk, keep)
-                    trial = self._prompt_tokens(
-                        build_messages(fp.system, [*fp.context, cut], fp.question)
-                    )
-                    if trial <= budget:
-                        fp.context.append(cut)
-                        fp.truncated_chunks += 1
-                        used = trial
-                        break
-            fp.dropped_chunks = len(chunks) - len(fp.context)
-            break
-        fp.prompt_tokens = used
-        return fp
-
 
 def _sampling_options(schema: dict[str, Any] | None) -> dict[str, Any]:
     """Extra arguments of a completion: the JSON schema it must follow, or for free text a mild

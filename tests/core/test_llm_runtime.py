@@ -12,15 +12,9 @@ import pytest
 
 from secondme.errors import Cancelled, ModelInvalid
 from secondme.llm import default_model
-from secondme.llm.runtime import (
-    ChatModel,
-    Completion,
-    MalformedOutput,
-    build_messages,
-    default_threads,
-    gpu_offload_supported,
-    parse_gpu_layers,
-)
+from secondme.llm.backend import default_threads, gpu_offload_supported, parse_gpu_layers
+from secondme.llm.prompt import Completion, build_messages
+from secondme.llm.runtime import ChatModel, MalformedOutput
 
 N_CTX = 2048
 
