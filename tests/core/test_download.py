@@ -28,7 +28,8 @@ from secondme.errors import (
     NotEnoughDiskSpace,
 )
 from secondme.llm import catalog
-from secondme.llm.download import Progress, check_url, download_file, download_model
+from secondme.llm.download import check_url, download_file, download_model
+from secondme.llm.download_local import Progress
 from secondme.paths import Paths
 from secondme.settings import Settings
 from tests.http_range_server import RangeServer, make_file
