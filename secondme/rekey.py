@@ -38,8 +38,8 @@ from secondme.notes.documents import DocumentStore
 from secondme.notes.folders import FolderRegistry
 from secondme.profile.service import BIOS_KEY, SHADES_KEY
 from secondme.store import Store
-from secondme.store.db import _ad, _decode, _encode, register_row_mac, row_mac
 from secondme.store.hashes import memory_hash, setting_hash
+from secondme.store.rows import _ad, _decode, _encode, register_row_mac, row_mac
 from secondme.store.schema import (
     PRIVATE,
     ROW_MAC,

@@ -1,5 +1,6 @@
 """The encrypted canonical store (SQLite, every private column sealed)."""
 
-from secondme.store.db import Row, Store
+from secondme.store.db import Store
+from secondme.store.rows import Row
 
 __all__ = ["Row", "Store"]

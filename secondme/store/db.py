@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import errno
 import hmac
-import json
 import logging
 import shutil
 import sqlite3
-import struct
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from secondme.crypto import AuthenticationFailed, Sealer
-from secondme.errors import Closed, DiskFull, StoreCorruption
+from secondme.errors import Closed, StoreCorruption
+from secondme.store.failures import _translate_os_error, check_file
+from secondme.store.rows import Row, Value, _ad, _decode, _encode, register_row_mac, row_mac
 from secondme.store.schema import (
     BOUND,
     COARSE,
@@ -26,7 +24,6 @@ from secondme.store.schema import (
     MIGRATIONS,
     PRIVATE,
     ROW_MAC,
-    ROW_MAC_FUNCTION,
     SCHEMA_VERSION,
     SEAL_FUNCTION,
     VERIFY_FUNCTION,
@@ -37,139 +34,6 @@ from secondme.store.schema import (
 )
 
 log = logging.getLogger("secondme.store")
-
-Value = str | bytes | dict[str, Any] | list[Any] | None
-
-
-@dataclass
-class Row:
-    """One row: plain columns as stored, private columns opened (or None where absent)."""
-
-    table: str
-    id: int
-    plain: dict[str, Any]
-    private: dict[str, Any]
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self.private:
-            return self.private[key]
-        return self.plain[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        try:
-            v = self[key]
-        except KeyError:
-            return default
-        return default if v is None else v
-
-
-def _ad(table: str, row_id: int, column: str) -> bytes:
-    return f"{table}\0{row_id}\0{column}".encode()
-
-
-def _encode(kind: str, value: Value) -> bytes:
-    if kind == "bytes":
-        assert isinstance(value, (bytes, bytearray, memoryview))
-        return bytes(value)
-    if kind == "text":
-        assert isinstance(value, str)
-        return value.encode("utf-8")
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def _decode(kind: str, raw: bytes) -> Any:
-    if kind == "bytes":
-        return raw
-    if kind == "text":
-        return raw.decode("utf-8")
-    return json.loads(raw.decode("utf-8"))
-
-
-def _canonical(value: Any) -> bytes:
-    """One column value as typed, length-prefixed bytes: no two different values (or types:
-    1 and '1') encode alike, and no value can run into the next."""
-    if value is None:
-        tag, raw = b"n", b""
-    elif isinstance(value, int):
-        tag, raw = b"i", str(int(value)).encode()
-    elif isinstance(value, float):
-        tag, raw = b"f", value.hex().encode()
-    elif isinstance(value, str):
-        tag, raw = b"s", value.encode("utf-8", "surrogatepass")
-    else:
-        tag, raw = b"b", bytes(value)
-    return tag + struct.pack(">I", len(raw)) + raw
-
-
-def row_mac(sealer: Sealer, table: str, rowid: int, values: Sequence[Any]) -> bytes:
-    """The MAC binding a row's bound plain columns (``schema.BOUND``) to its table and rowid:
-    HMAC-SHA256 under the hash key with its own purpose, truncated to 128 bits."""
-    payload = b"".join([_canonical(table), _canonical(int(rowid)), *map(_canonical, values)])
-    return bytes.fromhex(sealer.keyed_hash(payload, "row-mac")[:32])
-
-
-def register_row_mac(conn: sqlite3.Connection, sealer: Sealer) -> None:
-    """Give ``conn`` the ``sm_row_mac`` function the MAC triggers call.
-
-    Not flagged deterministic on purpose: SQLite then refuses it in index expressions, CHECK
-    constraints and generated columns, places where a planted schema could make our key compute
-    MACs into the file. Planted triggers and views are refused by ``Store`` (schema check).
-    """
-    def fn(table: str, rowid: int, *values: Any) -> bytes:
-        return row_mac(sealer, table, rowid, values)
-
-    conn.create_function(ROW_MAC_FUNCTION, -1, fn)
-
-
-def _is_damaged(exc: sqlite3.Error) -> bool:
-    # SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), with any extended code.
-    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (11, 26)
-
-
-def _damaged_file(detail: str) -> StoreCorruption:
-    return StoreCorruption("store", 0, "file", message=f"the store database is damaged ({detail})")
-
-
-def _is_full(exc: sqlite3.Error) -> bool:
-    # SQLITE_FULL (13); an I/O error whose cause is ENOSPC reads as SQLITE_IOERR with the
-    # write's errno lost, so the message is the one sign left for that case.
-    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-    return code == 13 or (code == 10 and "disk is full" in str(exc).lower())
-
-
-def _translate_os_error(exc: sqlite3.Error) -> Exception:
-    if _is_full(exc):
-        return DiskFull("the disk is full: free some space; nothing already saved was lost")
-    if _is_damaged(exc):
-        return _damaged_file(str(exc))
-    return exc
-
-
-def check_file(path: Path) -> None:
-    """Refuse a database file that is visibly cut short before SQLite reads it: a truncated
-    file may open and fail only later, on the first read of a missing page, mid-command.
-
-    The header records the page size and, when valid, the page count; at rest (no WAL frames
-    pending, as ``Store.close`` leaves it) the file holds at least that many pages.
-    """
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return
-    if size == 0:
-        return  # a file SQLite has not written yet: a fresh store
-    with open(path, "rb") as fh:
-        head = fh.read(100)
-    if len(head) < 100 or not head.startswith(b"SQLite format 3\0"):
-        raise _damaged_file(f"{path.name} is {size} bytes and has no valid SQLite header: truncated or overwritten")
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(head[28:32], "big")
-    count_valid = head[24:28] == head[92:96]
-    wal = path.with_name(path.name + "-wal")
-    wal_pending = wal.exists() and wal.stat().st_size > 0
-    if count_valid and not wal_pending and size < pages * page_size:
-        raise _damaged_file(f"{path.name} is {size} bytes but its header says {pages * page_size}: truncated")
 
 
 class Store:
@@ -580,7 +444,3 @@ def newest_first(store: Store, table: str, where: str, params: Sequence[Any], li
         row.plain.pop("sm_day", None)
     opened.sort(key=key, reverse=True)
     return opened[:limit]
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    return isinstance(exc, DiskFull) or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)

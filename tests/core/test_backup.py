@@ -23,7 +23,7 @@ from secondme.errors import AlreadyInitialized, BackupCorrupt, BackupError, Back
 from secondme.index.snapshot import seal_dir, unseal
 from secondme.paths import Paths
 from secondme.settings import Settings
-from secondme.store.db import _ad
+from secondme.store.rows import _ad
 from secondme.store.schema import PRIVATE
 from secondme.vault import Vault
 from tests.canary import needles, scan

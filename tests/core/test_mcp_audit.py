@@ -12,7 +12,7 @@ from secondme.mcp import audit
 from secondme.mcp.permissions import MAX_NAME, Permissions, clean_name
 from secondme.mcp.service import McpService
 from secondme.store import Store
-from secondme.store.db import register_row_mac
+from secondme.store.rows import register_row_mac
 from secondme.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 PASS = "correct horse battery staple"

@@ -26,7 +26,7 @@ from secondme.index.sealed import DEFAULT_AD, SNAPSHOT_NAME
 from secondme.index.snapshot import unseal
 from secondme.paths import Paths
 from secondme.settings import Settings
-from secondme.store.db import _ad
+from secondme.store.rows import _ad
 from secondme.store.schema import PRIVATE
 from secondme.vault import KEYRING_SERVICE, Vault
 from tests.canary import needles, scan

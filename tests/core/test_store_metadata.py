@@ -24,7 +24,7 @@ from secondme.crypto import AuthenticationFailed, KeySet, Sealer, padded_length
 from secondme.jobs.history import JobHistory
 from secondme.memory.items import NewMemory
 from secondme.store import Store
-from secondme.store.db import register_row_mac
+from secondme.store.rows import register_row_mac
 from secondme.store.schema import DAY_SECONDS, MIGRATIONS, PRIVATE, SCHEMA_VERSION
 from tests.core.conftest import PASS, write
 

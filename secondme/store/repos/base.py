@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from secondme.errors import StoreCorruption
-from secondme.store.db import Row, Store, Writer
+from secondme.store.db import Store, Writer
+from secondme.store.rows import Row
 from secondme.store.schema import BOUND, PRIVATE, ROW_MAC
 
 OnCorrupt = Callable[[StoreCorruption], None]

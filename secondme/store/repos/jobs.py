@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from secondme.store.db import Row, Writer, newest_first
+from secondme.store.db import Writer, newest_first
 from secondme.store.repos.base import Repository, placeholders
+from secondme.store.rows import Row
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from secondme.store.db import Store, Value, Writer
+from secondme.store.db import Store, Writer
 from secondme.store.hashes import setting_hash
 from secondme.store.repos.base import Repository
+from secondme.store.rows import Value
 from secondme.store.schema import DIRTY_DAYS_SETTING
 
 

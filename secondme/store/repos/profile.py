@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from secondme.store.db import Row, Writer
+from secondme.store.db import Writer
 from secondme.store.repos.base import Repository
+from secondme.store.rows import Row
 
 
 @dataclass(frozen=True, slots=True)
