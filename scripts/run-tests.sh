@@ -19,6 +19,10 @@ if eval_model=$(.venv/bin/python scripts/eval_model.py 0.5b --print-path 2>/dev/
 else
   echo "eval model 0.5B could not be fetched: the written-answer tests will say so" >&2
 fi
+# Browsers ask the session bus for the desktop portal, which would start every portal backend
+# installed; Plasma's backend (installed for tests/e2e/test_portal_e2e.py, which points at it
+# itself) is a Qt program that outlives the bus, holding this run's output open. No backends here.
+export XDG_DESKTOP_PORTAL_DIR="$(mktemp -d /tmp/secondme-portals-XXXXXX)"
 # A fresh keyring folder each run: an existing login keyring made with another password
 # would stay locked and gnome-keyring would try to prompt on a display that is not there.
 export XDG_DATA_HOME="$(mktemp -d /tmp/secondme-keyring-XXXXXX)"

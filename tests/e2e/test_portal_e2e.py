@@ -25,6 +25,7 @@ from ui.qt import QSettings
 
 PORTAL = "/usr/libexec/xdg-desktop-portal"
 KDE_BACKEND = "/usr/lib/x86_64-linux-gnu/libexec/xdg-desktop-portal-kde"
+PORTALS_DIR = "/usr/share/xdg-desktop-portal/portals"
 
 
 def _wait_for_name(env: dict[str, str], name: str, timeout: float = 20.0) -> None:
@@ -48,7 +49,9 @@ def real_portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
     with private_session_bus(tmp_path) as address:
         env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_CURRENT_DESKTOP": "KDE",
                "XDG_RUNTIME_DIR": str(runtime), "QT_QPA_PLATFORM": "offscreen",
-               "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+               "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+               # scripts/run-tests.sh hides the installed backends from browsers; this test wants them.
+               "XDG_DESKTOP_PORTAL_DIR": PORTALS_DIR}
         procs = [subprocess.Popen([KDE_BACKEND], env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)]
         try:
