@@ -8,10 +8,8 @@ the rest where the caller asks for that, and writes that read back as written.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -21,6 +19,7 @@ from secondme.errors import StoreCorruption
 from secondme.store import Store
 from secondme.store.db import Writer
 from secondme.store.repos import BATCH, Repositories, chunked
+from tests.core.raw_store import tamper
 
 DAY = 86400.0
 
@@ -35,23 +34,6 @@ def store(tmp_path: Path, sealer: Sealer) -> Iterator[Store]:
     s = Store(tmp_path / "store.db", sealer, backups_dir=tmp_path / "backups")
     yield s
     s.close()
-
-
-def tamper(db: Path, *statements: tuple[str, tuple[Any, ...]]) -> None:
-    """Change the file as someone holding it would: plain sqlite3, the MAC triggers out of the way."""
-    raw = sqlite3.connect(db, isolation_level=None)
-    try:
-        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-        raw.execute("BEGIN")
-        for name, _sql in triggers:
-            raw.execute(f"DROP TRIGGER {name}")
-        for sql, params in statements:
-            raw.execute(sql, params)
-        for _name, sql in triggers:
-            raw.execute(sql)
-        raw.execute("COMMIT")
-    finally:
-        raw.close()
 
 
 def _note(w: Writer, folder: int | None, name: str, n_chunks: int, state: str = "ok",

@@ -8,7 +8,6 @@ and the row keeps its old MAC), then checks that the product refuses the row.
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,27 +21,11 @@ from secondme.paths import Paths
 from secondme.settings import Settings
 from secondme.store.schema import BOUND, ROW_MAC
 from secondme.vault import Vault
+from tests.core.raw_store import tamper
 
 REPO = Path(__file__).resolve().parents[2]
 PASS = "correct horse battery staple"
 PASSPORT = "X1234567"
-
-
-def tamper(db: Path, *statements: tuple[str, tuple[Any, ...]]) -> None:
-    """Run ``statements`` on the file with the MAC triggers out of the way, then restore them."""
-    raw = sqlite3.connect(db, isolation_level=None)
-    try:
-        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-        raw.execute("BEGIN")
-        for name, _sql in triggers:
-            raw.execute(f"DROP TRIGGER {name}")
-        for sql, params in statements:
-            raw.execute(sql, params)
-        for _name, sql in triggers:
-            raw.execute(sql)
-        raw.execute("COMMIT")
-    finally:
-        raw.close()
 
 
 def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
