@@ -35,6 +35,11 @@ _KEYSYMS = {
 }
 
 
+def keysym_name(key: str) -> str:
+    """A Qt key name as the X keysym name that X11 and the portal's trigger syntax both use."""
+    return _KEYSYMS.get(key, key if len(key) > 1 else key.lower())
+
+
 class ShortcutError(SecondMeError, ValueError):
     """The shortcut text is not a key combination this desktop can grab."""
 
@@ -99,7 +104,7 @@ class GlobalShortcut(QObject):
         except Exception as exc:  # no X server or no access: say so, run without
             log.debug("X display unavailable", exc_info=True)
             return f"cannot reach the X server for a global shortcut ({type(exc).__name__})"
-        keysym = XK.string_to_keysym(_KEYSYMS.get(key, key if len(key) > 1 else key.lower()))
+        keysym = XK.string_to_keysym(keysym_name(key))
         keycode = d.keysym_to_keycode(keysym) if keysym else 0
         if not keycode:
             d.close()
@@ -144,7 +149,7 @@ class GlobalShortcut(QObject):
         portal = PortalShortcut(self)
         portal.activated.connect(self.activated)
         portal.settled.connect(self._portal_settled)
-        problem = portal.start(mods, _KEYSYMS.get(key, key if len(key) > 1 else key.lower()))
+        problem = portal.start(mods, keysym_name(key))
         if problem is not None:
             portal.deleteLater()
             return f"{problem}; {WAYLAND_FALLBACK}"

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypedDict
 
+import pytest
+
 from tests.e2e.conftest import APP, REPO, launched_app, wait_for
 from tests.ui.conftest import PASS
 from tests.ui.sockclient import call
@@ -134,6 +136,15 @@ def make_app_data(tmp_path: Path) -> Path:
         ctx.profile.set_field(field, value)
     ctx.close()
     return data
+
+
+def missing_browser(msg: str) -> None:
+    """A browser the test needs is not installed: a failure on CI (which installs it through
+    scripts/system-deps.sh, so missing there is a broken environment), a skip elsewhere."""
+    if os.environ.get("CI"):
+        pytest.fail(msg)
+    pytest.skip(msg)
+
 
 
 def secondme(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -148,3 +148,20 @@ def launched_app(cmd: list[str], env: dict[str, str], tmp_path: Path) -> Iterato
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
+
+
+@pytest.fixture
+def forms_url() -> Iterator[str]:
+    """The browser tests' form pages, served on loopback for as long as the test runs."""
+    from tests.e2e.browser_forms import served_forms
+
+    with served_forms() as url:
+        yield url
+
+
+@pytest.fixture
+def app_data(tmp_path: Path, runtime_dir: str) -> Path:
+    """A data folder with the app initialised and its profile filled (browser tests)."""
+    from tests.e2e.browser_forms import make_app_data
+
+    return make_app_data(tmp_path)

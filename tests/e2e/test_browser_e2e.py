@@ -26,10 +26,9 @@ from tests.e2e.browser_forms import (
     SITE,
     TRIGGER_OTHER_TAB_JS,
     Row,
-    make_app_data,
+    missing_browser,
     run_fill_scenario,
     secondme,
-    served_forms,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
@@ -41,21 +40,8 @@ def _chromium() -> tuple[str, str]:
     if browser is None or driver is None:
         msg = ("chromium and chromedriver are not installed (Debian packages chromium and chromium-driver; "
                "run: bash scripts/system-deps.sh)")
-        if os.environ.get("CI"):
-            pytest.fail(msg)  # CI installs them: missing there is a broken environment
-        pytest.skip(msg)
+        missing_browser(msg)
     return browser, driver
-
-
-@pytest.fixture
-def forms_url() -> Iterator[str]:
-    with served_forms() as url:
-        yield url
-
-
-@pytest.fixture
-def app_data(tmp_path: Path, runtime_dir: str) -> Path:
-    return make_app_data(tmp_path)
 
 
 @pytest.fixture

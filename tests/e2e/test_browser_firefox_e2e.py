@@ -27,10 +27,9 @@ from tests.e2e.browser_forms import (
     SITE,
     TRIGGER_OTHER_TAB_JS,
     Row,
-    make_app_data,
+    missing_browser,
     run_fill_scenario,
     secondme,
-    served_forms,
 )
 from tests.e2e.conftest import wait_for
 
@@ -46,21 +45,8 @@ def _firefox() -> str:
     browser = shutil.which("firefox-esr") or shutil.which("firefox")
     if browser is None:
         msg = "Firefox is not installed (Debian package firefox-esr; run: bash scripts/system-deps.sh)"
-        if os.environ.get("CI"):
-            pytest.fail(msg)  # CI installs it: missing there is a broken environment
-        pytest.skip(msg)
+        missing_browser(msg)
     return browser
-
-
-@pytest.fixture
-def forms_url() -> Iterator[str]:
-    with served_forms() as url:
-        yield url
-
-
-@pytest.fixture
-def app_data(tmp_path: Path, runtime_dir: str) -> Path:
-    return make_app_data(tmp_path)
 
 
 def firefox_env(home: Path) -> dict[str, str]:
