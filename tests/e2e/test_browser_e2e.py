@@ -120,8 +120,13 @@ class ChromiumForms:
         return bool(self.drv.find_elements(By.ID, "secondme-fill-panel"))
 
     def panel_message(self) -> tuple[str, str]:
+        from selenium.common.exceptions import NoSuchElementException
+
         self._panel()
-        msg = self._by_id("message")
+        try:
+            msg = self._by_id("message")
+        except NoSuchElementException:
+            return "", ""  # the panel's page is not parsed yet
         return msg.text, msg.get_attribute("class") or ""
 
     def _rows(self) -> list[tuple[str, Row, Any]]:

@@ -153,6 +153,9 @@ class FirefoxForms:
         try:
             text, cls = self.bidi.run(self._panel(), """
                 const m = document.getElementById("message");
+                // The frame's URL is set when its navigation starts; until its page is parsed
+                // there is no message element yet.
+                if (!m) return ["", ""];
                 return [m.textContent.trim(), m.className];""")
         except AssertionError:
             return "", ""  # the frame is not there yet
