@@ -17,7 +17,13 @@ windows of each conversation (secondme.memory.windows); precision/recall of both
 consolidation time per 1,000 messages are reported. The profile fields are built without a
 model in both (the model's part is the facts it adds), so the difference is the extraction's.
 
-Run: .venv/bin/python -m tests.bench.bench_persona [--personas 5] [--seed 7] [--model PATH]
+With ``--cache FILE`` the model's answers are kept in FILE (plain JSON, generated data only:
+evaluation use), keyed by the exact prompt, so a later run with the same model replays them and
+measures a change to what is done with the model's answers in seconds instead of an hour. The
+consolidation time is then the replay's, not the model's; the JSON says how many answers came
+from the cache.
+
+Run: .venv/bin/python -m tests.bench.bench_persona [--personas 5] [--seed 7] [--model PATH] [--cache FILE]
 """
 
 from __future__ import annotations
@@ -200,6 +206,31 @@ def persona(seed: int) -> dict[str, Any]:
     return {"truth": truth, "texts": dated}
 
 
+class CachedModel:
+    """The chat model with its ``generate_json`` answers kept in a JSON file by prompt."""
+
+    def __init__(self, model: Any, path: Path) -> None:
+        self.model, self.path = model, path
+        self.answers: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+        self.hits = self.misses = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.model, name)
+
+    def generate_json(self, messages: list[dict[str, str]], schema: Any, **kw: Any) -> Any:
+        key = json.dumps([messages, schema, kw.get("max_tokens")], sort_keys=True, ensure_ascii=False)
+        if key in self.answers:
+            self.hits += 1
+            return self.answers[key]
+        self.misses += 1
+        data = self.model.generate_json(messages, schema, **kw)
+        self.answers[key] = data
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.answers, ensure_ascii=False))
+        tmp.replace(self.path)
+        return data
+
+
 def _same(field: str, got: str, want: str) -> bool:
     def n(s: str) -> str:
         return re.sub(r"\s+", " ", s.strip().lower())
@@ -272,6 +303,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--model", help="a GGUF chat model: also consolidate with it reading windows")
     ap.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: physical cores)")
+    ap.add_argument("--cache", type=Path, help="keep/replay the model's answers in this JSON file")
     args = ap.parse_args()
     from secondme.embed.minilm import MiniLMEmbedder
 
@@ -281,6 +313,8 @@ def main() -> None:
         from secondme.llm.runtime import ChatModel
 
         model = ChatModel(args.model, n_ctx=4096, n_threads=args.threads)
+        if args.cache:
+            model = CachedModel(model, args.cache)
     with tempfile.TemporaryDirectory() as tmp:
         runs = [run_one(args.seed + i, embedder, Path(tmp)) for i in range(args.personas)]
         with_model = [run_one(args.seed + i, embedder, Path(tmp), model) for i in range(args.personas)] \
@@ -290,6 +324,8 @@ def main() -> None:
     if model is not None:
         out = {"rules": out, "rules+model": summary(f"rules + model windows ({Path(args.model).name})", with_model),
                "model": Path(args.model).name}
+        if isinstance(model, CachedModel):
+            out["cache"] = {"replayed": model.hits, "asked": model.misses}
         # Per persona: the fields the model path changed (gained, lost or altered) against rules.
         out["changes"] = [{"seed": a["seed"], **{f: {"rules": a["fields"].get(f), "rules+model": b["fields"].get(f),
                                                       "want": persona(a["seed"])["truth"].get(f)}
