@@ -44,6 +44,8 @@ class Store:
     """
 
     def __init__(self, path: Path, sealer: Sealer, *, backups_dir: Path | None = None) -> None:
+        """Open (or create) the database at ``path``, check its schema and migrate it; ``sealer`` seals
+        private columns, and a migration first copies the file into ``backups_dir``."""
         self.path = path
         self._sealer = sealer
         self._backups_dir = backups_dir
@@ -92,6 +94,7 @@ class Store:
         return conn
 
     def close(self) -> None:
+        """Checkpoint the WAL into the file and close every connection; closing twice is a no-op."""
         if self._closed:
             return
         self._closed = True
@@ -173,16 +176,21 @@ class Store:
 
     @property
     def schema_version(self) -> int:
+        """The schema version the file is at (``PRAGMA user_version``)."""
         return int(self._reader().execute("PRAGMA user_version").fetchone()[0])
 
     # --- sealing -------------------------------------------------------------------------------
     def seal(self, table: str, row_id: int, column: str, value: Value) -> bytes | None:
+        """``value`` sealed for ``table``/``row_id``/``column`` (bound in, so it opens nowhere else); None
+        stays None."""
         if value is None:
             return None
         kind = PRIVATE[table][column]
         return self._sealer.seal(_encode(kind, value), _ad(table, row_id, column))
 
     def open_value(self, table: str, row_id: int, column: str, sealed: bytes | None) -> Any:
+        """Open a sealed value of ``table``/``row_id``/``column``; None stays None. Raises StoreCorruption if
+        it does not authenticate or decode."""
         if sealed is None:
             return None
         kind = PRIVATE[table][column]
@@ -193,6 +201,7 @@ class Store:
 
     # --- row MACs ------------------------------------------------------------------------------
     def row_mac(self, table: str, rowid: int, values: Sequence[Any]) -> bytes:
+        """The MAC binding ``values`` (the row's ``BOUND[table]`` columns) to ``table`` and ``rowid``."""
         return row_mac(self._sealer, table, rowid, values)
 
     def verify_row(self, table: str, rowid: int, values: Sequence[Any], mac: Any) -> None:
@@ -234,6 +243,8 @@ class Store:
             raise  # unreachable: _raise_failure always raises
 
     def keyed_hash(self, value: str | bytes, purpose: str) -> str:
+        """The keyed hash of ``value`` for ``purpose``: an equality key SQL may see that says nothing without
+        the key."""
         b = value.encode("utf-8") if isinstance(value, str) else value
         return self._sealer.keyed_hash(b, purpose)
 
@@ -263,11 +274,14 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
+        """Run a read on this thread's connection and return its rows (by name); a row failing a
+        :meth:`verified` check raises StoreCorruption."""
         conn = self._reader()
         conn.row_factory = sqlite3.Row
         return self._run(conn, sql, params)
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row of a read, or None when there is no row."""
         conn = self._reader()
         conn.row_factory = None
         rows = self._run(conn, sql, params)
@@ -307,6 +321,8 @@ class Store:
         return {c: r[c] for c in COARSE.get(table, {}) if c in keys and r[c] is not None}
 
     def get(self, table: str, row_id: int, columns: Sequence[str] | None = None) -> Row | None:
+        """Row ``row_id`` of ``table``, authenticated, its private columns (or only ``columns``) opened; None
+        if absent."""
         rows = self.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
         return self.row_from(table, rows[0], columns) if rows else None
 
@@ -314,19 +330,24 @@ class Store:
         self, table: str, where: str = "1", params: Sequence[Any] = (),
         columns: Sequence[str] | None = None, order: str = "id",
     ) -> list[Row]:
+        """Rows of ``table`` matching ``where`` in ``order``, authenticated, their private columns (or only
+        ``columns``) opened."""
         rows = self.query(f"SELECT * FROM {table} WHERE {where} ORDER BY {order}", params)
         return [self.row_from(table, r, columns) for r in rows]
 
     def last_change(self) -> int:
+        """The newest change-log sequence number (0 when the log is empty)."""
         return int(self.scalar("SELECT COALESCE(MAX(seq), 0) FROM changes") or 0)
 
     def changes_since(self, seq: int) -> list[tuple[int, str, int, str]]:
+        """The change-log entries after ``seq``, oldest first, as ``(seq, entity, entity_id, op)``."""
         conn = self._reader()
         conn.row_factory = None
         rows = self._run(conn, "SELECT seq, entity, entity_id, op FROM changes WHERE seq > ? ORDER BY seq", (seq,))
         return [(int(a), str(b), int(c), str(d)) for a, b, c, d in rows]
 
     def integrity_check(self) -> list[str]:
+        """SQLite's ``PRAGMA integrity_check`` lines (``["ok"]`` for a sound file)."""
         return [r[0] for r in self._reader().execute("PRAGMA integrity_check").fetchall()]
 
     def backup_to(self, dest: Path) -> None:
@@ -339,6 +360,7 @@ class Store:
                 target.close()
 
     def disk_free(self) -> int:
+        """Free bytes on the disk that holds the database."""
         return shutil.disk_usage(self.path.parent).free
 
 
@@ -346,14 +368,17 @@ class Writer:
     """Operations inside one write transaction (see :meth:`Store.write`)."""
 
     def __init__(self, store: Store, conn: sqlite3.Connection) -> None:
+        """Wrap ``conn``, inside a transaction that ``store`` opened and holds the write lock for."""
         self._s = store
         self.conn = conn
 
     @property
     def store(self) -> Store:
+        """The store this transaction writes to."""
         return self._s
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+        """Run raw SQL inside the transaction; nothing is sealed, so it is for plain columns only."""
         # Errors (a failed sm_verify included) surface through Store.write as StoreCorruption.
         return self.conn.execute(sql, params)
 
@@ -371,6 +396,8 @@ class Writer:
 
     def update(self, table: str, row_id: int, plain: Mapping[str, Any] | None = None,
                private: Mapping[str, Value] | None = None) -> None:
+        """Change plain columns and reseal private ones of one row; coarse columns go to ``exact`` as on
+        :meth:`insert`."""
         plain, private = self._split_exact(table, row_id, plain or {}, private)
         if plain:
             sets = ", ".join(f"{c} = ?" for c in plain)
@@ -415,9 +442,11 @@ class Writer:
         return self._s.verified(table, alias)
 
     def delete(self, table: str, row_id: int) -> None:
+        """Delete row ``row_id`` of ``table``."""
         self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
 
     def record_change(self, entity: str, entity_id: int, op: str) -> int:
+        """Append an entry to the change log for the indexes to replay; returns its sequence number."""
         cur = self.conn.execute(
             "INSERT INTO changes (entity, entity_id, op) VALUES (?, ?, ?)", (entity, entity_id, op)
         )

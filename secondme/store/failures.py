@@ -61,4 +61,5 @@ def check_file(path: Path) -> None:
 
 
 def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` means the disk is full (our DiskFull, or an OSError with ENOSPC)."""
     return isinstance(exc, DiskFull) or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)

@@ -14,7 +14,9 @@ from typing import Protocol
 class KeyedHasher(Protocol):
     """Anything with the store's ``keyed_hash`` (the store, or a re-keying's new key)."""
 
-    def keyed_hash(self, value: str | bytes, purpose: str) -> str: ...
+    def keyed_hash(self, value: str | bytes, purpose: str) -> str:
+        """The keyed hash of ``value`` for ``purpose`` (hex)."""
+        ...
 
 
 def memory_hash(hasher: KeyedHasher, kind: str, text: str) -> str:

@@ -26,11 +26,13 @@ class Row:
     private: dict[str, Any]
 
     def __getitem__(self, key: str) -> Any:
+        """A column's value, private (opened) first, then plain; KeyError if the row has neither."""
         if key in self.private:
             return self.private[key]
         return self.plain[key]
 
     def get(self, key: str, default: Any = None) -> Any:
+        """A column's value, or ``default`` when it is absent or None."""
         try:
             v = self[key]
         except KeyError:

@@ -295,6 +295,7 @@ def coarse(table: str, column: str, value: Any) -> Any:
 
 
 def has_exact(table: str) -> bool:
+    """Whether ``table`` keeps its exact times and sizes in a sealed ``exact`` column."""
     return "exact" in PRIVATE.get(table, {})
 
 

@@ -29,6 +29,7 @@ class Repositories:
     """
 
     def __init__(self, store: Store) -> None:
+        """One repository per table family, all over ``store``."""
         self.store = store
         self.documents = Documents(store)
         self.chunks = Chunks(store)

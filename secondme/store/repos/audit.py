@@ -26,6 +26,7 @@ class AuditEntry:
     detail: str | None
 
     def to_dict(self) -> dict[str, Any]:
+        """The entry as a plain dict (for JSON output)."""
         return {"id": self.id, "at": self.at, "client": self.client, "tool": self.tool,
                 "outcome": self.outcome, "query": self.query, "detail": self.detail}
 
@@ -46,6 +47,7 @@ class AuditLog(Repository):
         return rid
 
     def newest(self, limit: int) -> list[AuditEntry]:
+        """The ``limit`` newest MCP calls, newest first, their query and detail opened."""
         rows = newest_first(self._store, "mcp_calls", "1", (), limit, "called_at",
                             key=lambda r: (float(r["called_at"]), r.id))
         return [AuditEntry(r.id, float(r["called_at"]), str(r.get("client", "")), str(r["tool"]), str(r["outcome"]),

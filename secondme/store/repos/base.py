@@ -52,10 +52,12 @@ class Repository:
     table: str = ""
 
     def __init__(self, store: Store) -> None:
+        """Read and write through ``store``."""
         self._store = store
 
     @property
     def store(self) -> Store:
+        """The store this repository reads and writes."""
         return self._store
 
     def rows_by_id(self, ids: Iterable[int], *, where: str = "1", params: Sequence[Any] = (),

@@ -81,6 +81,7 @@ class StoredChunk:
 
     @property
     def heading(self) -> list[str]:
+        """The chunk's heading path (outermost first); empty when it has none."""
         return list(self.meta.get("heading") or [])
 
 
@@ -101,6 +102,7 @@ class Documents(Repository):
                          r["stat_key"], r["content_hash"], r["state"]) for r in rows]
 
     def by_path_hash(self, path_hash: str) -> DocState | None:
+        """The document whose path has this keyed hash, or None."""
         found = self._states("path_hash = ?", (path_hash,))
         return found[0] if found else None
 
@@ -134,13 +136,16 @@ class Documents(Repository):
             return {}
 
     def failed(self) -> list[FailedDocument]:
+        """Documents whose ingest failed, with their path and error opened."""
         return [FailedDocument(r.id, r["folder_id"], _path(r["path"]), r.private.get("error"))
                 for r in self._store.select("documents", "state = 'failed'", columns=("path", "error"))]
 
     def count_ok(self) -> int:
+        """How many documents are indexed (state ``ok``)."""
         return int(self._store.scalar("SELECT COUNT(*) FROM documents WHERE state = 'ok'") or 0)
 
     def folder_counts(self, folder_id: int) -> FolderCounts:
+        """Documents, failed documents and chunks of one folder."""
         docs, failed = self._store.query(
             "SELECT COUNT(*), COALESCE(SUM(state = 'failed'), 0) FROM documents WHERE folder_id = ?", (folder_id,)
         )[0]

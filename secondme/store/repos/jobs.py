@@ -38,6 +38,7 @@ class JobRuns(Repository):
     table = "job_runs"
 
     def get(self, run_id: int) -> JobRun | None:
+        """Job run ``run_id``, or None."""
         row = self._store.get("job_runs", run_id)
         return None if row is None else _run(row)
 
@@ -60,6 +61,7 @@ class JobRuns(Repository):
 
     @staticmethod
     def insert(w: Writer, job: str, status: str, started_at: float, summary: dict[str, Any]) -> int:
+        """Add a job run inside ``w``, its summary sealed; returns its id."""
         return w.insert("job_runs", {"job": job, "status": status, "started_at": started_at}, {"summary": summary})
 
     @staticmethod

@@ -116,6 +116,7 @@ class MemoryRepository(Repository):
         return out
 
     def get(self, memory_id: int, columns: Sequence[str] = (), *, writer: Writer | None = None) -> Memory | None:
+        """Memory ``memory_id`` with ``columns`` opened (read inside ``writer`` when given), or None."""
         return self.by_ids([memory_id], columns, writer=writer).get(int(memory_id))
 
     def select(self, where: str = "1", params: Sequence[Any] = (), columns: Sequence[str] = (), *,
@@ -139,15 +140,19 @@ class MemoryRepository(Repository):
         return self.select(f"state = 'active' AND kind NOT IN ({placeholders(len(skip))})", skip, columns)
 
     def exists(self, memory_id: int) -> bool:
+        """Whether memory ``memory_id`` exists."""
         return bool(self.store.scalar("SELECT 1 FROM memories WHERE id = ?", (int(memory_id),)))
 
     def any_of_kind(self, kind: str) -> bool:
+        """Whether any memory of ``kind`` exists."""
         return bool(self.store.scalar("SELECT 1 FROM memories WHERE kind = ? LIMIT 1", (kind,)))
 
     def max_id(self) -> int:
+        """The highest memory id (0 when there is none)."""
         return int(self.store.scalar("SELECT COALESCE(MAX(id), 0) FROM memories") or 0)
 
     def count_after(self, kind: str, after: int) -> int:
+        """How many memories of ``kind`` have an id above ``after``."""
         return int(self.store.scalar("SELECT COUNT(*) FROM memories WHERE kind = ? AND id > ?",
                                      (kind, int(after))) or 0)
 
@@ -156,6 +161,7 @@ class MemoryRepository(Repository):
         return self.select("kind = ? AND id > ?", (kind, int(after)), columns, limit=limit)
 
     def ids_of_source(self, source: str) -> list[int]:
+        """Ids of the memories taken from ``source`` (matched by its keyed hash)."""
         key = self.source_key(source)
         return [int(r[0]) for r in self.store.query("SELECT id FROM memories WHERE source_key = ?", (key,))]
 
@@ -232,13 +238,16 @@ class MemoryRepository(Repository):
                  {"text": text, "meta": dict(meta), "embedding": _vector_bytes(vector)})
 
     def set_meta(self, w: Writer, memory_id: int, meta: Mapping[str, Any]) -> None:
+        """Replace a memory's meta (sealed) inside ``w``."""
         w.update("memories", int(memory_id), private={"meta": dict(meta)})
 
     def set_state(self, w: Writer, memory_id: int, state: str, meta: Mapping[str, Any] | None = None) -> None:
+        """Set a memory's state inside ``w``, and its meta (sealed) when given."""
         private: dict[str, Value] | None = None if meta is None else {"meta": dict(meta)}
         w.update("memories", int(memory_id), {"state": state}, private)
 
     def set_pinned(self, w: Writer, memory_id: int, pinned: bool, state: str | None = None) -> None:
+        """Pin or unpin a memory inside ``w``, setting its state too when given."""
         plain: dict[str, Any] = {"pinned": 1 if pinned else 0}
         if state is not None:
             plain["state"] = state
@@ -249,6 +258,7 @@ class MemoryRepository(Repository):
         w.update("memories", int(memory_id), {"strength": strength, "last_recalled": last_recalled})
 
     def delete(self, w: Writer, memory_id: int) -> None:
+        """Delete a memory inside ``w``."""
         w.delete("memories", int(memory_id))
 
 
@@ -259,10 +269,12 @@ class ProvenanceRepository(Repository):
 
     def add(self, w: Writer, memory_id: int, *, source_memory_id: int | None = None,
             chunk_id: int | None = None) -> None:
+        """Record inside ``w`` that a memory came from a chunk or from another memory."""
         w.execute("INSERT INTO provenance (memory_id, chunk_id, source_memory_id) VALUES (?, ?, ?)",
                   (int(memory_id), chunk_id, source_memory_id))
 
     def clear(self, w: Writer, memory_id: int) -> None:
+        """Drop a memory's provenance inside ``w``."""
         w.execute("DELETE FROM provenance WHERE memory_id = ?", (int(memory_id),))
 
     def derived_of(self, w: Writer, sources: Iterable[int]) -> list[tuple[int, str]]:

@@ -59,11 +59,13 @@ class ChunkTexts(Repository):
     table = "chunks"
 
     def after(self, after: int, limit: int) -> list[ChunkText]:
+        """Up to ``limit`` chunks with an id above ``after``, in id order, their text opened."""
         rows = self.rows("SELECT * FROM chunks WHERE id > ? ORDER BY id LIMIT ?", (int(after), int(limit)),
                          columns=("text",))
         return [ChunkText(r.id, int(r["document_id"]), str(r.get("text") or "")) for r in rows]
 
     def of_document(self, doc_id: int, limit: int) -> list[str]:
+        """The text of a document's first ``limit`` chunks, in order."""
         rows = self.rows("SELECT * FROM chunks WHERE document_id = ? ORDER BY id LIMIT ?", (int(doc_id), int(limit)),
                          columns=("text",))
         return [str(r.get("text") or "") for r in rows]

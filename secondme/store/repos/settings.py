@@ -14,10 +14,12 @@ class PrivateSettings(Repository):
     table = "private_settings"
 
     def get(self, key: str, default: Any = None) -> Any:
+        """The private setting ``key`` (found by keyed hash, opened), or ``default``."""
         rows = self._store.select("private_settings", "key_hash = ?", (setting_hash(self._store, key),))
         return rows[0]["value"] if rows else default
 
     def set(self, key: str, value: Any) -> None:
+        """Store the private setting ``key`` sealed, replacing any earlier value."""
         h = setting_hash(self._store, key)
         with self._store.write() as w:
             row = w.execute("SELECT id FROM private_settings WHERE key_hash = ?", (h,)).fetchone()
