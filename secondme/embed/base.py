@@ -20,7 +20,9 @@ class Embedder(Protocol):
         ...
 
     @property
-    def dim(self) -> int: ...
+    def dim(self) -> int:
+        """Length of every vector this embedder returns."""
+        ...
 
     def embed(self, texts: list[str]) -> Vectors:
         """Embed documents; shape (len(texts), dim), rows L2-normalized."""

@@ -41,6 +41,7 @@ class ChromaEmbedding(EmbeddingFunction[Documents]):
     """
 
     def __init__(self, embedder: Embedder) -> None:
+        """Wrap ``embedder`` (its name and dimension are what Chroma records)."""
         # Not calling super().__init__: Chroma's base __init__ only emits a deprecation warning.
         self._embedder: Embedder | None = embedder
         self._embedder_name = embedder.name
@@ -74,9 +75,11 @@ class ChromaEmbedding(EmbeddingFunction[Documents]):
         return self._embedder
 
     def __call__(self, input: Documents) -> Embeddings:
+        """Embed documents for Chroma (rows L2-normalized)."""
         return list(self.embedder.embed(list(input)))
 
     def embed_query(self, input: Documents) -> Embeddings:
+        """Embed each query text for Chroma, one vector per text."""
         emb = self.embedder
         # Chroma does not pass through the subclass hook that normalizes __call__'s result
         # here, so return the list-of-arrays form it expects directly.
@@ -84,29 +87,36 @@ class ChromaEmbedding(EmbeddingFunction[Documents]):
 
     @staticmethod
     def name() -> str:
+        """The name this function is registered and persisted under."""
         return EF_NAME
 
     def default_space(self) -> Space:
+        """The distance space of a new collection: cosine."""
         # Rows are L2-normalized, so cosine distance is 1 - similarity: readable scores.
         return "cosine"
 
     def supported_spaces(self) -> list[Space]:
+        """The distance spaces our vectors are valid in."""
         return ["cosine", "l2", "ip"]
 
     def get_config(self) -> dict[str, Any]:
+        """What Chroma persists with a collection: the embedder's name and dimension."""
         return embedder_config(self._embedder_name, self._dim)
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:
+        """Rebuild from a persisted config; the embedder itself is created only on first use."""
         ChromaEmbedding.validate_config(config)
         return ChromaEmbedding._deferred(str(config["embedder"]), int(config["dim"]))
 
     @staticmethod
     def validate_config(config: dict[str, Any]) -> None:
+        """Raise ValueError unless ``config`` names an embedder and a dimension."""
         if not isinstance(config.get("embedder"), str) or not isinstance(config.get("dim"), int):
             raise ValueError(f"not a {EF_NAME} embedding config: {config!r}")
 
     def validate_config_update(self, old_config: dict[str, Any], new_config: dict[str, Any]) -> None:
+        """Raise ValueError if the update changes the embedder or dimension (that needs a rebuild)."""
         # Vectors from two models do not live in one space: changing the model means a rebuild.
         if old_config.get("embedder") != new_config.get("embedder") or old_config.get(
             "dim"

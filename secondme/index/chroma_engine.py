@@ -90,6 +90,7 @@ class ChromaEngine:
     and HNSW files, which is what makes a paused folder complete."""
 
     def __init__(self, path: Path | None) -> None:
+        """Start a Chroma client on the folder ``path``, or in memory when None (telemetry off)."""
         import chromadb
 
         self._client: ClientAPI | None = (
@@ -109,6 +110,7 @@ class ChromaEngine:
             cast(Any, client).close()
 
     def max_batch_size(self) -> int:
+        """The most records Chroma takes in one add, upsert or delete."""
         return int(self._c().get_max_batch_size())
 
     def get_or_create(self, name: str, hnsw: Mapping[str, Any], ef: Any) -> Collection:
@@ -121,24 +123,29 @@ class ChromaEngine:
             embedding_function=chroma_embedding_function(ef))
 
     def delete_collection(self, name: str) -> None:
+        """Drop collection ``name`` and its vectors."""
         self._c().delete_collection(name)
 
     @staticmethod
     def count(coll: Collection) -> int:
+        """How many vectors ``coll`` holds."""
         return int(coll.count())
 
     @staticmethod
     def add(coll: Collection, ids: list[str], vectors: npt.NDArray[np.float32],
             metadatas: Sequence[Mapping[str, Any] | None] | None) -> None:
+        """Add new vectors to ``coll`` under ``ids`` (faster than upsert when none exist yet)."""
         coll.add(ids=ids, embeddings=vectors, metadatas=_metas(metadatas))
 
     @staticmethod
     def upsert(coll: Collection, ids: list[str], vectors: npt.NDArray[np.float32],
                metadatas: Sequence[Mapping[str, Any] | None] | None) -> None:
+        """Add or replace the vectors of ``ids`` in ``coll``."""
         coll.upsert(ids=ids, embeddings=vectors, metadatas=_metas(metadatas))
 
     @staticmethod
     def delete(coll: Collection, ids: list[str]) -> None:
+        """Remove ``ids`` from ``coll`` (ids it lacks are ignored)."""
         coll.delete(ids=ids)
 
     @staticmethod

@@ -185,6 +185,8 @@ class KeywordIndex:
         snippet_tokens: int = 24,
         batch_rows: int = 1000,
     ) -> None:
+        """Open (or create) the index at ``path``, in memory when None; ``highlight``, ``ellipsis`` and
+        ``snippet_tokens`` shape snippets, ``batch_rows`` sizes write batches."""
         self._path = path
         self._highlight = highlight
         self._ellipsis = ellipsis
@@ -245,6 +247,7 @@ class KeywordIndex:
 
     @property
     def in_memory(self) -> bool:
+        """Whether the index lives only in memory (rebuilt at every unlock)."""
         return self._path is None
 
     # --- writes -----------------------------------------------------------------------------
@@ -288,6 +291,7 @@ class KeywordIndex:
         return self._write_batches(_chunks(rows, self._batch_rows), self._insert, on_progress)
 
     def delete(self, ids: Iterable[int]) -> None:
+        """Remove these chunks and memories from the passage index."""
         self._delete_from("kw", ids)
 
     def add_docs(self, rows: Iterable[DocRow]) -> int:
@@ -302,6 +306,7 @@ class KeywordIndex:
         return self._write_batches(_chunks(rows, self._batch_rows), apply)
 
     def delete_docs(self, ids: Iterable[int]) -> None:
+        """Remove these notes from the whole-note index."""
         self._delete_from("kwdoc", ids)
 
     def _delete_from(self, table: str, ids: Iterable[int]) -> None:
@@ -330,10 +335,12 @@ class KeywordIndex:
 
     # --- reads ------------------------------------------------------------------------------
     def count(self) -> int:
+        """How many chunks and memories the passage index holds."""
         row = self._read("SELECT count(*) FROM kw", ())
         return int(row[0][0])
 
     def count_docs(self) -> int:
+        """How many notes the whole-note index holds."""
         return int(self._read("SELECT count(*) FROM kwdoc", ())[0][0])
 
     def _read(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
@@ -443,6 +450,7 @@ class KeywordIndex:
                 target.close()
 
     def close(self) -> None:
+        """Close every connection; closing twice is a no-op."""
         with self._wlock:
             if self._closed:
                 return

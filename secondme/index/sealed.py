@@ -152,6 +152,9 @@ class SealedIndexes:
         vector_process: bool = True,
         vector_host: VectorHost | None = None,
     ) -> None:
+        """Indexes for ``paths``, sealed under ``key`` (``ad`` bound in); ``expect`` holds the facts a
+        snapshot must match, and Chroma runs in a child of ``vector_host`` unless ``vector_process`` is
+        False."""
         self._paths = paths
         # Chroma in a child process by default: its native calls hold the GIL (see
         # vector_process); in-process is for tools that own no window.
@@ -179,30 +182,36 @@ class SealedIndexes:
     # --- properties -------------------------------------------------------------------------
     @property
     def snapshot_path(self) -> Path:
+        """Where the sealed snapshot lives on disk."""
         return self._paths.index_dir / SNAPSHOT_NAME
 
     @property
     def runtime_dir(self) -> Path | None:
+        """The private RAM folder the open indexes live in; None while closed or in memory."""
         return self._runtime
 
     @property
     def in_memory(self) -> bool:
+        """Whether the indexes live only in memory (no runtime folder, nothing to seal)."""
         return self._runtime is None
 
     @property
     def keyword(self) -> KeywordIndex:
+        """The open keyword index; raises Closed when the indexes are not open."""
         if self._keyword is None:
             raise Closed("indexes are not open")
         return self._keyword
 
     @property
     def vector(self) -> VectorIndex | VectorIndexProcess:
+        """The open vector index (in-process or in its child); raises Closed when the indexes are not open."""
         if self._vector is None:
             raise Closed("indexes are not open")
         return self._vector
 
     @property
     def watermark(self) -> int:
+        """The last store change the indexes hold (replay what comes after it)."""
         return self._watermark
 
     def _state(self) -> tuple[int, int, int]:

@@ -108,6 +108,9 @@ class VectorIndex:
         hnsw: Mapping[str, Any] | None = None,
         write_slice: int = WRITE_SLICE,
     ) -> None:
+        """Open (or create) the collection in the folder ``path``, in memory when None; ``hnsw`` sets its
+        graph, ``write_slice`` how many vectors one write call sends. Raises ValueError for a name Chroma
+        refuses."""
         if not 3 <= len(collection) <= 512:
             raise ValueError("Chroma collection names need 3 to 512 characters")
         self._path = path
@@ -164,11 +167,13 @@ class VectorIndex:
                 self._open()
 
     def close(self) -> None:
+        """Close Chroma (an in-memory collection is dropped first)."""
         with self._lock.exclusive():
             self._release(drop=self._path is None)
 
     @property
     def in_memory(self) -> bool:
+        """Whether the collection lives only in memory (rebuilt at every unlock)."""
         return self._path is None
 
     def _collection(self) -> tuple[ChromaEngine, Collection]:
@@ -209,6 +214,7 @@ class VectorIndex:
                 self.generation += 1
 
     def delete(self, ids: Sequence[int]) -> None:
+        """Remove the vectors of ``ids`` (missing ones are ignored), in slices so queries can interleave."""
         if not ids:
             return
         str_ids = [str(int(i)) for i in ids]
@@ -232,6 +238,7 @@ class VectorIndex:
         return n
 
     def count(self) -> int:
+        """How many vectors the collection holds."""
         with self._lock.shared():
             engine, coll = self._collection()
             return engine.count(coll)

@@ -187,10 +187,12 @@ class VectorHost:
     """Starts vector index processes, keeping one started ahead so an open need not wait."""
 
     def __init__(self, prestart: bool = True) -> None:
+        """Start a spare process now when ``prestart`` (Chroma's import then overlaps the unlock)."""
         self._lock = threading.Lock()
         self._spare: _Child | None = _Child() if prestart else None
 
     def take(self) -> _Child:
+        """The spare process, or a fresh one if there is none or it died; the caller owns it."""
         with self._lock:
             child, self._spare = self._spare, None
         if child is None or child.proc.poll() is not None:
@@ -219,6 +221,7 @@ class VectorHost:
         return True
 
     def close(self) -> None:
+        """Kill the spare process, if any."""
         with self._lock:
             child, self._spare = self._spare, None
         if child is not None:
@@ -237,6 +240,8 @@ class VectorIndexProcess:
         hnsw: Mapping[str, Any] | None = None,
         host: VectorHost | None = None,
     ) -> None:
+        """Open the collection (as :class:`VectorIndex` would) in a child taken from ``host``, or a fresh
+        child without one."""
         self._path = path
         ef_spec = None
         if embedding_function is not None:
@@ -284,11 +289,13 @@ class VectorIndexProcess:
 
     @property
     def pid(self) -> int:
+        """The child process's id."""
         return self._child.proc.pid
 
     # --- the VectorIndex interface ----------------------------------------------------------
     @property
     def in_memory(self) -> bool:
+        """Whether the collection lives only in memory (rebuilt at every unlock)."""
         return self._path is None
 
     def upsert(
@@ -297,6 +304,7 @@ class VectorIndexProcess:
         vectors: npt.NDArray[np.floating[Any]],
         metadatas: Sequence[Mapping[str, MetadataValue | None]] | None = None,
     ) -> None:
+        """Add or replace vectors by id, in slices (one request for a bulk load into an empty index)."""
         vecs = checked_batch(ids, vectors, metadatas)
         ids = [int(i) for i in ids]
         metas = None if metadatas is None else [dict(m) for m in metadatas]
@@ -311,11 +319,13 @@ class VectorIndexProcess:
             self._call("upsert", ids[start:end], vecs[start:end], None if metas is None else metas[start:end])
 
     def delete(self, ids: Sequence[int]) -> None:
+        """Remove the vectors of ``ids``, in slices."""
         ids = [int(i) for i in ids]
         for start in range(0, len(ids), SEND_SLICE * 4):
             self._call("delete", ids[start:start + SEND_SLICE * 4])
 
     def count(self) -> int:
+        """How many vectors the collection holds."""
         return int(self._call("count"))
 
     def query(
@@ -324,6 +334,7 @@ class VectorIndexProcess:
         k: int = 10,
         where: Mapping[str, Any] | None = None,
     ) -> list[tuple[int, float]]:
+        """The ``k`` nearest ids to ``vector`` (matching ``where``) with their distances, nearest first."""
         vec = np.asarray(vector, dtype=np.float32)
         result: list[tuple[int, float]] = self._call("query", vec, int(k), None if where is None else dict(where))
         return result
@@ -348,6 +359,7 @@ class VectorIndexProcess:
                     raise payload
 
     def close(self) -> None:
+        """Have the child close Chroma (its files complete) and exit; killed if it does not stop in 30 s."""
         with self._lock:
             if self._conn.closed:
                 return
