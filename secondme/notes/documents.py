@@ -23,18 +23,23 @@ class DocumentStore:
     """Reads and writes documents and their chunks; every write records index changes."""
 
     def __init__(self, store: Store) -> None:
+        """Read and write documents and chunks in ``store``."""
         self._store = store
         self._docs = Documents(store)
         self._chunks = Chunks(store)
 
     def path_hash(self, path: Path) -> str:
+        """The keyed hash a document is found by, from its path's bytes (the path itself stays sealed)."""
         # The file name's bytes (the same as its UTF-8 text when it is valid UTF-8).
         return self._store.keyed_hash(os.fsencode(path), "path")
 
     def content_hash(self, data: bytes) -> str:
+        """The keyed hash of a file's bytes: tells an unchanged or moved note without reading its text."""
         return self._store.keyed_hash(data, "content")
 
     def chunk_hash(self, embed_text: str) -> str:
+        """The keyed hash of a chunk's embedding text: tells which chunks of a re-saved note keep their
+        vector."""
         return self._store.keyed_hash(embed_text, "chunk")
 
     def stat_key(self, path: Path, size: int, mtime: float) -> str:
@@ -44,9 +49,11 @@ class DocumentStore:
         return self._store.keyed_hash(stat_key_input(self.path_hash(path), size, mtime), "stat")
 
     def by_path(self, path: Path) -> DocState | None:
+        """The document stored for ``path``, or None."""
         return self._docs.by_path_hash(self.path_hash(path))
 
     def for_folder(self, folder_id: int | None = None) -> list[DocState]:
+        """Every document (of one folder when given)."""
         return self._docs.states(folder_id)
 
     def moved_candidates(self, content_hash: str) -> list[DocState]:
@@ -54,6 +61,7 @@ class DocumentStore:
         return [d for d in self._docs.ok_with_content(content_hash) if not os.path.lexists(d.path)]
 
     def old_embeddings(self, doc_id: int) -> dict[str, bytes]:
+        """A document's chunk vectors by chunk hash, for a re-read to keep those of unchanged chunks."""
         return self._chunks.embeddings_by_content(doc_id)
 
     # --- writes (inside one transaction) -------------------------------------------------------
@@ -99,6 +107,8 @@ class DocumentStore:
 
     def save_failed(self, w: Writer, existing: DocState | None, folder_id: int, path: Path,
                     size: int | None, mtime: float | None, reason: str) -> int:
+        """Record inside ``w`` that ``path`` could not be indexed (``reason`` sealed): its chunks go, the
+        document stays to show why. Returns its id."""
         doc_id = self._upsert_doc(
             w, existing, folder_id, path,
             {"content_hash": None, "size": size, "mtime": mtime, "state": "failed", "format": None,
@@ -110,6 +120,7 @@ class DocumentStore:
         return doc_id
 
     def touch(self, w: Writer, doc_id: int, path: Path, size: int, mtime: float) -> None:
+        """Record a file's new size and mtime inside ``w`` when its content did not change."""
         w.update("documents", doc_id, {"size": size, "mtime": mtime, "stat_key": self.stat_key(path, size, mtime)})
 
     def move(self, w: Writer, doc: DocState, folder_id: int, new_path: Path) -> None:
@@ -121,6 +132,7 @@ class DocumentStore:
         w.record_change(DOCUMENT, doc.id, "upsert")
 
     def delete(self, w: Writer, doc_id: int) -> None:
+        """Delete a document and its chunks inside ``w``, recording the change for the indexes."""
         self._drop_chunks(w, doc_id)
         w.delete("documents", doc_id)
         w.record_change(DOCUMENT, doc_id, "delete")

@@ -15,6 +15,7 @@ __all__ = ["Folder", "FolderRegistry", "normalize"]
 
 
 def normalize(path: str | os.PathLike[str]) -> Path:
+    """``path`` absolute, with ``~`` expanded (symlinks are kept as given)."""
     return Path(os.path.abspath(os.path.expanduser(os.fspath(path))))
 
 
@@ -22,6 +23,7 @@ class FolderRegistry:
     """Adds, removes and lists watched folders."""
 
     def __init__(self, store: Store) -> None:
+        """The folders kept in ``store``."""
         self._store = store
         self._folders = Folders(store)
 
@@ -29,9 +31,12 @@ class FolderRegistry:
         return self._store.keyed_hash(os.fsencode(path), "folder")
 
     def list(self) -> list[Folder]:
+        """Every watched folder."""
         return self._folders.all()
 
     def add(self, path: str | os.PathLike[str]) -> Folder:
+        """Watch folder ``path`` (returning the existing entry when it is one already). Raises UserError if it
+        is not a folder, or lies inside or contains a watched one."""
         p = normalize(path)
         if not p.is_dir():
             raise UserError(f"{p} is not a folder")
@@ -45,6 +50,7 @@ class FolderRegistry:
         return self._folders.add(p, self._hash(p), time.time())
 
     def find(self, path: str | os.PathLike[str]) -> Folder | None:
+        """The watched folder at ``path`` exactly, or None."""
         p = normalize(path)
         for f in self.list():
             if f.path == p:

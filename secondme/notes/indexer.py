@@ -91,6 +91,9 @@ class Indexer:
         on_progress: Callable[[IndexProgress], None] | None = None,
         on_committed: Callable[[], None] | None = None,
     ) -> None:
+        """Index the files of ``folders`` into ``store`` (kept vectors are tagged with ``embedder``'s name);
+        files over ``max_file_bytes`` are skipped, events wait ``debounce`` seconds, and the callbacks
+        hear of progress and of each commit."""
         self._store = store
         self._folders = folders
         self._docs = DocumentStore(store)
@@ -117,6 +120,7 @@ class Indexer:
 
     @property
     def max_file_bytes(self) -> int:
+        """Files larger than this are recorded as too large, not read."""
         return self.policy.max_bytes
 
     @max_file_bytes.setter
@@ -135,12 +139,14 @@ class Indexer:
 
     # --- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
+        """Start the worker thread (no-op if it runs)."""
         if self._thread is None:
             self._stopping = False
             self._thread = threading.Thread(target=self._run, name="secondme-indexer", daemon=True)
             self._thread.start()
 
     def stop(self, timeout: float = 30.0) -> None:
+        """Stop the worker thread, waiting up to ``timeout`` seconds for the file in hand."""
         with self._cv:
             self._stopping = True
             self._cv.notify_all()
@@ -149,11 +155,13 @@ class Indexer:
             self._thread = None
 
     def pause(self) -> None:
+        """Hold the queue: paths keep queueing but none is read until :meth:`resume`."""
         with self._cv:
             self._paused = True
         self._report()
 
     def resume(self) -> None:
+        """Read the queue again after :meth:`pause`."""
         with self._cv:
             self._paused = False
             self._cv.notify_all()
@@ -161,6 +169,7 @@ class Indexer:
 
     @property
     def paused(self) -> bool:
+        """Whether the queue is held."""
         return self._paused
 
     # --- queue -----------------------------------------------------------------------------------
@@ -181,6 +190,7 @@ class Indexer:
             return bool(self._due) or self._busy
 
     def pending(self) -> int:
+        """How many paths wait in the queue."""
         with self._cv:
             return len(self._due)
 
@@ -221,6 +231,7 @@ class Indexer:
         return n
 
     def forget_folder(self, folder: Folder) -> None:
+        """Delete a folder and every document and chunk from it (the indexes follow the change log)."""
         with self._store.write() as w:
             for d in self._docs.for_folder(folder.id):
                 self._docs.delete(w, d.id)
@@ -229,6 +240,8 @@ class Indexer:
 
     # --- progress --------------------------------------------------------------------------------
     def progress(self) -> IndexProgress:
+        """Phase 1 now: queued, done, failed and skipped files, rate and estimated time left, and why it
+        waits."""
         with self._cv:
             queued = len(self._due)
             running = bool(self._due) or self._busy

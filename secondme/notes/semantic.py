@@ -43,6 +43,7 @@ class SemanticProgress:
 
     @property
     def complete(self) -> bool:
+        """Whether no chunk waits for its embedding."""
         return self.chunks_waiting == 0
 
 
@@ -61,6 +62,8 @@ class EmbeddingFiller:
                  on_committed: Callable[[], None] | None = None,
                  on_progress: Callable[[], None] | None = None,
                  batch: int = BATCH) -> None:
+        """Embed the waiting chunks of ``store`` with ``embedder``, ``batch`` at a time, holding back while
+        ``phase1_busy()``; the callbacks hear of each commit and of progress."""
         self._store = store
         self._chunks = Chunks(store)
         self._embedder = embedder
@@ -79,12 +82,14 @@ class EmbeddingFiller:
 
     # --- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
+        """Start the worker thread (no-op if it runs)."""
         if self._thread is None:
             self._stopping = False
             self._thread = threading.Thread(target=self._run, name="secondme-embedder", daemon=True)
             self._thread.start()
 
     def stop(self, timeout: float = 30.0) -> None:
+        """Stop the worker thread, waiting up to ``timeout`` seconds."""
         with self._cv:
             self._stopping = True
             self._cv.notify_all()
@@ -113,6 +118,7 @@ class EmbeddingFiller:
         return True
 
     def resume(self) -> None:
+        """Take up the work again after :meth:`pause`."""
         with self._cv:
             self._paused = False
             self._cv.notify_all()

@@ -64,6 +64,7 @@ class FolderWatcher:
     """One watchdog observer with a watch per folder; reconcile on start and on big changes."""
 
     def __init__(self, indexer: Indexer) -> None:
+        """Feed ``indexer`` the changes of the folders it is told to watch."""
         self.indexer = indexer
         self._observer: BaseObserver | None = None
         self._watches: dict[int, object] = {}
@@ -72,9 +73,11 @@ class FolderWatcher:
 
     @property
     def running(self) -> bool:
+        """Whether the observer is running."""
         return self._observer is not None
 
     def start(self, folders: list[Folder]) -> None:
+        """Start the observer (if it is not running) and watch ``folders``."""
         with self._lock:
             if self._observer is None:
                 self._observer = Observer()
@@ -84,6 +87,8 @@ class FolderWatcher:
             self.watch(f)
 
     def watch(self, folder: Folder) -> None:
+        """Watch one folder recursively; a missing folder or an OS refusal (inotify limits) is logged and
+        skipped."""
         with self._lock:
             if self._observer is None or folder.id in self._watches:
                 return
@@ -98,6 +103,7 @@ class FolderWatcher:
                 log.warning("cannot watch a folder: %s", exc)
 
     def unwatch(self, folder: Folder) -> None:
+        """Stop watching one folder (no-op if it is not watched)."""
         with self._lock:
             watch = self._watches.pop(folder.id, None)
             if watch is not None and self._observer is not None:
@@ -118,6 +124,7 @@ class FolderWatcher:
             self._reconcile_timer.start()
 
     def stop(self) -> None:
+        """Stop the observer and any pending reconcile; waits up to 10 s for its thread."""
         with self._lock:
             obs, self._observer = self._observer, None
             self._watches.clear()

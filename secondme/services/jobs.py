@@ -17,6 +17,8 @@ class JobsService:
     and dropped on lock, and started again after unlock when :meth:`start` was asked for."""
 
     def __init__(self, core: SecondMe) -> None:
+        """Over ``core``: the runner stops on lock and starts again on unlock once :meth:`start` was called.
+        Over ``core``: the runner stops on lock and starts again on unlock once :meth:`start` was called."""
         self._core = core
         self._lock = threading.RLock()
         self._runner: JobRunner | None = None

@@ -40,6 +40,7 @@ class KeysService:
     "locked" event for the UI); see :mod:`secondme.rotation` and :mod:`secondme.backup`."""
 
     def __init__(self, core: SecondMe) -> None:
+        """Over ``core``, whose vault it changes."""
         self._core = core
 
     def protection(self) -> str | None:

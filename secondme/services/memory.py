@@ -22,6 +22,7 @@ class MemoryService:
     unlock's session: it is made on first use and made again after the next unlock."""
 
     def __init__(self, core: SecondMe) -> None:
+        """Over ``core``; the memory engine is built per session, on first use."""
         self._core = core
         self._lock = threading.Lock()
         self._cache: tuple[Session, MemoryEngine] | None = None

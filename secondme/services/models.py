@@ -31,6 +31,7 @@ class ModelsService:
     memory with numbered citations."""
 
     def __init__(self, core: SecondMe, factory: Callable[[], Any] | None) -> None:
+        """Over ``core``; ``factory`` makes the chat model on first use (None: no model)."""
         self._core = core
         self._factory = factory
         self._model: Any = None

@@ -16,6 +16,7 @@ class NotesService:
     list the files that failed, and search notes with memories (hybrid search)."""
 
     def __init__(self, core: SecondMe) -> None:
+        """Over ``core``, whose session does the indexing."""
         self._core = core
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:
@@ -68,6 +69,7 @@ class NotesService:
         self._core.session.pause()
 
     def resume(self) -> None:
+        """Take up indexing (both phases) after :meth:`pause`."""
         self._core.session.resume()
 
     def progress(self) -> IndexProgress:
@@ -79,6 +81,7 @@ class NotesService:
         self._core.session.start_watching()
 
     def stop_watching(self) -> None:
+        """Stop following the folders' changes (no-op while locked)."""
         session = self._core.current_session
         if session is not None:
             session.watcher.stop()

@@ -18,6 +18,7 @@ class ProfileService:
     holds no state of its own between calls)."""
 
     def __init__(self, core: SecondMe) -> None:
+        """Over ``core``, whose session holds the profile."""
         self._core = core
 
     def _open(self) -> ProfileStore:
@@ -62,6 +63,7 @@ class ProfileService:
         return self._open().set_field(field, value, lock)
 
     def delete_field(self, field: str) -> bool:
+        """Delete a field; False when there was none."""
         return bool(self._open().delete_field(field))
 
     def export(self, fmt: str, include_sensitive: bool = False) -> str:
