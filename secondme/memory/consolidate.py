@@ -101,6 +101,8 @@ class Consolidator:
 
     def __init__(self, store: Store, items: MemoryItems, embedder: Any, model: Any = None,
                  llm_budget: int = 400, llm_seconds: float = 3600.0, window: int = W.WINDOW) -> None:
+        """A run over ``store`` and ``items``; ``model`` (None: rules only) reads message windows for facts,
+        bounded by ``llm_budget`` windows and ``llm_seconds``, ``window`` messages each."""
         self.store = store
         self.items = items
         self.embedder = embedder
@@ -123,6 +125,9 @@ class Consolidator:
         self.dirty = DirtyDays(store)
 
     def run(self, progress: Progress | None = None, cancel: Any = None) -> dict[str, int]:
+        """Extract facts from new messages (and windows, with a model) and chunks, rebuild dirty episodes,
+        then link; returns the run's counts. ``cancel`` (an Event) stops it between steps, where the next
+        run resumes."""
         t0 = time.monotonic()
         self._load_facts()
         self._messages(progress, cancel)

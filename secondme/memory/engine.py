@@ -56,6 +56,8 @@ class MemoryEngine:
     def __init__(self, store: Store, items: MemoryItems, searcher: HybridSearcher, sync: IndexSync,
                  embedder: Any, settings: Settings,
                  chat_model: Callable[[], Any] | None = None) -> None:
+        """Memory over one unlocked session's ``store``, ``items``, ``searcher`` and ``sync``; ``chat_model``
+        gives the model for extraction when the settings allow it."""
         self.store = store
         self.items = items
         self.searcher = searcher
@@ -142,9 +144,12 @@ class MemoryEngine:
         return out
 
     def import_messages(self, path: str | Path) -> int:
+        """Import a messages file (JSON lines: id, conversation, time, speaker, text); returns how many were
+        new."""
         return self.add(list(importers.read_messages(Path(path))))
 
     def import_chatgpt(self, path: str | Path) -> int:
+        """Import a ChatGPT export; returns how many messages were new."""
         return self.add(list(importers.read_chatgpt(Path(path))))
 
     def import_file(self, kind: str, path: str | Path, progress: Callable[[int, int], None] | None = None,
@@ -173,6 +178,8 @@ class MemoryEngine:
         return hits
 
     def reinforce(self, ids: Iterable[int], now: float | None = None) -> int:
+        """Strengthen recalled memories (faded ones come back) and update the index; returns how many changed.
+        Strengthen recalled memories (faded ones come back) and update the index; returns how many changed."""
         n = reinforce(self.store, ids, now)
         if n:
             self.sync.catch_up()  # revived (formerly faded) items change their index facet
@@ -233,6 +240,7 @@ class MemoryEngine:
         self.sync.catch_up()
 
     def decay(self, now: float | None = None) -> dict[str, int]:
+        """Fade memories whose retention fell below the threshold (deleting nothing); returns the counts."""
         res = decay(self.store, self.settings.forgetting_tau_days, self.settings.fade_threshold, now)
         self.sync.catch_up()
         return res.as_dict()
@@ -256,6 +264,8 @@ class MemoryEngine:
     # --- consolidation ---------------------------------------------------------------------------
     def consolidate(self, progress: Callable[[str, int, int], None] | None = None,
                     cancel: Any = None, *, use_llm: bool | None = None) -> dict[str, int]:
+        """Run consolidation (with the chat model unless ``use_llm`` or the settings say not) and update the
+        index; returns its counts."""
         from secondme.memory.consolidate import Consolidator
 
         model = self._llm_for_extraction(use_llm)

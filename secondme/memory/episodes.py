@@ -32,6 +32,7 @@ HISTORY_LINES = 60  # the overall history keeps the most recent months
 
 
 def day_of(ts: float) -> str:
+    """The local calendar day of ``ts`` as ``YYYY-MM-DD``."""
     return datetime.fromtimestamp(ts).strftime("%Y-%m-%d")
 
 
@@ -44,6 +45,7 @@ class EpisodeWriter:
     """Rebuilds the episodes of days marked dirty, then the overall history."""
 
     def __init__(self, store: Store, items: MemoryItems, embedder: Any) -> None:
+        """Writes episodes into ``store``, embedding their text with ``embedder``."""
         self.store = store
         self.items = items
         self.embedder = embedder
@@ -53,6 +55,8 @@ class EpisodeWriter:
         self.dirty = DirtyDays(store)
 
     def run(self, progress: Callable[[str, int, int], None] | None = None, cancel: Any = None) -> tuple[int, int]:
+        """Rebuild each dirty day's episode, then the summaries; returns (episodes written, summaries
+        written). Raises Cancelled when ``cancel`` is set."""
         days = sorted(self.dirty.get())
         self._note_times = None
         written = 0

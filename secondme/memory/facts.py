@@ -92,15 +92,18 @@ class Fact:
 
     @property
     def slot(self) -> str:
+        """What a newer fact replaces: subject and attribute, plus the value for a multi-valued attribute."""
         if self.single_valued:
             return f"{self.subject.lower()}|{self.attribute}"
         return f"{self.subject.lower()}|{self.attribute}|{norm(self.value)}"
 
     @property
     def single_valued(self) -> bool:
+        """Whether the attribute holds one value at a time (an address, not a sibling)."""
         return self.attribute in SINGLE_VALUED or self.attribute.startswith("favorite-")
 
     def text(self) -> str:
+        """The fact as a first-person sentence ("My workplace: Globex")."""
         who = "My" if self.subject == "user" else f"{self.subject}'s"
         base, _, detail = self.attribute.partition(":")
         label = _LABELS.get(base) or (f"favourite {base[len('favorite-'):].replace('-', ' ')}"
@@ -108,11 +111,15 @@ class Fact:
         return f"{who} {label}: {self.value}"
 
     def keys(self) -> list[str]:
+        """What recall matches the fact on: its sentence, the attribute's synonyms, its detail and keywords.
+        What recall matches the fact on: its sentence, the attribute's synonyms, its detail and keywords."""
         base, _, detail = self.attribute.partition(":")
         return [self.text(), SYNONYMS.get(base, ""), detail, " ".join(self.keywords)]
 
 
 def norm(s: str) -> str:
+    """``s`` lowercased with punctuation (but ``@`` and ``+``) folded to single spaces, for comparing values.
+    ``s`` lowercased with punctuation (but ``@`` and ``+``) folded to single spaces, for comparing values."""
     return re.sub(r"[^\w@+]+", " ", s.lower()).strip()
 
 

@@ -48,6 +48,7 @@ class DecayResult:
     kept_pinned: int
 
     def as_dict(self) -> dict[str, int]:
+        """The counts by name (for JSON output)."""
         return {"checked": self.checked, "faded": self.faded, "kept_pinned": self.kept_pinned}
 
 

@@ -29,6 +29,7 @@ class NewMemory:
 
 
 def embed_text(m: NewMemory) -> str:
+    """The text a memory is embedded from (its vector's input, not what is stored)."""
     # The dense side sees "speaker: text" without the date (measured better on LoCoMo).
     return f"{m.speaker}: {m.text}" if m.speaker else m.text
 
@@ -37,11 +38,13 @@ class MemoryItems:
     """Writes memory items with their embeddings and records index changes."""
 
     def __init__(self, store: Store, embedder: Embedder) -> None:
+        """Write memories into ``store``, embedding them with ``embedder``."""
         self._store = store
         self._embedder = embedder
         self.memories = MemoryRepository(store)
 
     def source_key(self, source: str) -> str:
+        """The keyed hash stored for ``source`` (a file or conversation), which finds its memories again."""
         return self.memories.source_key(source)
 
     def embed_one(self, text: str) -> np.ndarray:
@@ -49,6 +52,8 @@ class MemoryItems:
         return np.asarray(self._embedder.embed([text]), dtype=np.float32)[0]
 
     def add_many(self, items: Sequence[NewMemory], *, batch: int = 256) -> list[int]:
+        """Embed and store ``items``, ``batch`` per transaction; returns their ids in order (no duplicate
+        check)."""
         ids: list[int] = []
         for start in range(0, len(items), batch):
             part = list(items[start:start + batch])
@@ -59,6 +64,7 @@ class MemoryItems:
         return ids
 
     def insert(self, w: Writer, m: NewMemory, vector: np.ndarray | None) -> int:
+        """Store one memory inside ``w`` with its vector and record the change; returns its id."""
         now = time.time()
         meta = dict(m.meta)
         if m.speaker:

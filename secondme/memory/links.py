@@ -34,6 +34,7 @@ _WORD = re.compile(r"[a-z][a-z'-]{3,}")
 
 
 def keywords(text: str) -> set[str]:
+    """The words of ``text`` worth linking on: lowercased, four letters or more, stop words dropped."""
     return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
 
 
@@ -50,12 +51,15 @@ class Linker:
     """Adds "related" links for memories newer than the link high-water mark."""
 
     def __init__(self, store: Store) -> None:
+        """Link memories in ``store``."""
         self.store = store
         self.memories = MemoryRepository(store)
         self.links = LinkRepository(store)
         self.marks = MarkRepository(store)
 
     def run(self, progress: Callable[[str, int, int], None] | None = None, cancel: Any = None) -> int:
+        """Link each memory newer than the high-water mark to its closest recent ones (by cosine and shared
+        keywords), then raise the mark; returns how many links were added."""
         hwm = self.marks.get_int(HWM_LINK)
         top = self.memories.max_id()
         if top <= hwm:

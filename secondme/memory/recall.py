@@ -65,6 +65,8 @@ class Recaller:
 
     def __init__(self, store: Store, searcher: HybridSearcher, embedder: Any, tau_days: float,
                  weights: RecallWeights | None = None) -> None:
+        """Rank candidates from ``searcher`` by the blend in ``weights``, forgetting with time constant
+        ``tau_days``."""
         self._store = store
         self._memories = MemoryRepository(store)
         self._links = LinkRepository(store)
@@ -75,6 +77,8 @@ class Recaller:
 
     def recall(self, query: str, k: int = 10, *, when: float | None = None, include_faded: bool = False,
                now: float | None = None, kinds: Sequence[str] | None = None) -> list[SearchHit]:
+        """The ``k`` memories and chunks best matching ``query`` (a time phrase in it narrows to that period),
+        ranked by the blend; faded ones only with ``include_faded``."""
         now = time.time() if now is None else now
         if not query.strip() or k <= 0:
             return []

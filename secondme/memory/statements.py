@@ -21,6 +21,7 @@ _GUARD = re.compile(
 
 
 def sentences(text: str) -> list[str]:
+    """``text`` split into trimmed sentences (at end punctuation before a capital, and at line breaks)."""
     return [s.strip() for s in _SENT.split(text) if s and s.strip()]
 
 

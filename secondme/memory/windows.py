@@ -129,10 +129,12 @@ class Message:
 
     @property
     def by_user(self) -> bool:
+        """Whether the person wrote it (no speaker, "user" or "me")."""
         return self.speaker in (None, "user", "me")
 
     @property
     def label(self) -> str:
+        """How the prompt names the speaker: "Me" for the person, else the speaker's name."""
         if self.by_user:
             return "Me"
         return str(self.speaker)
@@ -153,6 +155,8 @@ def windows(messages: list[Message], size: int = WINDOW) -> list[list[Message]]:
 
 
 def render(window: list[Message]) -> str:
+    """The window as the prompt shows it: one numbered line per message with day, speaker and text (cut to
+    ``MAX_MESSAGE_CHARS``)."""
     lines = []
     for i, m in enumerate(window, 1):
         day = datetime.fromtimestamp(m.at).strftime("%Y-%m-%d") if m.at else "undated"

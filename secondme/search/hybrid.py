@@ -136,6 +136,8 @@ class HybridSearcher:
 
     def __init__(self, store: Store, indexes: SealedIndexes, embedder: Embedder,
                  folder_lookup: Any = None, candidates: int = 50) -> None:
+        """Search ``indexes`` (hydrating hits from ``store``), embedding queries with ``embedder``;
+        ``folder_lookup`` maps a path to its folder id, ``candidates`` is how many each side fetches."""
         self._store = store
         self._documents = Documents(store)
         self._chunks = Chunks(store)
@@ -150,6 +152,7 @@ class HybridSearcher:
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="secondme-search")
 
     def close(self) -> None:
+        """Stop the keyword worker thread, cancelling what it has not started."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     # --- retrieval -----------------------------------------------------------------------------
@@ -319,6 +322,8 @@ class HybridSearcher:
         )
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:
+        """The ``k`` best chunks and memories for ``query`` (keyword and vector, fused) with their text
+        opened; empty for a blank query."""
         if not query.strip():
             return []
         kinds = list(filters.kinds) if filters and filters.kinds else None

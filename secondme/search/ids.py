@@ -11,8 +11,10 @@ VECTOR_OP = "vector"
 
 
 def to_index(entity: str, entity_id: int) -> int:
+    """The shared index id of a chunk or memory (memories odd, chunks even)."""
     return entity_id * 2 + (1 if entity == MEMORY else 0)
 
 
 def from_index(index_id: int) -> tuple[str, int]:
+    """The entity and store id behind an index id (the inverse of :func:`to_index`)."""
     return (MEMORY if index_id & 1 else CHUNK), index_id >> 1

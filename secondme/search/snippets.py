@@ -11,6 +11,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def query_terms(query: str) -> set[str]:
+    """The query's words, lowercased, without stop words."""
     return {w.lower() for w in _WORD.findall(query) if w.lower() not in STOP_WORDS}
 
 

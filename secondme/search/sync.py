@@ -46,6 +46,7 @@ def memory_keyword_text(text: str, meta: dict[str, Any], event_time: float | Non
 
 
 def chunk_keyword_text(title: str, heading: Sequence[str], text: str) -> str:
+    """A chunk as the keyword index holds it: its title and heading path on a first line, then the text."""
     head = " > ".join(h for h in heading if h)
     if title and (not heading or heading[0] != title):
         head = f"{title} > {head}" if head else title
@@ -57,6 +58,8 @@ class IndexSync:
 
     def __init__(self, store: Store, indexes: SealedIndexes,
                  on_changed: Callable[[], None] | None = None) -> None:
+        """Keep ``indexes`` in step with ``store``'s change log; ``on_changed`` is called after changes are
+        applied."""
         self._store = store
         self._documents = Documents(store)
         self._chunks = Chunks(store)
@@ -71,15 +74,19 @@ class IndexSync:
 
     # --- background ----------------------------------------------------------------------------
     def start(self, seal_every: float = 300.0) -> None:
+        """Start the background thread: it catches up when kicked (or every few seconds) and seals every
+        ``seal_every`` seconds while dirty."""
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, args=(seal_every,), name="secondme-index-sync",
                                         daemon=True)
         self._thread.start()
 
     def kick(self) -> None:
+        """Wake the background thread to catch up now."""
         self._kick.set()
 
     def stop(self) -> None:
+        """Stop the background thread (waiting up to 30 s)."""
         self._stop.set()
         self._kick.set()
         if self._thread is not None:
@@ -104,6 +111,7 @@ class IndexSync:
 
     # --- applying ------------------------------------------------------------------------------
     def lag(self) -> int:
+        """How many store changes the indexes have not applied yet."""
         return self._store.last_change() - self._idx.watermark
 
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
