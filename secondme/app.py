@@ -50,6 +50,9 @@ class SecondMe:
                  embedder: Embedder | None = None,
                  chat_model_factory: Callable[[], Any] | None = None,
                  vector_host: VectorHost | None = None) -> None:
+        """A locked context over ``paths``, ``settings`` and ``vault``; without ``embedder`` it opens the
+        store but no indexes, ``chat_model_factory`` makes the chat model on first use, and ``vector_host``
+        starts the vector process ahead of unlock."""
         self.paths = paths
         # Starts the vector index's process ahead of unlock, so an unlock need not wait for it.
         self._vector_host = vector_host
@@ -74,10 +77,12 @@ class SecondMe:
 
     # --- events ------------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with every event from now on; returns the function that unsubscribes it."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
     def emit(self, kind: EventKind, /, **data: Any) -> None:
+        """Send an event to every listener; a listener that raises is logged and the rest still hear it."""
         ev = Event(kind, data)
         for fn in list(self._listeners):
             try:
@@ -86,18 +91,22 @@ class SecondMe:
                 log.exception("event listener failed for %s", kind)
 
     def on_unlock(self, fn: Callable[[SecondMe], None]) -> None:
+        """Call ``fn`` after every unlock, once the store and the session are open."""
         self._on_unlock.append(fn)
 
     def on_lock(self, fn: Callable[[SecondMe], None]) -> None:
+        """Call ``fn`` before every lock, while the store is still open (in reverse order of registration)."""
         self._on_lock.append(fn)
 
     # --- vault -------------------------------------------------------------------------------
     @property
     def initialized(self) -> bool:
+        """Whether a vault exists in the data folder (``init`` has run)."""
         return self.vault.exists()
 
     @property
     def unlocked(self) -> bool:
+        """Whether the store is open."""
         return self._store is not None
 
     def init(self, passphrase: str | None) -> None:
@@ -109,6 +118,9 @@ class SecondMe:
             self.open_session(key)
 
     def unlock(self, passphrase: str | None = None) -> None:
+        """Unlock with ``passphrase`` (None: the keyring) and open every subsystem; no-op if unlocked. A key
+        rotation a crash broke off is finished or undone first. Raises WrongPassphrase, PassphraseRequired
+        or KeyringUnavailable when the key cannot be had."""
         # A termination signal waits until the unlock is complete: broken off inside, the RAM
         # folder just made would be left behind with nobody to close it.
         with termination_deferred(), self.state_lock:
@@ -145,6 +157,7 @@ class SecondMe:
         return self._vector_host.wait_spare() if self._vector_host is not None else False
 
     def lock(self) -> None:
+        """Close every subsystem and forget the key, then start the next vector process ahead."""
         self.close_session()
         if self._vector_host is not None:
             self._vector_host.refill()  # the next unlock need not wait for Chroma's import
@@ -173,6 +186,7 @@ class SecondMe:
             self.emit(EventKind.LOCKED)
 
     def close(self) -> None:
+        """Lock, stop the spare vector process and let go of the chat model (before quitting)."""
         # A termination signal (SIGTERM at logout) must not break off sealing halfway.
         with termination_deferred():
             self.close_session()
@@ -182,18 +196,21 @@ class SecondMe:
 
     @property
     def store(self) -> Store:
+        """The open store; raises VaultLocked when locked."""
         if self._store is None:
             raise VaultLocked("Second Me is locked: unlock it first")
         return self._store
 
     @property
     def key_set(self) -> KeySet:
+        """The keys derived from the data key; raises VaultLocked when locked."""
         if self._keys is None:
             raise VaultLocked("Second Me is locked: unlock it first")
         return self._keys
 
     @property
     def session(self) -> Session:
+        """The unlocked session; raises VaultLocked when locked, RuntimeError if built without an embedder."""
         if self._session is None:
             if self._store is None:
                 raise VaultLocked("Second Me is locked: unlock it first")
@@ -211,13 +228,17 @@ class SecondMe:
         return self._session
 
     def save_settings(self) -> None:
+        """Write the settings file (atomically)."""
         self.settings.save(self.paths.config_file)
 
     # --- private settings --------------------------------------------------------------------
     def get_private(self, key: str, default: Any = None) -> Any:
+        """The private setting ``key`` (sealed in the store), or ``default``; raises VaultLocked when locked.
+        The private setting ``key`` (sealed in the store), or ``default``; raises VaultLocked when locked."""
         return self.repos.settings.get(key, default)
 
     def set_private(self, key: str, value: Any) -> None:
+        """Store the private setting ``key`` sealed; raises VaultLocked when locked."""
         self.repos.settings.set(key, value)
 
 

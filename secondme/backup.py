@@ -219,6 +219,7 @@ class StagedImport:
     stats: RekeyStats
 
     def discard(self) -> None:
+        """Delete the staging folder (the import is abandoned)."""
         shutil.rmtree(self.stage, ignore_errors=True)
 
 

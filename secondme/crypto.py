@@ -44,6 +44,7 @@ class AuthenticationFailed(SecondMeError):
 
 
 def random_key() -> bytes:
+    """A new random 256-bit key."""
     return os.urandom(KEY_BYTES)
 
 
@@ -62,6 +63,7 @@ def wrap_key(kek: bytes, key: bytes, context: bytes) -> bytes:
 
 
 def unwrap_key(kek: bytes, wrapped: bytes, context: bytes) -> bytes:
+    """The key wrapped by :func:`wrap_key`; raises AuthenticationFailed for a wrong ``kek`` or ``context``."""
     try:
         return AESGCM(kek).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], context)
     except InvalidTag as exc:
@@ -82,6 +84,8 @@ class KeySet:
 
     @classmethod
     def from_data_key(cls, data_key: bytes) -> KeySet:
+        """The sealing, hashing and snapshot keys, each derived from ``data_key`` by HKDF with its own label.
+        The sealing, hashing and snapshot keys, each derived from ``data_key`` by HKDF with its own label."""
         return cls(
             seal=_hkdf(data_key, b"secondme/seal/v1"),
             hash=_hkdf(data_key, b"secondme/hash/v1"),
@@ -106,12 +110,14 @@ def padded_length(n: int) -> int:
 
 
 def pad(plaintext: bytes) -> bytes:
+    """``plaintext`` with a 0x80 marker, zero-filled to its size bucket (:func:`padded_length`)."""
     # ISO/IEC 7816-4 padding: 0x80 then zeros, unambiguous whatever the value ends with.
     body = plaintext + b"\x80"
     return body + bytes(padded_length(len(body)) - len(body))
 
 
 def unpad(padded: bytes) -> bytes:
+    """The value :func:`pad` padded; raises AuthenticationFailed if the padding is malformed."""
     body = padded.rstrip(b"\0")
     if not body or body[-1] != 0x80:
         raise AuthenticationFailed("sealed value has a malformed padding")
@@ -123,15 +129,20 @@ class Sealer:
     and computes keyed hashes."""
 
     def __init__(self, keys: KeySet) -> None:
+        """Seal and hash with the keys of ``keys`` meant for it."""
         self._aead = AESGCM(keys.seal)
         self._hash_key = keys.hash
 
     def seal(self, plaintext: bytes, ad: bytes) -> bytes:
+        """``plaintext`` padded and sealed with a fresh nonce, ``ad`` bound in: version byte, nonce,
+        ciphertext."""
         nonce = os.urandom(NONCE_BYTES)
         header = bytes([SEAL_VERSION])
         return header + nonce + self._aead.encrypt(nonce, pad(plaintext), header + ad)
 
     def open(self, sealed: bytes, ad: bytes) -> bytes:
+        """The plaintext of a :meth:`seal` result; raises AuthenticationFailed unless it opens under this key
+        and ``ad``."""
         if len(sealed) < 1 + NONCE_BYTES + 16 or sealed[0] not in (SEAL_VERSION, SEAL_VERSION_UNPADDED):
             raise AuthenticationFailed("malformed sealed value")
         nonce = sealed[1 : 1 + NONCE_BYTES]
@@ -165,6 +176,7 @@ class StreamWriter:
     """Encrypts a byte stream into ``out`` frame by frame (constant memory)."""
 
     def __init__(self, key: bytes, out: BinaryIO, ad: bytes) -> None:
+        """Write the stream header to ``out``; frames are sealed under ``key`` with ``ad`` bound in."""
         self._aead = AESGCM(key)
         self._out = out
         self._ad = ad
@@ -175,6 +187,7 @@ class StreamWriter:
         out.write(STREAM_MAGIC + self._prefix)
 
     def write(self, data: bytes) -> int:
+        """Buffer ``data``, sealing every full frame out; returns ``len(data)``."""
         self._buf += data
         while len(self._buf) > FRAME_BYTES:
             self._emit(bytes(self._buf[:FRAME_BYTES]), last=False)
@@ -188,6 +201,8 @@ class StreamWriter:
         self._index += 1
 
     def close(self) -> None:
+        """Seal the rest as the final frame (so truncation is detected); closing twice is a no-op. ``out``
+        stays open."""
         if not self._closed:
             self._emit(bytes(self._buf), last=True)
             self._buf.clear()

@@ -86,6 +86,8 @@ class StoreCorruption(UserError):
 
     def __init__(self, table: str, row_id: int, column: str, detail: str = "", *,
                  message: str | None = None) -> None:
+        """Name the ``table``, ``row_id`` and ``column`` that failed (``detail`` says how), or use ``message``
+        as is; the advice is appended."""
         self.table = table
         self.row_id = row_id
         self.column = column
@@ -130,6 +132,7 @@ class DownloadServerError(DownloadError):
     """The server answered with an HTTP error (4xx or 5xx), or with a file other than the pinned one."""
 
     def __init__(self, message: str, status: int = 0) -> None:
+        """``message`` and the HTTP ``status`` (0 when the failure was not an HTTP status)."""
         super().__init__(message)
         self.status = status
 

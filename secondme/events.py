@@ -35,4 +35,6 @@ class Event:
 class Emit(Protocol):
     """How a part of the core reports an event (``SecondMe.emit``)."""
 
-    def __call__(self, kind: EventKind, /, **data: Any) -> None: ...
+    def __call__(self, kind: EventKind, /, **data: Any) -> None:
+        """Report an event of ``kind`` with ``data``."""
+        ...

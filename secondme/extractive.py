@@ -68,6 +68,7 @@ def asks_list(question: str) -> bool:
 
 
 def asks_when(question: str) -> bool:
+    """Whether a question asks for a time or date ("When did…?")."""
     return _expects(question) == "date"
 
 

@@ -158,6 +158,7 @@ class Terminated(KeyboardInterrupt):
     every ``finally``) does the same for a termination; the command then exits 0."""
 
     def __init__(self, signum: int) -> None:
+        """For ``signum``, the signal that arrived."""
         super().__init__(signum)
         self.signum = signum
 
@@ -199,6 +200,7 @@ def install_termination_handlers() -> dict[int, object]:
 
 
 def restore_handlers(previous: dict[int, object]) -> None:
+    """Put back the handlers :func:`install_termination_handlers` returned."""
     for sig, handler in previous.items():
         signal.signal(sig, handler)  # type: ignore[arg-type]
 

@@ -41,31 +41,38 @@ class Paths:
 
     @classmethod
     def at(cls, data_dir: str | os.PathLike[str] | None) -> Paths:
+        """The paths of ``data_dir`` (``~`` expanded, resolved), or of the default data folder when None."""
         root = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
         return cls(root)
 
     @property
     def config_file(self) -> Path:
+        """The plain settings file (nothing private)."""
         return self.root / "settings.json"
 
     @property
     def vault_file(self) -> Path:
+        """The vault file: the wrapped data key and how it unlocks."""
         return self.root / "vault.json"
 
     @property
     def store_file(self) -> Path:
+        """The encrypted store."""
         return self.root / "store.db"
 
     @property
     def backups_dir(self) -> Path:
+        """Copies of the store taken before a migration."""
         return self.root / "backups"
 
     @property
     def models_dir(self) -> Path:
+        """Downloaded and chosen model files."""
         return self.root / "models"
 
     @property
     def logs_dir(self) -> Path:
+        """Log files."""
         return self.root / "logs"
 
     @property
@@ -75,9 +82,11 @@ class Paths:
 
     @property
     def lock_file(self) -> Path:
+        """The lock that keeps a second app instance off the same data."""
         return self.root / "app.lock"
 
     def ensure(self) -> None:
+        """Create the data folder and its subfolders, private to the user (0700 where the system allows)."""
         for p in (self.root, self.models_dir, self.logs_dir, self.index_dir, self.backups_dir):
             p.mkdir(parents=True, exist_ok=True)
             try:

@@ -58,6 +58,7 @@ def question_kind(question: str) -> str:
 
 
 def words(text: str) -> list[str]:
+    """The words of ``text``, lowercased."""
     return [w.lower() for w in _WORD.findall(text)]
 
 

@@ -79,6 +79,7 @@ class RekeyStats:
     by_table: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The counts by name (for JSON output)."""
         return {"values": self.values, "hashes": self.hashes,
                 "content_hashes_cleared": self.content_hashes_cleared,
                 "dropped_settings": self.dropped_settings, "rows": dict(self.by_table)}

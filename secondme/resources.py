@@ -26,4 +26,5 @@ def resources_root() -> Path:
 
 
 def resource_path(*parts: str) -> Path:
+    """The path of a bundled resource under the resources folder."""
     return resources_root().joinpath(*parts)

@@ -38,6 +38,8 @@ class Session:
     def __init__(self, paths: Paths, settings: Settings, store: Store, keys: KeySet,
                  embedder: Embedder, emit: Emit,
                  vector_host: VectorHost | None = None) -> None:
+        """Open the indexes of ``store`` (unsealed with ``keys``), build search, indexing and memory over them
+        and start replaying the store changes the indexes miss; ``emit`` reports events."""
         self.paths = paths
         self.store = store
         self.embedder = embedder
@@ -109,19 +111,24 @@ class Session:
         return ok
 
     def pause(self) -> None:
+        """Pause indexing, both phases."""
         self.indexer.pause()
         self.semantic.pause()
 
     def resume(self) -> None:
+        """Resume indexing, both phases."""
         self.indexer.resume()
         self.semantic.resume()
 
     def start_watching(self) -> None:
+        """Watch the folders and queue what changed while they were not watched."""
         folders = self.folders.list()
         self.watcher.start(folders)
         self.indexer.reconcile(folders)
 
     def close(self) -> None:
+        """Stop the watcher, indexing and sync, bring the indexes up to date and seal them; closing twice is a
+        no-op."""
         with self._close_lock:
             if self._closed:
                 return
@@ -138,4 +145,5 @@ class Session:
         self.indexes.close(seal=True)
 
     def stats(self) -> dict[str, Any]:
+        """The index sync's lag (store changes not yet applied) and watermark."""
         return {"lag": self.sync.lag(), "watermark": self.indexes.watermark}

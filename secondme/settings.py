@@ -40,6 +40,7 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path) -> Settings:
+        """The settings in ``path``; defaults if it is missing or unreadable (the latter logged)."""
         try:
             raw = json.loads(path.read_text("utf-8"))
         except FileNotFoundError:
@@ -71,6 +72,7 @@ class Settings:
         return s
 
     def save(self, path: Path) -> None:
+        """Write the settings to ``path`` atomically (a temporary file, fsynced, then renamed)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         with open(tmp, "w", encoding="utf-8") as fh:

@@ -113,6 +113,7 @@ def trusted_keyring_backend() -> Any | None:
 
 
 def describe_backend(backend: Any | None) -> str:
+    """A keyring backend's module and class name, for diagnostics ("none (passphrase)" for None)."""
     if backend is None:
         return "none (passphrase)"
     return f"{type(backend).__module__}.{type(backend).__name__}"
@@ -162,6 +163,8 @@ class Vault:
     """
 
     def __init__(self, path: Path, keyring_backend: Any | Callable[[], Any] | None = None) -> None:
+        """The vault at ``path``; ``keyring_backend`` is the backend, a callable that finds it on first use,
+        or None."""
         self.path = path
         # A callable is resolved on first use: finding the OS keyring can take a second or
         # more, which a passphrase-protected vault should never pay at startup.
@@ -178,6 +181,7 @@ class Vault:
 
     # --- state -----------------------------------------------------------------------------
     def exists(self) -> bool:
+        """Whether the vault file exists."""
         return self.path.exists()
 
     def _load(self) -> dict[str, Any]:
@@ -196,6 +200,8 @@ class Vault:
         return data
 
     def info(self) -> VaultInfo:
+        """How the vault unlocks, its id and key generation; raises NotInitialized or VaultCorrupt for a
+        missing or unreadable file."""
         d = self._load()
         return VaultInfo(d["method"], d["vault_id"], int(d.get("key_generation", 1)))
 
@@ -333,6 +339,8 @@ class Vault:
             raise WrongPassphrase("wrong passphrase") from exc
 
     def unlock(self, passphrase: str | None = None) -> bytes:
+        """The data key, unwrapped with ``passphrase`` (None: the keyring); a passphrase vault below today's
+        scrypt cost is re-wrapped at it on the way."""
         d = self._load()
         key = self._unwrap(d, self._kek(d, passphrase))
         if d["method"] == "passphrase" and passphrase is not None and self._below_cost(d):
@@ -375,6 +383,7 @@ class Vault:
     # "prepared" (the new files may be half written: discard them, the old key stays) and
     # "committed" (the new data key is already the wrapped one: put the new files in place).
     def rotation_state(self) -> str | None:
+        """Where an interrupted key rotation stands: "prepared", "committed", or None."""
         state = self._load().get("rotation")
         return None if state is None else str(state)
 
@@ -384,6 +393,8 @@ class Vault:
     # which ``end_rotation`` deletes. At no point does the keyring lack the secret the vault
     # file on disk needs.
     def begin_rotation(self) -> None:
+        """Record that a rotation is under way ("prepared"), naming the new keyring entry first for a keyring
+        vault."""
         d = self._load()
         d["rotation"] = "prepared"
         if d.get("method") == "keyring":
