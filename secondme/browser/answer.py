@@ -33,7 +33,8 @@ class Filler(Protocol):
     """What :func:`answer_fill` needs of the app: its profile service's ``fill_field``
     (``ctx.profile``)."""
 
-    def fill_field(self, field: Any, confirm_sensitive: bool = False) -> Any: ...
+    def fill_field(self, field: Any, confirm_sensitive: bool = False) -> Any:
+        """The value for one field description, or why there is none (a :class:`FillResult`)."""
 
 
 class BadRequest(SecondMeError, ValueError):

@@ -28,6 +28,7 @@ class ProtocolError(SecondMeError):
     """
 
     def __init__(self, message: str, *, fatal: bool) -> None:
+        """``fatal``: the stream is out of step and the host must stop after answering."""
         super().__init__(message)
         self.fatal = fatal
 
