@@ -14,6 +14,7 @@ from secondme.errors import UserError
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add ``backup export|import|rotate`` to the command line."""
     secret = argparse.ArgumentParser(add_help=False)
     secret.add_argument("--backup-passphrase-env", metavar="VAR",
                         help="read the backup passphrase from this environment variable (automation)")
@@ -65,12 +66,15 @@ def _report(args: argparse.Namespace, data: dict[str, Any], line: str) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """``secondme backup export``: write an encrypted backup of all data to a file."""
     with opened(args) as ctx:
         res = ctx.keys.export_backup(args.file, _backup_passphrase(args, confirm=True))
     return _report(args, res, f"encrypted backup written to {res['path']} ({res['bytes']} bytes)")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """``secondme backup import``: restore a backup into a new data folder, or over this one with
+    ``--replace`` (the previous data is kept aside)."""
     if args.replace:
         with opened(args) as ctx:
             uses_pass = ctx.vault.info().method == "passphrase"
@@ -93,6 +97,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
+    """``secondme backup rotate``: re-encrypt every value under a new key and renew what protects it."""
     with opened(args) as ctx:
         uses_pass = ctx.vault.info().method == "passphrase"
         res = ctx.keys.rotate(read_passphrase(args) if uses_pass else None)

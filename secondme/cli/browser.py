@@ -14,6 +14,7 @@ from secondme.paths import Paths
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add ``browser install|uninstall|host`` to the command line."""
     p = sub.add_parser("browser", parents=[parent],
                        help="connect the browser extension (form filling) to this app")
     bs = p.add_subparsers(dest="browser_cmd", metavar="ACTION", required=True)
@@ -43,6 +44,7 @@ def _launcher_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_install(args: argparse.Namespace) -> int:
+    """``secondme browser install``: register the native-messaging host and say how to load the extension."""
     from secondme.browser.install import install
 
     browsers = args.browsers or list(BROWSERS)
@@ -63,6 +65,7 @@ def cmd_install(args: argparse.Namespace) -> int:
 
 
 def cmd_uninstall(args: argparse.Namespace) -> int:
+    """``secondme browser uninstall``: remove the launcher and host manifests that install wrote."""
     from secondme.browser.install import uninstall
 
     manifest_dir = Path(args.manifest_dir).expanduser() if args.manifest_dir else None
@@ -75,6 +78,7 @@ def cmd_uninstall(args: argparse.Namespace) -> int:
 
 
 def cmd_host(args: argparse.Namespace) -> int:
+    """``secondme browser host``: serve the extension's messages on stdin/stdout (started by the browser)."""
     from secondme.browser.host import app_sender, serve
 
     # stdout carries the protocol: keep a private copy of it and point fd 1 at stderr, so that

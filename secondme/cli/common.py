@@ -122,6 +122,7 @@ def parse_date(s: str | None) -> float | None:
 
 
 def print_json(data: Any) -> None:
+    """Print ``data`` as indented JSON; paths that are not valid UTF-8 come out as ``\\udcXX`` escapes."""
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     try:
         text.encode("utf-8")

@@ -20,6 +20,7 @@ log = logging.getLogger("secondme.cli")
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add ``init``, ``unlock``, ``passphrase`` and ``doctor`` to the command line."""
     p = sub.add_parser("init", parents=[parent], help="create the encrypted data directory")
     p.add_argument("--keyring", action="store_true",
                    help="protect the key with the system keyring instead of a passphrase")
@@ -39,6 +40,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """``secondme init``: create the encrypted data folder, protected by a passphrase or the keyring."""
     ctx = build(args.data_dir)
     if args.keyring:
         ctx.init(None)
@@ -53,6 +55,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
+    """``secondme unlock``: check that the data opens with the given passphrase or the keyring."""
     ctx = open_context(args)
     print("unlocked")
     ctx.close()
@@ -60,6 +63,8 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
+    """``secondme passphrase``: change the passphrase (re-wraps the key; the new one
+    from a TTY or a named variable)."""
     import getpass
 
     ctx = build(args.data_dir)
@@ -83,6 +88,8 @@ def _version(dist: str) -> str | None:
 
 
 def doctor_report(data_dir: str | None) -> dict[str, Any]:
+    """Versions, paths, protection, keyring backend, GPU offload and models found, for
+    a bug report. Needs no unlock."""
     ctx = build(data_dir)
     backend = trusted_keyring_backend()
     report: dict[str, Any] = {
@@ -124,6 +131,7 @@ def _ram_base() -> Any:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    """``secondme doctor``: print :func:`doctor_report` as lines or JSON."""
     rep = doctor_report(args.data_dir)
     if args.json:
         print_json(rep)

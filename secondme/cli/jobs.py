@@ -24,6 +24,7 @@ EXIT: dict[str, ExitCode] = {
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add ``jobs run|status|history`` to the command line."""
     p = sub.add_parser("jobs", parents=[parent], help="the nightly job (consolidation → decay → profile)")
     js = p.add_subparsers(dest="jobs_cmd", metavar="ACTION", required=True)
     r = js.add_parser("run", parents=[parent], help="run the nightly job now and print what changed")
@@ -73,6 +74,8 @@ def describe_run(run: dict[str, Any]) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """``secondme jobs run``: run the nightly job now, show its progress and what it
+    changed; Ctrl+C cancels it cleanly."""
     with opened(args) as ctx:
         runner = ctx.jobs.runner
         if not args.json:
@@ -124,6 +127,7 @@ def _print_progress(ev: Event) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """``secondme jobs status``: the nightly time, the next run, and the run in progress or the last one."""
     with opened(args, indexes=False) as ctx:
         st = ctx.jobs.status()
         if args.json:
@@ -141,6 +145,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    """``secondme jobs history``: the latest runs, each with its steps' outcomes."""
     with opened(args, indexes=False) as ctx:
         runs = ctx.jobs.history(args.limit)
         if args.json:

@@ -34,6 +34,7 @@ AREAS = ("core", "models", "notes", "memory", "profile", "jobs", "backup", "mcp"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``secondme`` argument parser with every subcommand; options before the subcommand are kept."""
     # SUPPRESS: an option given before the subcommand is not reset by the subcommand's parser.
     parent = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     parent.add_argument("--data-dir", help="data directory (default: the platform's user data dir)")
@@ -59,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``secondme`` command line and return its exit code; hardens the process first when it is
+    the process's own entry point."""
     # A process of its own (the console script, ``python -m secondme``, the bundle): first of
     # all telemetry opt-outs before any dependency loads, no core dumps, and the passphrase out
     # of /proc/PID/environ and out of what child processes inherit. Called with explicit

@@ -18,6 +18,7 @@ from secondme.errors import UserError
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add ``mcp`` (serve over stdio) and its access commands to the command line."""
     p = sub.add_parser("mcp", parents=[parent],
                        help="serve your memory to other tools over MCP (stdio); manage their access")
     p.add_argument("--unlock", action="store_true",
@@ -50,6 +51,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """``secondme mcp``: serve memory over MCP on stdio, through the running app or, with ``--unlock``,
+    this process. A failed unlock keeps serving and reports the reason on every call."""
     import anyio
 
     from secondme.mcp import server as srv
@@ -93,6 +96,8 @@ def _permissions(ctx: Any) -> Any:
 
 
 def cmd_allow(args: argparse.Namespace) -> int:
+    """``secondme mcp allow``: let a tool read your memory (and, when asked, add
+    memories or read sensitive fields)."""
     with opened(args, indexes=False) as ctx:
         c = _permissions(ctx).set(args.client, allowed=True, remember=bool(args.remember),
                                   sensitive=bool(args.sensitive))
@@ -102,6 +107,7 @@ def cmd_allow(args: argparse.Namespace) -> int:
 
 
 def cmd_deny(args: argparse.Namespace) -> int:
+    """``secondme mcp deny``: refuse a tool; it stays listed as refused until it is allowed."""
     with opened(args, indexes=False) as ctx:
         c = _permissions(ctx).set(args.client, allowed=False, remember=False, sensitive=False)
     print(f"refused {c.name!r}: its calls are refused until you allow it")
@@ -109,6 +115,8 @@ def cmd_deny(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
+    """``secondme mcp revoke``: forget a tool and its permissions, so it is asked about again. Raises
+    :class:`UserError` for an unknown name."""
     with opened(args, indexes=False) as ctx:
         if not _permissions(ctx).revoke(args.client):
             raise UserError(f"no MCP client named {args.client!r} (see 'secondme mcp clients')")
@@ -121,6 +129,7 @@ def _when(t: float | None) -> str:
 
 
 def cmd_clients(args: argparse.Namespace) -> int:
+    """``secondme mcp clients``: the tools that have connected and what each may do."""
     with opened(args, indexes=False) as ctx:
         clients = _permissions(ctx).all()
     if args.json:
@@ -136,6 +145,7 @@ def cmd_clients(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    """``secondme mcp log``: the latest calls tools made, optionally for one client."""
     from secondme.mcp import audit
 
     if args.limit < 1:

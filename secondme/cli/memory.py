@@ -15,6 +15,7 @@ from secondme.results import HL_END, HL_START
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add ``remember``, ``recall``, ``forget``, ``pin``, ``import`` and ``memories`` to the command line."""
     p = sub.add_parser("remember", parents=[parent], help="remember something you say")
     p.add_argument("text")
     p.add_argument("--at", help="when it happened (YYYY-MM-DD or ISO time; default now)")
@@ -67,6 +68,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_remember(args: argparse.Namespace) -> int:
+    """``secondme remember``: store something you say as a memory."""
     with opened(args) as ctx:
         mid = ctx.memory.remember(args.text, parse_date(args.at), args.source)
         print(f"remembered (memory {mid})")
@@ -74,6 +76,7 @@ def cmd_remember(args: argparse.Namespace) -> int:
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
+    """``secondme recall``: the memories and notes that best match a query."""
     if args.k < 1:
         raise UserError("-k must be at least 1")
     with opened(args) as ctx:
@@ -93,6 +96,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
+    """``secondme forget``: delete one memory by id, or every memory of a source."""
     with opened(args) as ctx:
         n = ctx.memory.forget(args.source if args.source else int(args.id))
         if n == 0:
@@ -102,6 +106,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 
 def cmd_pin(args: argparse.Namespace) -> int:
+    """``secondme pin``: keep a memory from ever fading (``--unpin`` undoes it)."""
     with opened(args) as ctx:
         ctx.memory.pin(args.id, not args.unpin)
         print("unpinned" if args.unpin else "pinned: it will not fade")
@@ -109,6 +114,8 @@ def cmd_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """``secondme import``: read a chat, e-mail or calendar export into memories;
+    report what was added and skipped."""
     with opened(args) as ctx:
         shown = [False]
 
@@ -136,6 +143,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """``secondme memories list``: memories, newest first, filtered by kind and state."""
     with opened(args) as ctx:
         rows = ctx.memory.memories(kind=args.kind, state=args.state, limit=args.limit)
         if args.json:
@@ -151,6 +159,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
+    """``secondme memories consolidate``: derive facts, episodes and links for
+    new memories now, with progress."""
     with opened(args) as ctx:
         def show(step: str, done: int, total: int) -> None:
             if not args.json and sys.stderr.isatty():
@@ -164,6 +174,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
 
 def cmd_decay(args: argparse.Namespace) -> int:
+    """``secondme memories decay``: fade memories not recalled for a long time; prints the counts."""
     with opened(args) as ctx:
         res = ctx.memory.decay()
         print_json(res) if args.json else print(", ".join(f"{k} {v}" for k, v in res.items()))

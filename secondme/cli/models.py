@@ -16,6 +16,7 @@ from secondme.settings import Settings
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add ``models list|use`` to the command line."""
     models = sub.add_parser("models", parents=[parent], help="find and choose chat models")
     msub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
 
@@ -68,6 +69,8 @@ def _human_size(n: int) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """``secondme models list``: the GGUF models found here, with size, quantisation, context and
+    whether each fits in RAM. Needs no unlock."""
     from secondme.app import build
     from secondme.llm import default_model
 
@@ -113,6 +116,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_use(args: argparse.Namespace) -> int:
+    """``secondme models use``: choose the chat model by path, or ``default`` for the built-in one."""
     from secondme.services.models import ModelsService
 
     paths, settings = _settings(args)

@@ -17,6 +17,7 @@ from secondme.results import HL_END, HL_START, SearchFilters
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add ``folders``, ``index``, ``watch`` and ``search`` to the command line."""
     p = sub.add_parser("folders", parents=[parent], help="watched notes folders")
     fs = p.add_subparsers(dest="folders_cmd", metavar="ACTION", required=True)
     a = fs.add_parser("add", parents=[parent], help="watch a folder")
@@ -51,6 +52,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_folders_add(args: argparse.Namespace) -> int:
+    """``secondme folders add``: watch a folder; it is indexed by ``secondme index`` or the app."""
     with opened(args) as ctx:
         st = ctx.notes.add_folder(args.path)
         print(f"watching {st.path}; run 'secondme index' or start the app to index it")
@@ -58,6 +60,7 @@ def cmd_folders_add(args: argparse.Namespace) -> int:
 
 
 def cmd_folders_remove(args: argparse.Namespace) -> int:
+    """``secondme folders remove``: stop watching a folder and forget its notes (the files stay)."""
     with opened(args) as ctx:
         ctx.notes.remove_folder(args.path)
         print("removed; its notes were removed from Second Me (the files are untouched)")
@@ -65,6 +68,7 @@ def cmd_folders_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_folders_list(args: argparse.Namespace) -> int:
+    """``secondme folders list``: each watched folder with its note, chunk and failure counts."""
     with opened(args) as ctx:
         rows = ctx.notes.folders()
         if args.json:
@@ -83,6 +87,8 @@ def _status(ctx: Any) -> dict[str, Any]:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    """``secondme index``: bring the index up to date and report what changed, or (``status``) what is
+    indexed. Raises :class:`DiskFull` when indexing stops for want of space."""
     with opened(args) as ctx:
         if args.action == "status":
             data = _status(ctx)
@@ -120,6 +126,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
+    """``secondme watch``: index folder changes as they happen until Ctrl+C or a signal."""
     ctx = open_context(args)
     stop = threading.Event()
     # SIGTERM/SIGHUP arrive as ``Terminated`` (a KeyboardInterrupt; see secondme.cli.main).
@@ -144,6 +151,7 @@ def semantic_notice(ctx: Any) -> str | None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    """``secondme search``: search notes and memories; says so when embeddings are still filling in."""
     with opened(args) as ctx:
         # Keyword search covers every stored note at once; embeddings may still be filling in
         # (by the app, or by the next 'secondme index'): say so rather than wait for them.

@@ -14,6 +14,7 @@ from secondme.errors import UserError
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add ``profile show|build|export|set|fill`` to the command line."""
     p = sub.add_parser("profile", parents=[parent], help="the profile: fields, shades, bios")
     psub = p.add_subparsers(dest="profile_cmd", metavar="ACTION", required=True)
     s = psub.add_parser("show", parents=[parent], help="fields with provenance, shades and bios")
@@ -50,6 +51,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    """``secondme profile show``: fields with where each came from, shades and bios."""
     with opened(args, indexes=False) as ctx:
         prof = ctx.profile.show()
         if args.json:
@@ -77,12 +79,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """``secondme profile build``: build the profile from memories now and print what changed."""
     with opened(args) as ctx:
         print_json(ctx.profile.build())
         return ExitCode.OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """``secondme profile export``: write the profile to stdout in the chosen format."""
     with opened(args, indexes=False) as ctx:
         sys.stdout.write(ctx.profile.export(args.format, include_sensitive=args.include_sensitive))
         if args.format == "json":
@@ -91,6 +95,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
+    """``secondme profile set``: set a field by hand, optionally locking it against rebuilds."""
     with opened(args, indexes=False) as ctx:
         f = ctx.profile.set_field(args.field, args.value, lock=True if args.lock else None)
         print(f"{f.field} set" + (" (locked)" if f.locked else ""))
@@ -122,6 +127,8 @@ def _field_description(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
+    """``secondme profile fill``: the value for a form field; a sensitive one needs ``--confirm`` (exit
+    code USAGE without it, FAILED when unknown)."""
     desc = _field_description(args)
     with opened(args, indexes=False) as ctx:
         res = ctx.profile.fill_field(desc, confirm_sensitive=args.confirm)
