@@ -62,11 +62,13 @@ class Tally:
     """Progress and the reasons items were left out, filled in by a reader as it goes."""
 
     def __init__(self) -> None:
+        """Nothing counted yet: ``done`` of ``total`` items, ``skipped`` by reason."""
         self.done = 0
         self.total = 0
         self.skipped: Counter[str] = Counter()
 
     def skip(self, reason: str, n: int = 1) -> None:
+        """Count ``n`` items left out for ``reason`` (shown to the person, so say it plainly)."""
         self.skipped[reason] += n
 
 
@@ -80,9 +82,11 @@ class Sequencer:
     """
 
     def __init__(self) -> None:
+        """Holds the last time stamp seen per conversation and how often it repeated."""
         self._last: dict[str, tuple[float, int]] = {}
 
     def at(self, conversation: str, t: float) -> float:
+        """``t`` made distinct within ``conversation``: the k-th repeat of the same time gets ``t + k/1000``."""
         prev = self._last.get(conversation)
         k = prev[1] + 1 if prev is not None and prev[0] == t else 0
         self._last[conversation] = (t, k)
@@ -128,6 +132,7 @@ class ImportReport:
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form for ``--json`` and the UI (seconds rounded to milliseconds)."""
         return {"kind": self.kind, "read": self.read, "added": self.added, "already": self.already,
                 "skipped": dict(self.skipped), "skipped_total": self.skipped_total,
                 "conversations": [vars(c).copy() for c in self.conversations],
@@ -135,6 +140,7 @@ class ImportReport:
 
     @property
     def skipped_total(self) -> int:
+        """Items left out, all reasons together."""
         return sum(self.skipped.values())
 
     def summary(self) -> str:
@@ -150,6 +156,7 @@ class ImportReport:
 
 # --- opening inputs --------------------------------------------------------------------------------
 def open_binary(path: Path) -> IO[bytes]:
+    """The file opened for reading bytes. Raises :class:`UserError` for a folder or an unreadable file."""
     try:
         return open(path, "rb")
     except IsADirectoryError:
@@ -179,6 +186,7 @@ def text_lines(raw: IO[bytes]) -> Iterator[str]:
 
 
 def file_size(path: Path) -> int:
+    """The file's size in bytes, or 0 when it cannot be read (for progress only)."""
     try:
         return path.stat().st_size
     except OSError:

@@ -18,6 +18,7 @@ WHAT = "ChatGPT export (conversations.json)"
 
 
 def check(path: Path, tally: Tally) -> None:
+    """Validate the whole export and count its conversations. Raises :class:`UserError` when it is not one."""
     with open_binary(path) as raw:
         top = jsonfile.first_char(raw)
     if top not in ("[", "{"):
@@ -27,6 +28,8 @@ def check(path: Path, tally: Tally) -> None:
 
 
 def conversations(path: Path) -> Iterator[Any]:
+    """The export's conversations, streamed from a top-level list; an object form (one conversation, or
+    ``{"conversations": [...]}``) is read whole."""
     with open_binary(path) as raw:
         top = jsonfile.first_char(raw)
         if top == "[":

@@ -39,6 +39,7 @@ ATTACHMENT_LIMIT = 20_000
 
 
 def check(path: Path, tally: Tally) -> None:
+    """Validate the whole export and count its messages. Raises :class:`UserError` when it is not JSON."""
     with open_binary(path) as raw:
         top = jsonfile.first_char(raw)
     if top not in ("[", "{"):
@@ -49,6 +50,8 @@ def check(path: Path, tally: Tally) -> None:
 
 
 def conversations(path: Path) -> Iterator[Any]:
+    """The export's conversations, streamed from a top-level list; an object form (one conversation, or
+    ``{"conversations": [...]}``) is read whole."""
     with open_binary(path) as raw:
         if jsonfile.first_char(raw) == "[":
             yield from jsonfile.items(raw, "item")
@@ -65,6 +68,8 @@ def conversations(path: Path) -> Iterator[Any]:
 
 
 def read(path: Path, tally: Tally) -> Iterator[NewMemory]:
+    """Each conversation's messages and text attachments, in order. Raises :class:`UserError` when
+    nothing in the file is a conversation."""
     found = other = 0
     for conv in conversations(path):
         if not isinstance(conv, dict) or not isinstance(conv.get("chat_messages"), list):

@@ -42,6 +42,8 @@ _CONVERSATION = re.compile(r"https://gemini\.google\.com/app/([0-9A-Za-z_-]+)")
 
 
 def check(path: Path, tally: Tally) -> None:
+    """Validate the whole activity file and count its records. Raises
+    :class:`UserError` when it is not a JSON list."""
     with open_binary(path) as raw:
         top = jsonfile.first_char(raw)
     if top != "[":
@@ -85,6 +87,8 @@ def _gemini_time(rec: Any, tally: Tally) -> float | None:
 
 
 def read(path: Path, tally: Tally) -> Iterator[NewMemory]:
+    """Each activity record's prompt and its final answer (earlier drafts and
+    non-prompt activity are skipped)."""
     with open_binary(path) as raw:
         if jsonfile.first_char(raw) != "[":
             raise UserError(f"{path.name} is not a {WHAT}: expected a JSON list of activity records")

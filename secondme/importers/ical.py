@@ -216,6 +216,8 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def read(path: Path, tally: Tally, now: float | None = None) -> Iterator[NewMemory]:
+    """One memory per event occurrence (recurring series expanded up to ``now``), a series kept with its
+    moved occurrences; to-dos and journal entries are skipped."""
     scan = _Scan(path)
     tally.total = scan.events
     if scan.other:

@@ -22,6 +22,7 @@ def first_char(raw: IO[bytes]) -> str:
 
 
 def damaged(path: Path, what: str, exc: Exception, raw: IO[bytes] | None = None) -> UserError:
+    """The error to raise for a JSON file that stops parsing part-way, saying where when ``raw`` is given."""
     where = ""
     if raw is not None:
         try:

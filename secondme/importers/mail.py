@@ -46,9 +46,11 @@ class Threads:
     mbox appended to by several clients)."""
 
     def __init__(self) -> None:
+        """An empty map: nothing learnt yet."""
         self._parent: dict[str, str] = {}
 
     def learn(self, msg: Message, own: str) -> None:
+        """Record the parent of message ``own`` from its References (the thread's root) or In-Reply-To."""
         refs = _ID.findall(_raw(msg, "references"))
         parent = _ID.findall(_raw(msg, "in-reply-to"))
         # References lists the thread from its root: the first one is the root itself.
@@ -57,6 +59,8 @@ class Threads:
             self._parent[own] = up
 
     def root(self, own: str) -> str:
+        """The thread root of message ``own``: its own id when it has no known
+        parent (a cycle stops the walk)."""
         seen = {own}
         node = own
         while node in self._parent and self._parent[node] not in seen:
@@ -175,6 +179,8 @@ def _parts(msg: Message) -> tuple[Message | None, list[Message]]:
 
 
 def to_memory(msg: Message, threads: Threads, seq: Sequencer, tally: Tally) -> Iterator[NewMemory]:
+    """The message as one memory (subject, own words, text attachments) in its thread's conversation;
+    nothing when it has no date or no text."""
     at = _date(msg)
     if at is None:
         tally.skip("no readable Date header")
@@ -220,6 +226,8 @@ _PARSER = BytesParser(policy=policy.compat32)
 
 
 def read_mbox(path: Path, tally: Tally) -> Iterator[NewMemory]:
+    """The messages of an mbox file, threads learnt from every header first. Raises :class:`UserError`
+    for a folder, an unreadable file or one with no message."""
     if path.is_dir():
         raise UserError(f"{path} is a folder; choose the .mbox file (or import a folder of .eml files)")
     try:
@@ -261,6 +269,8 @@ def _eml_files(path: Path) -> list[Path]:
 
 
 def read_eml(path: Path, tally: Tally) -> Iterator[NewMemory]:
+    """The messages of one .eml file or a folder of them, threads learnt from every header first. Raises
+    :class:`UserError` when there is none."""
     files = _eml_files(path)
     if not files:
         raise UserError(f"{path} holds no .eml files")

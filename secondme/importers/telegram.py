@@ -37,6 +37,8 @@ _CHAT_FIELDS = ("name", "type", "id")
 
 
 def check(path: Path, tally: Tally) -> None:
+    """Validate the whole export and count its messages. Raises
+    :class:`UserError` when it is not a JSON object."""
     with open_binary(path) as raw:
         top = jsonfile.first_char(raw)
     if top != "{":
@@ -84,6 +86,8 @@ def plain_text(text: Any) -> str:
 
 
 def read(path: Path, tally: Tally) -> Iterator[NewMemory]:
+    """Each chat's messages with text (a poll as its question and answers); service messages, stickers
+    and media without a caption are skipped."""
     seq = Sequencer()
     for chat, msg in messages(path):
         tally.done += 1

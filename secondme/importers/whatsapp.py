@@ -187,6 +187,8 @@ def scan(src: _Input) -> tuple[str, int]:
 
 
 def read(path: Path, tally: Tally) -> Iterator[NewMemory]:
+    """Each message of a chat export (.txt or .zip), continuation lines joined to it. Raises
+    :class:`UserError` when no line starts with a date and time."""
     src = _Input(path)
     order, total = scan(src)
     if total == 0:
