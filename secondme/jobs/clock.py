@@ -32,12 +32,15 @@ class SystemClock:
     """The real clocks."""
 
     def now(self) -> datetime:
+        """The current time, UTC."""
         return datetime.now(UTC)
 
     def monotonic(self) -> float:
+        """:func:`time.monotonic`."""
         return time.monotonic()
 
     def sleep(self, seconds: float, wake: threading.Event | None = None) -> bool:
+        """Sleep, or wait on ``wake`` and return True when it is set before ``seconds`` pass."""
         if wake is None:
             time.sleep(max(0.0, seconds))
             return False
@@ -54,6 +57,7 @@ class FakeClock:
     """
 
     def __init__(self, start: datetime, *, real_sleep: float = 0.002, advance_on_sleep: bool = True) -> None:
+        """Both clocks stopped at ``start`` (an aware datetime; a naive one raises ``ValueError``)."""
         if start.tzinfo is None:
             raise ValueError("FakeClock needs an aware datetime")
         self._wall = start.astimezone(UTC)
@@ -63,10 +67,12 @@ class FakeClock:
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
+        """The fake wall time, UTC."""
         with self._lock:
             return self._wall
 
     def monotonic(self) -> float:
+        """The fake monotonic time (starts at 1000)."""
         with self._lock:
             return self._mono
 
@@ -82,10 +88,13 @@ class FakeClock:
             self._wall += timedelta(seconds=seconds)
 
     def set_wall(self, when: datetime) -> None:
+        """Set the wall clock (a clock change or NTP jump); the monotonic clock does not move."""
         with self._lock:
             self._wall = when.astimezone(UTC)
 
     def sleep(self, seconds: float, wake: threading.Event | None = None) -> bool:
+        """Advance both clocks by ``seconds`` (unless ``advance_on_sleep`` is off), then yield for
+        ``real_sleep`` real seconds or until ``wake`` is set."""
         if wake is not None and wake.is_set():
             return True
         if self._advance_on_sleep:

@@ -71,9 +71,11 @@ class RunRecord:
 
     @property
     def duration(self) -> float | None:
+        """Seconds the run took (milliseconds kept), or None while it runs."""
         return None if self.finished_at is None else round(self.finished_at - self.started_at, 3)
 
     def summary(self) -> dict[str, Any]:
+        """What is stored in the row's summary column: trigger, steps and the run it resumed."""
         return {"trigger": self.trigger, "steps": self.steps, "resumed_from": self.resumed_from}
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +103,7 @@ class JobHistory:
     """Reads and writes ``job_runs`` rows."""
 
     def __init__(self, store: Store) -> None:
+        """Run rows are read and written through ``store``."""
         self.store = store
         self._runs_repo = JobRuns(store)
 
@@ -146,6 +149,7 @@ class JobHistory:
 
     # --- reading ---------------------------------------------------------------------------
     def get(self, run_id: int) -> RunRecord | None:
+        """One run by id, or None."""
         run = self._runs_repo.get(run_id)
         return None if run is None else _record(run)
 
@@ -154,6 +158,7 @@ class JobHistory:
         return [_record(r) for r in self._runs_repo.newest(job or None, limit)]
 
     def latest(self, job: str) -> RunRecord | None:
+        """The most recent run of ``job``, whatever its status, or None."""
         runs = self.recent(job, 1)
         return runs[0] if runs else None
 
@@ -163,6 +168,7 @@ class JobHistory:
         return datetime.fromtimestamp(runs[0].started_at, UTC) if runs else None
 
     def last_ok(self, job: str) -> RunRecord | None:
+        """The most recent run of ``job`` that finished ``ok``, or None."""
         runs = self._runs_repo.newest(job, 1, (OK,))
         return _record(runs[0]) if runs else None
 

@@ -20,6 +20,7 @@ class RunLock:
     """
 
     def __init__(self, path: Path) -> None:
+        """The OS lock lives on the file at ``path``; nothing is taken yet."""
         self.path = path
         self._thread_lock = threading.Lock()
         self._fh: IO[bytes] | None = None
@@ -54,6 +55,7 @@ class RunLock:
         return True
 
     def release(self) -> None:
+        """Drop both layers of the lock; does nothing when it is not held (from any thread)."""
         fh, self._fh = self._fh, None
         if fh is None:
             return

@@ -93,6 +93,8 @@ class Pipeline:
 
     def __init__(self, history: JobHistory, clock: Clock, emit: Emit,
                  is_active: Callable[[], bool]) -> None:
+        """``emit`` receives progress events; while ``is_active()`` (the person uses the machine)
+        the run is held between steps."""
         self.history = history
         self.clock = clock
         self.emit = emit

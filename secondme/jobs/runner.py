@@ -85,6 +85,7 @@ class RunStart:
     run: RunRecord | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for the CLI and the UI."""
         return {"started": self.started, "status": self.status, "run_id": self.run_id,
                 "run": None if self.run is None else self.run.to_dict()}
 
@@ -116,6 +117,8 @@ class JobRunner:
                  on_event: Callable[[dict[str, Any]], None] | None = None, job: str = "nightly",
                  tick_seconds: float = 30.0, wake_gap_seconds: float = 90.0,
                  catch_up_delay: float = 60.0, nice_increment: int = 10) -> None:
+        """See the class docstring for the arguments; ``tz`` defaults to the system's zone.
+        Nothing starts until :meth:`start`."""
         if tz is None:
             from tzlocal import get_localzone
 
@@ -186,6 +189,7 @@ class JobRunner:
 
     @property
     def scheduled(self) -> bool:
+        """Whether the nightly schedule is running (between :meth:`start` and :meth:`stop`)."""
         return self._scheduler is not None
 
     def recover(self) -> int:
@@ -205,6 +209,7 @@ class JobRunner:
 
     # --- schedule ----------------------------------------------------------------------------
     def nightly_time(self) -> time:
+        """The nightly time from settings; 03:00 (with a warning) when the setting is not a valid time."""
         try:
             return parse_nightly_time(self._nightly_time())
         except UserError as exc:
@@ -364,9 +369,11 @@ class JobRunner:
     # --- observing ---------------------------------------------------------------------------
     @property
     def running(self) -> bool:
+        """Whether a run is in progress in this process."""
         return self._current is not None
 
     def current(self) -> RunRecord | None:
+        """The record of the run in progress in this process, or None."""
         with self._mx:
             return None if self._current is None else self._current.run
 
@@ -395,6 +402,7 @@ class JobRunner:
         }
 
     def history_list(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The last ``limit`` runs of this job, newest first, JSON-ready."""
         return [r.to_dict() for r in self.history.recent(self.job, limit)]
 
     def _is_active(self) -> bool:

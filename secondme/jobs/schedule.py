@@ -73,10 +73,12 @@ class NightlyTrigger(CronTrigger):
     """
 
     def __init__(self, at: time, tz: tzinfo) -> None:
+        """A daily trigger at ``at`` local time in ``tz``."""
         super().__init__(hour=at.hour, minute=at.minute, second=0, timezone=tz)
         self.at = at
 
     def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> Any:
+        """APScheduler's next fire time, skipping the repeated wall time of a fall-back night."""
         nxt = super().get_next_fire_time(previous_fire_time, now)
         while nxt is not None and _is_second_occurrence(nxt):
             nxt = super().get_next_fire_time(nxt, nxt)
@@ -96,6 +98,7 @@ class WakeDetector:
     """
 
     def __init__(self, threshold: float = 90.0) -> None:
+        """No observation yet; gaps above ``threshold`` seconds count as a wake-up."""
         self.threshold = threshold
         self._last: tuple[float, float] | None = None
 

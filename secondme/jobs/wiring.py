@@ -23,33 +23,42 @@ class MemorySteps(Protocol):
     """The nightly steps ``ctx.memory`` runs."""
 
     def consolidate(self, progress: Callable[[str, int, int], None] | None = None,
-                    cancel: threading.Event | None = None) -> Mapping[str, Any]: ...
+                    cancel: threading.Event | None = None) -> Mapping[str, Any]:
+        """Derive facts, episodes and links for new memories; return what changed."""
 
-    def decay(self, now: float | None = None) -> Mapping[str, Any]: ...
+    def decay(self, now: float | None = None) -> Mapping[str, Any]:
+        """Fade memories not recalled for a long time; return the counts."""
 
 
 class ProfileSteps(Protocol):
     """The nightly step ``ctx.profile`` runs."""
 
     def build(self, progress: Callable[[str, int, int], None] | None = None,
-              cancel: threading.Event | None = None) -> Mapping[str, Any]: ...
+              cancel: threading.Event | None = None) -> Mapping[str, Any]:
+        """Rebuild the profile (fields, shades, bios) from memories; return what changed."""
 
 
 class PipelineHost(Protocol):
     """What the nightly steps and the runner need from the context."""
 
     @property
-    def paths(self) -> Paths: ...
+    def paths(self) -> Paths:
+        """The data folder's paths (the run lock lives there)."""
     @property
-    def settings(self) -> Settings: ...
+    def settings(self) -> Settings:
+        """The settings: nightly time and whether to pause while the computer is in use."""
     @property
-    def store(self) -> Store: ...
+    def store(self) -> Store:
+        """The open store where runs are recorded."""
     @property
-    def memory(self) -> MemorySteps: ...
+    def memory(self) -> MemorySteps:
+        """The memory service."""
     @property
-    def profile(self) -> ProfileSteps: ...
+    def profile(self) -> ProfileSteps:
+        """The profile service."""
 
-    def emit(self, kind: EventKind, /, **data: Any) -> None: ...
+    def emit(self, kind: EventKind, /, **data: Any) -> None:
+        """Publish an event to the context's subscribers (job progress)."""
 
 
 # Pipeline order: consolidation makes memories, decay fades old ones, the profile reads both.
