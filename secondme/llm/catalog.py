@@ -45,6 +45,7 @@ class CatalogEntry:
     url: str = ""  # filled from repo, revision and file_name when empty
 
     def __post_init__(self) -> None:
+        """Fill ``url`` from the repository, the pinned revision and the file name when none is given."""
         if not self.url:
             object.__setattr__(self, "url", f"{HF}/{self.repo}/resolve/{self.revision}/{self.file_name}")
 
@@ -199,4 +200,5 @@ def human_bytes(n: int) -> str:
 
 
 def valid_sha256(value: str) -> bool:
+    """Whether ``value`` is a SHA-256 digest: 64 lowercase hex digits."""
     return bool(_HEX64.fullmatch(value))

@@ -28,6 +28,7 @@ _FIX = f'reinstall it with "pip install --force-reinstall {DISTRIBUTION}"'
 
 
 def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of the file, read in 1 MiB blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -72,6 +73,7 @@ def _stamp_value(path: Path) -> str:
 
 
 def installed_path(models_dir: Path) -> Path:
+    """Where the default model lives in ``models_dir`` once installed (it may not be there yet)."""
     return models_dir / FILE_NAME
 
 

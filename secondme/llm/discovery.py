@@ -38,9 +38,12 @@ class ModelInfo:
 
     @property
     def name(self) -> str:
+        """The source's friendlier name (an Ollama tag) or the GGUF's own."""
         return self.label or self.gguf.name
 
     def to_json(self) -> dict[str, Any]:
+        """JSON-ready form for ``secondme models list --json`` and the UI: path, source, GGUF
+        summary, RAM estimate and fit."""
         d: dict[str, Any] = {"path": str(self.path), "source": self.source, "label": self.name}
         d.update(self.gguf.summary())
         d["estimated_ram"] = self.estimated_ram or d["estimated_ram"]

@@ -42,6 +42,7 @@ class Progress:
 
     @property
     def fraction(self) -> float:
+        """How much is done, 0 to 1 (0 while the total is unknown)."""
         return self.done / self.total if self.total else 0.0
 
     def describe(self) -> str:
@@ -76,6 +77,7 @@ FreeSpaceFn = Callable[[Path], int]
 
 
 def human_duration(seconds: float) -> str:
+    """``seconds`` for a person: ``42 s``, ``3 min 05 s``, ``1 h 07 min``."""
     s = max(0, round(seconds))
     if s < 60:
         return f"{s} s"
@@ -134,6 +136,7 @@ def _hash_prefix(part: Path, length: int, hasher: hashlib._Hash, cancel: threadi
 
 
 def sha256_file(path: Path, cancel: threading.Event | None = None) -> str:
+    """Hex SHA-256 of the file. Raises :class:`Cancelled` as soon as ``cancel`` is set."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(CHUNK * 2), b""):

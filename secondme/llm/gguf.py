@@ -116,11 +116,14 @@ class GGUFInfo:
 
     @property
     def name(self) -> str:
+        """``general.name``, or the file name without its suffix."""
         v = self.metadata.get("general.name")
         return v if isinstance(v, str) and v else self.path.stem
 
     @property
     def architecture(self) -> str:
+        """``general.architecture`` (e.g. ``llama``), the prefix of the model's own
+        metadata keys; empty when missing."""
         v = self.metadata.get("general.architecture")
         return v if isinstance(v, str) else ""
 
@@ -133,14 +136,17 @@ class GGUFInfo:
 
     @property
     def context_length(self) -> int | None:
+        """The context the model was trained for, in tokens, when the header says."""
         return self._arch_int("context_length")
 
     @property
     def block_count(self) -> int | None:
+        """Number of transformer layers, when the header says."""
         return self._arch_int("block_count")
 
     @property
     def size_label(self) -> str:
+        """``general.size_label`` (``1.5B``), else one made from the parameter count, else empty."""
         v = self.metadata.get("general.size_label")
         if isinstance(v, str) and v:
             return v
@@ -148,6 +154,7 @@ class GGUFInfo:
 
     @property
     def quantization(self) -> str:
+        """The file type's name (``Q4_K_M``…), ``type N`` for one we do not know, or ``unknown``."""
         ft = self.metadata.get("general.file_type")
         if isinstance(ft, int) and not isinstance(ft, bool):
             return FILE_TYPES.get(ft, f"type {ft}")
@@ -155,6 +162,7 @@ class GGUFInfo:
 
     @property
     def has_chat_template(self) -> bool:
+        """Whether the file carries a non-empty chat template (without one, replies may be poorly formatted)."""
         v = self.metadata.get("tokenizer.chat_template")
         return isinstance(v, str) and bool(v.strip())
 

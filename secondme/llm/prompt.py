@@ -27,7 +27,8 @@ _ELLIPSIS = " … "
 class CancelToken(Protocol):
     """Anything with ``is_set()``; ``threading.Event`` is one."""
 
-    def is_set(self) -> bool: ...
+    def is_set(self) -> bool:
+        """True once the caller wants generation to stop."""
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Completion:
 
     @property
     def cancelled(self) -> bool:
+        """Whether generation was stopped by a cancel token rather than by the model or the length limit."""
         return self.finish_reason == "cancelled"
 
 
@@ -60,6 +62,7 @@ class FittedPrompt:
     notes: list[str] = field(default_factory=list)
 
     def messages(self) -> list[Message]:
+        """The chat messages to send: the fitted context goes in the system message."""
         return build_messages(self.system, self.context, self.question)
 
 
@@ -81,6 +84,7 @@ class PromptFitting:
 
     @property
     def n_ctx(self) -> int:
+        """The context size in tokens; provided by the class this is mixed into."""
         raise NotImplementedError
 
     def _ensure_loaded(self) -> Llama:

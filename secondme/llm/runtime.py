@@ -73,6 +73,8 @@ class ChatModel(PromptFitting):
         gpu_layers: str | int = "auto",
         idle_unload_seconds: float = 600.0,
     ) -> None:
+        """Check the GGUF file and start the worker; the model is loaded on first use and unloaded after
+        ``idle_unload_seconds`` unused. ``n_threads`` 0: a default for this machine."""
         self._requested_ctx = max(256, int(n_ctx))
         self._n_threads = int(n_threads) if int(n_threads) > 0 else default_threads()
         self._gpu_setting = parse_gpu_layers(gpu_layers)
@@ -92,10 +94,12 @@ class ChatModel(PromptFitting):
 
     @property
     def model_path(self) -> Path:
+        """The model file (``~`` expanded)."""
         return self._path
 
     @property
     def info(self) -> GGUFInfo:
+        """What the model file's GGUF header says."""
         return self._info
 
     @property
@@ -106,10 +110,12 @@ class ChatModel(PromptFitting):
 
     @property
     def n_threads(self) -> int:
+        """CPU threads llama.cpp uses."""
         return self._n_threads
 
     @property
     def loaded(self) -> bool:
+        """Whether the model is in memory now (it is loaded on demand and unloaded when idle)."""
         return self._llm is not None
 
     @property
@@ -273,9 +279,11 @@ class ChatModel(PromptFitting):
             self._worker.join()
 
     def __enter__(self) -> ChatModel:
+        """The model itself; :meth:`close` runs on leaving the block."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Close the model: finish queued work, free it and stop the worker."""
         self.close()
 
     # ----- worker -----------------------------------------------------------------------------
