@@ -45,10 +45,13 @@ class ClientPermission:
         return "denied" if self.decided else "pending"
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form with the derived ``state``."""
         return {**asdict(self), "state": self.state}
 
     @classmethod
     def from_dict(cls, name: str, raw: Any) -> ClientPermission:
+        """The permission stored for ``name``; anything not strictly ``true`` or a
+        number reads as refused or unset."""
         raw = raw if isinstance(raw, dict) else {}
         return cls(name=name, allowed=raw.get("allowed") is True, remember=raw.get("remember") is True,
                    sensitive=raw.get("sensitive") is True, decided=raw.get("decided") is True,
@@ -70,16 +73,19 @@ class Permissions:
     """The clients and what each may do, read from and written to the encrypted store."""
 
     def __init__(self, get_private: Getter, set_private: Setter) -> None:
+        """Read and write through the store's private-setting getter and setter."""
         self._get = get_private
         self._set = set_private
 
     def all(self) -> dict[str, ClientPermission]:
+        """Every client seen, by name (none when the setting is missing or damaged)."""
         raw = self._get(SETTING, None)
         if not isinstance(raw, dict):
             return {}
         return {str(n): ClientPermission.from_dict(str(n), v) for n, v in raw.items()}
 
     def get(self, name: str) -> ClientPermission | None:
+        """The permission for ``name`` (cleaned as when stored), or None for a client never seen."""
         return self.all().get(clean_name(name))
 
     def _save(self, clients: dict[str, ClientPermission]) -> None:

@@ -96,26 +96,33 @@ TOOL_LIST: list[types.Tool] = [
 class Backend(Protocol):
     """Where calls are answered; both answer with :class:`McpService`'s dicts."""
 
-    def call(self, client: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]: ...
+    def call(self, client: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Run ``tool`` for ``client``; an answer dict, never an exception for the caller's mistakes."""
 
-    def read(self, client: str, uri: str) -> dict[str, Any]: ...
+    def read(self, client: str, uri: str) -> dict[str, Any]:
+        """Read resource ``uri`` for ``client``."""
 
-    def hello(self, client: str) -> dict[str, Any]: ...
+    def hello(self, client: str) -> dict[str, Any]:
+        """``client`` connected: note it, so the person is asked about it before its first call."""
 
 
 class LocalBackend:
     """A vault this process unlocked itself (``--unlock``)."""
 
     def __init__(self, service: McpService) -> None:
+        """Calls go straight to ``service`` in this process."""
         self.service = service
 
     def call(self, client: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Run the tool on this process's service."""
         return self.service.call(client, tool, arguments)
 
     def read(self, client: str, uri: str) -> dict[str, Any]:
+        """Read the resource from this process's service."""
         return self.service.read(client, uri)
 
     def hello(self, client: str) -> dict[str, Any]:
+        """Note the client on this process's service."""
         return self.service.hello(client)
 
 
@@ -124,15 +131,19 @@ class FailedBackend:
     the person reads the reason in their tool instead of a server that vanished."""
 
     def __init__(self, message: str) -> None:
+        """``message`` is the answer's error for every call."""
         self.message = message
 
     def call(self, client: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """An error answer with the reason Second Me could not open."""
         return {"ok": False, "refused": False, "error": self.message}
 
     def read(self, client: str, uri: str) -> dict[str, Any]:
+        """The same error answer as :meth:`call`."""
         return self.call(client, uri, {})
 
     def hello(self, client: str) -> dict[str, Any]:
+        """The same error answer as :meth:`call`."""
         return self.call(client, "hello", {})
 
 
@@ -140,6 +151,8 @@ class AppBackend:
     """The running, unlocked app for ``data_dir`` (through :mod:`secondme.app_channel`)."""
 
     def __init__(self, data_dir: Path, *, socket: str | None = None, timeout: float = APP_TIMEOUT) -> None:
+        """Requests go to the app's channel for ``data_dir`` (``socket`` overrides its name),
+        waiting at most ``timeout`` seconds."""
         self.data_dir = data_dir
         self._socket = socket
         self._timeout = timeout
@@ -159,12 +172,15 @@ class AppBackend:
         return reply
 
     def call(self, client: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Ask the app to run the tool; an error answer when it is not running, is too old or fails."""
         return self._ask("mcp.call", {"client": client, "tool": tool, "arguments": arguments})
 
     def read(self, client: str, uri: str) -> dict[str, Any]:
+        """Ask the app to read the resource; an error answer when it cannot."""
         return self._ask("mcp.read", {"client": client, "uri": uri})
 
     def hello(self, client: str) -> dict[str, Any]:
+        """Tell the app the client connected; waits only a few seconds so the tool's start is not held up."""
         return self._ask("mcp.hello", {"client": client}, timeout=HELLO_TIMEOUT)
 
 

@@ -92,12 +92,14 @@ class McpService:
 
     def __init__(self, ctx: Any, *, on_undecided: Callable[[str], None] | None = None,
                  ask_hint: str | None = None) -> None:
+        """``ctx`` is the unlocked context; see the class docstring for the two hooks."""
         self.ctx = ctx
         self._on_undecided = on_undecided
         self._ask_hint = ask_hint
 
     @property
     def permissions(self) -> Permissions:
+        """The clients' permissions, read fresh from the store on each use."""
         return Permissions(self.ctx.get_private, self.ctx.set_private)
 
     # --- entry points ------------------------------------------------------------------------
