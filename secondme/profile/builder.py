@@ -43,13 +43,16 @@ class ProfileField:
 
     @property
     def sensitive(self) -> bool:
+        """Whether the field's spec marks it sensitive (withheld unless confirmed)."""
         return spec(self.field).sensitive
 
     @property
     def label(self) -> str:
+        """The field's label for people, from its spec."""
         return spec(self.field).label
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, with ``sensitive`` and ``label`` from the spec."""
         d = asdict(self)
         d["sensitive"] = self.sensitive
         d["label"] = self.label
@@ -71,10 +74,12 @@ class FieldStore:
     """Reads and writes :class:`ProfileField` rows (value and meta sealed)."""
 
     def __init__(self, store: Store) -> None:
+        """Rows are read and written through ``store``'s profile-field repository."""
         self.store = store
         self.rows = ProfileFieldRepository(store)
 
     def all(self) -> dict[str, ProfileField]:
+        """Every stored field, by name, value and meta decrypted."""
         out: dict[str, ProfileField] = {}
         for r in self.rows.all():
             meta = r.meta
@@ -86,15 +91,18 @@ class FieldStore:
         return out
 
     def get(self, name: str) -> ProfileField | None:
+        """One stored field, or None."""
         return self.all().get(name)
 
     def put(self, f: ProfileField) -> None:
+        """Write the field (insert or replace), keeping only the last ``MAX_HISTORY`` earlier values."""
         meta = {"sources": f.sources, "as_of": f.as_of, "origin": f.origin, "history": f.history[-MAX_HISTORY:]}
         with self.store.write() as w:
             self.rows.put(w, f.field, f.value, confidence=f.confidence, locked=f.locked, updated_at=f.updated_at,
                           meta=meta)
 
     def delete(self, name: str) -> bool:
+        """Delete the field; whether there was one."""
         with self.store.write() as w:
             return self.rows.delete(w, name)
 
@@ -107,6 +115,7 @@ ADDRESS_PARTS = ("street-address", "address-line1", "address-line2", "address-le
 
 
 def norm(v: str) -> str:
+    """``v`` lowercased with punctuation runs turned to single spaces, to compare values."""
     return re.sub(r"[^\w@+]+", " ", v.lower()).strip()
 
 
@@ -185,11 +194,15 @@ class ProfileBuilder:
     """Builds the fields from memories; deterministic for a fixed store."""
 
     def __init__(self, store: Store, llm: Callable[[str], list[tuple[str, str]]] | None = None) -> None:
+        """``llm``, when given, finds more candidates in a memory's text than the rules do."""
         self.store = store
         self.fields = FieldStore(store)
         self.llm = llm
 
     def build(self, cancel: Any = None, now: float | None = None) -> dict[str, int]:
+        """Recompute every field from memories and store the ones that changed; locked fields are
+        kept and fields whose sources were all forgotten removed. Returns counts only (fields,
+        changed, locked_kept, removed)."""
         now = time.time() if now is None else now
         stats = {"fields": 0, "changed": 0, "locked_kept": 0, "removed": 0}
         by_field: dict[str, list[X.Candidate]] = {}

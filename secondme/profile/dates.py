@@ -38,6 +38,7 @@ class Date:
     year: int | None
 
     def text(self) -> str:
+        """The date for people: ``4 July 1990``, ``4 July``, ``July 1990`` or ``July``."""
         month = MONTHS[self.month - 1].capitalize()
         if self.day is None:
             return f"{month} {self.year}" if self.year else month

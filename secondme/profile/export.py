@@ -12,6 +12,8 @@ from secondme.profile.builder import ProfileField
 
 def to_json(fields: Mapping[str, ProfileField], bios: Mapping[str, Any], shades: list[dict[str, Any]],
             include_sensitive: bool = False) -> str:
+    """The profile as JSON (fields, bios, shades); a sensitive field's value is
+    withheld unless ``include_sensitive``."""
     out: dict[str, Any] = {"format": "secondme-profile", "version": 1,
                            "exported_at": datetime.now().isoformat(timespec="seconds"), "fields": {}}
     for name, f in sorted(fields.items()):

@@ -278,6 +278,7 @@ def _bday_parts(value: str) -> list[tuple[str, str]]:
 
 
 def expand(cands: Iterable[Candidate]) -> list[Candidate]:
+    """``cands`` followed, each, by the fields derived from it (address, name and birthday parts)."""
     out: list[Candidate] = []
     for c in cands:
         out.append(c)

@@ -102,4 +102,5 @@ def spec(name: str) -> FieldSpec:
 
 
 def is_sensitive(name: str) -> bool:
+    """Whether the field ``name`` is sensitive (custom fields are not)."""
     return spec(name).sensitive

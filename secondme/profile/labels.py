@@ -337,5 +337,6 @@ def _overlap(tokens: list[str]) -> LabelMatch | None:
 
 
 def field_for(label: str) -> str | None:
+    """The field a form label asks for, or None when it cannot be told."""
     m = match(label)
     return None if m is None else m.field

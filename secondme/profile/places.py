@@ -60,6 +60,7 @@ def country_code(name: str) -> str | None:
 
 
 def is_country(name: str) -> bool:
+    """Whether ``name`` is a country name or alias."""
     return country_code(name) is not None
 
 
@@ -100,6 +101,7 @@ class Address:
 
     @property
     def full(self) -> str:
+        """The address as one line: its comma parts, in order."""
         return ", ".join(self.parts)
 
 

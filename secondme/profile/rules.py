@@ -44,6 +44,8 @@ class Found:
 
 
 def clip(value: str, max_words: int = 6) -> str:
+    """``value`` cut at the first word that ends it ("and", "because"…) and at "… ago"; empty when more
+    than ``max_words`` words are left."""
     value = re.sub(r"\s+(?:\S+\s+){1,2}ago\b.*$", "", value)  # "asthma years ago": the time is not the value
     m = _STOP.search(" " + value)  # a leading "so careful" stops at once
     if m:
@@ -55,6 +57,8 @@ def clip(value: str, max_words: int = 6) -> str:
 
 
 def org(value: str) -> str:
+    """The organisation name at the start of ``value`` (capitalised words, "of"/"and"… between them)
+    without trailing time words; empty when there is none."""
     m = _ORG.match(value.strip())
     if not m:
         return ""
@@ -69,6 +73,8 @@ def org(value: str) -> str:
 
 
 def name(value: str) -> str:
+    """The person's name at the start of ``value``: up to three capitalised words, no trailing time
+    word; empty when there is none."""
     m = re.match(_NAME, value.strip())
     if not m:
         return ""
@@ -81,6 +87,7 @@ def name(value: str) -> str:
 
 
 def title(value: str) -> str:
+    """A job title from ``value``: no leading article, at most five words, not a pronoun; else empty."""
     v = re.sub(r"^(?:an?|the)\s+", "", value.strip(), flags=re.IGNORECASE)
     t = clip(v, 5)
     return t if t and t.split()[0].lower() not in _PRONOUN_OBJECT else ""
@@ -267,6 +274,7 @@ def _address_span(text: str) -> str:
 
 
 def address(a: places.Address) -> Iterator[Found]:
+    """The full address and each of its autofill parts that is known."""
     yield Found("street-address", a.full, 0.85)
     for fld, v in (("address-line1", a.line1), ("address-line2", a.line2), ("address-level2", a.city),
                    ("address-level1", a.region), ("postal-code", a.postal), ("country-name", a.country)):
@@ -340,6 +348,7 @@ def _people(s: str) -> Iterator[Found]:
 
 
 def clip_list(value: str) -> str:
+    """``value`` up to the first punctuation or relative clause ("who", "are"…), for a list of names."""
     m = re.search(r"[.;:!?()]|\s(?:who|which|that|are|is|were|was)\s", value)
     return value[:m.start()] if m else value
 

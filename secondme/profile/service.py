@@ -49,6 +49,7 @@ class FillResult:
     reason: str = ""            # how the field was understood: "autocomplete", "label", "negative:card"…
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for the CLI, the browser host and the UI."""
         return {"label": self.label, "field": self.field, "value": self.value, "status": self.status,
                 "confidence": self.confidence, "sources": list(self.sources), "source_ids": list(self.source_ids),
                 "sensitive": self.sensitive, "updated_at": self.updated_at, "reason": self.reason}
@@ -59,6 +60,8 @@ class ProfileService:
 
     def __init__(self, store: Store, get_private: Callable[[str, Any], Any], set_private: Callable[[str, Any], None],
                  chat_model: Callable[[], Any] | None = None) -> None:
+        """``get_private``/``set_private`` hold the shades and bios; ``chat_model`` gives the model when one
+        is configured (called only when needed)."""
         self.store = store
         self.fields = FieldStore(store)
         self.memories = MemoryRepository(store)
@@ -82,6 +85,8 @@ class ProfileService:
     # --- build ---------------------------------------------------------------------------------
     def build(self, progress: Callable[[str, int, int], None] | None = None, cancel: Any = None,
               now: float | None = None) -> dict[str, Any]:
+        """Rebuild fields, shades and bios, with the chat model when it is larger than the default one.
+        Returns the builder's counts plus what happened to shades and bios."""
         now = time.time() if now is None else now
         model = self.big_model()
         if progress:
@@ -112,6 +117,8 @@ class ProfileService:
         return out
 
     def update_shades(self, model: Any = None) -> tuple[dict[str, Any], str]:
+        """Update the shades from the person's messages (``model`` names them); the new state and the
+        action: unchanged, assigned or clustered."""
         namer = _namer(model) if model is not None else None
         state, action = S.update(self._get(SHADES_KEY, None), self._items(), namer, self._hasher("profile.shade"))
         if action != "unchanged":
@@ -123,6 +130,7 @@ class ProfileService:
         return lambda text: self.store.keyed_hash(text, purpose)
 
     def shades(self) -> list[dict[str, Any]]:
+        """The shades for display: centroids and hashes left out, sensitive values redacted."""
         state = self._get(SHADES_KEY, None) or {}
         hide = self._sensitive_values()
         out: list[dict[str, Any]] = []
@@ -181,13 +189,17 @@ class ProfileService:
         return events
 
     def bios(self) -> dict[str, Any]:
+        """The stored bios (global and status), by kind."""
         return dict(self._get(BIOS_KEY, None) or {})
 
     # --- fields --------------------------------------------------------------------------------
     def all(self) -> dict[str, ProfileField]:
+        """Every profile field, by name."""
         return self.fields.all()
 
     def set_field(self, name: str, value: str | None, lock: bool | None = None) -> ProfileField:
+        """Set a field by hand (a label is mapped to its field); ``lock`` locks or unlocks it. The old value
+        goes to history. Raises :class:`UserError` for an unknown field or a lock without a value."""
         name = name.strip()
         if not name:
             raise UserError("a field name is needed")
@@ -213,6 +225,7 @@ class ProfileService:
         return cur
 
     def delete_field(self, name: str) -> bool:
+        """Delete a field; whether there was one."""
         return self.fields.delete(name)
 
     # --- fill ----------------------------------------------------------------------------------
@@ -278,6 +291,7 @@ class ProfileService:
 
     # --- export --------------------------------------------------------------------------------
     def export(self, fmt: str, include_sensitive: bool = False) -> str:
+        """The profile as ``json`` or ``vcard``/``vcf`` text. Raises :class:`UserError` for another format."""
         if fmt == "json":
             return E.to_json(self.all(), self.bios(), self.shades(), include_sensitive)
         if fmt in ("vcard", "vcf"):

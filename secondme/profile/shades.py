@@ -86,10 +86,12 @@ def ward(x: np.ndarray, k: int) -> list[int]:
 
 
 def choose_k(n: int) -> int:
+    """How many clusters for ``n`` memories: about √(n/2), from 1 to 10."""
     return max(1, min(10, round(math.sqrt(n / 2))))
 
 
 def words(text: str) -> list[str]:
+    """The content words of ``text``, lowercased: three letters or more, stop words left out."""
     return [w for w in re.findall(r"[a-zà-ÿ][a-zà-ÿ'’-]{2,}", text.lower())
             if w not in STOP_WORDS and w not in _EXTRA_STOP]
 
