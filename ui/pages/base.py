@@ -15,6 +15,7 @@ class Page(QWidget):
     focus_target: QWidget | None = None
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Lay out the page's heading; subclasses add their widgets to ``layout_``."""
         super().__init__(parent)
         self.services = services
         self.setObjectName(f"page{self.title}")

@@ -34,6 +34,7 @@ class ChatPage(Page):
     title = "Chat"
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Build the transcript, the question line and Send/Stop."""
         super().__init__(services, parent)
         self.turns: list[Turn] = []
         self.transcript = QTextBrowser(self)
@@ -66,6 +67,7 @@ class ChatPage(Page):
         self._render()
 
     def send(self) -> None:
+        """Ask the typed question; ignored while a question is being answered."""
         question = self.input.text().strip()
         if not question or self.asker.busy:
             return

@@ -58,6 +58,7 @@ def describe_run(run: dict[str, Any]) -> str:
 
 
 def describe_status(status: dict[str, Any]) -> str:
+    """One sentence for the status: the run in progress (where, paused, which step) or the next run."""
     if status.get("running"):
         cur = status.get("current") or {}
         run = cur.get("run") if isinstance(cur, dict) else None
@@ -75,6 +76,7 @@ class JobsPage(Page):
     title = "Jobs"
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Build the schedule, state and activity lines, Run now / Cancel and the run history."""
         super().__init__(services, parent)
         self.schedule = QLabel(self)
         self.schedule.setWordWrap(True)
@@ -123,6 +125,7 @@ class JobsPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
+        """Show the nightly time, then load the status and the last 20 runs off-thread (when unlocked)."""
         ctx = self.services.ctx
         self.schedule.setText(
             f"The nightly job runs every day at {ctx.settings.nightly_time} "
@@ -145,6 +148,7 @@ class JobsPage(Page):
         self._spacer.setVisible(not runs)
 
     def start_run(self) -> None:
+        """Start the nightly job now, off-thread."""
         ctx = self.services.ctx
         self.run_now.setEnabled(False)
         self.job_state.setText("Starting the nightly job…")
@@ -157,6 +161,7 @@ class JobsPage(Page):
         self.refresh()
 
     def cancel_run(self) -> None:
+        """Cancel the run in progress, then refresh."""
         ctx = self.services.ctx
         self.cancel.setEnabled(False)
         self.services.ops.run(ctx.jobs.cancel, receiver=self, success=lambda _r: self.refresh(),

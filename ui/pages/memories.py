@@ -84,6 +84,7 @@ class MemoriesPage(Page):
     title = "Memories"
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Build the kind and state filters, the memory table, Pin / Edit / Forget and the import row."""
         super().__init__(services, parent)
         filters = QHBoxLayout()
         self.kind = QComboBox(self)
@@ -131,6 +132,7 @@ class MemoriesPage(Page):
 
     # --- loading -------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Load up to ``LIMIT`` memories for the chosen kind and state off-thread (when unlocked)."""
         ctx = self.services.ctx
         if not ctx.unlocked:
             return
@@ -163,6 +165,7 @@ class MemoriesPage(Page):
         self._update_buttons()
 
     def selected(self) -> Any | None:
+        """The memory on the selected row, or None when no row is selected."""
         row = self.table.currentRow()
         return self._views[row] if 0 <= row < len(self._views) and self.table.selectedItems() else None
 
@@ -174,6 +177,7 @@ class MemoriesPage(Page):
 
     # --- actions -------------------------------------------------------------------------------
     def toggle_pin(self) -> None:
+        """Pin the selected memory, or unpin it when pinned, then refresh."""
         v = self.selected()
         if v is None:
             return
@@ -201,6 +205,8 @@ class MemoriesPage(Page):
         self.status.setText("Memory corrected.")
 
     def forget_selected(self, confirm: bool = True) -> None:
+        """Forget the selected memory (and what was derived only from it), after
+        asking unless ``confirm`` is False."""
         v = self.selected()
         if v is None:
             return
@@ -264,6 +270,7 @@ class MemoriesPage(Page):
             self.start_import(spec.kind, path)
 
     def start_import(self, kind: str, path: str) -> None:
+        """Import the export at ``path`` with importer ``kind`` off-thread, showing progress; Stop cancels it."""
         ctx = self.services.ctx
         cancel = threading.Event()
         self._import_cancel = cancel
@@ -277,6 +284,7 @@ class MemoriesPage(Page):
                               progress=self._import_progress, cancel=cancel)
 
     def stop_import(self) -> None:
+        """Ask the running import to stop after its current batch."""
         if self._import_cancel is not None:
             self._import_cancel.set()
             self.import_result.setText("Stopping after the current batch…")

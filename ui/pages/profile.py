@@ -78,6 +78,7 @@ class ProfilePage(Page):
     title = "Profile"
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Build the label-fill row, and the scrolled area for bios, shades and fields."""
         super().__init__(services, parent)
         row = QHBoxLayout()
         self.label_edit = QLineEdit(self)
@@ -127,6 +128,7 @@ class ProfilePage(Page):
 
     # --- loading -------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Load the profile (fields, shades, bios) off-thread and show it."""
         ctx: Any = self.services.ctx
         self.services.ops.run(lambda: ctx.profile.show(), receiver=self, success=self._show_profile,
                               failure=self._failed)

@@ -30,6 +30,8 @@ class SearchPage(Page):
     title = "Search"
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Build the query line, the folder, file-type and date filters and the result list;
+        typing searches after a short pause."""
         super().__init__(services, parent)
         self._generation = 0
         self.query = QLineEdit(self)
@@ -79,6 +81,7 @@ class SearchPage(Page):
         services.bridge.index_changed.connect(self._on_index_changed)
 
     def refresh(self) -> None:
+        """Reload the folder filter's choices off-thread."""
         ctx = self.services.ctx
         self.services.ops.run(ctx.notes.folders, receiver=self, success=self._set_folders,
                               failure=self._ignore_locked)
@@ -106,6 +109,7 @@ class SearchPage(Page):
         return self._folder_paths[i] if isinstance(i, int) and 0 <= i < len(self._folder_paths) else None
 
     def filters(self) -> SearchFilters:
+        """The filters chosen: folder, file type and how far back."""
         kind = self.file_type.currentData()
         return SearchFilters(
             folder=self._selected_folder(),
@@ -114,6 +118,7 @@ class SearchPage(Page):
         )
 
     def run_search(self) -> None:
+        """Search now for the typed query (on the search pool); an older search's late results are dropped."""
         self._debounce.stop()
         text = self.query.text().strip()
         self._generation += 1
@@ -153,5 +158,6 @@ class SearchPage(Page):
             self._debounce.start()
 
     def open_hit(self, hit: SearchHit | None) -> None:
+        """Open a note result in the person's editor, at its line (memories have no file)."""
         if hit is not None and hit.path:
             self.services.opener(hit.path, hit.line_start)

@@ -38,6 +38,7 @@ BACKUP_FILTER = "Second Me backups (*.smbackup);;All files (*)"
 
 
 def valid_gpu_layers(text: str) -> bool:
+    """Whether ``text`` is a valid GPU-layers setting: ``auto``, ``off`` or a layer count up to 1000."""
     return text in GPU_CHOICES or (text.isdigit() and int(text) <= 1000)
 
 
@@ -47,6 +48,8 @@ class SettingsPage(Page):
     title = "Settings"
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Build the Model, Privacy and Backup boxes, the connected tools and Save settings, filled
+        from ``services.ctx.settings``."""
         super().__init__(services, parent)
         s = services.ctx.settings
         # --- model
@@ -164,6 +167,8 @@ class SettingsPage(Page):
 
     # --- loading -------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Show how the data is protected, refresh the tools and the model
+        catalogue, and look for models once."""
         method = core_api.vault_method(self.services.ctx)
         uses_pass = method == "passphrase"
         self.protection.setText("a passphrase" if uses_pass else "the system keyring")
@@ -204,6 +209,7 @@ class SettingsPage(Page):
             self.shortcut_status.setText(self.services.shortcut.set_sequence(sequence))
 
     def discover(self) -> None:
+        """Look for GGUF models already on this computer, off-thread."""
         self._discovered = True
         self.rescan.setEnabled(False)
         self.model_detail.setText("Looking for models you already have…")
@@ -255,6 +261,8 @@ class SettingsPage(Page):
 
     # --- saving --------------------------------------------------------------------------------
     def save(self) -> None:
+        """Save the settings off-thread, and turn autostart on or off to match; a
+        bad GPU-layers value is refused."""
         gpu = self.gpu.currentText().strip().lower()
         if not valid_gpu_layers(gpu):
             self.saved.setText("GPU layers must be auto, off or a number.")
@@ -286,6 +294,7 @@ class SettingsPage(Page):
         self.change_button.setEnabled(self.new_pass.problem() is None)
 
     def change_passphrase(self) -> None:
+        """Change the passphrase off-thread when the new one is acceptable."""
         if self.new_pass.problem() is not None:
             return
         old, new = self.old_pass.text(), self.new_pass.passphrase()
@@ -348,6 +357,8 @@ class SettingsPage(Page):
         self.services.ops.run(fn, receiver=self, success=finished, failure=failed)
 
     def rotate_key(self) -> None:
+        """After confirmation (and the passphrase, when one protects the data), re-encrypt
+        everything under a new key off-thread."""
         if not self._confirmed("Rotate encryption key",
                                "Re-encrypt all your data under a new key? The old key will open nothing "
                                "afterwards. Searching pauses for a moment while it runs."):
@@ -363,6 +374,7 @@ class SettingsPage(Page):
             "Rotating the key")
 
     def export_backup(self) -> None:
+        """Ask for a file and a backup passphrase (twice), then write the encrypted backup off-thread."""
         suggested = time.strftime("secondme-%Y-%m-%d.smbackup")
         path = filedialog.save_file(self, "Export encrypted backup", suggested, BACKUP_FILTER)
         if not path:
@@ -382,6 +394,8 @@ class SettingsPage(Page):
             lambda r: f"Encrypted backup saved to {r['path']}.", "Exporting the backup")
 
     def import_backup(self) -> None:
+        """Replace all data with a backup after confirmation; the current data is kept,
+        encrypted, in the backups folder."""
         path = filedialog.open_file(self, "Import backup", "", BACKUP_FILTER)
         if not path:
             return

@@ -43,6 +43,7 @@ class SourcesPage(Page):
     title = "Sources"
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Build the folder table and its buttons (add, remove, re-index, pause) and the failed-files table."""
         super().__init__(services, parent)
         self._folder_paths: list[str] = []
         self.status = QLabel(describe_progress(services.bridge.last_progress), self)
@@ -82,6 +83,7 @@ class SourcesPage(Page):
 
     # --- state ---------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Load the folders and the files that failed off-thread."""
         ctx = self.services.ctx
 
         def load() -> tuple[list[FolderStatus], list[FailedFile]]:
@@ -126,25 +128,30 @@ class SourcesPage(Page):
         self.services.ops.run(fn, receiver=self, success=lambda _r: self.refresh(), failure=self._failed)
 
     def add_folder(self, path: str) -> None:
+        """Watch ``path``, off-thread."""
         ctx = self.services.ctx
         self._call(lambda: ctx.notes.add_folder(path))
 
     def choose_folder(self) -> None:
+        """Ask for a folder and watch it."""
         path = filedialog.existing_directory(self, "Add a notes folder", str(Path.home()))
         if path:
             self.add_folder(path)
 
     def selected_folder(self) -> str | None:
+        """The path on the selected folder row, or None."""
         row = self.folders.currentRow()
         return self._folder_paths[row] if 0 <= row < len(self._folder_paths) else None
 
     def remove_selected(self) -> None:
+        """Stop watching the selected folder and forget its notes (the files stay)."""
         path = self.selected_folder()
         if path:
             ctx = self.services.ctx
             self._call(lambda: ctx.notes.remove_folder(path))
 
     def toggle_pause(self) -> None:
+        """Pause or resume watching and indexing."""
         ctx = self.services.ctx
         self._paused = not self._paused
         self._update_pause_text()
