@@ -12,6 +12,7 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 def citation_href(n: int, turn: int = 0) -> str:
+    """The link target for citation ``n`` of answer ``turn`` (``cite:turn/n``), read back when it is clicked."""
     return f"cite:{turn}/{n}"
 
 

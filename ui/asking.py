@@ -22,6 +22,7 @@ class AskSession(QObject):
     failed = Signal(object)  # the exception
 
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
+        """Nothing is asked yet; questions go through ``services``."""
         super().__init__(parent)
         self._services = services
         self._generation = 0
@@ -29,6 +30,8 @@ class AskSession(QObject):
         self.busy = False
 
     def ask(self, question: str) -> None:
+        """Ask ``question`` on the model pool, cancelling the one before; tokens, then the answer
+        or the error, arrive as signals."""
         self.stop()
         self._generation += 1
         gen = self._generation

@@ -32,6 +32,7 @@ class CoreBridge(QObject):
     _incoming = Signal(object)
 
     def __init__(self, ctx: SecondMe, parent: QObject | None = None) -> None:
+        """Subscribe to ``ctx``'s events; index progress is passed on at most every ``PROGRESS_INTERVAL_MS``."""
         super().__init__(parent)
         self.last_progress: IndexProgress | None = None
         self._pending: IndexProgress | None = None

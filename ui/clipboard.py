@@ -51,6 +51,7 @@ class ClipboardGuard(QObject):
     """
 
     def __init__(self, clear_after_ms: int = CLEAR_AFTER_MS, parent: QObject | None = None) -> None:
+        """Nothing copied yet; a copy is cleared ``clear_after_ms`` after it was made."""
         super().__init__(parent)
         self.clear_after_ms = clear_after_ms
         self._token: bytes | None = None  # the token of our copy still on the clipboard, if any

@@ -37,6 +37,7 @@ class ConnectedTools(QGroupBox):
     """The "Connected tools" section of the Settings page."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Build the table of tools (permissions as check boxes), the Revoke button and the hidden call log."""
         super().__init__("Connected tools", parent)
         self.services = services
         col = QVBoxLayout(self)
@@ -88,6 +89,7 @@ class ConnectedTools(QGroupBox):
 
     # --- loading -------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Reload the tools and their permissions off-thread, and the call log when it is shown."""
         perms = self._perms()
         self.services.ops.run(perms.all, receiver=self, success=self._show_clients)
         if self.log.isVisible():
@@ -117,6 +119,7 @@ class ConnectedTools(QGroupBox):
         self.revoke_button.setEnabled(bool(self.table.selectedItems()))
 
     def client_at(self, row: int) -> str:
+        """The tool's name on table row ``row`` ("" for no such row)."""
         item = self.table.item(row, NAME)
         return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
 
@@ -138,6 +141,7 @@ class ConnectedTools(QGroupBox):
         self.status.setText(f"{c.name} {'now' if on else 'no longer'} {words[attr]}.")
 
     def revoke_selected(self) -> None:
+        """Revoke the first selected tool, so it is asked about again when it next connects."""
         rows = {i.row() for i in self.table.selectedItems()}
         if not rows:
             return
@@ -157,6 +161,7 @@ class ConnectedTools(QGroupBox):
 
     # --- the call log --------------------------------------------------------------------------
     def toggle_log(self) -> None:
+        """Show or hide the call log; it is loaded when shown."""
         show = not self.log.isVisible()
         self.log.setVisible(show)
         self.log_button.setText("Hide call &log" if show else "Show call &log")
@@ -164,6 +169,7 @@ class ConnectedTools(QGroupBox):
             self.load_log()
 
     def load_log(self) -> None:
+        """Load the latest ``LOG_LIMIT`` audit entries off-thread and show them."""
         ctx = self.services.ctx
         self.services.ops.run(lambda: audit.entries(ctx.store, LOG_LIMIT), receiver=self, success=self._show_log)
 

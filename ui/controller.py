@@ -50,6 +50,8 @@ class Controller(QObject):
                  reporter: ErrorReporter | None = None, passphrase: str | None = None,
                  keyring_available: Callable[[], bool] | None = None,
                  use_tray: bool = True, early_tray: Tray | None = None) -> None:
+        """Wire the bridge, runner, services, tray, shortcut, idle lock and instance commands;
+        nothing is shown until :meth:`start`."""
         super().__init__()
         self.app = app
         self.ctx = ctx
@@ -98,6 +100,8 @@ class Controller(QObject):
 
     # --- startup -------------------------------------------------------------------------------
     def start(self, recall: bool = False) -> None:
+        """Grab the recall shortcut, then run the setup wizard on a first run or unlock; ``recall``
+        opens quick recall once unlocked."""
         log.info("quick recall shortcut: %s", self.shortcut.start())
         if recall:
             self._pending.append(self.open_recall)
@@ -216,6 +220,7 @@ class Controller(QObject):
 
     # --- windows -------------------------------------------------------------------------------
     def open_window(self) -> None:
+        """Show and raise the main window, unlocking first when locked."""
         if not self.unlocked:
             self._unlock_then(self.open_window)
             return
@@ -234,6 +239,7 @@ class Controller(QObject):
         return True
 
     def open_recall(self) -> None:
+        """Open quick recall, unlocking first when locked."""
         if not self.unlocked:
             self._unlock_then(self.open_recall)
             return
@@ -251,6 +257,7 @@ class Controller(QObject):
             self.tray.update_icon()
 
     def toggle_pause(self) -> None:
+        """Pause or resume watching the folders (off-thread) and update the tray."""
         self._paused = not self._paused
         ctx, paused = self.ctx, self._paused
         self.ops.run(lambda: ctx.notes.pause() if paused else ctx.notes.resume(), receiver=self)
@@ -258,6 +265,8 @@ class Controller(QObject):
 
     # --- locking -------------------------------------------------------------------------------
     def lock(self) -> None:
+        """Lock now: withdraw our clipboard copy, drop the windows that show private data,
+        then lock the core off-thread."""
         if not self.unlocked or self.state == "quitting":
             return
         self.unlocked = False
@@ -329,6 +338,7 @@ class Controller(QObject):
 
     # --- errors and commands ---------------------------------------------------------------------
     def report_error(self, exc: BaseException) -> None:
+        """Show an unhandled failure (message box or crash dialog), or log it when there is no reporter."""
         if self.reporter is not None:
             self.reporter.show(exc)
         else:

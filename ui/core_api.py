@@ -40,6 +40,7 @@ def fill(ctx: SecondMe, label: str, confirm_sensitive: bool = False) -> object |
 
 
 def needs_confirmation(result: object) -> bool:
+    """Whether a fill result withholds a sensitive value until the person confirms."""
     return getattr(result, "status", "ok") == "needs_confirmation"
 
 

@@ -35,6 +35,7 @@ class CrashDialog(QDialog):
     """An unexpected error, its traceback and the recent log, shown locally."""
 
     def __init__(self, details: str, parent: QWidget | None = None) -> None:
+        """Show ``details`` (traceback and recent log) read-only, with Copy details, Close and Quit Second Me."""
         super().__init__(parent)
         self.setWindowTitle("Second Me — something went wrong")
         self.setModal(True)
@@ -73,12 +74,15 @@ class ErrorReporter:
     """Routes failures: ``UserError`` → message box; anything else → log + crash dialog."""
 
     def __init__(self, log_file: Path | None) -> None:
+        """``log_file`` is excerpted in the dialog; nothing is hooked until :meth:`install`."""
         self.log_file = log_file
         self._showing = False
         self.quit_requested = False
         self._relay: _Relay | None = None
 
     def show(self, exc: BaseException, parent: QWidget | None = None) -> None:
+        """A ``UserError`` as a warning box; anything else logged and shown in the crash dialog (one at a
+        time). Quit there quits the app."""
         if isinstance(exc, UserError):
             log.info("user error: %s", type(exc).__name__)
             QMessageBox.warning(parent, "Second Me", str(exc))
@@ -100,6 +104,8 @@ class ErrorReporter:
 
     def excepthook(self, kind: type[BaseException], exc: BaseException,
                    tb: TracebackType | None) -> None:
+        """``sys.excepthook``: show an uncaught error of the UI thread; Ctrl+C
+        keeps Python's default handling."""
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, exc, tb)
             return
@@ -117,6 +123,7 @@ class ErrorReporter:
         self._relay.raised.emit(exc)  # show() logs it, on the UI thread
 
     def install(self) -> None:
+        """Become ``sys.excepthook`` and ``threading.excepthook``; call on the UI thread."""
         sys.excepthook = self.excepthook
         # Created here, on the UI thread: emits from other threads are queued to it.
         self._relay = _Relay()

@@ -28,10 +28,12 @@ _TEMPLATE_COMMAND = "secondme-app"  # the program name the template's Exec lines
 
 
 def data_home() -> Path:
+    """``$XDG_DATA_HOME``, or ``~/.local/share``."""
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 
 
 def config_home() -> Path:
+    """``$XDG_CONFIG_HOME``, or ``~/.config``."""
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
 
 
@@ -66,6 +68,7 @@ def _quote_arg(arg: str) -> str:
 
 
 def exec_line(cmd: Sequence[str]) -> str:
+    """``cmd`` as a desktop entry's ``Exec`` value, each argument quoted and escaped per the spec."""
     return " ".join(_quote_arg(a) for a in cmd)
 
 
@@ -165,10 +168,12 @@ def uninstall(base: Path | None = None) -> list[Path]:
 
 
 def autostart_file(base: Path | None = None) -> Path:
+    """Where the autostart entry lives (under ``base``, default the XDG config folder)."""
     return (base or config_home()) / "autostart" / DESKTOP_FILE
 
 
 def autostart_enabled(base: Path | None = None) -> bool:
+    """Whether the app starts at login (its autostart entry exists)."""
     return autostart_file(base).is_file()
 
 

@@ -64,13 +64,16 @@ OPTIONS = QFileDialog.Option.DontUseNativeDialog
 
 
 def existing_directory(parent: QWidget | None, caption: str, start: str) -> str:
+    """A folder the person picks, or "" when cancelled; the dialog leaves no state behind."""
     return _run(lambda: QFileDialog.getExistingDirectory(
         parent, caption, start, OPTIONS | QFileDialog.Option.ShowDirsOnly))
 
 
 def open_file(parent: QWidget | None, caption: str, start: str, filters: str) -> str:
+    """A file to open, or "" when cancelled; the dialog leaves no state behind."""
     return _run(lambda: QFileDialog.getOpenFileName(parent, caption, start, filters, "", OPTIONS)[0])
 
 
 def save_file(parent: QWidget | None, caption: str, start: str, filters: str) -> str:
+    """A file name to save to, or "" when cancelled; the dialog leaves no state behind."""
     return _run(lambda: QFileDialog.getSaveFileName(parent, caption, start, filters, "", OPTIONS)[0])

@@ -73,6 +73,7 @@ class GlobalShortcut(QObject):
     settled = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
+        """Nothing grabbed yet (see :meth:`start`)."""
         super().__init__(parent)
         self._display: Any = None
         self._notifier: QSocketNotifier | None = None
@@ -214,6 +215,7 @@ class RecallShortcut(QObject):
     changed = Signal(str)  # the status line, in words
 
     def __init__(self, settings: Any, parent: QObject | None = None) -> None:
+        """``settings`` holds the person's choice; nothing is grabbed until :meth:`start`."""
         super().__init__(parent)
         self._settings = settings
         self.grab = GlobalShortcut(self)
@@ -223,6 +225,7 @@ class RecallShortcut(QObject):
 
     @property
     def sequence(self) -> str:
+        """The saved shortcut (the default until the person chooses), "" when turned off."""
         value = self._settings.value(self.KEY, DEFAULT_SEQUENCE)
         return "" if value is None else str(value)
 
@@ -263,4 +266,5 @@ class RecallShortcut(QObject):
         return self.start()
 
     def stop(self) -> None:
+        """Release the shortcut."""
         self.grab.stop()

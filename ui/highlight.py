@@ -22,10 +22,12 @@ def snippet_html(snippet: str) -> str:
 
 
 def plain_snippet(snippet: str) -> str:
+    """The snippet without its highlight markers (for plain text and accessibility)."""
     return snippet.replace(HL_START, "").replace(HL_END, "")
 
 
 def format_date(epoch: float | None) -> str:
+    """``epoch`` as a local ``YYYY-MM-DD``; "" for none."""
     if epoch is None:
         return ""
     return time.strftime("%Y-%m-%d", time.localtime(epoch))
@@ -48,6 +50,7 @@ SPEAKERS = {"user": "You said", "assistant": "Second Me said"}
 
 
 def hit_title(hit: SearchHit) -> str:
+    """The hit's title for people: the file name for a note, "You said" / "Second Me said" for a chat memory."""
     title = hit.title or (Path(hit.path).name if hit.path else hit.kind)
     return SPEAKERS.get(title, title) if not hit.path else title
 

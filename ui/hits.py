@@ -36,24 +36,30 @@ class HitModel(QAbstractListModel):
     """Holds the current results; the view and the delegate read from it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        """No results yet."""
         super().__init__(parent)
         self._hits: list[SearchHit] = []
 
     def set_hits(self, hits: list[SearchHit]) -> None:
+        """Replace the results (a model reset, so views drop their selection)."""
         self.beginResetModel()
         self._hits = list(hits)
         self.endResetModel()
 
     def hits(self) -> list[SearchHit]:
+        """A copy of the current results."""
         return list(self._hits)
 
     def hit(self, row: int) -> SearchHit | None:
+        """The result on ``row``, or None out of range."""
         return self._hits[row] if 0 <= row < len(self._hits) else None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  # Qt's signature
+        """Number of results (a list model: no children)."""
         return 0 if parent.isValid() else len(self._hits)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Plain text for display, the path or kind as tooltip, and the hit itself under ``HitRole``."""
         hit = self.hit(index.row()) if index.isValid() else None
         if hit is None:
             return None
@@ -70,6 +76,7 @@ class HitDelegate(QStyledItemDelegate):
     """Paints a hit as rich text (title, highlighted snippet, source · date)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        """One text document is reused for every row; colours are worked out on first paint."""
         super().__init__(parent)
         self._doc = QTextDocument(self)
         self._colors: tuple[int, Colors] | None = None
@@ -100,6 +107,8 @@ class HitDelegate(QStyledItemDelegate):
         return self._doc
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        """Draw the hit as a rounded card (accent edge when selected, muted when hovered) with its rich
+        text; rows without a hit are painted the default way."""
         doc = self._prepare(option, index)
         if doc is None:
             super().paint(painter, option, index)
@@ -125,6 +134,7 @@ class HitDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        """The card's height for its wrapped text at the view's width, gaps included."""
         doc = self._prepare(option, index)
         if doc is None:
             return super().sizeHint(option, index)

@@ -43,9 +43,11 @@ class Icons:
     """Icons rendered once per process (they never change while it runs)."""
 
     def __init__(self) -> None:
+        """Nothing rendered yet."""
         self._cache: dict[IconState, QIcon] = {}
 
     def get(self, state: IconState = IconState.NORMAL) -> QIcon:
+        """The icon for ``state``, rendered on first use."""
         if state not in self._cache:
             self._cache[state] = _render(state.value)
         return self._cache[state]

@@ -22,6 +22,8 @@ class IdleWatcher(QObject):
 
     def __init__(self, minutes: Callable[[], int], parent: QObject | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
+        """``minutes`` gives the current limit; ``clock`` is replaceable for tests.
+        Not running until :meth:`start`."""
         super().__init__(parent)
         self._minutes = minutes
         self._clock = clock
@@ -31,18 +33,22 @@ class IdleWatcher(QObject):
         self._timer.timeout.connect(self.check)
 
     def start(self) -> None:
+        """Count from now and check every ``CHECK_INTERVAL_MS``."""
         self.last_input = self._clock()
         self._timer.start()
 
     def stop(self) -> None:
+        """Stop checking (while locked)."""
         self._timer.stop()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """Note the time of any key, mouse or touch input; never consumes the event."""
         if event.type() in _INPUT:
             self.last_input = self._clock()
         return False
 
     def check(self) -> None:
+        """Emit :attr:`idle` (once, then stop) when no input came for the limit."""
         limit = self._minutes()
         if limit > 0 and self._clock() - self.last_input >= limit * 60:
             self.stop()

@@ -111,6 +111,7 @@ class InstanceServer(QObject):
     _deferred = Signal(object, bytes)
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
+        """A server for socket ``name``; not listening until :meth:`listen`."""
         super().__init__(parent)
         self.name = name
         self._handlers: dict[str, Handler] = {}
@@ -122,6 +123,7 @@ class InstanceServer(QObject):
         self._buffers: dict[QLocalSocket, bytes] = {}
 
     def handle(self, command: str, handler: Handler) -> None:
+        """Register ``handler`` for ``command``; it answers at once, on the UI thread."""
         self._handlers[command] = handler
 
     def handle_async(self, command: str, handler: AsyncHandler) -> None:
@@ -142,6 +144,7 @@ class InstanceServer(QObject):
         return ok
 
     def close(self) -> None:
+        """Stop listening."""
         self._server.close()
 
     @Slot()

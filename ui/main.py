@@ -20,6 +20,8 @@ ENV_PASSPHRASE = PASSPHRASE_ENV  # the same variable the CLI reads
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The app's command line: data folder, ``--recall``, self-test and desktop-entry
+    options; the rest is left to Qt."""
     p = argparse.ArgumentParser(prog="secondme-app", description="Second Me desktop app")
     p.add_argument("--data-dir", help="use this data directory instead of the default")
     p.add_argument("--recall", action="store_true",
@@ -112,6 +114,8 @@ def self_test(data_dir: str | None, secret: str | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Start the desktop app, or hand over to the instance already running for the data folder; returns
+    the exit code. Hardens the process first."""
     # First of all: telemetry opt-outs before any dependency loads (nothing is ever fetched or
     # reported), no core dumps, and the passphrase out of /proc/PID/environ and out of what
     # child processes (the vector index's) inherit.

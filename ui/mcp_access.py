@@ -35,6 +35,7 @@ class ConsentDialog(QMessageBox):
     decided = Signal(str, bool)
 
     def __init__(self, client: str, parent: QWidget | None = None) -> None:
+        """Ask about ``client``; Don't allow is the default button."""
         super().__init__(parent)
         self.client = client
         self.setWindowTitle("Second Me: a tool wants your memory")
@@ -63,6 +64,8 @@ class McpAccess(QObject):
 
     def __init__(self, ctx: SecondMe, ops: Runner, is_unlocked: Callable[[], bool], *,
                  notify: Callable[[str, str], None] | None = None, parent: QObject | None = None) -> None:
+        """Calls run through an :class:`McpService` on ``ctx`` with ``ops``; a locked app answers every call
+        with :data:`LOCKED`. ``notify`` shows a tray message when a tool asks."""
         super().__init__(parent)
         self.ctx = ctx
         self.ops = ops
@@ -74,6 +77,7 @@ class McpAccess(QObject):
         self._undecided.connect(self._ask)
 
     def install(self, server: InstanceServer) -> None:
+        """Register the ``mcp.call``, ``mcp.read`` and ``mcp.hello`` commands on ``server``."""
         server.handle_async("mcp.call", self._call)
         server.handle_async("mcp.read", self._read)
         server.handle_async("mcp.hello", self._hello)

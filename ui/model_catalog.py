@@ -51,6 +51,7 @@ class ModelCatalog(QWidget):
 
     def __init__(self, services: Services, on_selected: Callable[[str, str], None],
                  parent: QWidget | None = None) -> None:
+        """Build a row per catalogue model (title, details, status, Download button) and the progress area."""
         super().__init__(parent)
         self.services = services
         self._on_selected = on_selected
@@ -168,6 +169,7 @@ class ModelCatalog(QWidget):
                               progress=self._progress, cancel=cancel)
 
     def cancel(self) -> None:
+        """Cancel the download in progress; what was downloaded is kept for Resume."""
         if self._cancel is not None:
             self._cancel.set()
             self.cancel_button.setEnabled(False)

@@ -85,6 +85,8 @@ class Operation(Generic[T]):
         progress: Callable[[Any], None] | None,
         cancel: threading.Event | None,
     ) -> None:
+        """Hold the call and its callbacks; :meth:`Runner.run` builds and queues it.
+        ``cancel`` defaults to a new event."""
         self._runner = runner
         self._fn = fn
         self._receiver = receiver
@@ -166,6 +168,7 @@ class Runner:
     """
 
     def __init__(self, on_error: ErrorHandler | None = None) -> None:
+        """One thread pool per kind of work (``POOL_SIZES``); ``on_error`` gets failures nobody handled."""
         self._pools: dict[str, QThreadPool] = {}
         for name, size in POOL_SIZES.items():
             pool = QThreadPool()
@@ -200,6 +203,7 @@ class Runner:
         self._live.discard(op)
 
     def unhandled(self, exc: BaseException) -> None:
+        """Pass a failure nobody handled to ``on_error``, or log it."""
         if self.on_error is not None:
             self.on_error(exc)
         else:

@@ -14,6 +14,7 @@ class NewPassphrase(QWidget):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        """Build the two password fields, the strength meter and the hint line."""
         super().__init__(parent)
         self.first = QLineEdit(self)
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
@@ -39,6 +40,7 @@ class NewPassphrase(QWidget):
         self._update()
 
     def passphrase(self) -> str:
+        """The passphrase typed in the first field (check :meth:`problem` before using it)."""
         return self.first.text()
 
     def problem(self) -> str | None:
@@ -62,5 +64,6 @@ class NewPassphrase(QWidget):
         self.changed.emit()
 
     def clear(self) -> None:
+        """Empty both fields, so the passphrase does not stay in the widget."""
         self.first.clear()
         self.confirm.clear()

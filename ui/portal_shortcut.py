@@ -68,6 +68,7 @@ class PortalShortcut(QObject):
 
     def __init__(self, parent: QObject | None = None,
                  connect: Callable[[], Any] | None = None) -> None:
+        """Nothing asked yet; ``connect`` opens the D-Bus session connection (tests pass their own)."""
         super().__init__(parent)
         self._connect = connect
         self._conn: Any = None

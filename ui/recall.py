@@ -53,6 +53,8 @@ class QuickRecall(QWidget):
     """
 
     def __init__(self, services: Services, clipboard: ClipboardGuard | None = None) -> None:
+        """Build the frameless box: query line, result list, answer view and status line; ``clipboard`` is
+        the app's guard (or a new one)."""
         flags = (Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
                  | Qt.WindowType.WindowStaysOnTopHint)
         super().__init__(None, flags)
@@ -119,6 +121,7 @@ class QuickRecall(QWidget):
         self.query.selectAll()
 
     def dismiss(self) -> None:
+        """Stop any answer in progress and hide the box."""
         self.asker.stop()
         self.hide()
 
@@ -196,6 +199,7 @@ class QuickRecall(QWidget):
 
     # --- asking --------------------------------------------------------------------------------
     def ask(self) -> None:
+        """Ask the typed question and stream the answer into the box (not for a ``fill:`` query)."""
         question = self.query.text().strip()
         if not question or question.lower().startswith(FILL_PREFIX):
             return
@@ -236,6 +240,7 @@ class QuickRecall(QWidget):
 
     # --- keys ----------------------------------------------------------------------------------
     def selected_hit(self) -> SearchHit | None:
+        """The result under the cursor in the list, or None."""
         return self.model.hit(self.results.currentIndex().row())
 
     def _move(self, step: int) -> None:
@@ -245,6 +250,7 @@ class QuickRecall(QWidget):
             self.results.setCurrentIndex(self.model.index(row, 0))
 
     def open_selected(self) -> None:
+        """Open the selected note result in the person's editor and close the box."""
         hit = self.selected_hit()
         if hit is not None and hit.path:
             self._services.opener(hit.path, hit.line_start)
@@ -287,12 +293,14 @@ class QuickRecall(QWidget):
                                                                        else "Copy failed (see the log)"))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """Route key presses in the query line through the box's keys (Esc, arrows, Enter, Ctrl+C)."""
         if obj is self.query and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             return self._key(event)
         return super().eventFilter(obj, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        """The box's keys wherever the focus is; other keys go on to Qt."""
         if not self._key(event):
             super().keyPressEvent(event)
 
@@ -319,6 +327,8 @@ class QuickRecall(QWidget):
 
     # --- for tests and the local test channel ----------------------------------------------------
     def state(self) -> dict[str, Any]:
+        """What the box shows, for tests and the test channel: counts, titles
+        and status, never the query text."""
         return {
             "visible": self.isVisible(),
             "query_chars": len(self.query.text()),

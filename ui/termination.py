@@ -28,6 +28,7 @@ class TerminationWatcher(QObject):
     """
 
     def __init__(self, on_terminate: Callable[[], None] | None = None) -> None:
+        """Catch SIGTERM and SIGHUP through a wake-up socket read on the Qt main thread."""
         super().__init__()
         self._on_terminate = on_terminate
         self.received: int | None = None

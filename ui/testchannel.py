@@ -17,6 +17,7 @@ ENV = "SECONDME_TEST_COMMANDS"
 
 
 def enabled() -> bool:
+    """Whether the test command channel is turned on (``SECONDME_TEST_COMMANDS=1``)."""
     return os.environ.get(ENV) == "1"
 
 

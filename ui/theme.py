@@ -45,6 +45,8 @@ class Colors:
 
     @classmethod
     def of(cls, pal: QPalette) -> Colors:
+        """The colours for palette ``pal``: muted text, borders and cards mixed
+        from its window and text colours."""
         window = pal.color(QPalette.ColorRole.Window)
         base = pal.color(QPalette.ColorRole.Base)
         text = pal.color(QPalette.ColorRole.WindowText)

@@ -29,6 +29,7 @@ class Tray(QObject):
     quit_requested = Signal()
 
     def __init__(self, icons: Icons, state: Callable[[], TrayState], parent: QObject | None = None) -> None:
+        """Build the tray icon and its menu; ``state`` says what the icon and the menu labels show."""
         super().__init__(parent)
         self._icons = icons
         self._state = state
@@ -42,23 +43,30 @@ class Tray(QObject):
         self.rebuild_menu()
 
     def set_state_source(self, state: Callable[[], TrayState]) -> None:
+        """Take the tray's state from ``state`` from now on (the controller's, once
+        it exists) and update the icon."""
         self._state = state
         self.update_icon()
 
     @staticmethod
     def available() -> bool:
+        """Whether the desktop has a system tray."""
         return QSystemTrayIcon.isSystemTrayAvailable()
 
     def show(self) -> None:
+        """Show the tray icon."""
         self.icon.show()
 
     def hide(self) -> None:
+        """Hide the tray icon."""
         self.icon.hide()
 
     def is_visible(self) -> bool:
+        """Whether the tray icon is shown."""
         return self.icon.isVisible()
 
     def update_icon(self) -> None:
+        """Set the icon and tooltip for the current state: locked, indexing or normal (paused noted)."""
         s = self._state()
         if s.locked:
             state, tip = IconState.LOCKED, "Second Me — locked"
@@ -70,6 +78,7 @@ class Tray(QObject):
         self.icon.setToolTip(tip)
 
     def rebuild_menu(self) -> None:
+        """Rebuild the menu for the current state (Pause/Resume, Lock/Unlock), so labels are never stale."""
         s = self._state()
         m = self.menu
         m.clear()
@@ -92,5 +101,6 @@ class Tray(QObject):
             self.open_requested.emit()
 
     def delete(self) -> None:
+        """Hide the icon and delete the menu (it has no Qt parent)."""
         self.icon.hide()
         self.menu.deleteLater()

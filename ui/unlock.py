@@ -18,6 +18,7 @@ class UnlockDialog(QDialog):
     """Unlocks the vault off the UI thread (scrypt takes a noticeable moment by design)."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Build the passphrase field, the error line and Unlock; ``services`` runs the unlock."""
         super().__init__(parent)
         self._services = services
         self.setWindowTitle("Unlock Second Me")
@@ -46,6 +47,7 @@ class UnlockDialog(QDialog):
         self.passphrase.setFocus()
 
     def submit(self) -> None:
+        """Unlock with the typed passphrase off-thread; the dialog closes on success and shows why on failure."""
         secret = self.passphrase.text()
         if not secret:
             self._show_error("Enter your passphrase.")

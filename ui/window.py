@@ -50,6 +50,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, services: Services, ui_settings: QSettings,
                  on_close: Callable[[], bool] | None = None) -> None:
+        """Build the sidebar and the pages, the Ctrl+1..7 and Ctrl+F shortcuts,
+        and restore the saved geometry."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("Second Me")
@@ -102,14 +104,17 @@ class MainWindow(QMainWindow):
             item.setIcon(line_icon(str(item.data(Qt.ItemDataRole.UserRole)), color))
 
     def changeEvent(self, event: QEvent) -> None:
+        """Repaint the sidebar icons when the system switches between light and dark."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # the system switched light/dark
             self._paint_icons()
 
     def page(self, cls: type[Page]) -> Page:
+        """The page of class ``cls``."""
         return next(p for p in self.pages if isinstance(p, cls))
 
     def show_page(self, index: int, focus: bool = False) -> None:
+        """Show page ``index``; with ``focus``, move the focus to its focus target."""
         self.sidebar.setCurrentRow(index)
         if focus:
             target = self.pages[index].focus_target
@@ -122,6 +127,7 @@ class MainWindow(QMainWindow):
                 self.pages[row].refresh()
 
     def refresh_current(self) -> None:
+        """Reload the page shown."""
         row = self.stack.currentIndex()
         if 0 <= row < len(self.pages):
             self.pages[row].refresh()
@@ -138,14 +144,18 @@ class MainWindow(QMainWindow):
             self.resize(980, 680)
 
     def save_geometry(self) -> None:
+        """Save the window geometry in the UI settings."""
         self._ui_settings.setValue("main/geometry", self.saveGeometry())
         self._ui_settings.sync()
 
     def showEvent(self, event: QShowEvent) -> None:
+        """Reload the page shown each time the window appears."""
         super().showEvent(event)
         self.refresh_current()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Save the geometry, then ask ``on_close``: closing only hides the window when it
+        says no (the tray keeps the app)."""
         self.save_geometry()
         if self._on_close is not None and not self._on_close():
             event.ignore()

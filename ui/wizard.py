@@ -34,6 +34,7 @@ class FoldersPage(QWizardPage):
     """The folders where the person keeps notes (they can add more later)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        """Build the folder list with Add and Remove."""
         super().__init__(parent)
         self.setTitle("Your notes")
         self.setSubTitle("Choose the folders Second Me should read. Your files stay where they are "
@@ -58,15 +59,18 @@ class FoldersPage(QWizardPage):
             self.add_folder(path)
 
     def add_folder(self, path: str) -> None:
+        """Add ``path`` to the list unless it is there already."""
         if path not in self.folders():
             self.list.addItem(path)
 
     def remove_selected(self) -> None:
+        """Remove the selected folder from the list."""
         row = self.list.currentRow()
         if row >= 0:
             self.list.takeItem(row)
 
     def folders(self) -> list[str]:
+        """The chosen folders, in order."""
         return [self.list.item(i).text() for i in range(self.list.count())]
 
 
@@ -74,6 +78,7 @@ class ModelPage(QWizardPage):
     """The default model is ready; models found on this computer are offered too."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        """Build the model list; the search for models starts when the page is first shown."""
         super().__init__(parent)
         self._services = services
         self.setTitle("The model")
@@ -90,6 +95,7 @@ class ModelPage(QWizardPage):
         self._started = False
 
     def initializePage(self) -> None:
+        """Look for models off-thread the first time the page is shown."""
         if not self._started:
             self._started = True
             ctx = self._services.ctx
@@ -113,6 +119,7 @@ class ModelPage(QWizardPage):
         self._services.ops.unhandled(exc)
 
     def model_path(self) -> str:
+        """The chosen model's path; "" for the default model."""
         item = self.list.currentItem()
         choice = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         return choice.path if isinstance(choice, core_api.ModelChoice) else ""
@@ -122,6 +129,8 @@ class KeyPage(QWizardPage):
     """Keyring when a trustworthy one exists, else (or by choice) a passphrase."""
 
     def __init__(self, keyring_available: bool, parent: QWidget | None = None) -> None:
+        """Build the keyring / passphrase choice; the keyring is the default when
+        ``keyring_available``, else disabled."""
         super().__init__(parent)
         self.setTitle("Protect your data")
         self.setSubTitle("Everything Second Me writes is encrypted with a key that is itself "
@@ -153,9 +162,11 @@ class KeyPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
+        """Next is enabled with the keyring, or with an acceptable passphrase."""
         return self.use_keyring.isChecked() or self.new_pass.problem() is None
 
     def passphrase(self) -> str | None:
+        """The new passphrase, or None when the keyring protects the key."""
         return None if self.use_keyring.isChecked() else self.new_pass.passphrase()
 
 
@@ -167,6 +178,7 @@ class SetupWizard(QWizard):
     """
 
     def __init__(self, services: Services, keyring_available: bool, parent: QWidget | None = None) -> None:
+        """Build the folders, model and key pages and the error line."""
         super().__init__(parent)
         self._services = services
         self.setWindowTitle("Set up Second Me")
@@ -185,6 +197,7 @@ class SetupWizard(QWizard):
         self._applying = False
 
     def choices(self) -> core_api.SetupChoices:
+        """What the person chose on the three pages."""
         return core_api.SetupChoices(
             folders=self.folders_page.folders(),
             model_path=self.model_page.model_path(),
@@ -192,6 +205,8 @@ class SetupWizard(QWizard):
         )
 
     def accept(self) -> None:
+        """Apply the choices off-thread instead of closing at once; the wizard closes on success and stays
+        open with the error on failure."""
         if self._applying:
             return
         self._applying = True
