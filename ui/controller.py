@@ -50,8 +50,8 @@ class Controller(QObject):
                  reporter: ErrorReporter | None = None, passphrase: str | None = None,
                  keyring_available: Callable[[], bool] | None = None,
                  use_tray: bool = True, early_tray: Tray | None = None) -> None:
-        """Wire the bridge, runner, services, tray, shortcut, idle lock and instance commands;
-        nothing is shown until :meth:`start`."""
+        """Wire the runner, bridge, services, clipboard guard, recall shortcut, idle lock, instance
+        commands and MCP access; nothing is shown until :meth:`start`."""
         super().__init__()
         self.app = app
         self.ctx = ctx

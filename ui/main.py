@@ -20,8 +20,8 @@ ENV_PASSPHRASE = PASSPHRASE_ENV  # the same variable the CLI reads
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """The app's command line: data folder, ``--recall``, self-test and desktop-entry
-    options; the rest is left to Qt."""
+    """The app's command line (data folder, ``--recall``, self-test, desktop entry, tray,
+    verbosity); Qt's own options are kept in ``qt_args`` for QApplication."""
     p = argparse.ArgumentParser(prog="secondme-app", description="Second Me desktop app")
     p.add_argument("--data-dir", help="use this data directory instead of the default")
     p.add_argument("--recall", action="store_true",
