@@ -21,7 +21,7 @@ from secondme.memory.forgetting import NEVER_FADE_KINDS, decay, reinforce, reten
 from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.recall import Recaller, RecallWeights
 from secondme.results import SearchHit
-from secondme.search.hybrid import HybridSearcher
+from secondme.search.hybrid import Evidence, HybridSearcher
 from secondme.search.sync import IndexSync
 from secondme.settings import Settings
 from secondme.store import Store
@@ -166,8 +166,7 @@ class MemoryEngine:
                kinds: Sequence[str] | None = None) -> list[SearchHit]:
         """The best ``k`` memories and notes for ``query``; returned memories are reinforced."""
         now = time.time() if now is None else now
-        self.recaller.tau_days = self.settings.forgetting_tau_days
-        hits = self.recaller.recall(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds)
+        hits = [e.hit for e in self.evidence(query, k, when, include_faded, now=now, kinds=kinds)]
         log.debug("recall %r: %d hits", query, len(hits))
         if reinforce_hits:
             try:
@@ -176,6 +175,13 @@ class MemoryEngine:
                 # Reinforcing is bookkeeping: a full disk must not stop the person finding things.
                 log.warning("recalled memories not reinforced: %s", exc)
         return hits
+
+    def evidence(self, query: str, k: int = 10, when: float | None = None, include_faded: bool = False,
+                 *, now: float | None = None, kinds: Sequence[str] | None = None) -> list[Evidence]:
+        """The best ``k`` memories and notes for ``query``, each with the text and meta its
+        hydration opened (what ``ask`` quotes); nothing is reinforced."""
+        self.recaller.tau_days = self.settings.forgetting_tau_days
+        return self.recaller.evidence(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds)
 
     def reinforce(self, ids: Iterable[int], now: float | None = None) -> int:
         """Strengthen recalled memories (faded ones come back) and update the index; returns how many changed.
@@ -303,23 +309,19 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in _CONTENT.findall(text.lower()) if w not in STOP_WORDS}
 
 
-def usable_for_answer(store: Store, hits: Sequence[SearchHit], question: str = "") -> list[SearchHit]:
+def usable_for_answer(found: Sequence[Evidence], question: str = "") -> list[Evidence]:
     """Hits an answer may cite: not the earlier questions and answers of ``ask`` itself, and
     (unless very close in meaning) sharing a content word with the question, counting the
-    memory's fact keys ("where do I live?" ~ "home address ... lives")."""
+    memory's fact keys ("where do I live?" ~ "home address ... lives"). Reads the text and meta
+    hydration opened: nothing is decrypted again."""
     q = _stems(question)
-    out: list[SearchHit] = []
-    for h in hits:
-        table = "chunks" if h.kind == "chunk" else "memories"
-        row = store.get(table, h.id, columns=("text", "meta"))
-        if row is None:
+    out: list[Evidence] = []
+    for e in found:
+        if e.meta.get("ask"):
             continue
-        meta = row.get("meta", {}) or {}
-        if meta.get("ask"):
-            continue
-        if q and (h.relevance or 0.0) < SEMANTIC_ONLY:
-            words = _stems(" ".join([str(row.get("text", "")), h.title, *map(str, meta.get("keys") or [])]))
+        if q and (e.hit.relevance or 0.0) < SEMANTIC_ONLY:
+            words = _stems(" ".join([e.text, e.hit.title, *map(str, e.meta.get("keys") or [])]))
             if not q & words:
                 continue
-        out.append(h)
+        out.append(e)
     return out

@@ -30,7 +30,7 @@ from secondme.index.keyword import STOP_WORDS
 from secondme.memory.forgetting import retention
 from secondme.memory.timeparse import parse_time
 from secondme.results import SearchFilters, SearchHit
-from secondme.search.hybrid import MEMORY_KINDS, Candidate, HybridSearcher
+from secondme.search.hybrid import MEMORY_KINDS, Candidate, Evidence, HybridSearcher
 from secondme.search.ids import CHUNK, MEMORY, from_index, to_index
 from secondme.store import Store
 from secondme.store.repos.links import LinkRepository
@@ -79,6 +79,12 @@ class Recaller:
                now: float | None = None, kinds: Sequence[str] | None = None) -> list[SearchHit]:
         """The ``k`` memories and chunks best matching ``query`` (a time phrase in it narrows to that period),
         ranked by the blend; faded ones only with ``include_faded``."""
+        return [e.hit for e in self.evidence(query, k, when=when, include_faded=include_faded, now=now,
+                                             kinds=kinds)]
+
+    def evidence(self, query: str, k: int = 10, *, when: float | None = None, include_faded: bool = False,
+                 now: float | None = None, kinds: Sequence[str] | None = None) -> list[Evidence]:
+        """:meth:`recall`, each hit with the text and meta its hydration opened."""
         now = time.time() if now is None else now
         if not query.strip() or k <= 0:
             return []
@@ -114,7 +120,7 @@ class Recaller:
         final = self._expand_entities(final, q)
         ranked = sorted(final.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         cands = [Candidate(iid, s, snippets.get(iid), sims.get(iid)) for iid, s in ranked]
-        return self._searcher.hydrate(q, cands, query_vector=qv)
+        return self._searcher.hydrate_evidence(q, cands, query_vector=qv)
 
     # --- pieces ----------------------------------------------------------------------------------
     def _rows(self, ids: Sequence[int]) -> dict[int, Memory]:

@@ -49,6 +49,16 @@ NOTE_WEIGHTS = (0.4, 0.3, 0.3)  # (whole-note BM25, best-chunk BM25, best-chunk 
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """A hit with the full text and meta its hydration opened, so that a caller who needs them
+    (``ask`` filters on the meta and quotes the text) does not decrypt the row again."""
+
+    hit: SearchHit
+    text: str
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Candidate:
     """One index row found by keywords and/or vectors, before fusion ranks it."""
 
@@ -245,6 +255,11 @@ class HybridSearcher:
                 query_vector: np.ndarray | None = None) -> list[SearchHit]:
         """Hits with sources; ``relevance`` is the cosine of the query and each hit when
         ``query_vector`` is given (keyword-only candidates get it from their stored vector)."""
+        return [e.hit for e in self.hydrate_evidence(query, cands, neighbours, query_vector)]
+
+    def hydrate_evidence(self, query: str, cands: Sequence[Candidate], neighbours: bool = True,
+                         query_vector: np.ndarray | None = None) -> list[Evidence]:
+        """:meth:`hydrate`, each hit with the text and meta it opened."""
         chunk_ids = [eid for c in cands for ent, eid in [from_index(c.index_id)] if ent == CHUNK]
         mem_ids = [eid for c in cands for ent, eid in [from_index(c.index_id)] if ent == MEMORY]
         # Each hit's sealed values are opened once, here; one that does not open costs that hit
@@ -264,7 +279,7 @@ class HybridSearcher:
         mem_vectors = {} if query_vector is None else self._memories.by_ids(
             [eid for ent, eid in keyword_only if ent == MEMORY and eid in mems], (EMBEDDING,), on_corrupt=corrupt)
         docs = self._documents.by_ids(sorted({c.document_id for c in chunks.values()}), on_corrupt=corrupt)
-        hits: list[SearchHit] = []
+        hits: list[Evidence] = []
         for c in cands:
             ent, eid = from_index(c.index_id)
             try:
@@ -279,6 +294,7 @@ class HybridSearcher:
                     if damage is not None:
                         raise damage
                     hit = self._chunk_hit(query, c, chunk, docs[did], neighbours)
+                    text, meta = chunk.text or "", chunk.meta
                     emb = vectors[eid].embedding if eid in vectors else None
                 elif ent == MEMORY and eid in mems:
                     needed = [("memories", eid, col) for col in ("text", "meta", "exact")]
@@ -288,13 +304,14 @@ class HybridSearcher:
                     if damage is not None:
                         raise damage
                     hit = self._memory_hit(query, c, mems[eid])
+                    text, meta = mems[eid].text or "", mems[eid].meta
                     emb = mem_vectors[eid].embedding if eid in mem_vectors else None
                 else:
                     continue
                 rel = c.dense_similarity
                 if rel is None and query_vector is not None and emb is not None:
                     rel = float(np.dot(np.frombuffer(emb, dtype=np.float32), query_vector))
-                hits.append(dataclasses.replace(hit, relevance=rel))
+                hits.append(Evidence(dataclasses.replace(hit, relevance=rel), text, meta))
             except Exception as exc:  # a damaged row is reported, the rest of the results stand
                 log.error("a search hit could not be read: %s", exc, exc_info=True)
         return hits

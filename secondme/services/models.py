@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secondme.errors import DiskFull, ModelMissing
-from secondme.results import Answer, SearchHit
+from secondme.results import Answer
 
 if TYPE_CHECKING:
     from secondme.app import SecondMe
@@ -98,15 +98,13 @@ class ModelsService:
         from secondme import answer as ans
         from secondme.memory.engine import usable_for_answer
 
-        store = self._core.store
         engine = self._core.memory.engine()
-        found = engine.recall(question, k=k + 4, when=when, reinforce_hits=False)
-        hits = [h for h in usable_for_answer(store, found, question)
-                if (h.relevance or 0.0) >= ASK_MIN_RELEVANCE][:k]
-        # Note texts in one batched read; a memory's text is read by itself.
-        chunk_texts = self._core.repos.chunks.texts([h.id for h in hits if h.kind == "chunk"])
-        texts = [ans.hit_text(h, chunk_texts.get(h.id) if h.kind == "chunk" else self._memory_text(h))
-                 for h in hits]
+        found = engine.evidence(question, k=k + 4, when=when)
+        # Each hit's text was opened once, by the recall that found it: quoted from there.
+        usable = [e for e in usable_for_answer(found, question)
+                  if (e.hit.relevance or 0.0) >= ASK_MIN_RELEVANCE][:k]
+        hits = [e.hit for e in usable]
+        texts = [ans.hit_text(e.hit, e.text) for e in usable]
         result = ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel,
                             now=when)
         if not remember:
@@ -118,10 +116,6 @@ class ModelsService:
             # The person still gets the answer they waited for; only remembering it failed.
             log.warning("answer given but not remembered: %s", exc)
         return result
-
-    def _memory_text(self, hit: SearchHit) -> str | None:
-        row = self._core.store.get("memories", hit.id, columns=("text",))
-        return None if row is None else str(row["text"])
 
     def _conversation_id(self) -> str:
         if self._conversation is None:

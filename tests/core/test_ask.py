@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,3 +45,20 @@ def test_abstains_when_nothing_relevant(ask_ctx: SecondMe) -> None:
     ans = ask_ctx.models.ask("What is the boiling point of liquid nitrogen?", on_token=tokens.append)
     assert ans.abstained and ans.citations == ()
     assert "don't find" in ans.text and "".join(tokens) == ans.text
+
+
+def test_each_cited_chunk_is_decrypted_once(ask_ctx: SecondMe, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Recall opens a hit's text to rank and show it; filtering the hits and quoting them to the
+    # model reuse that text instead of reading the row again.
+    opened: Counter[tuple[str, int, str]] = Counter()
+    real_open = ask_ctx.store.open_value
+
+    def counting_open(table: str, row_id: int, column: str, sealed: bytes | None) -> Any:
+        opened[(table, row_id, column)] += 1
+        return real_open(table, row_id, column, sealed)
+
+    monkeypatch.setattr(ask_ctx.store, "open_value", counting_open)
+    ans = ask_ctx.models.ask("Where are the winter tyres stored?", remember=False)
+    cited = [h for h in ans.citations if h.kind == "chunk"]
+    assert cited and cited[0].path and cited[0].path.endswith("car.md")
+    assert {h.id: opened[("chunks", h.id, "text")] for h in cited} == {h.id: 1 for h in cited}
