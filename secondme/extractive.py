@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -153,38 +153,44 @@ def resolve_when(sentence: str, said: datetime) -> str:
     day = event_day(sentence, said)
     if day is not None:
         return _fmt(day)
-    if re.search(r"\blast weekend\b", low):
-        return f"the weekend before {_fmt(said)}"
-    if re.search(r"\blast week\b", low):
-        return f"the week before {_fmt(said)}"
-    if re.search(r"\b(this|the) weekend\b", low):
-        return f"the weekend of {_fmt(said)}"
-    if re.search(r"\bnext weekend\b", low):
-        return f"the weekend after {_fmt(said)}"
-    if re.search(r"\bnext week\b", low):
-        return f"the week after {_fmt(said)}"
-    if re.search(r"\blast month\b", low):
-        first = said.replace(day=1) - timedelta(days=1)
-        return first.strftime("%B %Y")
-    if re.search(r"\bnext month\b", low):
-        nxt = (said.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return nxt.strftime("%B %Y")
-    if re.search(r"\bthis month\b", low):
-        return said.strftime("%B %Y")
-    if re.search(r"\blast year\b", low):
-        return str(said.year - 1)
-    if re.search(r"\bnext year\b", low):
-        return str(said.year + 1)
-    m2 = _AGO.search(sentence)
-    if m2:
-        n_text = m2.group(1).lower()
-        n = int(n_text) if n_text.isdigit() else _NUM_WORDS.get(n_text, 1)
-        unit = m2.group(2).lower()
-        if unit == "year":
-            return str(said.year - n)
-        d = said - timedelta(days={"day": 1, "week": 7, "month": 30}[unit] * n)
-        return d.strftime("%B %Y")  # a number of days ago is an exact day: event_day above
-    return _fmt(said)
+    return _period(low, said) or _ago(sentence, said) or _fmt(said)
+
+
+# Periods named relative to the day a sentence was said, first match wins.
+_PERIODS: tuple[tuple[re.Pattern[str], Callable[[datetime], str]], ...] = (
+    (re.compile(r"\blast weekend\b"), lambda said: f"the weekend before {_fmt(said)}"),
+    (re.compile(r"\blast week\b"), lambda said: f"the week before {_fmt(said)}"),
+    (re.compile(r"\b(this|the) weekend\b"), lambda said: f"the weekend of {_fmt(said)}"),
+    (re.compile(r"\bnext weekend\b"), lambda said: f"the weekend after {_fmt(said)}"),
+    (re.compile(r"\bnext week\b"), lambda said: f"the week after {_fmt(said)}"),
+    (re.compile(r"\blast month\b"), lambda said: (said.replace(day=1) - timedelta(days=1)).strftime("%B %Y")),
+    (re.compile(r"\bnext month\b"),
+     lambda said: (said.replace(day=28) + timedelta(days=4)).replace(day=1).strftime("%B %Y")),
+    (re.compile(r"\bthis month\b"), lambda said: said.strftime("%B %Y")),
+    (re.compile(r"\blast year\b"), lambda said: str(said.year - 1)),
+    (re.compile(r"\bnext year\b"), lambda said: str(said.year + 1)),
+)
+
+
+def _period(low: str, said: datetime) -> str:
+    for pattern, resolve in _PERIODS:
+        if pattern.search(low):
+            return resolve(said)
+    return ""
+
+
+def _ago(sentence: str, said: datetime) -> str:
+    """What "two years ago" / "three weeks ago" means said on ``said``, or ""."""
+    m = _AGO.search(sentence)
+    if not m:
+        return ""
+    n_text = m.group(1).lower()
+    n = int(n_text) if n_text.isdigit() else _NUM_WORDS.get(n_text, 1)
+    unit = m.group(2).lower()
+    if unit == "year":
+        return str(said.year - n)
+    d = said - timedelta(days={"day": 1, "week": 7, "month": 30}[unit] * n)
+    return d.strftime("%B %Y")  # a number of days ago is an exact day: event_day above
 
 
 def strip_label(text: str) -> str:
@@ -301,19 +307,37 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
     matched against the day each source was written, not against its words.
     """
     said = [label_date(t) for t in texts]
-    ref = datetime.fromtimestamp(now) if now is not None else (
-        max(d for d in said if d) + timedelta(days=1) if any(said) else datetime.now())
-    tr = parse_time(question, ref)
-    in_range = [False] * len(texts)
-    if tr is not None:
-        question = tr.strip(question)
-        slack = max(2 * 86400.0, 0.25 * (tr.until - tr.since))
-        in_range = [d is not None and tr.since - 86400.0 <= d.timestamp() < tr.until + slack for d in said]
+    question, in_range = _time_scope(question, said, now)
     q_terms = list(dict.fromkeys(content_terms(question)))
     if not q_terms:
         return []
     titles = [label_title(t) for t in texts]
     people, others = question_names(question, titles)
+    candidates = _candidates(texts, titles, people, others)
+    if not candidates:
+        return []
+    scoring = _Scoring.of(question, q_terms, candidates, people, titles, in_range, min_coverage)
+    scored = sorted((q for c in candidates if (q := scoring.score(*c)) is not None), key=lambda q: q.score,
+                    reverse=True)
+    return [_quoted(q, question, texts, said, titles, people, scoring.expects)
+            for q in _pick(scored, question, max_sentences)]
+
+
+def _time_scope(question: str, said: Sequence[datetime | None], now: float | None) -> tuple[str, list[bool]]:
+    """The question without its time phrase; for each source, whether it was said in that range."""
+    ref = datetime.fromtimestamp(now) if now is not None else (
+        max(d for d in said if d) + timedelta(days=1) if any(said) else datetime.now())
+    tr = parse_time(question, ref)
+    if tr is None:
+        return question, [False] * len(said)
+    slack = max(2 * 86400.0, 0.25 * (tr.until - tr.since))
+    return tr.strip(question), [d is not None and tr.since - 86400.0 <= d.timestamp() < tr.until + slack
+                                for d in said]
+
+
+def _candidates(texts: Sequence[str], titles: Sequence[str], people: set[str],
+                others: set[str]) -> list[tuple[int, str, set[str]]]:
+    """(source, sentence, its terms) for each sentence that may answer the question."""
     candidates: list[tuple[int, str, set[str]]] = []
     for i, text in enumerate(texts):
         body = strip_label(text)
@@ -328,47 +352,73 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
             if people and not by and not any(named_in(p, sent) for p in people):
                 continue
             candidates.append((i, sent, set(content_terms(sent)) | by))
-    if not candidates:
-        return []
-    n = len(candidates)
-    df = {t: sum(1 for _, _, ts in candidates if t in ts) for t in q_terms}
-    weight = {t: math.log(1 + n / (1 + df[t])) + 0.5 for t in q_terms}
-    total = sum(weight.values())
-    expects = _expects(question)
-    q_words = set(content_terms(question))
-    name_terms = {t for p in people for t in content_terms(p)}
-    scored: list[Quote] = []
-    for i, s, ts in candidates:
-        matched = tuple(t for t in q_terms if t in ts)
-        # The name alone is no evidence: something the question asks about must be there too.
-        if not [t for t in matched if t not in name_terms]:
-            continue
-        said_part = _CAPTION.sub("", s).rstrip().rstrip("\"”'")
-        if said_part.endswith("?"):
-            continue  # a question (the person's own, or asked of them) never answers one
-        if people and titles[i].lower() in people and _about_addressee(said_part, matched, name_terms):
-            continue  # "Sorry to hear about your job": the named speaker talks of someone else
-        coverage = sum(weight[t] for t in matched) / total
+    return candidates
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    """How candidate sentences score: the question's terms weighted by rarity among them."""
+
+    q_terms: list[str]
+    weight: dict[str, float]
+    total: float
+    expects: str
+    q_words: set[str]
+    name_terms: set[str]
+    people: set[str]
+    titles: Sequence[str]
+    in_range: Sequence[bool]
+    min_coverage: float
+
+    @classmethod
+    def of(cls, question: str, q_terms: list[str], candidates: Sequence[tuple[int, str, set[str]]],
+           people: set[str], titles: Sequence[str], in_range: Sequence[bool], min_coverage: float) -> _Scoring:
+        df = {t: sum(1 for _, _, ts in candidates if t in ts) for t in q_terms}
+        weight = {t: math.log(1 + len(candidates) / (1 + df[t])) + 0.5 for t in q_terms}
+        return cls(q_terms, weight, sum(weight.values()), _expects(question), set(content_terms(question)),
+                   {t for p in people for t in content_terms(p)}, people, titles, in_range, min_coverage)
+
+    def score(self, i: int, s: str, ts: set[str]) -> Quote | None:
+        matched = tuple(t for t in self.q_terms if t in ts)
+        if not self._may_answer(i, s, matched):
+            return None
+        coverage = sum(self.weight[t] for t in matched) / self.total
         # Being said by the person named is context, not evidence: the question's other terms
         # must be covered on their own.
-        rest = total - sum(weight[t] for t in name_terms if t in weight)
-        if rest > 0 and sum(weight[t] for t in matched if t not in name_terms) / rest < min_coverage:
-            continue
+        rest = self.total - sum(self.weight[t] for t in self.name_terms if t in self.weight)
+        own = sum(self.weight[t] for t in matched if t not in self.name_terms)
+        if coverage < self.min_coverage or (rest > 0 and own / rest < self.min_coverage):
+            return None
+        return Quote(i, s, self._adjusted(coverage, i, s), matched)
+
+    def _may_answer(self, i: int, s: str, matched: tuple[str, ...]) -> bool:
+        # The name alone is no evidence: something the question asks about must be there too.
+        if not [t for t in matched if t not in self.name_terms]:
+            return False
+        said_part = _CAPTION.sub("", s).rstrip().rstrip("\"”'")
+        if said_part.endswith("?"):
+            return False  # a question (the person's own, or asked of them) never answers one
+        # "Sorry to hear about your job": the named speaker talks of someone else.
+        return not (self.people and self.titles[i].lower() in self.people
+                    and _about_addressee(said_part, matched, self.name_terms))
+
+    def _adjusted(self, coverage: float, i: int, s: str) -> float:
         score = coverage
-        if expects and _has(expects, s):
+        if self.expects and _has(self.expects, s):
             score += 0.35
-        if in_range[i]:
+        if self.in_range[i]:
             score += 0.2  # said on the day (or in the range) the question names
         own = set(content_terms(s))
-        if own and len(own - q_words) <= 1:
+        if own and len(own - self.q_words) <= 1:
             score *= 0.3  # restates the question and adds nothing
         score *= 1.0 - 0.03 * min(i, 10)  # the search ranked the sources: a light tie-break
         long_words = len(s.split())
         if long_words > 40:
             score *= (40 / long_words) ** 0.5
-        if coverage >= min_coverage:
-            scored.append(Quote(i, s, score, matched))
-    scored.sort(key=lambda q: q.score, reverse=True)
+        return score
+
+
+def _pick(scored: Sequence[Quote], question: str, max_sentences: int) -> list[Quote]:
     if not scored:
         return []
     best = scored[0].score
@@ -381,27 +431,28 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
             break
         if q.sentence not in {p.sentence for p in picked}:
             picked.append(q)
+    return picked
+
+
+def _quoted(q: Quote, question: str, texts: Sequence[str], said: Sequence[datetime | None],
+            titles: Sequence[str], people: set[str], expects: str) -> Quote:
+    """A picked quote with the date its event happened (a "when" question) and its short span."""
     from secondme.spans import short_answer  # spans builds on this module's word helpers
 
-    out = []
-    for q in picked:
-        when = ""
-        if expects == "date":
-            day = said[q.source]
-            when = resolve_when(q.sentence, day) if day else ""
-        avoid = {*people, titles[q.source].lower()}
-        sentence = q.sentence
-        nxt = continuation(sentence, strip_label(texts[q.source]))
-        if nxt and question_kind(question) == "thing" and adds_little(question, sentence):
-            # "I went to a council meeting for adoption. It was inspiring - so many people
-            # wanted to create loving homes": the first sentence only sets the scene the
-            # question names; what happened there is said in the one that goes on from it.
-            sentence = f"{sentence} {nxt}"
-            span = short_answer(question, nxt, avoid=avoid) or nxt
-        else:
-            span = short_answer(question, sentence, when, avoid=avoid)
-        out.append(Quote(q.source, sentence, q.score, q.matched, when, span))
-    return out
+    day = said[q.source] if expects == "date" else None
+    when = resolve_when(q.sentence, day) if day else ""
+    avoid = {*people, titles[q.source].lower()}
+    sentence = q.sentence
+    nxt = continuation(sentence, strip_label(texts[q.source]))
+    if nxt and question_kind(question) == "thing" and adds_little(question, sentence):
+        # "I went to a council meeting for adoption. It was inspiring - so many people
+        # wanted to create loving homes": the first sentence only sets the scene the
+        # question names; what happened there is said in the one that goes on from it.
+        sentence = f"{sentence} {nxt}"
+        span = short_answer(question, nxt, avoid=avoid) or nxt
+    else:
+        span = short_answer(question, sentence, when, avoid=avoid)
+    return Quote(q.source, sentence, q.score, q.matched, when, span)
 
 
 _ANAPHOR = re.compile(r"^(?:it|they|this|that|these|those|he|she|there)\b", re.IGNORECASE)

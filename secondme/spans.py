@@ -140,8 +140,24 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
     words before the first (the subject)."""
     q_terms = set(content_terms(question)) | avoid
     clauses = _clauses(sentence)
-    if not clauses:
+    best_i = _best_clause(clauses, q_terms)
+    if best_i < 0:
         return ""
+    words = clauses[best_i].split()
+    marks = [k for k, w in enumerate(words) if term(_norm(w)) in q_terms]
+    after = _object_after(words[marks[-1] + 1:])
+    if _has_content(after):
+        span = _with_list_tail(_cut(after), after, clauses[best_i + 1:best_i + 5], q_terms)
+    else:
+        span = _subject_span(words[:marks[0]], clauses[best_i + 1:best_i + 2])
+    if not span or len(span) >= len(sentence.split()) - 1:
+        return ""  # nothing shorter than the sentence itself
+    return " ".join(span).strip(" ,;:-–—")
+
+
+def _best_clause(clauses: list[str], q_terms: set[str]) -> int:
+    """The index of the clause holding most question terms (more if words follow the last of
+    them, earlier on ties), or -1 when none holds one."""
     best_i, best_key = -1, (0, 0)
     for i, c in enumerate(clauses):
         cw = c.split()
@@ -151,11 +167,11 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
         key = (len(marks) + (2 if _has_content(_trim(cw[marks[-1] + 1:])) else 0), -i)
         if key > best_key:
             best_i, best_key = i, key
-    if best_i < 0:
-        return ""
-    words = clauses[best_i].split()
-    marks = [k for k, w in enumerate(words) if term(_norm(w)) in q_terms]
-    after = words[marks[-1] + 1:]
+    return best_i
+
+
+def _object_after(after: list[str]) -> list[str]:
+    """The words after the question's last term, trimmed, past a verb that restates its own."""
     # A verb right after the question's words restates its verb ("went to the meeting and saw
     # dozens of families" answers "what did she see"): the object follows it.
     k = 0
@@ -164,44 +180,48 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
     joined = k == 0 or _norm(after[k - 1]) in ("and", "then", "to")
     if joined and k < len(after) - 1 and _norm(after[k]) in _CHAT_VERBS:
         after = after[k + 1:]
-    after = _trim(after)
-    span: list[str] = []
-    if _has_content(after):
-        span = _cut(after)
-        # A short list goes on past its commas ("dinosaurs, nature and the beach").
-        if len(span) == len(after):
-            extra: list[str] = []
-            for c in clauses[best_i + 1:best_i + 5]:
-                cw = c.split()
-                if len(cw) > 4 or term(_norm(cw[0])) in q_terms:
-                    break
-                extra += cw
-                if _norm(cw[0]) in ("and", "or"):
-                    break
-            if extra and len(span) <= 4:
-                span = _trim(span + extra)
-    else:
-        # The subject before the question's words: "I find painting to be a great stress
-        # reliever" -> "painting" (a leading chat verb and a trailing "to be ..." dropped).
-        before = subject_before(words[:marks[0]])
-        k = 0
-        while k < len(before) and (_norm(before[k]) in _LEAD_DROP or _norm(before[k]) in _CHAT_VERBS):
-            k += 1
-        before = before[k:]
-        for j in range(1, len(before)):
-            if _norm(before[j]) in _COPULA or _norm(before[j]) in _SUBJECT_END:
-                before = before[:j]
-                break
-        before = _trim(before)
-        if _has_content(before):
-            span = _cut(before)
-        elif best_i + 1 < len(clauses):
-            nxt = _trim(clauses[best_i + 1].split())
-            if _has_content(nxt):
-                span = _cut(nxt)
-    if not span or len(span) >= len(sentence.split()) - 1:
-        return ""  # nothing shorter than the sentence itself
-    return " ".join(span).strip(" ,;:-–—")
+    return _trim(after)
+
+
+def _with_list_tail(span: list[str], after: list[str], following: list[str], q_terms: set[str]) -> list[str]:
+    """A short list goes on past its commas ("dinosaurs, nature and the beach"): ``span`` with
+    the short clauses that follow it, when it was not cut."""
+    if len(span) != len(after):
+        return span
+    extra: list[str] = []
+    for c in following:
+        cw = c.split()
+        if len(cw) > 4 or term(_norm(cw[0])) in q_terms:
+            break
+        extra += cw
+        if _norm(cw[0]) in ("and", "or"):
+            break
+    if extra and len(span) <= 4:
+        return _trim(span + extra)
+    return span
+
+
+def _subject_span(leading: list[str], following: list[str]) -> list[str]:
+    """The subject before the question's words: "I find painting to be a great stress
+    reliever" -> "painting" (a leading chat verb and a trailing "to be ..." dropped); else the
+    next clause (``following``, at most one) when it says something."""
+    before = subject_before(leading)
+    k = 0
+    while k < len(before) and (_norm(before[k]) in _LEAD_DROP or _norm(before[k]) in _CHAT_VERBS):
+        k += 1
+    before = before[k:]
+    for j in range(1, len(before)):
+        if _norm(before[j]) in _COPULA or _norm(before[j]) in _SUBJECT_END:
+            before = before[:j]
+            break
+    before = _trim(before)
+    if _has_content(before):
+        return _cut(before)
+    for c in following:
+        nxt = _trim(c.split())
+        if _has_content(nxt):
+            return _cut(nxt)
+    return []
 
 
 _DURATION = re.compile(
@@ -226,29 +246,32 @@ def _number(question: str, sentence: str) -> str:
         if m:
             return m.group(0)
     if "how long" in q:
-        m = re.search(r"\b(?:for|since)\s+((?:about|around|over|almost|nearly|just under|just over|"
-                      r"more than|less than)?\s*[\w,.$]+(?:\s+\w+){0,2})", sentence, re.IGNORECASE)
-        if m and (_NUMBER.match(m.group(1).strip()) or _DATE_PHRASE.search(m.group(1))):
-            kept = m.group(1).split()
-            while len(kept) > 1 and _norm(kept[-1]) in _EDGE:
-                kept.pop()
-            return " ".join(kept)
-    if "how long" in q:
-        d = duration(sentence)
-        if d:
-            return d
+        found = _length_of_time(sentence)
+        if found:
+            return found
+    return _first_number(question, sentence)
+
+
+def _length_of_time(sentence: str) -> str:
+    """What answers "how long": a number or date after "for"/"since", else a duration."""
+    m = re.search(r"\b(?:for|since)\s+((?:about|around|over|almost|nearly|just under|just over|"
+                  r"more than|less than)?\s*[\w,.$]+(?:\s+\w+){0,2})", sentence, re.IGNORECASE)
+    if m and (_NUMBER.match(m.group(1).strip()) or _DATE_PHRASE.search(m.group(1))):
+        kept = m.group(1).split()
+        while len(kept) > 1 and _norm(kept[-1]) in _EDGE:
+            kept.pop()
+        return " ".join(kept)
+    return duration(sentence)
+
+
+def _first_number(question: str, sentence: str) -> str:
+    """The first number in ``sentence`` the question does not already say, with its unit."""
     q_terms = set(content_terms(question))
     q_words = {_norm(w) for w in question.split()}
     for m in _NUMBER.finditer(sentence):
         text = m.group(0).strip(" ,.")
         words = text.split()
-        if words and _norm(words[0]) in q_words:
-            continue  # a number the question already says ("his two turtles") is not the answer
-        # "a" alone, or "an" without a unit after it, is no number.
-        if not words or (_norm(words[0]) in ("a", "an") and len(words) < 2):
-            continue
-        if not any(ch.isdigit() for ch in text) and not any(_norm(w) in _NUMBER_WORDS or
-                                                            _norm(w) in ("a", "an") for w in words[:2]):
+        if not _is_answer_number(text, words, q_words):
             continue
         # Keep the unit noun, drop a trailing function word ("10 per" -> "10").
         while len(words) > 1 and (_norm(words[-1]) in _EDGE or (term(_norm(words[-1])) in q_terms
@@ -256,6 +279,16 @@ def _number(question: str, sentence: str) -> str:
             words.pop()
         return " ".join(words)
     return ""
+
+
+def _is_answer_number(text: str, words: list[str], q_words: set[str]) -> bool:
+    if words and _norm(words[0]) in q_words:
+        return False  # a number the question already says ("his two turtles") is not the answer
+    # "a" alone, or "an" without a unit after it, is no number.
+    if not words or (_norm(words[0]) in ("a", "an") and len(words) < 2):
+        return False
+    return any(ch.isdigit() for ch in text) or any(_norm(w) in _NUMBER_WORDS or _norm(w) in ("a", "an")
+                                                   for w in words[:2])
 
 
 def _date(question: str, sentence: str, when: str) -> str:

@@ -34,7 +34,6 @@ from typing import Any
 
 from secondme.profile import field_synonyms as FS
 from secondme.profile.label_match import (
-    _WHOLE_LABEL_ONLY,
     HOUSE_NUMBER,
     _contains,
     _is_cjk,
@@ -225,10 +224,36 @@ def _date_part(text: str) -> str | None:
 def understand(d: FieldDescription) -> Understanding:
     """The WHATWG token ``d`` asks for, or None when the field must stay empty."""
     typ = (d.type or "text").lower()
+    by_control = _by_control(d, typ)
+    if by_control is not None:
+        return by_control
+    label, ph, attrs = normalize(d.label), normalize(d.placeholder), _attr_text(d)
+    context = normalize(" ".join((d.section, *d.neighbours)))
+    ruled_out = _ruled_out_by_words(d, label, ph, attrs, context)
+    if ruled_out is not None:
+        return ruled_out
+    token, reason = _from_words(d, label, ph, attrs)
+    why_not = _not_profile(token, d, label, attrs)
+    if why_not is not None:
+        return Understanding(None, f"negative:{why_not}", True)
+    token, reason = _with_options(token, reason, d)
+    # An input of type email/url accepts nothing else, and type tel only phone numbers (or
+    # their parts): the type overrides words that name something else.
+    by_type = {"email": "email", "tel": "tel", "url": "url"}.get(typ)
+    if by_type is not None and (token is None or not token.startswith(by_type)):
+        return Understanding(by_type, "type")
+    if token is None:
+        return Understanding(None, "none")
+    return Understanding(_in_context(token, d, label, ph, attrs, context), reason)
+
+
+def _by_control(d: FieldDescription, typ: str) -> Understanding | None:
+    """What the control itself says (its type, role or autocomplete), or None to read its words."""
     if typ in NO_VALUE_TYPES:
         return Understanding(None, f"negative:{typ}", True)
-    if d.role.lower() == "search" or d.role.lower() in ("checkbox", "radio", "switch"):
-        return Understanding(None, f"negative:{d.role.lower()}", True)
+    role = d.role.lower()
+    if role == "search" or role in ("checkbox", "radio", "switch"):
+        return Understanding(None, f"negative:{role}", True)
     ac = parse_autocomplete(d.autocomplete)
     if ac in ("new-password", "current-password") and typ != "password":
         # Sites put autocomplete="new-password" on address boxes because browsers ignore "off";
@@ -238,12 +263,15 @@ def understand(d: FieldDescription) -> Understanding:
         # A copied autocomplete ("address-line1" on name="address2") loses to the line the
         # field's own name gives.
         ac = _line_from_name(d) or ac
-    if ac is not None:
-        if ac in NEVER_FILL:
-            return Understanding(None, "negative:autocomplete", True)
-        return Understanding(ac, "autocomplete")
-    label, ph, attrs = normalize(d.label), normalize(d.placeholder), _attr_text(d)
-    context = normalize(" ".join((d.section, *d.neighbours)))
+    if ac is None:
+        return None
+    if ac in NEVER_FILL:
+        return Understanding(None, "negative:autocomplete", True)
+    return Understanding(ac, "autocomplete")
+
+
+def _ruled_out_by_words(d: FieldDescription, label: str, ph: str, attrs: str, context: str) -> Understanding | None:
+    """A field whose words (or its section's) say it is no profile field, or None."""
     # Words in brackets are examples or asides ("Other details (e.g. block, landmark)"): only
     # the strong kinds (card, password, captcha, security question) count there.
     core = normalize(_BRACKETS_RE.sub(" ", d.label))
@@ -260,6 +288,11 @@ def understand(d: FieldDescription) -> Understanding:
         # "Emergency contact phone": someone else's number; no profile token, but not a
         # never-fill field either (Second Me's own emergency-contact field may answer it).
         return Understanding(None, "other-person")
+    return None
+
+
+def _from_words(d: FieldDescription, label: str, ph: str, attrs: str) -> tuple[str | None, str]:
+    """(token, where it was read) from the label, else the placeholder, else the name/id."""
     token, reason = None, "none"
     for text, why in ((label, "label"), (ph, "placeholder"), (attrs, "name")):
         hit = best_token(text)
@@ -271,11 +304,16 @@ def understand(d: FieldDescription) -> Understanding:
         first = best_token(normalize(d.label.split("/")[0]))
         if first is not None:
             token = first[0]
-    if token == "street-address" and d.tag != "textarea":
-        # A one-line box named address1/address2 is that line ("Address" over name="address1").
-        by_attr = best_token(attrs)
-        if by_attr is not None and by_attr[0] in ("address-line1", "address-line2", "address-line3"):
-            token = by_attr[0]
+    token = _name_part(token, reason, d, attrs)
+    token = _address_line(token, reason, d, label, attrs)
+    words = set(label.split())
+    if token == "name" and words & {"house", "building"} and words & {"number", "no", "nr"}:
+        token = HOUSE_NUMBER  # "House name or number": the premise, not the street line
+    return _one_field(token, d, label, ph, attrs, reason), reason
+
+
+def _name_part(token: str | None, reason: str, d: FieldDescription, attrs: str) -> str | None:
+    """Which part of a name a "name" field asks for, when its attributes or a bracket say."""
     if token == "name" and reason in ("label", "placeholder"):
         # "Nombre" / "이름" (name or first name) over name="firstName": the attribute says which part.
         by_attr = best_token(attrs)
@@ -287,6 +325,16 @@ def understand(d: FieldDescription) -> Understanding:
             hit = best_token(normalize(part))
             if hit is not None and hit[0] in ("given-name", "family-name", "additional-name"):
                 token = hit[0]
+    return token
+
+
+def _address_line(token: str | None, reason: str, d: FieldDescription, label: str, attrs: str) -> str | None:
+    """Which street line an address field is, from its label's number or its name/id."""
+    if token == "street-address" and d.tag != "textarea":
+        # A one-line box named address1/address2 is that line ("Address" over name="address1").
+        by_attr = best_token(attrs)
+        if by_attr is not None and by_attr[0] in ("address-line1", "address-line2", "address-line3"):
+            token = by_attr[0]
     line = _LINE_RE.search(label)
     if line and token in ("street-address", "address-line1", "address-line2", "address-line3"):
         token = f"address-line{line.group(1)}"  # "Street Address 2", "Adresse ligne 2"
@@ -294,27 +342,19 @@ def understand(d: FieldDescription) -> Understanding:
         # The label says what goes in the line ("House no., building", "Road, area, colony");
         # the site's own name="addressLine2" says which line it is.
         token = _line_from_name(d) or token
-    words = set(label.split())
-    if token == "name" and words & {"house", "building"} and words & {"number", "no", "nr"}:
-        token = HOUSE_NUMBER  # "House name or number": the premise, not the street line
-    token = _one_field(token, d, label, ph, attrs, reason)
-    why_not = _not_profile(token, d, label, attrs)
-    if why_not is not None:
-        return Understanding(None, f"negative:{why_not}", True)
-    if d.options:
-        from_opts = _from_options(d.options)
-        if from_opts is not None and (token is None or token in ("bday", "country-name", "country")
-                                      or (from_opts == "tel-country-code" and token.startswith("tel"))
-                                      or (token.startswith("bday") and from_opts.startswith("bday"))):
-            token, reason = from_opts, "options"
-    # An input of type email/url accepts nothing else, and type tel only phone numbers (or
-    # their parts): the type overrides words that name something else.
-    by_type = {"email": "email", "tel": "tel", "url": "url"}.get(typ)
-    if by_type is not None and (token is None or not token.startswith(by_type)):
-        return Understanding(by_type, "type")
-    if token is None:
-        return Understanding(None, "none")
-    return Understanding(_in_context(token, d, label, ph, attrs, context), reason)
+    return token
+
+
+def _with_options(token: str | None, reason: str, d: FieldDescription) -> tuple[str | None, str]:
+    """A select's options over its words when they say more (days, countries, calling codes)."""
+    if not d.options:
+        return token, reason
+    from_opts = _from_options(d.options)
+    if from_opts is not None and (token is None or token in ("bday", "country-name", "country")
+                                  or (from_opts == "tel-country-code" and token.startswith("tel"))
+                                  or (token.startswith("bday") and from_opts.startswith("bday"))):
+        return from_opts, "options"
+    return token, reason
 
 
 def _one_field(token: str | None, d: FieldDescription, label: str, ph: str, attrs: str, why: str) -> str | None:
@@ -373,30 +413,33 @@ def _in_context(token: str, d: FieldDescription, label: str, ph: str, attrs: str
     near = [best_token(normalize(n)) for n in d.neighbours]
     near_tokens = {n[0] for n in near if n is not None}
     everything = " ".join((label, ph, attrs, context))
+    if token in ("name", "family-name"):
+        return _name_in_context(token, near_tokens)
+    if token.startswith("tel"):
+        return _tel_in_context(token, d, near_tokens, everything)
+    if token.startswith("bday"):
+        return _bday_in_context(token, d, label, ph, near_tokens, everything)
+    if token in ("address-line1", "street-address") and d.maxlength is not None and d.maxlength <= 8:
+        return HOUSE_NUMBER
+    if token == "country-name" and d.options and all(len(o.strip()) == 2 for o in d.options if o.strip()):
+        return "country"
+    return token
+
+
+def _name_in_context(token: str, near_tokens: set[str]) -> str:
+    # A "name" box beside a first-name box (and no last-name box) asks for the other part.
+    # (A French "Nom" read as family-name stays family-name whatever is beside it.)
     if token == "name":
         if "given-name" in near_tokens and "family-name" not in near_tokens:
             return "family-name"
         if "family-name" in near_tokens and "given-name" not in near_tokens:
             return "given-name"
-    if token == "family-name" and normalize(d.label) == "nom" and "given-name" not in near_tokens \
-            and near_tokens:
-        return "family-name"
+    return token
+
+
+def _tel_in_context(token: str, d: FieldDescription, near_tokens: set[str], everything: str) -> str:
     if token == "tel-country-code" and not any(w in everything for w in _PHONE_WORDS) \
             and not _calling_codes(d.options) and not (near_tokens & {"tel", "tel-national", "tel-local", "tel-area-code"}):
-        return "country"
-    if token in ("address-line1", "street-address") and d.maxlength is not None and d.maxlength <= 8:
-        return HOUSE_NUMBER
-    if token in ("bday", "bday-day", "bday-month", "bday-year"):
-        part = _date_part(ph) or _date_part(label)
-        if part is not None:
-            return part
-        if token == "bday" and d.maxlength == 4:
-            return "bday-year"
-    if token in ("bday-day", "bday-month", "bday-year") and normalize(d.label) in _WHOLE_LABEL_ONLY \
-            and not any(w in everything for w in _BIRTH_WORDS) and not near_tokens & {"bday", "bday-day",
-                                                                                   "bday-month", "bday-year"}:
-        return token  # a lone "Year" box in a birth-date group; kept
-    if token == "country-name" and d.options and all(len(o.strip()) == 2 for o in d.options if o.strip()):
         return "country"
     if token == "tel" and "tel-country-code" in near_tokens:
         # Next to its own country-code box, the number box holds the rest (WHATWG tel-national).
@@ -404,6 +447,19 @@ def _in_context(token: str, d: FieldDescription, label: str, ph: str, attrs: str
     if token == "tel" and d.maxlength is not None and d.maxlength <= 4 and "tel-country-code" not in near_tokens \
             and ("tel" in near_tokens):
         return "tel-area-code"
+    return token
+
+
+def _bday_in_context(token: str, d: FieldDescription, label: str, ph: str, near_tokens: set[str],
+                     everything: str) -> str:
+    if token in ("bday", "bday-day", "bday-month", "bday-year"):
+        part = _date_part(ph) or _date_part(label)
+        if part is not None:
+            return part
+        if token == "bday" and d.maxlength == 4:
+            return "bday-year"
+    # Otherwise the token stands: a lone "Year" box in a birth-date group (its label alone, no
+    # birth word, no birth-date neighbour) is kept as it is.
     return token
 
 

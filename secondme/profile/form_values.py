@@ -27,21 +27,34 @@ class ProfileValues:
 
 
 def _derive(token: str, v: Mapping[str, str], region: str | None) -> str | None:
-    from secondme.profile import dates
-    from secondme.profile.places import country_code
-
     got = (v.get(token) or "").strip()
     if got and token != HOUSE_NUMBER:
         return got
-    name = (v.get("name") or "").strip()
+    if token in ("name", "given-name", "family-name"):
+        return _name_part(token, v)
+    if token in ("address-line1", "address-line2", "address-line3", "street-address", HOUSE_NUMBER):
+        return _address_part(token, v)
+    if token == "country" or token.startswith("tel"):
+        return _country_or_phone(token, v, region)
+    if token in ("bday", "bday-day", "bday-month", "bday-year"):
+        return _birthday_part(token, v)
+    return None
+
+
+def _name_part(token: str, v: Mapping[str, str]) -> str | None:
     if token == "name":
         parts = [v.get(k, "").strip() for k in ("given-name", "additional-name", "family-name")]
         return " ".join(p for p in parts if p) or None
-    if token in ("given-name", "family-name") and len(name.split()) >= 2:
-        # Only a Latin-script "Given Family" name is split; others are not guessed.
-        if all(ch.isascii() or (unicodedata.category(ch)[0] == "L" and ord(ch) < 0x250) for ch in name):
-            return name.split()[0] if token == "given-name" else name.split()[-1]
+    name = (v.get("name") or "").strip()
+    if len(name.split()) < 2:
         return None
+    # Only a Latin-script "Given Family" name is split; others are not guessed.
+    if all(ch.isascii() or (unicodedata.category(ch)[0] == "L" and ord(ch) < 0x250) for ch in name):
+        return name.split()[0] if token == "given-name" else name.split()[-1]
+    return None
+
+
+def _address_part(token: str, v: Mapping[str, str]) -> str | None:
     street = (v.get("street-address") or "").strip()
     line1 = (v.get("address-line1") or "").strip() or (street.splitlines()[0].strip() if street else "")
     if token == "address-line1":
@@ -49,31 +62,39 @@ def _derive(token: str, v: Mapping[str, str], region: str | None) -> str | None:
     if token == "street-address":
         lines = [v.get(k, "").strip() for k in ("address-line1", "address-line2", "address-line3")]
         return "\n".join(x for x in lines if x) or None
-    if token in ("address-line2", "address-line3") and street:
-        lines = [x.strip() for x in street.splitlines() if x.strip()]
-        i = 1 if token == "address-line2" else 2
-        return lines[i] if len(lines) > i else None
     if token == HOUSE_NUMBER:
         m = re.match(r"^\s*(\d+[a-zA-Z]?(?:[-/]\d+[a-zA-Z]?)?)\s+\S", line1) or \
             re.search(r"\S\s+(\d+[a-zA-Z]?(?:[-/]\d+[a-zA-Z]?)?)\s*$", line1)
         return m.group(1) if m else None
+    if not street:
+        return None
+    lines = [x.strip() for x in street.splitlines() if x.strip()]
+    i = 1 if token == "address-line2" else 2
+    return lines[i] if len(lines) > i else None
+
+
+def _country_or_phone(token: str, v: Mapping[str, str], region: str | None) -> str | None:
+    from secondme.profile.places import country_code
+
     country_name = (v.get("country-name") or "").strip()
     if token == "country":
         return country_code(country_name) if country_name else None
-    if token.startswith("tel"):
-        return _phone_part(token, v.get("tel") or "", region or (country_code(country_name) if country_name else None))
-    if token in ("bday-day", "bday-month", "bday-year"):
-        bday = (v.get("bday") or "").strip()
-        parsed = dates.parse(bday) if bday else None
-        if parsed is None:
-            return None
-        dt = parsed[0]
-        part = {"bday-day": dt.day, "bday-month": dt.month, "bday-year": dt.year}[token]
-        return None if part is None else str(part)
+    return _phone_part(token, v.get("tel") or "", region or (country_code(country_name) if country_name else None))
+
+
+def _birthday_part(token: str, v: Mapping[str, str]) -> str | None:
+    from secondme.profile import dates
+
     if token == "bday":
         dd, mm, yy = (v.get(k, "").strip() for k in ("bday-day", "bday-month", "bday-year"))
         return f"{yy}-{int(mm):02d}-{int(dd):02d}" if dd.isdigit() and mm.isdigit() and yy.isdigit() else None
-    return None
+    bday = (v.get("bday") or "").strip()
+    parsed = dates.parse(bday) if bday else None
+    if parsed is None:
+        return None
+    dt = parsed[0]
+    part = {"bday-day": dt.day, "bday-month": dt.month, "bday-year": dt.year}[token]
+    return None if part is None else str(part)
 
 
 def _phone_part(token: str, tel: str, region: str | None) -> str | None:

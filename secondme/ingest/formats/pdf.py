@@ -6,6 +6,7 @@ import io
 import logging
 import sys
 import warnings
+from typing import Any
 
 from secondme.errors import ExtractionError
 from secondme.ingest.formats.common import ExtractedDoc, normalize_newlines, short_error
@@ -63,42 +64,15 @@ def _demote_pypdf_logs() -> None:
 
 
 def _extract(data: bytes, stem: str) -> ExtractedDoc:
-    # Imported here so that the rest of ingestion works when pypdf is not installed.
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            # Many PDFs are "encrypted" with an empty user password only to set permissions.
-            try:
-                opened = reader.decrypt("")
-            except DependencyError as err:
-                raise ExtractionError("encrypted PDF (cannot decrypt: missing support)") from err
-            if not opened:
-                raise ExtractionError("encrypted PDF (password required)")
-        pages = reader.pages
-        page_count = len(pages)
-    except (ExtractionError, MemoryError):
-        raise
-    except Exception as err:  # pypdf raises many unrelated types on bad input
-        raise ExtractionError(f"corrupt PDF: {short_error(err)}") from err
-
+    reader, pages, page_count = _open(data)
     lines: list[str] = []
     line_map: list[int] = []
     failed = 0
     for number in range(1, page_count + 1):
-        try:
-            page_text = pages[number - 1].extract_text() or ""
-        except MemoryError:
-            raise
-        except Exception as err:  # one bad page should not lose the others
+        page_lines = _page_lines(pages[number - 1], number)
+        if page_lines is None:
             failed += 1
-            log.debug("pypdf could not read page %d: %s", number, short_error(err), exc_info=True)
             continue
-        page_lines = [line.rstrip() for line in normalize_newlines(page_text).split("\n")]
-        while page_lines and not page_lines[-1]:
-            page_lines.pop()
         if not any(page_lines):
             continue
         if lines:
@@ -119,6 +93,46 @@ def _extract(data: bytes, stem: str) -> ExtractedDoc:
         line_map=tuple(line_map),
         source_unit="page",
     )
+
+
+def _open(data: bytes) -> tuple[Any, Any, int]:
+    """A pypdf reader, its pages and how many (ExtractionError when the file cannot be read)."""
+    # Imported here so that the rest of ingestion works when pypdf is not installed.
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            # Many PDFs are "encrypted" with an empty user password only to set permissions.
+            try:
+                opened = reader.decrypt("")
+            except DependencyError as err:
+                raise ExtractionError("encrypted PDF (cannot decrypt: missing support)") from err
+            if not opened:
+                raise ExtractionError("encrypted PDF (password required)")
+        pages = reader.pages
+        page_count = len(pages)
+    except (ExtractionError, MemoryError):
+        raise
+    except Exception as err:  # pypdf raises many unrelated types on bad input
+        raise ExtractionError(f"corrupt PDF: {short_error(err)}") from err
+    return reader, pages, page_count
+
+
+def _page_lines(page: Any, number: int) -> list[str] | None:
+    """The text lines of one page, trailing blank lines dropped; None when it cannot be read."""
+    try:
+        page_text = page.extract_text() or ""
+    except MemoryError:
+        raise
+    except Exception as err:  # one bad page should not lose the others
+        log.debug("pypdf could not read page %d: %s", number, short_error(err), exc_info=True)
+        return None
+    page_lines = [line.rstrip() for line in normalize_newlines(page_text).split("\n")]
+    while page_lines and not page_lines[-1]:
+        page_lines.pop()
+    return page_lines
 
 
 def _metadata_title(reader: object) -> str:
