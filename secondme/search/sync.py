@@ -174,15 +174,23 @@ class IndexSync:
         # Upserted entities that no longer exist were deleted in a later transaction.
         gone = [to_index(CHUNK, i) for i in chunk_ids if i not in found_chunks]
         gone += [to_index(MEMORY, i) for i in mem_ids if i not in found_mems]
+        self._write(deleted + gone, rows, (vec_ids, vecs, metas), sorted(doc_ids), docs_gone, opened)
+
+    def _write(self, removed: list[int], rows: list[KeywordRow],
+               vectors: tuple[list[int], list[np.ndarray], list[dict[str, Any]]], doc_ids: list[int],
+               docs_gone: list[int], opened: dict[int, tuple[str, list[str]]]) -> None:
+        """Apply one batch to the indexes: ``removed`` index ids out of both, the keyword rows
+        and vectors in (replacing their old rows), whole-note rows redone for ``doc_ids``."""
+        vec_ids, vecs, metas = vectors
         replaced = [row.id for row in rows]
         kw, vx = self._idx.keyword, self._idx.vector
-        if deleted or gone or replaced:
-            kw.delete(deleted + gone + replaced)
-        if deleted or gone:
-            vx.delete(deleted + gone)
+        if removed or replaced:
+            kw.delete(removed + replaced)
+        if removed:
+            vx.delete(removed)
         if rows:
             kw.add_many(rows)
-        doc_rows, empty = self._doc_rows(sorted(doc_ids), opened)
+        doc_rows, empty = self._doc_rows(doc_ids, opened)
         if docs_gone or empty:
             kw.delete_docs(docs_gone + empty)
         if doc_rows:
