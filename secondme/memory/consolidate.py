@@ -24,11 +24,11 @@ from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.links import Linker
 from secondme.store import Store
 from secondme.store.db import Writer
+from secondme.store.repos.documents import Chunks, Documents
 from secondme.store.repos.facts import FactRepository
 from secondme.store.repos.links import LinkRepository
 from secondme.store.repos.marks import DirtyDays, MarkRepository
 from secondme.store.repos.memories import META, TEXT, MemoryRepository, ProvenanceRepository
-from secondme.store.repos.note_reads import ChunkTexts, NoteTimes
 
 log = logging.getLogger("secondme.memory.consolidate")
 
@@ -179,7 +179,7 @@ class Consolidator:
                 progress("facts", done, total)
 
     def _chunks(self, progress: Progress | None, cancel: Any) -> None:
-        chunks, notes = ChunkTexts(self.store), NoteTimes(self.store)
+        chunks, notes = Chunks(self.store), Documents(self.store)
         while True:
             self._check(cancel)
             rows = chunks.after(self.marks.get_int(HWM_CHUNK), BATCH)

@@ -20,9 +20,9 @@ from secondme.errors import Cancelled
 from secondme.memory.items import MemoryItems, NewMemory
 from secondme.store import Store
 from secondme.store.db import Writer
+from secondme.store.repos.documents import Documents
 from secondme.store.repos.marks import DirtyDays
 from secondme.store.repos.memories import EMBEDDING, META, TEXT, MemoryRepository, ProvenanceRepository
-from secondme.store.repos.note_reads import NoteTimes
 
 log = logging.getLogger("secondme.memory.episodes")
 
@@ -51,7 +51,7 @@ class EpisodeWriter:
         self.embedder = embedder
         self.memories = MemoryRepository(store)
         self.provenance = ProvenanceRepository(store)
-        self.notes = NoteTimes(store)
+        self.notes = Documents(store)
         self.dirty = DirtyDays(store)
 
     def run(self, progress: Callable[[str, int, int], None] | None = None, cancel: Any = None) -> tuple[int, int]:

@@ -21,8 +21,8 @@ from secondme.profile import shades as S
 from secondme.profile.builder import FieldStore, ProfileBuilder, ProfileField, user_messages
 from secondme.profile.fields import FIELDS, spec
 from secondme.store import Store
+from secondme.store.repos.documents import Chunks, Documents
 from secondme.store.repos.memories import EMBEDDING, TEXT, MemoryRepository
-from secondme.store.repos.note_reads import ChunkTexts, NoteTimes
 
 log = logging.getLogger("secondme.profile")
 
@@ -172,7 +172,7 @@ class ProfileService:
         is that recent). Sensitive values are hidden before anything is templated or prompted."""
         hide = self._sensitive_values()
         events = [B.Event(str(i), at, _redact(t, hide)) for i, at, t in user_messages(self.store)]
-        docs = NoteTimes(self.store)
+        docs = Documents(self.store)
         notes = docs.with_chunks()  # (when its content was saved (sealed), document id)
         times = [e.at for e in events if e.at <= now + 60] + [t for t, _ in notes if t <= now + 60]
         if not times:
@@ -181,7 +181,7 @@ class ProfileService:
         anchor = latest if latest < now - B.WEEK else now
         shown = [(at, doc) for at, doc in notes if anchor - B.WEEK <= at <= anchor]
         titles = docs.titles(doc for _, doc in shown)  # only the window's notes are opened
-        chunks = ChunkTexts(self.store)
+        chunks = Chunks(self.store)
         for at, doc in shown:
             title = titles.get(doc, "")
             body = "\n".join(chunks.of_document(doc, 6))

@@ -85,6 +85,15 @@ class StoredChunk:
         return list(self.meta.get("heading") or [])
 
 
+@dataclass(frozen=True, slots=True)
+class ChunkText:
+    """One chunk of a note, its text opened (what consolidation reads of the notes)."""
+
+    id: int
+    document_id: int
+    text: str
+
+
 class Documents(Repository):
     """The ``documents`` table."""
 
@@ -156,6 +165,32 @@ class Documents(Repository):
         return FolderCounts(int(docs), int(failed), int(chunks or 0))
 
 
+    def content_times(self, doc_ids: Iterable[int]) -> dict[int, float]:
+        """When each document's current content was saved (plain SQL keeps no mtime: it would
+        say which files changed when); documents without one are left out."""
+        out: dict[int, float] = {}
+        for doc, row in self.rows_by_id(doc_ids, columns=()).items():
+            at = row.plain.get("content_mtime", row.plain.get("mtime"))
+            if at is not None:
+                out[doc] = float(at)
+        return out
+
+    def with_chunks(self) -> list[tuple[float, int]]:
+        """(content saved at, document id) of every note that has chunks, by id."""
+        rows = self.rows("SELECT * FROM documents d WHERE EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id) "
+                         "ORDER BY id", columns=())
+        out: list[tuple[float, int]] = []
+        for row in rows:
+            at = row.plain.get("content_mtime", row.plain.get("mtime"))
+            if at is not None:
+                out.append((float(at), row.id))
+        return out
+
+    def titles(self, doc_ids: Iterable[int]) -> dict[int, str]:
+        """The titles of these documents (opened once each; empty where none)."""
+        return {doc: str(row.get("title") or "") for doc, row in self.rows_by_id(doc_ids, columns=("title",)).items()}
+
+
 class Chunks(Repository):
     """The ``chunks`` table."""
 
@@ -193,6 +228,18 @@ class Chunks(Repository):
         rows = self._store.query("SELECT * FROM chunks WHERE document_id = ? AND ordinal IN (?, ?) ORDER BY ordinal",
                                  (document_id, ordinal - 1, ordinal + 1))
         return tuple(open_row(self._store, "chunks", r, ("text",))["text"] for r in rows)
+
+    def after(self, after: int, limit: int) -> list[ChunkText]:
+        """Up to ``limit`` chunks with an id above ``after``, in id order, their text opened."""
+        rows = self.rows("SELECT * FROM chunks WHERE id > ? ORDER BY id LIMIT ?", (int(after), int(limit)),
+                         columns=("text",))
+        return [ChunkText(r.id, int(r["document_id"]), str(r.get("text") or "")) for r in rows]
+
+    def of_document(self, doc_id: int, limit: int) -> list[str]:
+        """The text of a document's first ``limit`` chunks, in order."""
+        rows = self.rows("SELECT * FROM chunks WHERE document_id = ? ORDER BY id LIMIT ?", (int(doc_id), int(limit)),
+                         columns=("text",))
+        return [str(r.get("text") or "") for r in rows]
 
     def members(self, document_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
         """Document id -> its chunks as (ordinal, chunk id), unordered."""
