@@ -25,13 +25,11 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from secondme.crypto import AuthenticationFailed, KeySet, Sealer
-from secondme.errors import StoreCorruption
+from secondme.crypto import KeySet, Sealer
 from secondme.memory.importers import conversation_source
 from secondme.memory.items import MemoryItems
 from secondme.notes.documents import DocumentStore
@@ -39,19 +37,16 @@ from secondme.notes.folders import FolderRegistry
 from secondme.profile.service import BIOS_KEY, SHADES_KEY
 from secondme.store import Store
 from secondme.store.hashes import memory_hash, setting_hash
-from secondme.store.rows import _ad, _decode, _encode, register_row_mac, row_mac
+from secondme.store.resealing import ResealedFile, copy_database, remove_database, resealing
 from secondme.store.schema import (
     PRIVATE,
-    ROW_MAC,
-    bound_at,
-    expected_schema,
     rebuild_row_macs,
-    schema_objects,
 )
+
+__all__ = ["RekeyStats", "copy_database", "rekey_store", "remove_database"]
 
 log = logging.getLogger("secondme.rekey")
 
-_BATCH = 500
 # Private settings written before their names were sealed alongside (schema v1).
 _KNOWN_SETTINGS = (SHADES_KEY, BIOS_KEY, "self-test")
 
@@ -85,10 +80,9 @@ class RekeyStats:
                 "dropped_settings": self.dropped_settings, "rows": dict(self.by_table)}
 
 
-class _Rekeyer:
+class _Rekeyer(ResealedFile):
     def __init__(self, conn: sqlite3.Connection, old: KeySet, new: KeySet) -> None:
-        self.conn = conn
-        self.old, self.new = Sealer(old), Sealer(new)
+        super().__init__(conn, old, new)
         self.old_hash = _Hasher(self.old)
         self.new_hash = _Hasher(self.new)
         as_store = cast(Store, self.new_hash)  # only keyed_hash is used by these helpers
@@ -97,71 +91,13 @@ class _Rekeyer:
         self.items = MemoryItems(as_store, cast(Any, None))
         self.old_items = MemoryItems(cast(Store, self.old_hash), cast(Any, None))
         self.stats = RekeyStats()
-        # What this file's own triggers bind: a backup may be from an older schema (before v3:
-        # nothing; its migration adds the MACs when it is opened).
-        self.bound = bound_at(int(conn.execute("PRAGMA user_version").fetchone()[0]))
-
-    def columns(self, table: str) -> list[str]:
-        present = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
-        # A backup from an older schema lacks the columns later migrations add.
-        return [c for c in PRIVATE[table] if c in present]
-
-    def rows(self, table: str, extra: tuple[str, ...]) -> Iterator[sqlite3.Row]:
-        cols = ", ".join(("id", *self.columns(table), *extra))
-        last = 0
-        while True:
-            batch = self.conn.execute(
-                f"SELECT {cols} FROM {table} WHERE id > ? ORDER BY id LIMIT ?", (last, _BATCH)
-            ).fetchall()
-            if not batch:
-                return
-            yield from batch
-            last = int(batch[-1]["id"])
-
-    def open(self, table: str, r: sqlite3.Row) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for c in self.columns(table):
-            raw = r[c]
-            if raw is None:
-                out[c] = None
-                continue
-            try:
-                out[c] = _decode(PRIVATE[table][c], self.old.open(bytes(raw), _ad(table, int(r["id"]), c)))
-            except (AuthenticationFailed, UnicodeDecodeError, ValueError) as exc:
-                # A damaged value cannot be carried over; stop before anything is switched.
-                raise StoreCorruption(table, int(r["id"]), c, str(exc)) from None
-        return out
 
     def write(self, table: str, row_id: int, private: dict[str, Any], plain: dict[str, Any]) -> None:
-        sets: dict[str, Any] = {}
-        for c, v in private.items():
-            sets[c] = None if v is None else self.new.seal(_encode(PRIVATE[table][c], v), _ad(table, row_id, c))
-            self.stats.values += v is not None
-        for c, v in plain.items():
-            sets[c] = v
-            self.stats.hashes += v is not None
-        if sets:
-            self.conn.execute(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in sets)} WHERE id = ?",
-                              [*sets.values(), row_id])
+        """Re-seal one row (see :meth:`ResealedFile.write`), counting what changed."""
+        super().write(table, row_id, private, plain)
+        self.stats.values += sum(v is not None for v in private.values())
+        self.stats.hashes += sum(v is not None for v in plain.values())
         self.stats.by_table[table] = self.stats.by_table.get(table, 0) + 1
-
-    # --- row MACs ----------------------------------------------------------------------------------
-    def check_schema(self) -> None:
-        """The MAC triggers run our new key inside the file's schema: refuse a schema that is not
-        what our migrations made (see ``Store._check_schema``)."""
-        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-        if version and schema_objects(self.conn) != expected_schema(version):
-            raise StoreCorruption("store", 0, "schema", message="the store's schema was altered")
-
-    def verify_row_macs(self) -> None:
-        """Every row's MAC under the old key, before anything is carried over: a re-key must not
-        launder a tampered row into one that authenticates under the new key."""
-        for table, cols in self.bound.items():
-            sel = ", ".join(("rowid", *cols, ROW_MAC))
-            for r in self.conn.execute(f"SELECT {sel} FROM {table}"):
-                values = [r[c] for c in cols]
-                if r[ROW_MAC] is None or r[ROW_MAC] != row_mac(self.old, table, int(r[0]), values):
-                    raise StoreCorruption(table, int(r[0]), ROW_MAC, "row MAC does not match")
 
     # --- per table -------------------------------------------------------------------------------
     def run(self, refresh_index: bool) -> RekeyStats:
@@ -174,15 +110,14 @@ class _Rekeyer:
                 priv = self.open(table, r)
                 plain: dict[str, Any] = fix(r, priv) if fix is not None else {}
                 if plain.get("_drop"):
-                    self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (int(r["id"]),))
+                    self.delete(table, int(r["id"]))
                     self.stats.dropped_settings += 1
                     continue
                 self.write(table, int(r["id"]), priv, plain)
         if refresh_index:
             # The index files memories under their source key (a facet): replaying an upsert
             # of each after the snapshot's watermark refreshes it under the new key.
-            self.conn.execute("INSERT INTO changes (entity, entity_id, op) "
-                              "SELECT 'memory', id, 'upsert' FROM memories WHERE source_key IS NOT NULL")
+            self.replay_sourced_memories()
         # The triggers already re-MACed rows whose keyed hashes changed; the others (links,
         # profile fields…) still carry old-key MACs.
         for table, cols in self.bound.items():
@@ -275,51 +210,7 @@ def rekey_store(db: Path, old: KeySet, new: KeySet, *, refresh_index: bool) -> R
     ``refresh_index``: also queue an index update for memories whose source key changed (when
     an existing index snapshot is carried over rather than rebuilt).
     """
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    try:
-        # A rollback journal, not WAL: the file must be complete on its own once closed,
-        # since it is renamed into place later.
-        conn.execute("PRAGMA journal_mode=DELETE")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=OFF")  # ids do not change; no cascade should fire
-        conn.execute("PRAGMA secure_delete=ON")  # old ciphertexts do not linger in free pages
-        # The MAC triggers fire on the keyed hashes rewritten below: they compute under the new key.
-        register_row_mac(conn, Sealer(new))
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            stats = _Rekeyer(conn, old, new).run(refresh_index)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("VACUUM")  # drop the old pages (and their old-key ciphertexts) for good
-    finally:
-        conn.close()
+    with resealing(db, new) as conn:
+        stats = _Rekeyer(conn, old, new).run(refresh_index)
     log.info("store re-keyed: %s", stats.to_dict())
     return stats
-
-
-def remove_database(path: Path) -> None:
-    """Delete a database file with its journal files: a stale journal beside a new file of the
-    same name would be replayed into it by SQLite."""
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-
-
-def copy_database(src: Path, dest: Path) -> None:
-    """A consistent copy of the SQLite file ``src`` (WAL included) as a standalone file."""
-    remove_database(dest)
-    source = sqlite3.connect(src)
-    target = sqlite3.connect(dest)
-    try:
-        source.backup(target)
-        target.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        target.close()
-        source.close()
-    fd = os.open(dest, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

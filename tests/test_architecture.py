@@ -177,8 +177,6 @@ SQL_CALLS = ("execute", "executemany", "query", "scalar")
 SQL_ALLOWED: dict[str, int] = {
     # Their own sealed FTS5 database, not the store (out of the repositories' scope).
     "secondme/index/keyword.py": 14,
-    # Store maintenance: re-keys every table row by row (a move under store/ is still to come).
-    "secondme/rekey.py": 17,
 }
 
 
