@@ -143,7 +143,7 @@ def collect(store: Store, llm: Callable[[str], list[tuple[str, str]]] | None = N
         cands.extend(X.from_text(text, at, mid))
         if llm is not None:
             for fld, value in llm(text):
-                cands.append(X.Candidate(fld, value, at, [mid], 0.6))
+                cands.append(X.Candidate(fld, value, at, [mid], 0.6, by_model=True))
     facts = FactRepository(store).all(vectors=False)
     facts.sort(key=lambda f: (f.when, f.id))  # exact times are sealed
     for fact in facts:
@@ -151,12 +151,34 @@ def collect(store: Store, llm: Callable[[str], list[tuple[str, str]]] | None = N
         if str(meta.get("subject", "")) != "user":
             continue
         srcs = [fact.id, *[int(x) for x in meta.get("sources", [])]]
-        cands.extend(X.from_fact(str(meta.get("attribute", "")), str(meta.get("value", "")), fact.when, srcs))
+        found = X.from_fact(str(meta.get("attribute", "")), str(meta.get("value", "")), fact.when, srcs)
+        by_model = str(meta.get("origin", "rules")) == "model"
+        cands.extend(dataclasses.replace(c, by_model=by_model) for c in found)
     # National phone numbers are read in the person's country once all candidates are in.
     from secondme.profile.phones import default_region
 
     cands = X.resolve_phones(cands, default_region())
-    return X.expand([c for c in cands if c.field != "tel-pending"])
+    return X.expand(without_misfiled([c for c in cands if c.field != "tel-pending"]))
+
+
+def without_misfiled(cands: list[X.Candidate]) -> list[X.Candidate]:
+    """Drop a model's reading of words the exact rules placed in another field of the same
+    message ("I really enjoy kayaking": hobbies by the rules, health by a small model; "nobody
+    uses Yusuf": the name, not the nickname). A model value the rules also hold in the same
+    field stays, so a city the rules read inside an address is not lost."""
+    placed: dict[int, set[tuple[str, str]]] = {}
+    for c in X.expand(c for c in cands if not c.by_model):
+        for s in c.sources:
+            placed.setdefault(s, set()).add((c.field, norm(c.value)))
+    out: list[X.Candidate] = []
+    for c in cands:
+        v = norm(c.value)
+        near = {p for s in c.sources for p in placed.get(s, ())}
+        if c.by_model and v and (c.field, v) not in near and any(
+                fld != c.field and (rv == v or f" {v} " in f" {rv} ") for fld, rv in near):
+            continue
+        out.append(c)
+    return out
 
 
 @dataclass
@@ -167,6 +189,12 @@ class _Merged:
     sources: list[int]
     confidence: float
     derived: bool
+    model_only: bool  # every wording of it came from a language model's reading
+
+
+def _within(a: str, b: str) -> bool:
+    """One normalised value holds the other as whole words ("yus" is not in "yusuf")."""
+    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
 
 
 def _merge(cands: list[X.Candidate]) -> list[_Merged]:
@@ -175,11 +203,13 @@ def _merge(cands: list[X.Candidate]) -> list[_Merged]:
     groups: list[_Merged] = []
     for c in sorted(cands, key=lambda c: (c.at, c.value)):
         n = norm(c.value)
-        g = next((g for g in groups if norm(g.value) == n or (n and (n in norm(g.value) or norm(g.value) in n)
+        g = next((g for g in groups if norm(g.value) == n or (n and _within(n, norm(g.value))
                                                                and g is groups[-1])), None)
         if g is None:
-            groups.append(_Merged(c.value, c.at, c.at, list(c.sources), c.confidence, c.derived_from is not None))
+            groups.append(_Merged(c.value, c.at, c.at, list(c.sources), c.confidence, c.derived_from is not None,
+                                  c.by_model))
             continue
+        g.model_only = g.model_only and c.by_model
         if len(c.value) > len(g.value):
             g.value = c.value
         g.at = max(g.at, c.at)
@@ -264,6 +294,10 @@ class ProfileBuilder:
     def _value_for(self, name: str, cands: list[X.Candidate], cur: ProfileField | None,
                    now: float) -> ProfileField | None:
         groups = _merge(cands)
+        if not spec(name).multi and any(not g.model_only for g in groups):
+            # One value: what the exact rules read stands; a model's reading fills a field the
+            # rules left empty and never displaces theirs (a wedding date is not a birthday).
+            groups = [g for g in groups if not g.model_only]
         if not groups:
             return None
         origin = "derived" if all(g.derived for g in groups) else "memory"

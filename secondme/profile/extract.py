@@ -42,6 +42,7 @@ class Candidate:
     confidence: float = 0.8
     derived_from: str | None = None
     extra: dict[str, str] = dataclasses.field(default_factory=dict)
+    by_model: bool = False  # read by a language model, not by the exact rules
 
 
 def _clip(value: str, max_words: int = 6) -> str:
@@ -217,7 +218,8 @@ def derive(c: Candidate) -> list[Candidate]:
         parts = _bday_parts(c.value)
     else:
         parts = []
-    return [Candidate(fld, value, c.at, list(c.sources), round(c.confidence * 0.9, 3), derived_from=c.field)
+    return [Candidate(fld, value, c.at, list(c.sources), round(c.confidence * 0.9, 3), derived_from=c.field,
+                      by_model=c.by_model)
             for fld, value in parts if value]
 
 
