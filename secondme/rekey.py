@@ -103,6 +103,7 @@ class _Rekeyer(ResealedFile):
     def run(self, refresh_index: bool) -> RekeyStats:
         self.check_schema()
         self.verify_row_macs()
+        logged_before = self.newest_change()
         for table in PRIVATE:
             extra = _EXTRA.get(table, ())
             fix = getattr(self, f"_fix_{table}", None)
@@ -114,6 +115,9 @@ class _Rekeyer(ResealedFile):
                     self.stats.dropped_settings += 1
                     continue
                 self.write(table, int(r["id"]), priv, plain)
+        # Re-sealing rewrites every private column, so the change-log triggers (schema v7) saw
+        # every row change; nothing an index reads did (beyond the source keys below).
+        self.drop_changes_after(logged_before)
         if refresh_index:
             # The index files memories under their source key (a facet): replaying an upsert
             # of each after the snapshot's watermark refreshes it under the new key.

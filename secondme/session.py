@@ -63,8 +63,8 @@ class Session:
             on_committed=self._phase1_committed,
         )
         # Phase 2: embeddings for what phase 1 stored, in the background, after phase 1's queue.
+        # The index sync hears of both phases' commits from the store's change log itself.
         self.semantic = EmbeddingFiller(store, embedder, phase1_busy=self.indexer.active,
-                                        on_committed=self.sync.kick,
                                         on_progress=lambda: self._progress(self.indexer.progress()))
         self.watcher = FolderWatcher(self.indexer)
         self.sync.start()
@@ -79,7 +79,6 @@ class Session:
         return f.id if f else None
 
     def _phase1_committed(self) -> None:
-        self.sync.kick()
         self.semantic.kick()
 
     def progress(self) -> IndexProgress:

@@ -88,7 +88,6 @@ def restore_predecessors(w: Writer, store: Store, gone: set[int]) -> None:
             ometa = prev.meta
             ometa.pop("superseded_by", None)
             facts.set_state(w, prev.id, "active", ometa)
-            w.record_change("memory", prev.id, "upsert")
             srcs = facts.by_ids(ometa.get("sources", []), (META,), writer=w)
             for src in ometa.get("sources", []):
                 smeta = srcs[int(src)].meta if int(src) in srcs else None
@@ -288,7 +287,6 @@ class Consolidator:
             keys = list(meta.get("keys") or [])
             meta["keys"] = keys + [t for t in new if t not in keys]
             self.memories.set_meta(w, mid, meta)
-            w.record_change("memory", mid, "upsert")
             self.stats["keys_added"] += len(new)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -370,7 +368,6 @@ class Consolidator:
         meta["keys"] = keys + new
         meta.setdefault("facts", []).append(fid)
         self.memories.set_meta(w, mid, meta)
-        w.record_change("memory", mid, "upsert")  # the keyword index re-reads the keys
         self.stats["keys_added"] += len(new)
 
     def _supersede(self, w: Writer, old: dict[str, Any], new: dict[str, Any]) -> None:
@@ -381,7 +378,6 @@ class Consolidator:
         new["meta"].setdefault("supersedes", []).append(old["id"])
         self.memories.set_state(w, old["id"], "superseded", old["meta"])
         self.memories.set_meta(w, new["id"], new["meta"])
-        w.record_change("memory", old["id"], "upsert")
         self.links.add(w, new["id"], old["id"], "supersedes", 0.0)
         # The messages that stated the old value rank lower from now on (they are history).
         sources = old["meta"].get("sources", [])

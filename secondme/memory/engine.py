@@ -210,7 +210,6 @@ class MemoryEngine:
             restore_predecessors(w, self.store, gone)
             for mid in sorted(gone):
                 self._memories.delete(w, mid)
-                w.record_change("memory", mid, "delete")
             DirtyDays(self.store).add(w, dirty_days)
         self.sync.catch_up()
         return len(set(ids) | doomed)
@@ -224,7 +223,6 @@ class MemoryEngine:
 
                 raise UserError(f"no memory with id {memory_id}")
             self._memories.set_pinned(w, memory_id, pinned, "active" if pinned and m.state == "faded" else None)
-            w.record_change("memory", memory_id, "upsert")
         self.sync.catch_up()
 
     def edit(self, memory_id: int, text: str) -> None:
@@ -242,7 +240,6 @@ class MemoryEngine:
         vec = self.items.embed_one(f"{speaker}: {text}" if speaker else text)
         with self.store.write() as w:
             self._memories.rewrite(w, memory_id, kind=m.kind, text=text, meta={**m.meta, "edited": True}, vector=vec)
-            w.record_change("memory", memory_id, "upsert")
         self.sync.catch_up()
 
     def decay(self, now: float | None = None) -> dict[str, int]:

@@ -135,7 +135,6 @@ class EpisodeWriter:
         if built is None:
             if found is not None:
                 self.memories.delete(w, found)
-                w.record_change("memory", found, "delete")
             return
         text, meta, sources = built
         at = datetime.strptime(day, "%Y-%m-%d").timestamp() + 12 * 3600
@@ -146,7 +145,6 @@ class EpisodeWriter:
             eid = found
             self.memories.rewrite(w, eid, kind="episode", text=text, meta=meta, vector=vec)
             self.provenance.clear(w, eid)
-            w.record_change("memory", eid, "upsert")
         for s in sources:
             self.provenance.add(w, eid, source_memory_id=s)
 
@@ -170,7 +168,6 @@ class EpisodeWriter:
             if not eps:
                 if found is not None:
                     self.memories.delete(w, found)
-                    w.record_change("memory", found, "delete")
                 return 0
             meta = {"episodes": [e.id for e in eps], "tags": ["history"]}
             if found is None:
@@ -181,7 +178,6 @@ class EpisodeWriter:
                 self.memories.rewrite(w, sid, kind="summary", text=text, meta=meta, vector=vec,
                                       event_time=eps[-1].event_time)
                 self.provenance.clear(w, sid)
-                w.record_change("memory", sid, "upsert")
             for e in eps:
                 self.provenance.add(w, sid, source_memory_id=e.id)
         return 1

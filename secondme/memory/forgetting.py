@@ -69,8 +69,6 @@ def reinforce(store: Store, ids: Iterable[int], now: float | None = None) -> int
             memories.set_clock(w, mid, m.strength + 1, now)
             if m.state == "faded":
                 memories.set_state(w, mid, "active")
-                # The index files faded items under their state: it must re-read this one.
-                w.record_change("memory", mid, "upsert")
     return len(ids)
 
 
@@ -104,7 +102,6 @@ def decay(store: Store, tau_days: float, threshold: float, now: float | None = N
                 if retention(last, strength, now, tau_days) >= threshold:
                     continue
                 memories.set_state(w, mid, "faded")
-                w.record_change("memory", mid, "upsert")
                 faded += 1
     log.info("decay: %d checked, %d faded", len(rows), faded)
     return DecayResult(len(rows), faded, pinned)

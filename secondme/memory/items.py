@@ -73,5 +73,4 @@ class MemoryItems:
             meta["source_id"] = m.source_id
         mid = self.memories.insert(w, kind=m.kind, text=m.text, meta=meta, at=m.at, now=now, source=m.source,
                                    vector=vector)
-        w.record_change("memory", mid, "upsert")
         return mid

@@ -1,4 +1,4 @@
-"""Documents and chunks in the encrypted store, and the change records the indexes replay."""
+"""Documents and chunks in the encrypted store (the store logs the changes the indexes replay)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import numpy as np
 
 from secondme.ingest import Chunk, ExtractedDoc
 from secondme.results import readable_path
-from secondme.search.ids import DOCUMENT
 from secondme.store import Store
 from secondme.store.db import Writer
 from secondme.store.repos.documents import Chunks, DocState, Documents
@@ -20,7 +19,7 @@ from secondme.store.schema import stat_key_input
 
 
 class DocumentStore:
-    """Reads and writes documents and their chunks; every write records index changes."""
+    """Reads and writes documents and their chunks; the store logs every index-visible write."""
 
     def __init__(self, store: Store) -> None:
         """Read and write documents and chunks in ``store``."""
@@ -76,9 +75,7 @@ class DocumentStore:
         return w.insert("documents", plain, private)
 
     def _drop_chunks(self, w: Writer, doc_id: int) -> None:
-        for cid in Chunks.ids_of(w, doc_id):
-            w.record_change("chunk", cid, "delete")
-        Chunks.delete_of(w, doc_id)
+        Chunks.delete_of(w, doc_id)  # the store logs each chunk's delete (schema v7 triggers)
 
     def save(self, w: Writer, existing: DocState | None, folder_id: int, path: Path, size: int,
              mtime: float, content_hash: str, doc: ExtractedDoc, chunks: list[Chunk],
@@ -95,14 +92,12 @@ class DocumentStore:
         )
         self._drop_chunks(w, doc_id)
         for c, h, v in zip(chunks, chunk_hashes, vectors, strict=True):
-            cid = w.insert(
+            w.insert(
                 "chunks", {"document_id": doc_id, "ordinal": c.ordinal, "content_hash": h},
                 {"text": c.text, "embedding": None if v is None else np.asarray(v, dtype=np.float32).tobytes(),
                  "meta": {"heading": list(c.heading_path), "lines": [c.line_start, c.line_end],
                           "context": c.context, "embedder": embedder}},
             )
-            w.record_change("chunk", cid, "upsert")
-        w.record_change(DOCUMENT, doc_id, "upsert")  # the whole-note keyword row
         return doc_id
 
     def save_failed(self, w: Writer, existing: DocState | None, folder_id: int, path: Path,
@@ -116,7 +111,6 @@ class DocumentStore:
             {"title": readable_path(path.name), "error": reason},
         )
         self._drop_chunks(w, doc_id)
-        w.record_change(DOCUMENT, doc_id, "upsert")  # no text now: its whole-note row goes
         return doc_id
 
     def touch(self, w: Writer, doc_id: int, path: Path, size: int, mtime: float) -> None:
@@ -124,15 +118,12 @@ class DocumentStore:
         w.update("documents", doc_id, {"size": size, "mtime": mtime, "stat_key": self.stat_key(path, size, mtime)})
 
     def move(self, w: Writer, doc: DocState, folder_id: int, new_path: Path) -> None:
-        """Point a document at its new path; its chunks, and what derives from them, stay."""
+        """Point a document at its new path; its chunks, and what derives from them, stay. The
+        folder change logs the document, whose chunks the index sync re-files with it."""
         w.update("documents", doc.id, {"folder_id": folder_id, "path_hash": self.path_hash(new_path)},
                  {"path": os.fsencode(new_path)})
-        for cid in Chunks.ids_of(w, doc.id):
-            w.record_change("chunk", cid, "upsert")  # the index carries folder and path
-        w.record_change(DOCUMENT, doc.id, "upsert")
 
     def delete(self, w: Writer, doc_id: int) -> None:
         """Delete a document and its chunks inside ``w``, recording the change for the indexes."""
         self._drop_chunks(w, doc_id)
         w.delete("documents", doc_id)
-        w.record_change(DOCUMENT, doc_id, "delete")

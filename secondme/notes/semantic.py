@@ -21,7 +21,6 @@ import numpy as np
 
 from secondme.embed.base import Embedder
 from secondme.errors import DiskFull
-from secondme.search.ids import VECTOR_OP
 from secondme.store import Store
 from secondme.store.repos.documents import Chunks, Documents
 from secondme.threads import lower_thread_priority
@@ -196,8 +195,8 @@ class EmbeddingFiller:
                 if not Chunks.still_waiting(w, cid, chash):
                     continue
                 vec = np.asarray(vectors[text], dtype=np.float32)
+                # Only the embedding is written: the store logs a vector-only change (ids.VECTOR_OP).
                 w.update("chunks", cid, private={"embedding": vec.tobytes()})
-                w.record_change("chunk", cid, VECTOR_OP)
                 self.embedded += 1
         if self._on_committed is not None:
             try:

@@ -1,7 +1,9 @@
 """Applies the store's change log to the keyword and vector indexes.
 
-The same code serves live updates (after each commit) and replay at unlock (everything newer
-than the snapshot's watermark), so the indexes can always be rebuilt from the store alone.
+The store writes the log itself (schema v7 triggers) and tells its subscribers after each commit
+that added to it; the sync subscribes while it runs. The same code serves live updates and
+replay at unlock (everything newer than the snapshot's watermark), so the indexes can always be
+rebuilt from the store alone.
 """
 
 from __future__ import annotations
@@ -54,7 +56,16 @@ def chunk_keyword_text(title: str, heading: Sequence[str], text: str) -> str:
 
 
 class IndexSync:
-    """Keeps :class:`SealedIndexes` in step with the store; thread-safe, one applier at a time."""
+    """Keeps :class:`SealedIndexes` in step with the store; thread-safe, one applier at a time.
+
+    While started it subscribes to the store's change log (:meth:`Store.subscribe`): every
+    commit that logged a change wakes the background applier, whatever wrote it. That wake-up is
+    asynchronous on purpose (a note save or an embedding batch must not wait for the indexes).
+    Where a caller needs read-your-writes (the memory engine: the next search must find what
+    was just remembered, edited or forgotten; ``Session.wait_indexed``), it calls
+    :meth:`catch_up` itself after its write, which applies everything committed so far on the
+    calling thread.
+    """
 
     def __init__(self, store: Store, indexes: SealedIndexes,
                  on_changed: Callable[[], None] | None = None) -> None:
@@ -70,23 +81,33 @@ class IndexSync:
         self._kick = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._unsubscribe: Callable[[], None] | None = None
         self.corrupt_rows: list[str] = []
 
     # --- background ----------------------------------------------------------------------------
     def start(self, seal_every: float = 300.0) -> None:
-        """Start the background thread: it catches up when kicked (or every few seconds) and seals every
+        """Start the background thread and subscribe it to the store's change log: it catches up after
+        every commit that logged a change (or every few seconds, or when kicked) and seals every
         ``seal_every`` seconds while dirty."""
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, args=(seal_every,), name="secondme-index-sync",
                                         daemon=True)
         self._thread.start()
+        if self._unsubscribe is None:
+            self._unsubscribe = self._store.subscribe(self._committed)
+
+    def _committed(self, _seq: int) -> None:
+        self._kick.set()
 
     def kick(self) -> None:
         """Wake the background thread to catch up now."""
         self._kick.set()
 
     def stop(self) -> None:
-        """Stop the background thread (waiting up to 30 s)."""
+        """Stop the background thread (waiting up to 30 s) and stop hearing of commits."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         self._stop.set()
         self._kick.set()
         if self._thread is not None:
@@ -143,6 +164,7 @@ class IndexSync:
             prev = latest.get((entity, eid))
             # A chunk re-embedded after an upsert in the same batch still needs its keyword row.
             latest[(entity, eid)] = "upsert" if op == VECTOR_OP and prev == "upsert" else op
+        self._refile_chunks(latest)
         chunk_ids = [eid for (ent, eid), op in latest.items() if ent == CHUNK and op == "upsert"]
         vector_only = [eid for (ent, eid), op in latest.items() if ent == CHUNK and op == VECTOR_OP]
         mem_ids = [eid for (ent, eid), op in latest.items() if ent == MEMORY and op == "upsert"]
@@ -198,6 +220,14 @@ class IndexSync:
         # Bounded memory for the stacked vectors; VectorIndex itself yields the GIL every few.
         for i in range(0, len(vec_ids), UPSERT_SLICE):
             vx.upsert(vec_ids[i:i + UPSERT_SLICE], np.stack(vecs[i:i + UPSERT_SLICE]), metas[i:i + UPSERT_SLICE])
+
+    def _refile_chunks(self, latest: dict[tuple[str, int], str]) -> None:
+        """A changed note (its title, folder, format or state: the store logs one ``document``
+        row) re-files every chunk it has now: their index rows carry those fields."""
+        docs = [eid for (ent, eid), op in latest.items() if ent == DOCUMENT and op != "delete"]
+        for members in self._chunks.members(docs).values():
+            for _, cid in members:
+                latest[(CHUNK, cid)] = "upsert"
 
     def _doc_rows(self, doc_ids: list[int], opened: dict[int, tuple[str, list[str]]]
                   ) -> tuple[list[DocRow], list[int]]:

@@ -55,6 +55,8 @@ class Store:
         self._readers_lock = threading.Lock()
         self._closed = False
         self._failure = threading.local()  # what sm_verify last rejected, per thread
+        self._subscribers: list[Callable[[int], None]] = []
+        self._subscribers_lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         check_file(path)
         try:
@@ -251,7 +253,12 @@ class Store:
     # --- writing -------------------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[Writer]:
-        """One write transaction; commits on success, rolls back on error."""
+        """One write transaction; commits on success, rolls back on error.
+
+        The schema's triggers (``schema.change_triggers``) log what the indexes must replay in
+        the same transaction; after a commit that logged anything, the subscribers
+        (:meth:`subscribe`) are told, outside the write lock.
+        """
         if self._closed:
             raise Closed("store is closed")
         with self._write_lock:
@@ -261,7 +268,9 @@ class Store:
             except sqlite3.OperationalError as exc:
                 raise _translate_os_error(exc) from exc
             try:
+                before = self._newest_change(conn)
                 yield Writer(self, conn)
+                logged = self._newest_change(conn)
                 conn.execute("COMMIT")
             except BaseException as exc:
                 try:
@@ -271,6 +280,37 @@ class Store:
                 if isinstance(exc, sqlite3.Error):
                     self._raise_failure(exc)
                 raise
+        if logged > before:
+            self._notify(logged)
+
+    @staticmethod
+    def _newest_change(conn: sqlite3.Connection) -> int:
+        # The primary key's last entry: one b-tree step, not a scan.
+        return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+
+    # --- the change log's subscribers ----------------------------------------------------------
+    def subscribe(self, callback: Callable[[int], None]) -> Callable[[], None]:
+        """Call ``callback(newest seq)`` after every commit that added change rows; returns the
+        function that unsubscribes it. Callbacks run on the committing thread, after the write
+        lock is released: they should only wake someone (``IndexSync.kick``)."""
+        with self._subscribers_lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._subscribers_lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def _notify(self, seq: int) -> None:
+        with self._subscribers_lock:
+            callbacks = list(self._subscribers)
+        for cb in callbacks:
+            try:
+                cb(seq)
+            except Exception:  # the commit stands; a subscriber's failure is its own
+                log.exception("a change-log subscriber failed")
 
     # --- reading -------------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
@@ -445,12 +485,6 @@ class Writer:
         """Delete row ``row_id`` of ``table``."""
         self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
 
-    def record_change(self, entity: str, entity_id: int, op: str) -> int:
-        """Append an entry to the change log for the indexes to replay; returns its sequence number."""
-        cur = self.conn.execute(
-            "INSERT INTO changes (entity, entity_id, op) VALUES (?, ?, ?)", (entity, entity_id, op)
-        )
-        return int(cur.lastrowid or 0)
 
 
 def newest_first(store: Store, table: str, where: str, params: Sequence[Any], limit: int, day: str,

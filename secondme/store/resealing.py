@@ -92,6 +92,16 @@ class ResealedFile:
         self.conn.execute("INSERT INTO changes (entity, entity_id, op) "
                           "SELECT 'memory', id, 'upsert' FROM memories WHERE source_key IS NOT NULL")
 
+    def newest_change(self) -> int:
+        """The change log's newest sequence number (0 when empty)."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+
+    def drop_changes_after(self, seq: int) -> None:
+        """Remove the change rows newer than ``seq``: re-sealing rewrites every private column,
+        so the change-log triggers (schema v7) logged every row, though no value an index reads
+        changed."""
+        self.conn.execute("DELETE FROM changes WHERE seq > ?", (int(seq),))
+
     def check_schema(self) -> None:
         """The MAC triggers run our new key inside the file's schema: refuse a schema that is not
         what our migrations made (see ``Store._check_schema``)."""

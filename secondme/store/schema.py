@@ -130,9 +130,9 @@ CREATE TABLE private_settings (
 );
 CREATE TABLE changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    entity TEXT NOT NULL,          -- chunk | memory
+    entity TEXT NOT NULL,          -- chunk | memory | document
     entity_id INTEGER NOT NULL,
-    op TEXT NOT NULL               -- upsert | delete
+    op TEXT NOT NULL               -- upsert | delete | vector
 );
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
@@ -397,6 +397,74 @@ def _v6(conn: Connection) -> None:
 
 
 MIGRATIONS.append(_v6)  # chunks waiting for their embedding (two-phase indexing)
+
+
+# --- The change log, written by the store itself (schema v7) -----------------------------------
+# The search indexes replay ``changes``. Before v7 each writer added its rows by hand and one
+# forgotten call left an index stale without an error; since v7 triggers on the tables the
+# indexes read add them, on every write path (raw SQL and foreign-key cascades included), inside
+# the writing transaction: a rollback takes its change rows with it.
+#
+# Only the columns an index reads are watched, so bookkeeping does not flood the log: a recall
+# (memories.strength, last_recalled: the sealed ``exact``), pinning, a document's size/mtime
+# touch (its stat key) or the row MACs add nothing. A chunk whose embedding alone is written
+# (phase 2) logs ``vector`` (search.ids.VECTOR_OP): only the vector index re-reads it.
+#
+# ``Writer.insert`` inserts the plain columns and then seals the private ones in an UPDATE of
+# the same row: an update trigger skips a row when the newest change already says the same (or
+# more) about it, so one written row costs one change row.
+#
+# A ``document`` upsert means "the note's index-visible fields changed" (title, folder, format,
+# state): the sync re-reads its whole-note row and re-files its chunks, which carry the folder,
+# format and title (``IndexSync``), so a move logs one row, not one per chunk.
+# ``changes`` itself is not MAC-bound (see above): it is a replay log rebuilt from the store.
+CHANGE_WATCHED: dict[str, tuple[str, ...]] = {
+    "documents": ("folder_id", "format", "state", "title"),
+    "chunks": ("document_id", "ordinal", "text", "meta"),
+    "memories": ("kind", "state", "source_key", "event_time", "created_at", "text", "meta", "embedding"),
+}
+CHANGE_ENTITY = {"documents": "document", "chunks": "chunk", "memories": "memory"}
+
+
+def _log_change(entity: str, ref: str, op: str) -> str:
+    return f"INSERT INTO changes (entity, entity_id, op) VALUES ('{entity}', {ref}.id, '{op}');"
+
+
+def _unless_newest(entity: str, ops: tuple[str, ...]) -> str:
+    """True unless the newest change row already is one of ``ops`` for this row (the seal
+    UPDATE right after ``Writer.insert``'s INSERT, a private and a plain UPDATE in a row)."""
+    listed = ", ".join(f"'{o}'" for o in ops)
+    return (f"NOT EXISTS (SELECT 1 FROM changes WHERE seq = (SELECT MAX(seq) FROM changes) "
+            f"AND entity = '{entity}' AND entity_id = NEW.id AND op IN ({listed}))")
+
+
+def change_triggers(table: str) -> list[str]:
+    """The triggers that log ``table``'s index-visible writes to ``changes`` (see above)."""
+    entity = CHANGE_ENTITY[table]
+    watched = ", ".join(CHANGE_WATCHED[table])
+    out = [
+        f"CREATE TRIGGER {table}_change_insert AFTER INSERT ON {table} BEGIN "
+        f"{_log_change(entity, 'NEW', 'upsert')} END",
+        f"CREATE TRIGGER {table}_change_update AFTER UPDATE OF {watched} ON {table} "
+        f"WHEN {_unless_newest(entity, ('upsert',))} BEGIN {_log_change(entity, 'NEW', 'upsert')} END",
+        f"CREATE TRIGGER {table}_change_delete AFTER DELETE ON {table} BEGIN "
+        f"{_log_change(entity, 'OLD', 'delete')} END",
+    ]
+    if table == "chunks":
+        # Only the vector changes; an upsert (or vector) already logged for the chunk covers it.
+        out.append(f"CREATE TRIGGER chunks_change_vector AFTER UPDATE OF embedding ON chunks "
+                   f"WHEN {_unless_newest(entity, ('upsert', 'vector'))} BEGIN "
+                   f"{_log_change(entity, 'NEW', 'vector')} END")
+    return out
+
+
+def _v7(conn: Connection) -> None:
+    for table in CHANGE_WATCHED:
+        for stmt in change_triggers(table):
+            conn.execute(stmt)
+
+
+MIGRATIONS.append(_v7)  # the change log written by triggers
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _expected: dict[int, set[tuple[str, str, str, str]]] = {}

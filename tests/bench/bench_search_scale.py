@@ -85,10 +85,10 @@ def main() -> int:
                         _, text, heading = pool[i % len(pool)]
                         v = real[rng.randrange(len(real))] + nrng.normal(0, 0.03, 384).astype(np.float32)
                         v /= np.linalg.norm(v)
-                        cid = w.insert("chunks", {"document_id": did, "ordinal": o},
-                                       {"text": text, "meta": {"heading": list(heading), "lines": [1, 2]},
-                                        "embedding": v.astype(np.float32).tobytes()})
-                        w.record_change("chunk", cid, "upsert")
+                        # The store logs the change itself (schema v7 triggers).
+                        w.insert("chunks", {"document_id": did, "ordinal": o},
+                                 {"text": text, "meta": {"heading": list(heading), "lines": [1, 2]},
+                                  "embedding": v.astype(np.float32).tobytes()})
         out["store_write_s"] = round(time.perf_counter() - t0, 1)
         t0 = time.perf_counter()
         ctx.session.sync.catch_up()

@@ -30,8 +30,7 @@ start = int(sys.argv[3])
 i = start
 while True:
     with ctx.store.write() as w:
-        mid = w.insert("memories", {"kind": "note", "created_at": float(i)}, {"text": f"entry {i}" * 20})
-        w.record_change("memory", mid, "upsert")
+        w.insert("memories", {"kind": "note", "created_at": float(i)}, {"text": f"entry {i}" * 20})
     print(i, flush=True)  # acknowledged only after COMMIT returned
     i += 1
 """
