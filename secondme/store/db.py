@@ -424,26 +424,34 @@ class Writer:
 
     def insert(self, table: str, plain: Mapping[str, Any], private: Mapping[str, Value] | None = None) -> int:
         """Insert a row; private values are sealed with the new row's id bound in. Times and
-        sizes (``schema.COARSE``) go to the sealed ``exact`` column, their day or NULL to plain."""
+        sizes (``schema.COARSE``) go to the sealed ``exact`` column, their day or NULL to plain.
+
+        The id is chosen first (what SQLite would pick: the largest + 1; this transaction holds
+        the only writer), so the row is written whole in one INSERT and the schema's triggers
+        (row MAC, change log) fire once for it."""
         plain, private = self._split_exact(table, None, plain, private)
-        cols = list(plain)
-        sql = f"INSERT INTO {table} ({', '.join(cols) or 'id'}) VALUES ({', '.join('?' for _ in cols) or 'NULL'})"
-        cur = self.conn.execute(sql, [plain[c] for c in cols])
-        row_id = int(cur.lastrowid or 0)
+        values = dict(plain)
         if private:
-            self._set_private(table, row_id, private)
-        return row_id
+            if values.get("id") is None:
+                values["id"] = int(self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0])
+            row_id = int(values["id"])
+            values.update({c: self._s.seal(table, row_id, c, v) for c, v in private.items()})
+        cols = list(values)
+        sql = f"INSERT INTO {table} ({', '.join(cols) or 'id'}) VALUES ({', '.join('?' for _ in cols) or 'NULL'})"
+        cur = self.conn.execute(sql, [values[c] for c in cols])
+        return int(values["id"]) if values.get("id") is not None else int(cur.lastrowid or 0)
 
     def update(self, table: str, row_id: int, plain: Mapping[str, Any] | None = None,
                private: Mapping[str, Value] | None = None) -> None:
-        """Change plain columns and reseal private ones of one row; coarse columns go to ``exact`` as on
-        :meth:`insert`."""
+        """Change plain columns and reseal private ones of one row, in one statement (the schema's
+        triggers fire once); coarse columns go to ``exact`` as on :meth:`insert`."""
         plain, private = self._split_exact(table, row_id, plain or {}, private)
-        if plain:
-            sets = ", ".join(f"{c} = ?" for c in plain)
-            self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*plain.values(), row_id])
+        sets = dict(plain)
         if private:
-            self._set_private(table, row_id, private)
+            sets.update({c: self._s.seal(table, row_id, c, v) for c, v in private.items()})
+        if sets:
+            cols = ", ".join(f"{c} = ?" for c in sets)
+            self.conn.execute(f"UPDATE {table} SET {cols} WHERE id = ?", [*sets.values(), row_id])
 
     def _split_exact(self, table: str, row_id: int | None, plain: Mapping[str, Any],
                      private: Mapping[str, Value] | None) -> tuple[dict[str, Any], dict[str, Value] | None]:
@@ -470,12 +478,6 @@ class Writer:
         if row is None:
             return {}
         return self._s.exact(table, dict(zip([d[0] for d in cur.description], row, strict=True)))
-
-    def _set_private(self, table: str, row_id: int, private: Mapping[str, Value]) -> None:
-        cols = list(private)
-        sealed = [self._s.seal(table, row_id, c, private[c]) for c in cols]
-        sets = ", ".join(f"{c} = ?" for c in cols)
-        self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*sealed, row_id])
 
     def verified(self, table: str, alias: str | None = None) -> str:
         """:meth:`Store.verified`, for raw queries inside this transaction."""

@@ -410,9 +410,9 @@ MIGRATIONS.append(_v6)  # chunks waiting for their embedding (two-phase indexing
 # touch (its stat key) or the row MACs add nothing. A chunk whose embedding alone is written
 # (phase 2) logs ``vector`` (search.ids.VECTOR_OP): only the vector index re-reads it.
 #
-# ``Writer.insert`` inserts the plain columns and then seals the private ones in an UPDATE of
-# the same row: an update trigger skips a row when the newest change already says the same (or
-# more) about it, so one written row costs one change row.
+# ``Writer.insert`` and ``Writer.update`` write a row in one statement, so one written row
+# costs one change row (a row written twice in one transaction logs twice; the sync applies the
+# latest). A chunk update that writes its text or meta with the embedding logs one ``upsert``.
 #
 # A ``document`` upsert means "the note's index-visible fields changed" (title, folder, format,
 # state): the sync re-reads its whole-note row and re-files its chunks, which carry the folder,
@@ -430,14 +430,6 @@ def _log_change(entity: str, ref: str, op: str) -> str:
     return f"INSERT INTO changes (entity, entity_id, op) VALUES ('{entity}', {ref}.id, '{op}');"
 
 
-def _unless_newest(entity: str, ops: tuple[str, ...]) -> str:
-    """True unless the newest change row already is one of ``ops`` for this row (the seal
-    UPDATE right after ``Writer.insert``'s INSERT, a private and a plain UPDATE in a row)."""
-    listed = ", ".join(f"'{o}'" for o in ops)
-    return (f"NOT EXISTS (SELECT 1 FROM changes WHERE seq = (SELECT MAX(seq) FROM changes) "
-            f"AND entity = '{entity}' AND entity_id = NEW.id AND op IN ({listed}))")
-
-
 def change_triggers(table: str) -> list[str]:
     """The triggers that log ``table``'s index-visible writes to ``changes`` (see above)."""
     entity = CHANGE_ENTITY[table]
@@ -445,16 +437,18 @@ def change_triggers(table: str) -> list[str]:
     out = [
         f"CREATE TRIGGER {table}_change_insert AFTER INSERT ON {table} BEGIN "
         f"{_log_change(entity, 'NEW', 'upsert')} END",
-        f"CREATE TRIGGER {table}_change_update AFTER UPDATE OF {watched} ON {table} "
-        f"WHEN {_unless_newest(entity, ('upsert',))} BEGIN {_log_change(entity, 'NEW', 'upsert')} END",
+        f"CREATE TRIGGER {table}_change_update AFTER UPDATE OF {watched} ON {table} BEGIN "
+        f"{_log_change(entity, 'NEW', 'upsert')} END",
         f"CREATE TRIGGER {table}_change_delete AFTER DELETE ON {table} BEGIN "
         f"{_log_change(entity, 'OLD', 'delete')} END",
     ]
     if table == "chunks":
-        # Only the vector changes; an upsert (or vector) already logged for the chunk covers it.
+        # Only the vector changed. A statement that also wrote a watched column logged an
+        # upsert, which covers it: a re-sealed value never equals the old ciphertext (fresh
+        # nonce), so "IS OLD" means "not written".
+        same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in CHANGE_WATCHED[table])
         out.append(f"CREATE TRIGGER chunks_change_vector AFTER UPDATE OF embedding ON chunks "
-                   f"WHEN {_unless_newest(entity, ('upsert', 'vector'))} BEGIN "
-                   f"{_log_change(entity, 'NEW', 'vector')} END")
+                   f"WHEN {same} BEGIN {_log_change(entity, 'NEW', 'vector')} END")
     return out
 
 
