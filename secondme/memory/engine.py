@@ -51,7 +51,8 @@ class MemoryView:
 
 
 class MemoryEngine:
-    """Operations on memories; every write also records the change for the search indexes."""
+    """Operations on memories. The store logs every write for the search indexes; methods whose
+    results the next search must show call ``sync.catch_up`` after their write (read-your-writes)."""
 
     def __init__(self, store: Store, items: MemoryItems, searcher: HybridSearcher, sync: IndexSync,
                  embedder: Any, settings: Settings,

@@ -35,7 +35,7 @@ def embed_text(m: NewMemory) -> str:
 
 
 class MemoryItems:
-    """Writes memory items with their embeddings and records index changes."""
+    """Writes memory items with their embeddings (the store logs them for the indexes)."""
 
     def __init__(self, store: Store, embedder: Embedder) -> None:
         """Write memories into ``store``, embedding them with ``embedder``."""
@@ -64,7 +64,7 @@ class MemoryItems:
         return ids
 
     def insert(self, w: Writer, m: NewMemory, vector: np.ndarray | None) -> int:
-        """Store one memory inside ``w`` with its vector and record the change; returns its id."""
+        """Store one memory inside ``w`` with its vector; returns its id."""
         now = time.time()
         meta = dict(m.meta)
         if m.speaker:

@@ -124,6 +124,6 @@ class DocumentStore:
                  {"path": os.fsencode(new_path)})
 
     def delete(self, w: Writer, doc_id: int) -> None:
-        """Delete a document and its chunks inside ``w``, recording the change for the indexes."""
+        """Delete a document and its chunks inside ``w`` (the store logs both for the indexes)."""
         self._drop_chunks(w, doc_id)
         w.delete("documents", doc_id)
