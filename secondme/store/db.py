@@ -30,6 +30,7 @@ from secondme.store.schema import (
     coarse,
     expected_schema,
     has_exact,
+    newest_change,
     schema_objects,
 )
 
@@ -268,9 +269,9 @@ class Store:
             except sqlite3.OperationalError as exc:
                 raise _translate_os_error(exc) from exc
             try:
-                before = self._newest_change(conn)
+                before = newest_change(conn)
                 yield Writer(self, conn)
-                logged = self._newest_change(conn)
+                logged = newest_change(conn)
                 conn.execute("COMMIT")
             except BaseException as exc:
                 try:
@@ -282,11 +283,6 @@ class Store:
                 raise
         if logged > before:
             self._notify(logged)
-
-    @staticmethod
-    def _newest_change(conn: sqlite3.Connection) -> int:
-        # The primary key's last entry: one b-tree step, not a scan.
-        return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
 
     # --- the change log's subscribers ----------------------------------------------------------
     def subscribe(self, callback: Callable[[int], None]) -> Callable[[], None]:

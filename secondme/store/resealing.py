@@ -17,7 +17,15 @@ from typing import Any
 from secondme.crypto import AuthenticationFailed, KeySet, Sealer
 from secondme.errors import StoreCorruption
 from secondme.store.rows import _ad, _decode, _encode, register_row_mac, row_mac
-from secondme.store.schema import PRIVATE, ROW_MAC, bound_at, expected_schema, schema_objects
+from secondme.store.schema import (
+    PRIVATE,
+    ROW_MAC,
+    bound_at,
+    drop_changes_after,
+    expected_schema,
+    newest_change,
+    schema_objects,
+)
 
 _BATCH = 500
 
@@ -94,13 +102,13 @@ class ResealedFile:
 
     def newest_change(self) -> int:
         """The change log's newest sequence number (0 when empty)."""
-        return int(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+        return newest_change(self.conn)
 
     def drop_changes_after(self, seq: int) -> None:
         """Remove the change rows newer than ``seq``: re-sealing rewrites every private column,
         so the change-log triggers (schema v7) logged every row, though no value an index reads
         changed."""
-        self.conn.execute("DELETE FROM changes WHERE seq > ?", (int(seq),))
+        drop_changes_after(self.conn, seq)
 
     def check_schema(self) -> None:
         """The MAC triggers run our new key inside the file's schema: refuse a schema that is not

@@ -458,6 +458,17 @@ def _v7(conn: Connection) -> None:
             conn.execute(stmt)
 
 
+def newest_change(conn: Connection) -> int:
+    """The change log's newest sequence number on ``conn`` (0 when empty): one b-tree step."""
+    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+
+
+def drop_changes_after(conn: Connection, seq: int) -> None:
+    """Remove the change rows newer than ``seq`` (inside the caller's transaction): for a bulk
+    rewrite that changed no value an index reads, such as key rotation's re-sealing."""
+    conn.execute("DELETE FROM changes WHERE seq > ?", (int(seq),))
+
+
 MIGRATIONS.append(_v7)  # the change log written by triggers
 SCHEMA_VERSION = len(MIGRATIONS)
 
