@@ -20,6 +20,7 @@ import numpy as np
 from secondme.embed.base import Embedder
 from secondme.errors import StoreCorruption
 from secondme.index import KeywordFilters, SealedIndexes
+from secondme.index.keyword import Proximity
 from secondme.index.vector_process import VectorProcessDied
 from secondme.results import SearchFilters, SearchHit
 from secondme.search.ids import CHUNK, MEMORY, from_index, to_index
@@ -46,6 +47,13 @@ DENSE_WEIGHT = 0.4
 # Min-max and max normalisation did no better, rank fusion (RRF) worse (0.744). Reported on
 # another seed by tests/bench/bench_known_item.py.
 NOTE_WEIGHTS = (0.4, 0.3, 0.3)  # (whole-note BM25, best-chunk BM25, best-chunk dense)
+# The best few notes of that fusion then gain a boost for holding the query's words close
+# together (KeywordIndex.doc_proximity: the share of them within one window, the share of the
+# query's word pairs in order), weighted by PROXIMITY_WEIGHTS: BM25 scores words strewn over a
+# note like words in one sentence. Calibrated with the fusion weights, see above.
+PROXIMITY_WEIGHTS = (2.0, 1.0)  # (together, in order)
+PROXIMITY_WINDOW = 12  # tokens
+PROXIMITY_DEPTH = 20  # fused candidates whose text is read for it
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,32 @@ def fuse_notes(keyword: dict[int, float], dense: dict[int, float], docs: dict[in
     return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def proximity_boosts(near: dict[int, Proximity], weights: tuple[float, float] = PROXIMITY_WEIGHTS
+                     ) -> dict[int, float]:
+    """Document id -> what its proximity adds to its fused score."""
+    a, b = weights
+    return {doc: a * p.together + b * p.in_order for doc, p in near.items()}
+
+
+def boost_by_proximity(fused: list[tuple[int, float]], chunk_doc: dict[int, int],
+                       boosts: dict[int, float]) -> list[tuple[int, float]]:
+    """``fused`` (index id, score) re-sorted after each note's chunk gains its note's boost
+    (document id -> a non-negative number); memories and notes without one keep their score.
+    No boost is negative, so boosting only the head of a list keeps the whole list sorted."""
+    out = []
+    for i, score in fused:
+        ent, eid = from_index(i)
+        doc = chunk_doc.get(eid) if ent == CHUNK else None
+        out.append((i, score + boosts.get(doc, 0.0) if doc is not None else score))
+    return sorted(out, key=lambda kv: (-kv[1], kv[0]))
+
+
+def head_docs(fused: list[tuple[int, float]], chunk_doc: dict[int, int], depth: int = PROXIMITY_DEPTH) -> list[int]:
+    """The notes of the first ``depth`` fused chunks."""
+    return [chunk_doc[eid] for i, _ in fused[:depth] for ent, eid in [from_index(i)]
+            if ent == CHUNK and eid in chunk_doc]
+
+
 class HybridSearcher:
     """Searches notes and memories; hydrates hits with their sources from the store."""
 
@@ -156,6 +190,8 @@ class HybridSearcher:
         self._embedder = embedder
         self._folder_lookup = folder_lookup  # callable path -> folder id, for folder filters
         self.candidates = candidates
+        # What a note's proximity scores add to its fused score ((0, 0) turns the boost off).
+        self.proximity_weights = PROXIMITY_WEIGHTS
         # The keyword side runs here while the calling thread embeds the query and waits on the
         # vector index's process: SQLite, ONNX Runtime and the pipe all release the GIL, so a
         # search costs the slower side, not the sum.
@@ -213,7 +249,13 @@ class HybridSearcher:
         kw_scores = {h.id: h.score for h in kw_hits}
         if want_notes:
             docs = {h.id: h.score for h in doc_hits}
-            fused = fuse_notes(kw_scores, sims, docs, self._chunk_docs([*kw_scores, *sims], list(docs)))
+            chunk_doc = self._chunk_docs([*kw_scores, *sims], list(docs))
+            fused = fuse_notes(kw_scores, sims, docs, chunk_doc)
+            head = head_docs(fused, chunk_doc)
+            if head and any(self.proximity_weights):
+                near = self._idx.keyword.doc_proximity(query, head, PROXIMITY_WINDOW)
+                boosts = proximity_boosts(near, self.proximity_weights)
+                fused = boost_by_proximity(fused[:PROXIMITY_DEPTH], chunk_doc, boosts) + fused[PROXIMITY_DEPTH:]
         else:
             fused = fuse(kw_scores, sims)
         if post_filter:

@@ -4,11 +4,13 @@
                                             [--dump candidates.json]
 
 Generates a corpus (tests/bench/knownitem_gen.py), indexes it through the app (keyword and
-semantic phases both finished), then ranks every query five ways side by side: whole-note BM25,
-chunk BM25, dense (MiniLM kNN over chunks), our fusion (what ``search`` returns) and Recoll
+semantic phases both finished), then ranks every query six ways side by side: whole-note BM25,
+chunk BM25, dense (MiniLM kNN over chunks), our fusion (what ``search`` returns), that fusion
+without its proximity boost (the searcher's ``proximity_weights`` at 0) and Recoll
 (``recollq``, any-term and all-terms modes) on the same folder. Prints one JSON object:
 recall@1, recall@10 and MRR per method, overall and per query kind. Ranks count distinct notes.
-``--dump`` writes each query's raw candidate lists for tests/bench/calibrate_fusion.py.
+``--dump`` writes each query's raw candidate lists (and each candidate note's proximity score
+under a few windows) for tests/bench/calibrate_fusion.py.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a file by scripts/run-bench.sh
@@ -39,8 +42,41 @@ from tests.bench.recoll import Recoll, ensure_installed
 
 PASS = "known-item benchmark passphrase"
 DEPTH = 50  # candidates per list, as the searcher asks for
+PROXIMITY_WINDOWS = (8, 12, 16)  # tokens, dumped for tests/bench/calibrate_fusion.py
 FIELD_GRID = [(1.0, 1.0, 1.0), (2.0, 1.0, 1.0), (2.0, 2.0, 1.0), (4.0, 2.0, 1.0), (4.0, 1.0, 1.0),
               (8.0, 2.0, 1.0), (8.0, 4.0, 1.0), (1.0, 2.0, 1.0), (1.0, 0.5, 1.0)]
+
+
+class CachedEmbedder:
+    """MiniLM with a file of vectors already computed for identical texts (``--embed-cache``).
+
+    MiniLM is deterministic, so a rerun on the same corpus (another ranking, same seed) need
+    not spend most of its time embedding again. The ranks are the same; ``index_all_s`` is
+    then not a measure of indexing.
+    """
+
+    def __init__(self, inner: MiniLMEmbedder, path: Path) -> None:
+        self._inner = inner
+        self._path = path
+        self._cache: dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path, allow_pickle=False) as z:
+                self._cache = dict(zip(z["texts"].tolist(), z["vectors"], strict=True))
+        self.hits = 0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            self._cache.update(zip(missing, self._inner.embed(missing), strict=True))
+        self.hits += len(texts) - len(missing)
+        return np.stack([self._cache[t] for t in texts]).astype(np.float32)
+
+    def save(self) -> None:
+        texts = list(self._cache)
+        np.savez(self._path, texts=np.array(texts, dtype=str), vectors=np.stack([self._cache[t] for t in texts]))
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._inner, attr)
 
 
 def new_ctx(d: Path, embedder: Any) -> SecondMe:
@@ -97,9 +133,11 @@ class Lookup:
 
 
 def run(notes: int, seed: int, queries: int, use_recoll: bool, dump: Path | None,
-        field_grid: bool = False) -> dict[str, Any]:
+        field_grid: bool = False, embed_cache: Path | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"notes": notes, "seed": seed, "machine_cores": psutil.cpu_count()}
-    embedder = MiniLMEmbedder()
+    embedder: Any = MiniLMEmbedder()
+    if embed_cache is not None:
+        embedder = CachedEmbedder(embedder, embed_cache)
     with tempfile.TemporaryDirectory(prefix="secondme-known-item-") as tmp:
         t = Path(tmp)
         root = t / "notes"
@@ -111,9 +149,13 @@ def run(notes: int, seed: int, queries: int, use_recoll: bool, dump: Path | None
             ctx.notes.add_folder(str(root))
             wait_all(ctx)
             out["index_all_s"] = round(time.perf_counter() - t0, 1)
+            if isinstance(embedder, CachedEmbedder):
+                out["embed_cache_hits"] = embedder.hits
+                embedder.save()
             look = Lookup(ctx, root)
             idx = ctx.session.indexes
-            ranks: dict[str, list[int | None]] = {m: [] for m in ("bm25_doc", "bm25_chunk", "dense", "fusion")}
+            ranks: dict[str, list[int | None]] = {m: [] for m in ("bm25_doc", "bm25_chunk", "dense", "fusion",
+                                                                    "fusion_no_proximity")}
             dumped: list[dict[str, Any]] = []
             lat: list[float] = []
             for it in items:
@@ -128,8 +170,17 @@ def run(notes: int, seed: int, queries: int, use_recoll: bool, dump: Path | None
                 hits = ctx.notes.search(it.query, k=10)
                 lat.append(time.perf_counter() - t1)
                 ranks["fusion"].append(rank_of(it.target, [os.path.relpath(h.path, root) for h in hits if h.path]))
+                # The same fusion without the proximity boost, side by side.
+                searcher = ctx.session.searcher
+                saved_weights, searcher.proximity_weights = searcher.proximity_weights, (0.0, 0.0)
+                plain = ctx.notes.search(it.query, k=10)
+                searcher.proximity_weights = saved_weights
+                ranks["fusion_no_proximity"].append(
+                    rank_of(it.target, [os.path.relpath(h.path, root) for h in plain if h.path]))
                 if dump is not None:
                     ids = [h.id for h in chunks] + [i for i, _ in dense]
+                    cand_docs = sorted({h.id for h in docs} | {look.chunk_doc[from_index(i)[1]] for i in ids
+                                                               if from_index(i)[1] in look.chunk_doc})
                     dumped.append({
                         "query": it.query, "kind": it.kind,
                         "target": next((d for d, p in look.doc_path.items() if p == it.target), None),
@@ -139,6 +190,10 @@ def run(notes: int, seed: int, queries: int, use_recoll: bool, dump: Path | None
                         "chunk_doc": {str(from_index(i)[1]): look.chunk_doc.get(from_index(i)[1]) for i in ids},
                         "doc_first_chunk": {str(h.id): min((c for c, d in look.chunk_doc.items() if d == h.id),
                                                            default=None) for h in docs},
+                        # Each candidate note's proximity score, for the windows calibrated.
+                        "proximity": {str(w): {str(d): list(v) for d, v in
+                                               idx.keyword.doc_proximity(it.query, cand_docs, w).items()}
+                                      for w in PROXIMITY_WINDOWS},
                     })
             if field_grid:
                 # Whole-note BM25 under other field weights (title, headings, body), same index.
@@ -185,13 +240,15 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--no-recoll", action="store_true")
     ap.add_argument("--dump", type=Path)
+    ap.add_argument("--embed-cache", type=Path, help="an .npz of vectors reused for identical texts (and saved)")
     ap.add_argument("--field-grid", action="store_true", help="whole-note BM25 under other field weights")
     ap.add_argument("--quick", action="store_true", help="1,000 notes (scripts/run-bench.sh --quick)")
     args = ap.parse_args()
     if args.quick:
         args.notes, args.queries = 1000, 200
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    print(json.dumps(run(args.notes, args.seed, args.queries, not args.no_recoll, args.dump, args.field_grid),
+    print(json.dumps(run(args.notes, args.seed, args.queries, not args.no_recoll, args.dump, args.field_grid,
+                         args.embed_cache),
                      indent=1))
     return 0
 
