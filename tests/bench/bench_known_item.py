@@ -236,7 +236,7 @@ def run(notes: int, seed: int, queries: int, use_recoll: bool, dump: Path | None
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--notes", type=int, default=7000)
-    ap.add_argument("--seed", type=int, default=2, help="corpus seed (fusion is calibrated on seed 1)")
+    ap.add_argument("--seed", type=int, default=2, help="corpus seed (fusion weights calibrated on seed 1, proximity on 5)")
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--no-recoll", action="store_true")
     ap.add_argument("--dump", type=Path)
