@@ -201,6 +201,16 @@ def _best_window(found: list[tuple[int, str]], weight: dict[str, float], window:
     return best
 
 
+def _count_tokens(text: str, most: int) -> int:
+    """How many tokens ``text`` holds, counting no further than ``most``."""
+    n = 0
+    for _ in _TOKEN.finditer(text):
+        n += 1
+        if n >= most:
+            break
+    return n
+
+
 def _ordered_pairs(found: list[tuple[int, str]], order: list[str]) -> int:
     """How many consecutive pairs of ``order`` occur among ``found`` (position, stem) in that
     order, the second at most ``ORDER_GAP`` positions after the first."""
@@ -556,18 +566,21 @@ class KeywordIndex:
                f"FROM kwdoc WHERE kwdoc MATCH ? AND rowid IN ({','.join('?' * len(ids))})")
         rows = self._read(sql, [on, off, on, off, on, off, " OR ".join(f'"{w}"' for w in words), *ids])
         out: dict[int, Proximity] = {}
+        far = max(window, ORDER_GAP) + 1
         for row in rows:
             hits: list[tuple[int, str]] = []  # (token position, word); fields kept a window apart
             base = 0
             for field in row[1:]:
-                # "gap\x02word\x03gap\x02word\x03…": count the tokens between the marked words.
+                # "gap\x02word\x03gap\x02word\x03…": count the tokens between the marked words,
+                # up to ``far``: a longer gap puts its two sides out of each other's reach
+                # anyway, and counting all of a long note's tokens was most of the cost.
                 parts = str(field or "").split(on)
-                pos = len(_TOKEN.findall(parts[0]))
+                pos = _count_tokens(parts[0], far)
                 for part in parts[1:]:
                     word, _, gap = part.partition(off)
                     hits.append((base + pos, word.lower()))
-                    pos += 1 + len(_TOKEN.findall(gap))
-                base += pos + max(window, ORDER_GAP) + 1
+                    pos += 1 + _count_tokens(gap, far)
+                base += pos + far
             marked = self._stems({s for _, s in hits})
             found = [(p, marked[s]) for p, s in hits if marked[s] in weight]
             out[int(row[0])] = Proximity(_best_window(found, weight, window) / total,
