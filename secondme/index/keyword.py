@@ -23,11 +23,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice, pairwise
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from secondme.errors import Closed
+from secondme.index.proximity import PROXIMITY_WINDOW, Proximity, Stemmer, score_fields
 
 log = logging.getLogger("secondme.index.keyword")
 
@@ -44,13 +45,6 @@ RANK_BUDGET = 3000
 # note first for 0.736-0.742 of the queries against 0.70 with equal weights; the headings'
 # weight changed nothing there (their words recur in the body).
 FIELD_WEIGHTS = (4.0, 2.0, 1.0)
-# Query words found close together in a note are stronger evidence than the same words strewn
-# over it: a known-item query is usually remembered from one sentence (a title, a summary line),
-# and BM25 cannot tell the two apart. See KeywordIndex.doc_proximity.
-PROXIMITY_WINDOW = 12  # tokens
-# Two query words next to each other in the query's order, at most this many tokens apart (one
-# or two small words between: "brake cable", "brake of the cable").
-ORDER_GAP = 3
 # Document frequencies used for planning may be this old (they only steer the plan).
 DF_MAX_AGE_S = 30.0
 
@@ -67,8 +61,6 @@ STOP_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# A token as unicode61 splits them: a run of letters and digits ("_" separates).
-_TOKEN = re.compile(r"[^\W_]+")
 
 
 class KeywordRow(NamedTuple):
@@ -92,13 +84,6 @@ class DocRow(NamedTuple):
     folder: str = ""
     file_type: str = ""
     date: int | None = None  # epoch seconds
-
-
-class Proximity(NamedTuple):
-    """How closely a note holds a query's words (see :meth:`KeywordIndex.doc_proximity`)."""
-
-    together: float  # IDF-weighted share of the query's words within one window, 0-1
-    in_order: float  # share of the query's consecutive word pairs found in that order, 0-1
 
 
 class KeywordHit(NamedTuple):
@@ -180,47 +165,6 @@ def _filter_sql(filters: KeywordFilters | None, params: list[object], *, with_ki
     return where
 
 
-def _best_window(found: list[tuple[int, str]], weight: dict[str, float], window: int) -> float:
-    """The largest total ``weight`` of distinct stems among ``found`` (position, stem), in
-    position order, that fit within ``window`` consecutive positions."""
-    best = 0.0
-    count: dict[str, int] = {}
-    score = 0.0
-    lo = 0
-    for p, s in found:
-        count[s] = count.get(s, 0) + 1
-        if count[s] == 1:
-            score += weight[s]
-        while p - found[lo][0] >= window:
-            ls = found[lo][1]
-            count[ls] -= 1
-            if count[ls] == 0:
-                score -= weight[ls]
-            lo += 1
-        best = max(best, score)
-    return best
-
-
-def _count_tokens(text: str, most: int) -> int:
-    """How many tokens ``text`` holds, counting no further than ``most``."""
-    n = 0
-    for _ in _TOKEN.finditer(text):
-        n += 1
-        if n >= most:
-            break
-    return n
-
-
-def _ordered_pairs(found: list[tuple[int, str]], order: list[str]) -> int:
-    """How many consecutive pairs of ``order`` occur among ``found`` (position, stem) in that
-    order, the second at most ``ORDER_GAP`` positions after the first."""
-    at: dict[str, set[int]] = {}
-    for p, s in found:
-        at.setdefault(s, set()).add(p)
-    return sum(any(p + d in at.get(b, ()) for p in at.get(a, ()) for d in range(1, ORDER_GAP + 1))
-               for a, b in pairwise(order))
-
-
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(rows)
     while batch := list(islice(it, size)):
@@ -258,11 +202,7 @@ class KeywordIndex:
         self.generation = 0  # bumped on every write; lets the owner know the index is dirty
         self.rank_budget = RANK_BUDGET
         self._df: dict[str, tuple[int, float]] = {}  # term -> (document frequency, when counted)
-        # The index's own stemmer, for doc_proximity: a scratch FTS5 table with the same
-        # tokenizer, read back through fts5vocab. Its own connection, so readers stay read-only.
-        self._stem_lock = threading.Lock()
-        self._stem_cache: dict[str, str] = {}
-        self._stem_conn: sqlite3.Connection | None = None
+        self._stemmer = Stemmer(TOKENIZER)  # the index's own stemmer, for doc_proximity
         self._conn = self._connect()
         self._create_schema()
         # BM25 weights of the document index's columns (title, headings, body), see search_docs.
@@ -502,29 +442,6 @@ class KeywordIndex:
             rows = self._read(sql.format(floor=""), [*params, int(k)])
         return [KeywordHit(int(r[0]), -float(r[1]), "") for r in rows]
 
-    def _stems(self, words: Iterable[str]) -> dict[str, str]:
-        """Each word as the index's tokenizer stores it (porter stem, case and accents folded)."""
-        words = set(words)
-        missing = sorted(w for w in words if w not in self._stem_cache)
-        if missing:
-            with self._stem_lock:
-                conn = self._stem_conn
-                if conn is None:
-                    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-                    conn.execute(f"CREATE VIRTUAL TABLE s USING fts5(t, tokenize = '{TOKENIZER}')")
-                    conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(s, instance)")
-                    self._stem_conn = conn
-                conn.execute("DELETE FROM s")
-                conn.executemany("INSERT INTO s(rowid, t) VALUES (?, ?)", list(enumerate(missing, 1)))
-                parts: dict[int, list[tuple[int, str]]] = {}
-                for doc, term, offset in conn.execute("SELECT doc, term, offset FROM v"):
-                    parts.setdefault(int(doc), []).append((int(offset), str(term)))
-                if len(self._stem_cache) > 100_000:
-                    self._stem_cache.clear()
-                for i, w in enumerate(missing, 1):
-                    self._stem_cache[w] = " ".join(t for _, t in sorted(parts.get(i, []))) or w
-        return {w: self._stem_cache.get(w, w) for w in words}
-
     def _doc_count(self) -> int:
         now = time.monotonic()
         hit = self._df.get("kwdoc:*")
@@ -549,7 +466,7 @@ class KeywordIndex:
         words = [t.strip('"').strip() for t in query_terms(query)]
         if not doc_ids or len(words) < 2:
             return {}
-        stem_of = self._stems(words)
+        stem_of = self._stemmer.stems(words)
         order = list(dict.fromkeys(stem_of[w] for w in words))
         n_docs = max(self._doc_count(), 1)
         weight: dict[str, float] = {}
@@ -565,27 +482,8 @@ class KeywordIndex:
         sql = (f"SELECT rowid, highlight(kwdoc, 0, ?, ?), highlight(kwdoc, 1, ?, ?), highlight(kwdoc, 2, ?, ?) "
                f"FROM kwdoc WHERE kwdoc MATCH ? AND rowid IN ({','.join('?' * len(ids))})")
         rows = self._read(sql, [on, off, on, off, on, off, " OR ".join(f'"{w}"' for w in words), *ids])
-        out: dict[int, Proximity] = {}
-        far = max(window, ORDER_GAP) + 1
-        for row in rows:
-            hits: list[tuple[int, str]] = []  # (token position, word); fields kept a window apart
-            base = 0
-            for field in row[1:]:
-                # "gap\x02word\x03gap\x02word\x03…": count the tokens between the marked words,
-                # up to ``far``: a longer gap puts its two sides out of each other's reach
-                # anyway, and counting all of a long note's tokens was most of the cost.
-                parts = str(field or "").split(on)
-                pos = _count_tokens(parts[0], far)
-                for part in parts[1:]:
-                    word, _, gap = part.partition(off)
-                    hits.append((base + pos, word.lower()))
-                    pos += 1 + _count_tokens(gap, far)
-                base += pos + far
-            marked = self._stems({s for _, s in hits})
-            found = [(p, marked[s]) for p, s in hits if marked[s] in weight]
-            out[int(row[0])] = Proximity(_best_window(found, weight, window) / total,
-                                         _ordered_pairs(found, order) / (len(order) - 1))
-        return out
+        return {int(row[0]): score_fields([str(f or "") for f in row[1:]], (on, off), self._stemmer,
+                                          weight, order, window) for row in rows}
 
     # --- lifecycle --------------------------------------------------------------------------
     def backup_to(self, dest: Path) -> None:
@@ -608,7 +506,4 @@ class KeywordIndex:
             for conn in readers:
                 conn.close()
             self._conn.close()
-        with self._stem_lock:
-            if self._stem_conn is not None:
-                self._stem_conn.close()
-                self._stem_conn = None
+        self._stemmer.close()

@@ -20,7 +20,7 @@ import numpy as np
 from secondme.embed.base import Embedder
 from secondme.errors import StoreCorruption
 from secondme.index import KeywordFilters, SealedIndexes
-from secondme.index.keyword import Proximity
+from secondme.index.proximity import Proximity
 from secondme.index.vector_process import VectorProcessDied
 from secondme.results import SearchFilters, SearchHit
 from secondme.search.ids import CHUNK, MEMORY, from_index, to_index

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from secondme.index.keyword import Proximity
+from secondme.index.proximity import Proximity
 from secondme.search.hybrid import boost_by_proximity, fuse_notes, head_docs, proximity_boosts
 from secondme.search.ids import from_index
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from secondme.app import SecondMe
-from secondme.index.keyword import DocRow, KeywordIndex, Proximity
+from secondme.index.keyword import DocRow, KeywordIndex
+from secondme.index.proximity import Proximity
 from secondme.search.hybrid import boost_by_proximity, head_docs, proximity_boosts
 from secondme.search.ids import CHUNK, MEMORY, to_index
 from tests.core.conftest import write
