@@ -231,3 +231,13 @@ def test_the_sql_rule_sees_sql() -> None:
     src = ("s.query('SELECT 1')\nw.execute(f'DELETE FROM {t}')\nc.executemany('INSERT ' + x, rows)\n"
            "s.open_value('chunks', 1, 'text', raw)\nvec.query(qv, 10)\npipeline.execute(steps)\n")
     assert [c.split(":")[0] for c in _sql_calls(src)] == ["1", "2", "3", "4"]
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """A module that outgrows one screenful of structure is split by what its parts hold."""
+    long = {str(p.relative_to(ROOT)): n for d in ("secondme", "ui") for p in sorted((ROOT / d).rglob("*.py"))
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, long

@@ -22,12 +22,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from secondme.errors import Closed
+from secondme.index.keyword_filters import KeywordFilters, filter_sql
 from secondme.index.proximity import PROXIMITY_WINDOW, Proximity, Stemmer, score_fields
 
 log = logging.getLogger("secondme.index.keyword")
@@ -94,17 +94,6 @@ class KeywordHit(NamedTuple):
     snippet: str
 
 
-@dataclass(frozen=True)
-class KeywordFilters:
-    """Restrictions applied on top of the text match; ``None`` means "any"."""
-
-    kinds: Sequence[str] | None = None
-    folders: Sequence[str] | None = None
-    file_types: Sequence[str] | None = None
-    date_from: int | None = None  # inclusive, epoch seconds
-    date_to: int | None = None  # exclusive, epoch seconds
-
-
 def query_terms(text: str, *, prefix_last: bool = False) -> list[str]:
     """The quoted FTS5 terms of free text (see :func:`build_match_query`), in query order."""
     words: list[str] = []
@@ -139,30 +128,6 @@ def build_match_query(text: str, *, prefix_last: bool = False) -> str | None:
     """
     parts = query_terms(text, prefix_last=prefix_last)
     return " OR ".join(parts) if parts else None
-
-
-def _filter_sql(filters: KeywordFilters | None, params: list[object], *, with_kind: bool) -> list[str] | None:
-    """WHERE terms (the MATCH first) for ``filters``, their values appended to ``params``;
-    None when a filter allows nothing. ``with_kind``: the table has a kind column."""
-    where = ["kw MATCH ?" if with_kind else "kwdoc MATCH ?"]
-    f = filters or KeywordFilters()
-    facets = [("folder", f.folders), ("ftype", f.file_types)]
-    if with_kind:
-        facets.insert(0, ("kind", f.kinds))
-    for column, values in facets:
-        if values is not None:
-            values = list(values)
-            if not values:
-                return None
-            where.append(f"{column} IN ({','.join('?' * len(values))})")
-            params.extend(values)
-    if f.date_from is not None:
-        where.append("date >= ?")
-        params.append(int(f.date_from))
-    if f.date_to is not None:
-        where.append("date < ?")
-        params.append(int(f.date_to))
-    return where
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -405,7 +370,7 @@ class KeywordIndex:
         params: list[object] = [
             self._highlight[0], self._highlight[1], self._ellipsis, self._snippet_tokens, match
         ]
-        where = _filter_sql(filters, params, with_kind=True)
+        where = filter_sql(filters, params, with_kind=True)
         if where is None:
             return []
         sql = (
@@ -430,7 +395,7 @@ class KeywordIndex:
         match, floor = self._plan(terms, "kwdoc")
         wt, wh, wb = self.field_weights
         params: list[object] = [float(wt), float(wh), float(wb), match]
-        where = _filter_sql(filters, params, with_kind=False)
+        where = filter_sql(filters, params, with_kind=False)
         if where is None:
             return []
         sql = (f"SELECT rowid, bm25(kwdoc, ?, ?, ?) AS score FROM kwdoc WHERE {' AND '.join(where)}{{floor}} "

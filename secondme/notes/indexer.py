@@ -38,6 +38,7 @@ from secondme.ingest import (
     parse,
     read_note,
 )
+from secondme.ingest.formats.common import valid_text
 from secondme.notes.documents import DocState, DocumentStore
 from secondme.notes.folders import Folder, FolderRegistry
 from secondme.results import IndexProgress, readable_path
@@ -478,7 +479,7 @@ class Indexer:
         fmt = format_for(item.path)
         assert fmt is not None, "the policy admits registered suffixes only"
         try:
-            item.doc = _valid_text(parse(fmt, data, item.path.stem))
+            item.doc = valid_text(parse(fmt, data, item.path.stem))
         except ExtractionError as exc:
             item.outcome, item.reason, item.detail = Outcome.FAILED, FailReason.of(exc), str(exc)
             return item
@@ -490,24 +491,3 @@ class Indexer:
             np.frombuffer(reuse[h], dtype=np.float32) if h in reuse else None for h in item.chunk_hashes
         ]
         return item
-
-
-def _valid_text(doc: ExtractedDoc) -> ExtractedDoc:
-    """``doc`` with lone surrogates (a PDF's broken UTF-16 text, say) replaced: the store and
-    the tokenizer take valid Unicode only, and one such character used to fail a whole batch."""
-    def ok(text: str) -> bool:
-        if text.isascii():
-            return True
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
-
-    def fix(text: str) -> str:
-        return text if ok(text) else text.encode("utf-8", "replace").decode("utf-8")
-
-    if ok(doc.title) and ok(doc.text) and all(ok(h.title) for h in doc.headings):
-        return doc
-    return dataclasses.replace(doc, title=fix(doc.title), text=fix(doc.text),
-                               headings=tuple(dataclasses.replace(h, title=fix(h.title)) for h in doc.headings))

@@ -482,26 +482,3 @@ class Writer:
     def delete(self, table: str, row_id: int) -> None:
         """Delete row ``row_id`` of ``table``."""
         self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
-
-
-
-def newest_first(store: Store, table: str, where: str, params: Sequence[Any], limit: int, day: str,
-                 key: Callable[[Row], Any], columns: Sequence[str] | None = None) -> list[Row]:
-    """At most ``limit`` rows of ``table`` matching ``where``, largest ``key`` first.
-
-    ``key`` reads the exact (sealed) time of an opened row; SQL only sees the coarse ``day``
-    expression. So SQL takes the first ``limit`` rows by day, then every row of the oldest day
-    among them (the exact order inside that day is unknown to it), and the rows are sorted on
-    their exact values: the cost is the rows of one extra day at most.
-    """
-    sql = f"SELECT *, {day} AS sm_day FROM {table} WHERE {where} ORDER BY sm_day DESC, id DESC"
-    rows = store.query(f"{sql} LIMIT ?", [*params, int(limit)])
-    if rows and len(rows) == limit:
-        oldest = rows[-1]["sm_day"]
-        rows = (store.query(f"SELECT *, {day} AS sm_day FROM {table} WHERE ({where}) AND {day} >= ?",
-                            [*params, oldest]) if oldest is not None else store.query(sql, list(params)))
-    opened = [store.row_from(table, r, columns) for r in rows]
-    for row in opened:
-        row.plain.pop("sm_day", None)
-    opened.sort(key=key, reverse=True)
-    return opened[:limit]

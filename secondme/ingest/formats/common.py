@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import logging
 import os
@@ -223,3 +224,24 @@ def short_error(err: BaseException) -> str:
         if marker in text:
             text = text[: text.index(marker)].rstrip(" :@(")
     return text[:100] if text else type(err).__name__
+
+
+def valid_text(doc: ExtractedDoc) -> ExtractedDoc:
+    """``doc`` with lone surrogates (a PDF's broken UTF-16 text, say) replaced: the store and
+    the tokenizer take valid Unicode only, and one such character used to fail a whole batch."""
+    def ok(text: str) -> bool:
+        if text.isascii():
+            return True
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    def fix(text: str) -> str:
+        return text if ok(text) else text.encode("utf-8", "replace").decode("utf-8")
+
+    if ok(doc.title) and ok(doc.text) and all(ok(h.title) for h in doc.headings):
+        return doc
+    return dataclasses.replace(doc, title=fix(doc.title), text=fix(doc.text),
+                               headings=tuple(dataclasses.replace(h, title=fix(h.title)) for h in doc.headings))

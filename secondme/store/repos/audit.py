@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from secondme.store.db import newest_first
-from secondme.store.repos.base import Repository
+from secondme.store.repos.base import Repository, newest_first
 
 
 @dataclass(frozen=True, slots=True)

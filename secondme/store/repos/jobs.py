@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from secondme.store.db import Writer, newest_first
-from secondme.store.repos.base import Repository, placeholders
+from secondme.store.db import Writer
+from secondme.store.repos.base import Repository, newest_first, placeholders
 from secondme.store.rows import Row
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from secondme.store.db import Writer, newest_first
+from secondme.store.db import Writer
 from secondme.store.hashes import memory_hash, source_hash
-from secondme.store.repos.base import OnCorrupt, Repository, chunked, placeholders
+from secondme.store.repos.base import OnCorrupt, Repository, chunked, newest_first, placeholders
 from secondme.store.rows import Row, Value
 from secondme.store.schema import coarse
 
