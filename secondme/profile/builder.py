@@ -199,7 +199,7 @@ def _within(a: str, b: str) -> bool:
 
 def _merge(cands: list[X.Candidate]) -> list[_Merged]:
     """Group equal values (one containing the other counts as equal: "5 Oak Street" and
-    "5 Oak Street, Lyon"), keeping the longest wording; oldest first."""
+    "5 Oak Street, Lyon"), keeping the longest wording (the rules' over a model's); oldest first."""
     groups: list[_Merged] = []
     for c in sorted(cands, key=lambda c: (c.at, c.value)):
         n = norm(c.value)
@@ -209,9 +209,11 @@ def _merge(cands: list[X.Candidate]) -> list[_Merged]:
             groups.append(_Merged(c.value, c.at, c.at, list(c.sources), c.confidence, c.derived_from is not None,
                                   c.by_model))
             continue
-        g.model_only = g.model_only and c.by_model
-        if len(c.value) > len(g.value):
+        if not c.by_model and g.model_only:
+            g.value = c.value  # the rules' wording stands over a model's ("grey Kia Niro")
+        elif len(c.value) > len(g.value) and (g.model_only or not c.by_model):
             g.value = c.value
+        g.model_only = g.model_only and c.by_model
         g.at = max(g.at, c.at)
         new = [s for s in c.sources if s not in g.sources]
         if new:
@@ -294,9 +296,10 @@ class ProfileBuilder:
     def _value_for(self, name: str, cands: list[X.Candidate], cur: ProfileField | None,
                    now: float) -> ProfileField | None:
         groups = _merge(cands)
-        if not spec(name).multi and any(not g.model_only for g in groups):
-            # One value: what the exact rules read stands; a model's reading fills a field the
-            # rules left empty and never displaces theirs (a wedding date is not a birthday).
+        if any(not g.model_only for g in groups):
+            # What the exact rules read stands: a model's reading fills a field the rules left
+            # empty and never displaces or extends theirs (a wedding date is not a birthday; a
+            # small model files hobbies and plans under health).
             groups = [g for g in groups if not g.model_only]
         if not groups:
             return None

@@ -3,7 +3,7 @@
 The model's misreadings here are the 1.5B evaluation model's own, recorded on the persona
 benchmark (``tests/bench/bench_persona.py --cache``) for messages like these: a name the person
 says nobody uses filed as the nickname, a hobby filed under health, a diagnosis filed under
-diet, a wedding date read as a birthday. Replaying an answer keeps the test exact; the model
+diet, a wedding date read as a birthday, a car with its colour. Replaying an answer keeps the test exact; the model
 itself reading windows is tested in ``test_window_facts.py``. Everything else is real:
 store, import, consolidation, embedder and profile build.
 """
@@ -48,6 +48,8 @@ ANSWER = {"facts": [
     {"msg": _msg("kayaking"), "who": "Me", "kind": "health", "value": "kayaking"},
     {"msg": _msg("asthma"), "who": "Me", "kind": "diet", "value": "asthma"},
     {"msg": _msg("married"), "who": "Me", "kind": "birthday", "value": "13 October 2017"},
+    {"msg": _msg("allotment"), "who": "Me", "kind": "health", "value": "growing tomatoes"},
+    {"msg": _msg("Subaru"), "who": "Me", "kind": "vehicle", "value": "grey Subaru Forester"},
     {"msg": _msg("Noor"), "who": "Me", "kind": "relation", "detail": "daughter", "value": "Noor"},
     {"msg": _msg("together since"), "who": "Me", "kind": "relation", "detail": "partner", "value": "Sam"},
 ], "topics": ["family", "health"]}
@@ -84,6 +86,7 @@ def test_model_facts_fill_gaps_and_never_displace_the_rules(notes_ctx: SecondMe,
     assert rules.get("nickname") == "Yus" and rules.get("given-name") == "Yusuf", rules
     assert rules.get("likes") == "kayaking" and rules.get("health") == "asthma", rules
     assert rules.get("bday") == "2 October" and "children" not in rules and "partner" not in rules, rules
+    assert rules.get("vehicle") == "Subaru Forester", rules
 
     model = RecordedAnswer()
     stats = Consolidator(ctx.store, ctx.memory.engine().items, ctx.embedder, model=model,
@@ -96,6 +99,8 @@ def test_model_facts_fill_gaps_and_never_displace_the_rules(notes_ctx: SecondMe,
     assert all(ctx.profile.show()["fields"][n].sources for n in ("children", "partner"))
     # Its misfilings do not reach the profile: the nickname, health, diet and birthday stay
     # as the rules read them.
-    for name in ("nickname", "given-name", "likes", "health", "bday", "bday-day", "bday-month"):
+    # A hobby filed under health joins neither the rules' health list nor replaces their
+    # wording of the car.
+    for name in ("nickname", "given-name", "likes", "health", "bday", "bday-day", "bday-month", "vehicle"):
         assert both.get(name) == rules.get(name), (name, both.get(name), rules.get(name))
     assert "dietary-preferences" not in both, both
