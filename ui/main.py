@@ -146,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     # From here on SIGTERM/SIGHUP (logout, systemctl, a closed terminal) no longer kill the app
     # with its plaintext indexes in RAM: they become a clean quit once the controller exists.
     terminate = TerminationWatcher()
+    from ui.collector import UiThreadCollector
+
+    # Garbage is collected on this thread only: a Qt object freed by a worker thread's collection
+    # can deadlock the UI (see ui/collector.py).
+    collector = UiThreadCollector(parent=app)
 
     try:
         name = socket_name(paths.root)
@@ -204,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     controller.finish()
     if ctx.unlocked:  # the event loop ended some other way: still seal and close
         ctx.close()
+    collector.stop()
     terminate.close()
     log.info("exited with %s", rc)
     return int(rc)
