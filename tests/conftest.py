@@ -61,6 +61,22 @@ def _no_network() -> Iterator[None]:
     assert not new, f"the test attempted non-loopback network access: {new}"
 
 
+@pytest.fixture(autouse=True)
+def _collect_on_the_ui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    # Wherever a test runs Qt in this process: as in the app (ui/collector.py), a worker
+    # thread's garbage collection must never free a widget, or Qt and the GIL can lock each
+    # other (a Settings page once hung the suite so).
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("qapp")
+    from ui.collector import UiThreadCollector
+
+    collector = UiThreadCollector()
+    yield
+    collector.stop()
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     d = tmp_path / "data"

@@ -32,17 +32,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _collect_on_the_ui_thread(qapp: object) -> Iterator[None]:
-    # As in the app (ui/collector.py): a worker thread's garbage collection must never free a
-    # widget, or Qt and the GIL can lock each other (a Settings page once hung the suite so).
-    from ui.collector import UiThreadCollector
-
-    collector = UiThreadCollector()
-    yield
-    collector.stop()
-
-
-@pytest.fixture(autouse=True)
 def _runtime_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # A private runtime dir per test: the RAM-backed index folder and the instance socket.
     with tempfile.TemporaryDirectory(prefix="sm-xdg-") as d:

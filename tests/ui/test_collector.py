@@ -47,7 +47,7 @@ def _drop_cycle_then_churn_in_a_worker() -> None:
 
 
 def test_a_worker_thread_never_frees_a_qt_object(qtbot: Any) -> None:
-    # The suite's own collector (tests/ui/conftest.py) runs for this test; the app runs the same.
+    # The suite's own collector (tests/conftest.py) runs for this test; the app runs the same.
     assert not gc.isenabled()
     _drop_cycle_then_churn_in_a_worker()
     assert freed_in == []  # the worker allocated far past the thresholds and collected nothing
