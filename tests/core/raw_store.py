@@ -6,6 +6,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from secondme.crypto import Sealer
+from secondme.store.rows import register_row_mac
+from secondme.store.schema import MIGRATIONS
+
 
 def tamper(db: Path, *statements: tuple[str, tuple[Any, ...]]) -> None:
     """Run ``statements`` on the file with plain sqlite3, the MAC triggers out of the way, then
@@ -23,3 +27,14 @@ def tamper(db: Path, *statements: tuple[str, tuple[Any, ...]]) -> None:
         raw.execute("COMMIT")
     finally:
         raw.close()
+
+
+def old_store(db: Path, sealer: Sealer, version: int) -> sqlite3.Connection:
+    """A store file at schema ``version``, as an older release left it (the migrations up to it
+    only), and an open connection to it for the test to fill."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    register_row_mac(conn, sealer)
+    for migrate in MIGRATIONS[:version]:
+        migrate(conn)
+    conn.execute(f"PRAGMA user_version={version}")
+    return conn

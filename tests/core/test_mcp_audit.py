@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
@@ -12,8 +11,8 @@ from secondme.mcp import audit
 from secondme.mcp.permissions import MAX_NAME, Permissions, clean_name
 from secondme.mcp.service import McpService
 from secondme.store import Store
-from secondme.store.rows import register_row_mac
-from secondme.store.schema import MIGRATIONS, SCHEMA_VERSION
+from secondme.store.schema import SCHEMA_VERSION
+from tests.core.raw_store import old_store
 
 PASS = "correct horse battery staple"
 
@@ -21,11 +20,7 @@ PASS = "correct horse battery staple"
 def test_a_v4_store_gains_the_audit_log(tmp_path: Path) -> None:
     sealer = Sealer(KeySet.from_data_key(bytes(range(32))))
     db = tmp_path / "store.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    register_row_mac(conn, sealer)
-    for migrate in MIGRATIONS[:4]:
-        migrate(conn)
-    conn.execute("PRAGMA user_version=4")
+    conn = old_store(db, sealer, 4)
     conn.close()
 
     store = Store(db, sealer, backups_dir=tmp_path / "backups")

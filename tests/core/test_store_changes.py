@@ -18,9 +18,9 @@ from secondme.notes.documents import DocumentStore
 from secondme.results import SearchFilters
 from secondme.store import Store
 from secondme.store.repos.memories import MemoryRepository
-from secondme.store.rows import register_row_mac
-from secondme.store.schema import CHANGE_WATCHED, MIGRATIONS, SCHEMA_VERSION
+from secondme.store.schema import CHANGE_WATCHED, SCHEMA_VERSION
 from tests.core.conftest import write
+from tests.core.raw_store import old_store
 
 
 def _store(tmp_path: Path) -> Store:
@@ -120,11 +120,7 @@ def test_a_rolled_back_write_leaves_no_change_and_tells_no_one(tmp_path: Path) -
 def test_a_store_made_before_the_triggers_gains_them_on_open(tmp_path: Path) -> None:
     sealer = Sealer(KeySet.from_data_key(bytes(range(32))))
     db = tmp_path / "store.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    register_row_mac(conn, sealer)
-    for migrate in MIGRATIONS[:6]:
-        migrate(conn)
-    conn.execute("PRAGMA user_version=6")
+    conn = old_store(db, sealer, 6)
     conn.execute("INSERT INTO changes (entity, entity_id, op) VALUES ('memory', 1, 'upsert')")  # an old hand-made row
     assert not conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%change%'").fetchall()
     conn.close()

@@ -24,9 +24,9 @@ from secondme.crypto import AuthenticationFailed, KeySet, Sealer, padded_length
 from secondme.jobs.history import JobHistory
 from secondme.memory.items import NewMemory
 from secondme.store import Store
-from secondme.store.rows import register_row_mac
-from secondme.store.schema import DAY_SECONDS, MIGRATIONS, PRIVATE, SCHEMA_VERSION
+from secondme.store.schema import DAY_SECONDS, PRIVATE, SCHEMA_VERSION
 from tests.core.conftest import PASS, write
+from tests.core.raw_store import old_store
 
 DAY = float(DAY_SECONDS)
 BASE_DAY = math.floor((time.time() - 30 * DAY) / DAY) * DAY  # a UTC midnight a month ago
@@ -225,11 +225,7 @@ def test_unchanged_notes_are_skipped_at_start_and_changed_ones_reindexed(notes_c
 def test_v4_migration_seals_exact_values_and_keeps_the_days(tmp_path: Path) -> None:
     sealer, _ = _sealer()
     db = tmp_path / "store.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    register_row_mac(conn, sealer)
-    for migrate in MIGRATIONS[:3]:
-        migrate(conn)
-    conn.execute("PRAGMA user_version=3")
+    conn = old_store(db, sealer, 3)
     ev, made, recalled = _at(0, 1.0), _at(1, 2.0), _at(2, 3.0)
     conn.execute("INSERT INTO memories (id, kind, event_time, created_at, last_recalled, strength) "
                  "VALUES (1, 'message', ?, ?, ?, 3)", (ev, made, recalled))
