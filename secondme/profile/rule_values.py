@@ -55,14 +55,7 @@ def org(value: str) -> str:
     m = _ORG.match(value.strip())
     if not m:
         return ""
-    v = m.group(1).rstrip(".'’")
-    # A trailing time word is not part of a company ("Acme Robotics Monday").
-    words = [w for w in v.split()]
-    while words and words[-1] in _NOT_NAMES:
-        words.pop()
-    if not words or words[0] in _NOT_NAMES:
-        return ""
-    return " ".join(words)
+    return _proper(m.group(1).rstrip(".'’"))
 
 
 def name(value: str) -> str:
@@ -71,7 +64,13 @@ def name(value: str) -> str:
     m = re.match(_NAME, value.strip())
     if not m:
         return ""
-    words = m.group(1).split()
+    return _proper(m.group(1))
+
+
+def _proper(phrase: str) -> str:
+    """``phrase`` without its trailing capitalised words that name nothing ("Acme Robotics
+    Monday": a time word is not part of a company); empty when it starts with one."""
+    words = phrase.split()
     while words and words[-1] in _NOT_NAMES:
         words.pop()
     if not words or words[0] in _NOT_NAMES:
