@@ -85,13 +85,13 @@ class IndexSync:
         self.corrupt_rows: list[str] = []
 
     # --- background ----------------------------------------------------------------------------
-    def start(self, seal_every: float = 300.0) -> None:
+    def start(self, seal_every: float = 300.0, poll_every: float = 5.0) -> None:
         """Start the background thread and subscribe it to the store's change log: it catches up after
-        every commit that logged a change (or every few seconds, or when kicked) and seals every
-        ``seal_every`` seconds while dirty."""
+        every commit that logged a change (or every ``poll_every`` seconds, or when kicked) and
+        seals every ``seal_every`` seconds while dirty."""
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, args=(seal_every,), name="secondme-index-sync",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(seal_every, poll_every),
+                                        name="secondme-index-sync", daemon=True)
         self._thread.start()
         if self._unsubscribe is None:
             self._unsubscribe = self._store.subscribe(self._committed)
@@ -114,11 +114,11 @@ class IndexSync:
             self._thread.join(30)
             self._thread = None
 
-    def _run(self, seal_every: float) -> None:
+    def _run(self, seal_every: float, poll_every: float) -> None:
         lower_thread_priority(5)  # background work yields the CPU to the window's thread first
         last_seal = time.monotonic()
         while not self._stop.is_set():
-            self._kick.wait(timeout=min(seal_every, 5.0))
+            self._kick.wait(timeout=min(seal_every, poll_every))
             self._kick.clear()
             if self._stop.is_set():
                 break

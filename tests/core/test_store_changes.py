@@ -197,3 +197,16 @@ def test_repository_writes_reach_search_with_no_call_to_the_sync(notes_ctx: Seco
     with store.write() as w:
         docs.delete(w, state.id)
     assert _until(lambda: caught_up() and not found("zucchini compost"))
+
+
+def test_a_commit_wakes_the_running_sync(notes_ctx: SecondMe) -> None:
+    """The sync hears each commit: with its fallback poll an hour apart, a repository write is
+    still applied at once, so only the store's notification can have woken it."""
+    ctx = notes_ctx
+    sync = ctx.session.sync
+    sync.stop()
+    sync.start(poll_every=3600.0)
+    assert _until(lambda: sync.lag() == 0, 30)
+    _add_memory(ctx.store, "The okapi postcard is pinned above the desk")
+    assert _until(lambda: sync.lag() == 0, 30), "no commit notification reached the sync"
+    assert ctx.notes.search("okapi postcard", k=5)
