@@ -5,7 +5,6 @@ private values are sealed on disk."""
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from secondme.store.repos.links import LinkRepository
 from secondme.store.repos.marks import DirtyDays, MarkRepository
 from secondme.store.repos.memories import EMBEDDING, META, TEXT, MemoryRepository, ProvenanceRepository
 from secondme.store.repos.profile import ProfileFieldRepository
+from tests.core.raw_store import tamper
 
 T0 = 1_700_000_000.5  # an event time that is not on a day boundary
 
@@ -31,23 +31,6 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "store.db", Sealer(KeySet.from_data_key(os.urandom(32))), backups_dir=tmp_path / "b")
     yield s
     s.close()
-
-
-def _tamper(db: Path, sql: str, params: tuple[object, ...]) -> None:
-    """Change a bound plain column the way someone holding the file would: with the MAC
-    triggers out of the way and put back, so the row keeps its old MAC."""
-    raw = sqlite3.connect(db, isolation_level=None)
-    try:
-        triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-        raw.execute("BEGIN")
-        for name, _ in triggers:
-            raw.execute(f"DROP TRIGGER {name}")
-        raw.execute(sql, params)
-        for _, trigger in triggers:
-            raw.execute(trigger)
-        raw.execute("COMMIT")
-    finally:
-        raw.close()
 
 
 def _add(repo: MemoryRepository, n: int, *, kind: str = "message") -> list[int]:
@@ -100,7 +83,7 @@ def test_reads_by_id_batch_past_the_parameter_limit(store: Store) -> None:
 def test_tampered_memory_row_raises_store_corruption(store: Store) -> None:
     repo = MemoryRepository(store)
     ids = _add(repo, 3)
-    _tamper(store.path, "UPDATE memories SET state = 'superseded' WHERE id = ?", (ids[1],))
+    tamper(store.path, ("UPDATE memories SET state = 'superseded' WHERE id = ?", (ids[1],)))
     with pytest.raises(StoreCorruption):
         repo.by_ids(ids)
     with pytest.raises(StoreCorruption):
@@ -120,10 +103,10 @@ def test_tampered_link_and_fact_rows_raise(store: Store) -> None:
     got = links.touching([a])
     assert sorted((lk.src_id, lk.dst_id, lk.kind) for lk in got) == sorted([(a, b, "related"), (f, a, "derived")])
     assert [m.id for m in facts.all()] == [f]
-    _tamper(store.path, "UPDATE links SET dst_id = ? WHERE src_id = ? AND kind = 'related'", (f, a))
+    tamper(store.path, ("UPDATE links SET dst_id = ? WHERE src_id = ? AND kind = 'related'", (f, a)))
     with pytest.raises(StoreCorruption):
         links.touching([a])
-    _tamper(store.path, "UPDATE memories SET kind = 'message' WHERE id = ?", (f,))
+    tamper(store.path, ("UPDATE memories SET kind = 'message' WHERE id = ?", (f,)))
     with pytest.raises(StoreCorruption):
         facts.get(f)
 
@@ -168,7 +151,7 @@ def test_profile_fields_round_trip_sealed(store: Store) -> None:
         "email", "ana@example.com", 1.0, True, T0 + 1)
     assert row.meta["sources"] == [4]
     assert b"ana@" not in bytes(store.query("SELECT value FROM profile_fields")[0]["value"])
-    _tamper(store.path, "UPDATE profile_fields SET locked = 0 WHERE field = 'email'", ())
+    tamper(store.path, ("UPDATE profile_fields SET locked = 0 WHERE field = 'email'", ()))
     with pytest.raises(StoreCorruption):
         fields.all()
     with store.write() as w:
