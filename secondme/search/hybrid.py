@@ -57,8 +57,7 @@ NOTE_WEIGHTS = (0.4, 0.3, 0.3)  # (whole-note BM25, best-chunk BM25, best-chunk 
 # without limit; real queries are not all like that, so the weights stay at the modest end
 # that meets the target: a note holding the whole query together, in order, gains 3, about
 # the spread of a candidate list's z-scores. Reported on seeds 2 and 3 by bench_known_item.
-PROXIMITY_WEIGHTS = (2.0, 1.0)  # (together, in order)
-PROXIMITY_WINDOW = 12  # tokens
+PROXIMITY_WEIGHTS = (2.0, 1.0)  # (together, in order); the window is index.proximity's
 PROXIMITY_DEPTH = 20  # fused candidates whose text is read for it
 
 
@@ -259,7 +258,7 @@ class HybridSearcher:
             fused = fuse_notes(kw_scores, sims, docs, chunk_doc)
             head = head_docs(fused, chunk_doc)
             if head and any(self.proximity_weights):
-                near = self._idx.keyword.doc_proximity(query, head, PROXIMITY_WINDOW)
+                near = self._idx.keyword.doc_proximity(query, head)
                 boosts = proximity_boosts(near, self.proximity_weights)
                 fused = boost_by_proximity(fused[:PROXIMITY_DEPTH], chunk_doc, boosts) + fused[PROXIMITY_DEPTH:]
         else:
