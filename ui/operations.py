@@ -29,31 +29,44 @@ POOL_SIZES = {"default": 3, "search": 2, "model": 1}
 
 
 class _Relay(QObject):
-    """Lives on the UI thread; signals emitted from a worker are queued to it by Qt."""
+    """Lives on the UI thread; signals emitted from a worker are queued to it by Qt.
+
+    One relay serves every operation of a :class:`Runner` and lives as long as the runner: an
+    operation owns no Qt object. A relay per operation, deleted once its result arrived, raced
+    the worker that was still returning from ``emit`` (a segfault seen in CI), and its Python
+    wrapper could be freed on the worker thread while Qt still held a deletion event for it.
+    """
 
     succeeded = Signal(object)
     failed = Signal(object)
     progressed = Signal(object)
 
-    def __init__(self, op: Operation[Any]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._op = op
         self.succeeded.connect(self._on_success)
         self.failed.connect(self._on_failure)
         self.progressed.connect(self._on_progress)
 
     @Slot(object)
-    def _on_success(self, value: object) -> None:
-        self._op._deliver(value, None)
+    def _on_success(self, payload: object) -> None:
+        op, value = _unpack(payload)
+        op._deliver(value, None)
 
     @Slot(object)
-    def _on_failure(self, exc: object) -> None:
+    def _on_failure(self, payload: object) -> None:
+        op, exc = _unpack(payload)
         assert isinstance(exc, BaseException)
-        self._op._deliver(None, exc)
+        op._deliver(None, exc)
 
     @Slot(object)
-    def _on_progress(self, item: object) -> None:
-        self._op._deliver_progress(item)
+    def _on_progress(self, payload: object) -> None:
+        op, item = _unpack(payload)
+        op._deliver_progress(item)
+
+
+def _unpack(payload: object) -> tuple[Operation[Any], object]:
+    assert isinstance(payload, tuple) and isinstance(payload[0], Operation)
+    return payload[0], payload[1]
 
 
 class _Job(QRunnable):
@@ -88,14 +101,14 @@ class Operation(Generic[T]):
         """Hold the call and its callbacks; :meth:`Runner.run` builds and queues it.
         ``cancel`` defaults to a new event."""
         self._runner = runner
-        self._fn = fn
+        self._fn: Callable[..., T] | None = fn
         self._receiver = receiver
         self._success = success
         self._failure = failure
         self._progress = progress
         self.cancel = cancel if cancel is not None else threading.Event()
         self.finished = False
-        self._relay = _Relay(self)
+        self._relay = runner._relay
         self._job = _Job(self)
         if receiver is not None:
             # The receiver going away means nobody wants the result: let the core stop early.
@@ -106,12 +119,16 @@ class Operation(Generic[T]):
 
     # --- worker thread -------------------------------------------------------------------------
     def _execute(self) -> None:
+        fn = self._fn
+        assert fn is not None, "an operation runs once"
         try:
             if self._progress is not None:
-                value = self._fn(self._report)
+                value = fn(self._report)
             else:
-                value = self._fn()
+                value = fn()
+            fn = None  # dropped before the result is handed over (see _deliver)
         except BaseException as exc:  # noqa: BLE001 - handed to the failure callback on the UI thread
+            fn = None
             self._emit(self._relay.failed, exc)
         else:
             self._emit(self._relay.succeeded, value)
@@ -119,10 +136,9 @@ class Operation(Generic[T]):
     def _report(self, item: Any) -> None:
         self._emit(self._relay.progressed, item)
 
-    @staticmethod
-    def _emit(signal: Any, value: object) -> None:
+    def _emit(self, signal: Any, value: object) -> None:
         try:
-            signal.emit(value)
+            signal.emit((self, value))
         except RuntimeError:  # the relay was deleted at shutdown: nobody is left to tell
             log.debug("operation result dropped: its relay is gone")
 
@@ -148,7 +164,6 @@ class Operation(Generic[T]):
                 # Nobody asked for the failure (or the receiver is gone): never swallow it.
                 self._runner.unhandled(exc)
         finally:
-            self._relay.deleteLater()
             # Disconnected here, on the UI thread: left to the garbage collector, the connection
             # to the receiver would be undone on whichever thread collects this operation, and
             # a worker taking the receiver's connection lock while the UI thread holds the GIL
@@ -158,6 +173,11 @@ class Operation(Generic[T]):
                     self._receiver.destroyed.disconnect(self._relay_cancel)
                 except (RuntimeError, TypeError):
                     pass  # already gone with the receiver
+            # The worker may hold this operation a moment longer (its runnable is freed on the
+            # pool's thread): it must not be the one to drop the last reference to a widget
+            # (the receiver, or one behind a bound callback), so they are let go of here.
+            self._receiver = None
+            self._fn = self._success = self._failure = self._progress = None
 
 
 class Runner:
@@ -175,6 +195,7 @@ class Runner:
             pool.setMaxThreadCount(size)
             self._pools[name] = pool
         self._live: set[Operation[Any]] = set()
+        self._relay = _Relay()
         self.on_error = on_error
 
     def run(

@@ -134,3 +134,35 @@ def test_ui_stays_responsive_while_workers_are_busy(qtbot: pytest.FixtureRequest
         qtbot.waitUntil(lambda: len(done) == 3, timeout=10_000)
     assert meter.ticks > 5
     assert meter.longest_ms < 300, f"UI stalled {meter.longest_ms:.0f} ms"
+
+
+def test_many_short_operations_with_passing_receivers_finish_without_a_crash(
+        qtbot: pytest.FixtureRequest) -> None:
+    # Results arrive while their workers are still returning from the signal, receivers go away
+    # as soon as they are served, and the runnables are freed on the pool's threads: the shape of
+    # a quick recall box typed into and closed. Before one relay served the whole runner, a
+    # per-operation relay deleted on delivery could be freed under a worker (a segfault in CI).
+    runner = Runner()
+    got: list[int] = []
+    total = 1500
+
+    def start(i: int) -> None:
+        receiver = QWidget()
+
+        def done(value: int) -> None:
+            got.append(value)
+            receiver.deleteLater()
+
+        def work(report: object) -> int:
+            for k in range(3):
+                report(k)  # type: ignore[operator]
+            return i
+
+        runner.run(work, receiver=receiver, success=done, progress=lambda _item: None)
+
+    for i in range(total):
+        start(i)
+    qtbot.waitUntil(lambda: len(got) == total, timeout=60_000)
+    assert sorted(got) == list(range(total))
+    assert runner.active() == 0
+    assert runner.shutdown()
