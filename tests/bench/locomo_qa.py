@@ -98,7 +98,8 @@ def open_corpus(sample: dict[str, Any], root: Path, embedder: Any, model: str | 
 
 
 def evaluate(data: list[dict[str, Any]], per_category: int, model: str | None,
-             calibration: bool = False) -> dict[str, Any]:
+             calibration: bool = False, dump: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Ask the sampled questions of each conversation; ``dump`` collects every question's record."""
     embedder = MiniLMEmbedder()
     picked = sample_questions(data, per_category, calibration)
     f1s: dict[int, list[float]] = {}
@@ -123,6 +124,11 @@ def evaluate(data: list[dict[str, Any]], per_category: int, model: str | None,
                     if cat != 5:
                         f1 = 0.0 if ans.abstained else token_f1(ans.text, str(qa.get("answer", "")))
                         f1s.setdefault(cat, []).append(f1)
+                    if dump is not None:
+                        dump.append({"sample": si, "qa": qi, "category": cat, "q": qa["question"],
+                                     "gold": str(qa.get("answer", qa.get("adversarial_answer", ""))),
+                                     "answer": ans.text, "abstained": ans.abstained,
+                                     "support": list(ans.support)})
                     if len(examples) < 6 and cat != 5:
                         examples.append({"q": qa["question"], "gold": str(qa.get("answer")),
                                          "answer": ans.text[:200]})
@@ -154,13 +160,18 @@ def main() -> int:
     ap.add_argument("--per-category", type=int, default=40)
     ap.add_argument("--calibration", action="store_true",
                     help="the calibration slice (disjoint from the fixed sample) instead of the sample")
+    ap.add_argument("--dump", type=Path, help="write every question, gold and answer here (JSON lines; "
+                    "evaluation data: keep it outside the repository)")
     args = ap.parse_args()
     if not args.data.exists():
         print(json.dumps({"skipped": f"LoCoMo data not found at {args.data}"}))
         return 0
     data = json.loads(args.data.read_text("utf-8"))
     model = None if args.model == "default" else args.model
-    print(json.dumps(evaluate(data, args.per_category, model, args.calibration), indent=2))
+    dump: list[dict[str, Any]] | None = [] if args.dump else None
+    print(json.dumps(evaluate(data, args.per_category, model, args.calibration, dump), indent=2))
+    if args.dump and dump is not None:
+        args.dump.write_text("".join(json.dumps(r) + "\n" for r in dump), "utf-8")
     return 0
 
 
