@@ -18,8 +18,10 @@ ABSTAIN = "I don't find that in your memory."
 
 SYSTEM = (
     "You are Second Me, the user's private memory assistant. Answer the question using only "
-    "the numbered sources below, briefly, and cite them like [1]. If the sources do not "
-    f"contain the answer, reply exactly: {ABSTAIN}"
+    "the numbered sources below, in as few words as the question needs (a name, a number, a "
+    "date or a short phrase), and cite them like [1]. Do not repeat the sources. Each source "
+    "begins with who wrote it and the day it was written. If the sources do not contain the "
+    f"answer, reply exactly: {ABSTAIN}"
 )
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
@@ -128,7 +130,13 @@ def answer(
         return Answer(ABSTAIN, (), abstained=True)
     if mode == EXTRACTIVE or (mode == "auto" and not writes_answers(model)):
         return extractive_answer(question, hits, texts, on_token, now=now)
-    if not extractive.choose(question, texts, now=now):
+    quotes = extractive.choose(question, texts, now=now)
+    if quotes and extractive.asks_when(question) and (quotes[0].when or quotes[0].span):
+        # A date is arithmetic on the day a source was written ("yesterday" said on 8 May is
+        # 7 May), which small models get wrong or dodge by copying the source (measured on
+        # LoCoMo's temporal questions with the 0.5B): the resolved date, quoted and cited.
+        return extractive_answer(question, hits, texts, on_token, now=now)
+    if not quotes:
         # No source sentence holds the question's terms about the person it names (its premise
         # names the wrong person, or something no source mentions): a model would only guess
         # from the nearest text, so it abstains as quoting does, without generating.
@@ -151,13 +159,35 @@ def answer(
         citations = tuple(hits[:kept])
     if not abstained and not comp.cancelled:
         backing = [texts[i - 1] for i in nums] if nums else list(texts[:kept])
-        if not text or not extractive.supported(_CITE.sub(" ", text), backing, question):
-            log.debug("written answer not supported by its sources: quoting instead")
+        if not text or parroted(text, texts) or not extractive.supported(_CITE.sub(" ", text), backing,
+                                                                        question):
+            log.debug("written answer not supported by its sources, or copied one: quoting instead")
             quoted = extractive_answer(question, hits, texts, now=now)
             if on_token is not None:
                 on_token("\n\n" + quoted.text)
             return quoted
     return Answer(text, citations, abstained=abstained, cancelled=comp.cancelled, mode=GENERATED)
+
+
+_SOURCE_LABEL = re.compile(r"\(\d{1,2} [A-Z][a-z]{2} \d{4}\):")
+_COPIED_WORDS = 15
+
+
+def parroted(text: str, sources: Sequence[str]) -> bool:
+    """Whether a written answer copies a source instead of answering: it repeats a source's
+    label ("Gina (29 Jan 2023):") or a run of 15 words of one. The quoting path then gives the
+    sentence that answers, and its short answer, instead of a whole message."""
+    if _SOURCE_LABEL.search(text):
+        return True
+    said = extractive.words(_CITE.sub(" ", text))
+    if len(said) < _COPIED_WORDS:
+        return False
+    runs = {" ".join(said[i:i + _COPIED_WORDS]) for i in range(len(said) - _COPIED_WORDS + 1)}
+    for src in sources:
+        ws = extractive.words(src)
+        if any(" ".join(ws[i:i + _COPIED_WORDS]) in runs for i in range(len(ws) - _COPIED_WORDS + 1)):
+            return True
+    return False
 
 
 def hit_text(hit: SearchHit, full_text: str | None) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from secondme import extractive
-from secondme.answer import EXTRACTIVE, GENERATED, writes_answers
+from secondme.answer import EXTRACTIVE, GENERATED, parroted, writes_answers
 from secondme.app import SecondMe
 from secondme.llm.loops import loop_start, trim_loop
 from tests.core.conftest import PASS, chat_context, eval_model_path, write
@@ -107,8 +107,26 @@ def test_a_real_instruct_model_writes_a_supported_cited_answer(data_dir: Path, t
         assert loop_start(ans.text) is None
         nothing = c.models.ask("What is the boiling point of liquid nitrogen?")
         assert nothing.abstained
+        # A date is resolved and quoted, not left to the model's arithmetic.
+        when = c.models.ask("When do we land in Oslo?")
+        assert when.mode == EXTRACTIVE and when.text.startswith("14 June 2024 [1]")
+        assert when.citations[0].path and when.citations[0].path.endswith("trip.md")
     finally:
         c.close()
+
+
+def test_a_written_answer_that_copies_a_source_is_noticed() -> None:
+    sources = ["Gina (29 Jan 2023): Hey Jon! Long time no see! Things have been hectic lately. I just "
+               "launched an ad campaign for my clothing store in hopes of growing the business.",
+               "Jon (30 Jan 2023): The dance studio opens on Friday and I am so excited about it."]
+    # The label of a source, or fifteen of its words in a row, is a copy, not an answer.
+    assert parroted("[1] Gina (29 Jan 2023): Hey Jon! Long time no see!", sources)
+    assert parroted("Things have been hectic lately. I just launched an ad campaign for my clothing "
+                    "store in hopes of growing it [1]", sources)
+    # A short answer in the sources' words, or a sentence of its own, is an answer.
+    assert not parroted("An ad campaign for her clothing store [1]", sources)
+    assert not parroted("Jon feels excited: the dance studio opens on Friday and he cannot wait to see "
+                        "his students and the whole neighbourhood there [2]", sources)
 
 
 @pytest.mark.parametrize("sentence, when", [
