@@ -66,11 +66,14 @@ def writes_answers(model: Any) -> bool:
 
 
 def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[str],
-                      on_token: Callable[[str], None] | None = None, now: float | None = None) -> Answer:
+                      on_token: Callable[[str], None] | None = None, now: float | None = None,
+                      quotes: Sequence[extractive.Quote] | None = None) -> Answer:
     """The short answer and the sentences of the sources it comes from, with citations.
 
-    ``now`` is the question's own date (time phrases in it resolve against it)."""
-    quotes = extractive.choose(question, texts, now=now)
+    ``now`` is the question's own date (time phrases in it resolve against it); ``quotes`` are
+    :func:`extractive.choose`'s for these texts when the caller has them already."""
+    if quotes is None:
+        quotes = extractive.choose(question, texts, now=now)
     if not quotes:
         if on_token is not None:
             on_token(ABSTAIN)
@@ -135,7 +138,7 @@ def answer(
         # A date is arithmetic on the day a source was written ("yesterday" said on 8 May is
         # 7 May), which small models get wrong or dodge by copying the source (measured on
         # LoCoMo's temporal questions with the 0.5B): the resolved date, quoted and cited.
-        return extractive_answer(question, hits, texts, on_token, now=now)
+        return extractive_answer(question, hits, texts, on_token, now=now, quotes=quotes)
     if not quotes:
         # No source sentence holds the question's terms about the person it names (its premise
         # names the wrong person, or something no source mentions): a model would only guess
@@ -162,14 +165,14 @@ def answer(
         if not text or parroted(text, texts) or not extractive.supported(_CITE.sub(" ", text), backing,
                                                                         question):
             log.debug("written answer not supported by its sources, or copied one: quoting instead")
-            quoted = extractive_answer(question, hits, texts, now=now)
+            quoted = extractive_answer(question, hits, texts, now=now, quotes=quotes)
             if on_token is not None:
                 on_token("\n\n" + quoted.text)
             return quoted
     return Answer(text, citations, abstained=abstained, cancelled=comp.cancelled, mode=GENERATED)
 
 
-_SOURCE_LABEL = re.compile(r"\(\d{1,2} [A-Z][a-z]{2} \d{4}\):")
+_SOURCE_LABEL = re.compile(extractive.LABEL_DAY + ":")
 _COPIED_WORDS = 15
 
 

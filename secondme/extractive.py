@@ -88,7 +88,8 @@ def _has(kind: str, sentence: str) -> bool:
     return False
 
 
-_LABEL_DATE = re.compile(r"\((\d{1,2} [A-Z][a-z]{2} \d{4})\)\s*$")
+LABEL_DAY = r"\((\d{1,2} [A-Z][a-z]{2} \d{4})\)"  # as hit_text labels a source: "Gina (29 Jan 2023): …"
+_LABEL_DATE = re.compile(LABEL_DAY + r"\s*$")
 _MONTH_ALT = "|".join(m for m in _MONTHS if len(m) > 3 or m == "may") + "|" + "|".join(
     m for m in _MONTHS if len(m) == 3 and m != "may")
 _EXPLICIT_DATE = re.compile(
