@@ -117,7 +117,9 @@ def evaluate(data: list[dict[str, Any]], per_category: int, model: str | None,
                     qa = sample["qa"][qi]
                     cat = int(qa["category"])
                     t0 = time.perf_counter()
-                    ans = ctx.models.ask(qa["question"], when=when, remember=False)
+                    streamed: list[str] = []
+                    ans = ctx.models.ask(qa["question"], when=when, remember=False,
+                                         on_token=streamed.append)
                     seconds.append(time.perf_counter() - t0)
                     modes["abstained" if ans.abstained else ans.mode] += 1
                     abstained.setdefault(cat, []).append(ans.abstained)
@@ -128,7 +130,8 @@ def evaluate(data: list[dict[str, Any]], per_category: int, model: str | None,
                         dump.append({"sample": si, "qa": qi, "category": cat, "q": qa["question"],
                                      "gold": str(qa.get("answer", qa.get("adversarial_answer", ""))),
                                      "answer": ans.text, "abstained": ans.abstained,
-                                     "support": list(ans.support)})
+                                     "support": list(ans.support),
+                                     "streamed": "".join(streamed)})
                     if len(examples) < 6 and cat != 5:
                         examples.append({"q": qa["question"], "gold": str(qa.get("answer")),
                                          "answer": ans.text[:200]})
