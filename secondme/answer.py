@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -10,6 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from secondme import extractive
+from secondme.concise import trim_restatement
+from secondme.grounding import about_the_named, supported
+from secondme.question_terms import content_terms
 from secondme.results import HL_END, HL_START, Answer, SearchHit
 
 log = logging.getLogger("secondme.answer")
@@ -73,7 +77,7 @@ def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[
     ``now`` is the question's own date (time phrases in it resolve against it); ``quotes`` are
     :func:`extractive.choose`'s for these texts when the caller has them already."""
     if quotes is None:
-        quotes = extractive.choose(question, texts, now=now)
+        quotes = _noted(extractive.choose(question, texts, now=now), hits, texts)
     if not quotes:
         if on_token is not None:
             on_token(ABSTAIN)
@@ -109,6 +113,19 @@ def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[
                   highlights=tuple(sorted(terms)), support=support)
 
 
+def _noted(quotes: Sequence[extractive.Quote], hits: Sequence[SearchHit],
+           texts: Sequence[str]) -> list[extractive.Quote]:
+    """The quotes, without a date for a note's sentence that names no time of its own: a
+    note's date is the day it was saved, not when what it says happens ("The oil change is due
+    at 45,000 km" answers "When is the oil change due?" by itself)."""
+    out = []
+    for q in quotes:
+        if hits[q.source].kind == "chunk" and extractive.dated_by_label_only(q, texts[q.source]):
+            q = dataclasses.replace(q, when="", span="" if q.span == q.when else q.span)
+        out.append(q)
+    return out
+
+
 def answer(
     question: str,
     hits: Sequence[SearchHit],
@@ -133,7 +150,7 @@ def answer(
         return Answer(ABSTAIN, (), abstained=True)
     if mode == EXTRACTIVE or (mode == "auto" and not writes_answers(model)):
         return extractive_answer(question, hits, texts, on_token, now=now)
-    quotes = extractive.choose(question, texts, now=now)
+    quotes = _noted(extractive.choose(question, texts, now=now), hits, texts)
     if quotes and extractive.asks_when(question) and (quotes[0].when or quotes[0].span):
         # A date is arithmetic on the day a source was written ("yesterday" said on 8 May is
         # 7 May), which small models get wrong or dodge by copying the source (measured on
@@ -153,26 +170,75 @@ def answer(
     kept = len(fitted.context)
     nums = cited(text, kept)
     abstained = ABSTAIN.lower().rstrip(".") in text.lower()
+    if not abstained and not comp.cancelled:
+        text, nums = _recited(text, nums, texts[:kept], question)
+        backing = [texts[i - 1] for i in nums] if nums else list(texts[:kept])
+        instead = _checked(text, question, backing, hits, texts, now, quotes)
+        if instead is not None:
+            if on_token is not None:
+                on_token("\n\n" + instead.text)
+            return instead
+        # Small models restate the question before answering it ("Tim joined a fantasy
+        # literature forum"): the answer shown is what the question asked for.
+        text = trim_restatement(text, question)
     if abstained:
         citations: tuple[SearchHit, ...] = ()
     elif nums:
         citations = tuple(hits[i - 1] for i in nums)
+        text = _renumbered(text, nums)
     else:
         # A small model often forgets the markers: show what it was given, in rank order.
         citations = tuple(hits[:kept])
-    if not abstained and not comp.cancelled:
-        backing = [texts[i - 1] for i in nums] if nums else list(texts[:kept])
-        if not text or parroted(text, texts) or not extractive.supported(_CITE.sub(" ", text), backing,
-                                                                        question):
-            log.debug("written answer not supported by its sources, or copied one: quoting instead")
-            quoted = extractive_answer(question, hits, texts, now=now, quotes=quotes)
-            if on_token is not None:
-                on_token("\n\n" + quoted.text)
-            return quoted
     return Answer(text, citations, abstained=abstained, cancelled=comp.cancelled, mode=GENERATED)
 
 
-_SOURCE_LABEL = re.compile(extractive.LABEL_DAY + ":")
+_MARKER = re.compile(r"\s*\[\d{1,3}\]")
+_SPACED_CITE = re.compile(r"(\s*)\[(\d{1,3})\]")
+
+
+def _recited(text: str, nums: list[int], seen: Sequence[str], question: str) -> tuple[str, list[int]]:
+    """The answer and the sources it cites: when the model cited none (small models often
+    forget the markers), the sources that each hold its words, not everything it was given."""
+    plain = _CITE.sub(" ", text)
+    if nums or not set(content_terms(plain)) - set(content_terms(question)):
+        # Sources the model cited are checked as cited (a wrong citation falls back to
+        # quoting); an answer of the question's own words ("Yes") has nothing to attribute.
+        return text, nums
+    holders = [i for i, s in enumerate(seen, 1) if supported(plain, [s], question)][:3]
+    if not holders:
+        return text, nums
+    return _MARKER.sub("", text).rstrip() + " " + "".join(f"[{i}]" for i in holders), holders
+
+
+def _renumbered(text: str, nums: list[int]) -> str:
+    """``text`` with its markers numbered as its citations are listed: the n-th cited source
+    is [n] (a marker for a source not cited is dropped)."""
+    def number(m: re.Match[str]) -> str:
+        n = int(m.group(2))
+        return f"{m.group(1)}[{nums.index(n) + 1}]" if n in nums else ""
+    return _SPACED_CITE.sub(number, text)
+
+
+def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[SearchHit],
+             texts: Sequence[str], now: float | None, quotes: Sequence[extractive.Quote]) -> Answer | None:
+    """What to answer instead of a written ``text`` its sources do not bear out, or None."""
+    plain = _CITE.sub(" ", text)
+    if not plain.strip():
+        text = ""  # only citation markers: no answer was written
+    if text and not about_the_named(plain, question, backing, texts):
+        # The answer comes from someone else's story than the one the question names ("Why did
+        # John join a church?", answered from Maria's "I joined a church"): the question's
+        # premise is wrong, and the honest answer is that it is not in memory.
+        log.debug("written answer drawn from sources about someone the question does not name")
+        return Answer(ABSTAIN, (), abstained=True, mode=GENERATED)
+    if not text or parroted(text, texts) or not supported(plain, backing, question):
+        log.debug("written answer not supported by its sources, or copied one: quoting instead")
+        return extractive_answer(question, hits, texts, now=now, quotes=quotes)
+    return None
+
+
+# "Gina (29 Jan 2023):", with or without its colon: a source's label, not an answer.
+_SOURCE_LABEL = re.compile(extractive.LABEL_DAY)
 _COPIED_WORDS = 15
 
 

@@ -118,6 +118,13 @@ def _fmt(d: datetime) -> str:
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
+def dated_by_label_only(q: Quote, text: str) -> bool:
+    """Whether a quote's date is only the day its source was written: its sentence names no
+    time of its own ("The oil change is due at 45,000 km")."""
+    said = label_date(text)
+    return bool(q.when) and said is not None and q.when == _fmt(said)
+
+
 _LAST_WEEKDAY = re.compile(r"\b(?:on|last|this past)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
                            re.IGNORECASE)
 _FEW_DAYS = re.compile(r"\b(?:a )?(few|couple of) days ago\b|\bthe other day\b", re.IGNORECASE)
@@ -478,23 +485,3 @@ def adds_little(question: str, sentence: str) -> bool:
     three meaningful words of its own (time words and light verbs not counted)."""
     own = set(content_terms(sentence)) - set(content_terms(question)) - _LIGHT
     return len(own) <= 3
-
-
-def supported(answer: str, sources: Sequence[str], question: str = "") -> bool:
-    """Whether the cited ``sources`` hold the key terms of a written ``answer``.
-
-    The answer's own terms (not the question's) must mostly appear in the sources: a number or
-    name the model made up, or copied from a source it did not cite, fails.
-    """
-    q = set(content_terms(question))
-    terms = [t for t in dict.fromkeys(content_terms(answer)) if t not in q]
-    if not terms:
-        return True  # the answer only restates the question's terms: nothing new to check
-    have: set[str] = set()
-    for s in sources:
-        have.update(content_terms(s))
-    numbers = [t for t in terms if _DIGIT.search(t)]
-    if any(t not in have for t in numbers):
-        return False  # a number is either in the source or invented
-    hits = sum(1 for t in terms if t in have)
-    return hits / len(terms) >= 0.6

@@ -4,6 +4,7 @@ with a real instruct model, and never a loop."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from secondme import extractive
 from secondme.answer import EXTRACTIVE, GENERATED, parroted, writes_answers
 from secondme.app import SecondMe
+from secondme.grounding import about_the_named, supported
 from secondme.llm.loops import loop_start, trim_loop
 from tests.core.conftest import PASS, chat_context, eval_model_path, write
 
@@ -60,6 +62,9 @@ def test_the_default_model_quotes_the_sentence_that_answers(tiny_ctx: SecondMe) 
     assert when.mode == EXTRACTIVE and when.text.startswith("14 June 2024 [1]")
     assert "We land in Oslo on 14 June 2024" in when.support[0] and when.support[0].endswith("[1]")
     assert when.citations[0].path and when.citations[0].path.endswith("trip.md")
+    # A note's date is the day it was saved, not when what it says happens.
+    due = tiny_ctx.models.ask("When is the oil change due?")
+    assert "45,000 km" in due.text and str(date.today().year) not in due.text
 
 
 def test_the_default_model_abstains_when_no_sentence_answers(tiny_ctx: SecondMe) -> None:
@@ -78,9 +83,9 @@ def test_choose_prefers_the_value_asked_for_and_skips_questions() -> None:
 
 def test_supported_rejects_numbers_the_sources_do_not_hold() -> None:
     src = ["Flat: My rent is 1,450 euros a month, due on the 3rd."]
-    assert extractive.supported("You pay 1,450 euros a month.", src, "How much rent do I pay?")
-    assert not extractive.supported("You pay 45,000 km.", src, "How much rent do I pay?")
-    assert not extractive.supported("Your flight code is QX7P2L at the Hotel Bristol.", src)
+    assert supported("You pay 1,450 euros a month.", src, "How much rent do I pay?")
+    assert not supported("You pay 45,000 km.", src, "How much rent do I pay?")
+    assert not supported("Your flight code is QX7P2L at the Hotel Bristol.", src)
 
 
 @pytest.mark.parametrize("text, kept", [
@@ -105,12 +110,18 @@ def test_a_real_instruct_model_writes_a_supported_cited_answer(data_dir: Path, t
         assert ans.mode in (GENERATED, EXTRACTIVE)
         assert ans.citations and any(h.path and h.path.endswith("home.md") for h in ans.citations)
         assert loop_start(ans.text) is None
+        # The answer is what was asked, not the question restated, and a name stays whole.
+        hotel = c.models.ask("Which hotel do we stay at in Oslo?")
+        assert "Hotel Bristol" in hotel.text and len(hotel.text.split()) <= 5
         nothing = c.models.ask("What is the boiling point of liquid nitrogen?")
         assert nothing.abstained
         # A date is resolved and quoted, not left to the model's arithmetic.
         when = c.models.ask("When do we land in Oslo?")
         assert when.mode == EXTRACTIVE and when.text.startswith("14 June 2024 [1]")
         assert when.citations[0].path and when.citations[0].path.endswith("trip.md")
+        due = c.models.ask("When is the oil change due?")
+        assert "45,000 km" in due.text and str(date.today().year) not in due.text
+        assert due.citations and due.citations[0].path and due.citations[0].path.endswith("car.md")
     finally:
         c.close()
 
@@ -121,6 +132,7 @@ def test_a_written_answer_that_copies_a_source_is_noticed() -> None:
                "Jon (30 Jan 2023): The dance studio opens on Friday and I am so excited about it."]
     # The label of a source, or fifteen of its words in a row, is a copy, not an answer.
     assert parroted("[1] Gina (29 Jan 2023): Hey Jon! Long time no see!", sources)
+    assert parroted("[1] Gina (29 Jan 2023)", sources)
     assert parroted("Things have been hectic lately. I just launched an ad campaign for my clothing "
                     "store in hopes of growing it [1]", sources)
     # A short answer in the sources' words, or a sentence of its own, is an answer.
@@ -161,3 +173,52 @@ def test_the_cli_says_when_an_answer_was_quoted(data_dir: Path, tmp_path: Path, 
     assert out["mode"] == "extractive" and "1,450 euros" in out["answer"]
     assert main(["--data-dir", str(data_dir), "ask", "How much rent do I pay?"]) == 0
     assert "Quoted from your sources" in capsys.readouterr().out
+
+
+CHAT = [
+    "Maria (12 Aug 2023): I joined a nearby church last week to feel closer to my community.",
+    "John (12 Aug 2023): That's great, Maria! I started volunteering at the food bank.",
+    "John (14 Aug 2023): My sister Ana moved to Lisbon for a design job.",
+    "John (15 Aug 2023): Maria baked bread for the whole choir on Sunday.",
+]
+
+
+@pytest.mark.parametrize(("question", "written", "fits"), [
+    # Drawn from Maria's message, asked about John: the premise names the wrong person.
+    ("Why did John join a church?", "John wanted to feel closer to his community.", False),
+    # Drawn from the named person's own message.
+    ("Why did Maria join a church?", "To feel closer to her community [1]", True),
+    ("Where does John volunteer?", "At the food bank [2]", True),
+    # A message by someone else that names the person asked about counts as about them.
+    ("What did Maria bake for the choir?", "Sourdough bread", True),
+    # A question that names no author is not checked.
+    ("Who moved to Lisbon?", "Ana", True),
+])
+def test_a_written_answer_must_come_from_the_named_persons_story(question: str, written: str,
+                                                                  fits: bool) -> None:
+    assert about_the_named(written, question, CHAT, CHAT) is fits
+
+
+def test_a_number_in_digits_is_backed_by_the_same_number_in_words() -> None:
+    src = ["Maria (3 Jun 2023): We adopted two dogs from the shelter this spring."]
+    assert supported("Maria adopted 2 dogs.", src, "How many dogs did Maria adopt?")
+    assert supported("Two", src, "How many dogs did Maria adopt?")
+    assert not supported("5 dogs", src, "How many dogs did Maria adopt?")
+
+
+def test_a_written_answer_cites_the_sources_that_hold_it_numbered_as_listed() -> None:
+    from secondme.answer import _recited, _renumbered
+    seen = ["Car (2 Feb 2024): The winter tyres are stored at Garage Dupont on Rue Cler.",
+            "Trip (3 Mar 2024): We land in Oslo on 14 June and stay at the Hotel Bristol.",
+            "Home (1 Jan 2024): The landlord is Mrs Okafor."]
+    q = "Which hotel do we stay at in Oslo?"
+    # Cited nothing: the source that holds it is cited.
+    assert _recited("Hotel Bristol", [], seen, q) == ("Hotel Bristol [2]", [2])
+    # Cited: kept as written (the support check then reads the cited sources).
+    assert _recited("Hotel Bristol [2]", [2], seen, q) == ("Hotel Bristol [2]", [2])
+    assert _recited("Hotel Bristol [1]", [1], seen, q) == ("Hotel Bristol [1]", [1])
+    # Nothing of its own to attribute: as written.
+    assert _recited("Yes", [], seen, "Do we stay at the Hotel Bristol?") == ("Yes", [])
+    # The answer lists its citations in order, so its markers count from [1].
+    assert _renumbered("Hotel Bristol [2], landlord Mrs Okafor [3] [7]", [2, 3]) == \
+        "Hotel Bristol [1], landlord Mrs Okafor [2]"

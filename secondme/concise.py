@@ -1,0 +1,160 @@
+"""Keeping a written answer to what it adds.
+
+Asked "What forum did Tim join?", small instruct models answer "Tim joined a fantasy literature
+forum." although the prompt asks for the fewest words: the words that restate the question come
+first (or last: "Yes, Calvin wants to expand his brand."). The answer the person is after is the
+rest, "fantasy literature forum". This module cuts such a restatement from either end, and keeps
+the answer whole where cutting would leave nothing, or would drop a negation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from secondme.question_terms import STOPWORDS, term
+
+# Past and third-person forms a suffix strip cannot reach ("ran" restates "run").
+_IRREGULAR = {
+    "ran": "run", "went": "go", "gone": "go", "goes": "go", "got": "get", "gotten": "get",
+    "made": "make", "took": "take", "taken": "take", "gave": "give", "given": "give",
+    "felt": "feel", "bought": "buy", "brought": "bring", "came": "come", "saw": "see",
+    "seen": "see", "found": "find", "kept": "keep", "left": "leave", "met": "meet",
+    "paid": "pay", "read": "read", "said": "say", "sold": "sell", "sent": "send",
+    "spent": "spend", "taught": "teach", "thought": "think", "told": "tell", "wrote": "write",
+    "written": "write", "won": "win", "began": "begin", "begun": "begin", "built": "build",
+    "chose": "choose", "chosen": "choose", "drew": "draw", "drawn": "draw", "drove": "drive",
+    "driven": "drive", "ate": "eat", "eaten": "eat", "fell": "fall", "fallen": "fall",
+    "flew": "fly", "flown": "fly", "grew": "grow", "grown": "grow", "heard": "hear",
+    "held": "hold", "knew": "know", "known": "know", "learnt": "learn", "lost": "lose",
+    "meant": "mean", "rode": "ride", "sang": "sing", "sung": "sing", "sat": "sit",
+    "slept": "sleep", "spoke": "speak", "spoken": "speak", "stood": "stand", "swam": "swim",
+    "threw": "throw", "thrown": "throw", "understood": "understand", "wore": "wear",
+    "worn": "wear", "says": "say", "has": "have", "had": "have", "does": "do", "did": "do", "done": "do",
+    "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "am": "be",
+}
+# Words that turn an answer around: never cut as part of a restatement.
+_NEGATIONS = frozenset("not no never nothing none nobody nowhere neither nor cannot".split())
+# Where a trailing clause that restates the question may begin, besides the stop words.
+_CLAUSE_START = frozenset("""around near during after before while since through across behind beside
+between within without toward towards inside outside among along""".split())
+# Words that are an answer on their own, though they are stop words elsewhere.
+_ANSWER_WORDS = frozenset("yes no".split())
+# A word, with a currency sign before it or a per cent sign after it ("$10", "20%").
+_TOKEN = re.compile(r"[$£€¥]?[\w’'-]+%?", re.UNICODE)
+_CLOSERS = ")]}\"'’”"
+_CITE = re.compile(r"\s*\[\d{1,3}\]")
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s+\S")
+
+
+def _key(word: str) -> str:
+    low = word.lower().replace("’", "'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    low = low.strip("'-$£€¥%")
+    if low in _IRREGULAR:
+        low = _IRREGULAR[low]
+    elif low.endswith("ied") and len(low) > 4:
+        low = low[:-3] + "y"  # "tried" restates "try"
+    # "explored" and "explore" both strip to "explor".
+    key = term(low)
+    if key == low and len(low) > 3 and low.endswith("s") and not low.endswith("ss"):
+        key = low[:-1]  # "pays", "buys": too short for the stemmer
+    return key[:-1] if len(key) > 3 and key.endswith("e") else key
+
+
+def _negation(word: str) -> bool:
+    low = word.lower().replace("’", "'")
+    return low in _NEGATIONS or low.endswith("n't")
+
+
+class _Reading:
+    """An answer's words read against the question's: which only repeat it."""
+
+    def __init__(self, body: str, question: str) -> None:
+        self.tokens = list(_TOKEN.finditer(body))
+        self.asked = {_key(w) for w in _TOKEN.findall(question)}
+
+    def word(self, i: int) -> str:
+        return self.tokens[i].group(0)
+
+    def given(self, i: int) -> bool:
+        w = self.word(i)
+        if _negation(w) or w.lower() in _ANSWER_WORDS:
+            return False
+        return w.lower() in STOPWORDS or _key(w) in self.asked
+
+    def restates(self, lo: int, hi: int) -> bool:
+        return any(self.word(i).lower() not in STOPWORDS and _key(self.word(i)) in self.asked
+                   for i in range(lo, hi))
+
+    def capital(self, i: int) -> bool:
+        return 0 <= i < len(self.tokens) and self.word(i)[:1].isupper()
+
+    def start(self) -> int:
+        start = 0
+        while start < len(self.tokens) and self.given(start):
+            start += 1
+        if not self.restates(0, start):
+            return 0
+        # A name is not split: "Hotel Bristol" answers "Which hotel...?" whole.
+        while 0 < start < len(self.tokens) and self.capital(start) and self.capital(start - 1):
+            start -= 1
+        # Nor a noun phrase: in "Audrey took a dog grooming course", asked "What classes did
+        # Audrey take for her dogs?", "dog" belongs to the answer's own phrase.
+        j = start
+        while j > 0 and self.word(j - 1).lower() not in STOPWORDS:
+            j -= 1
+        if 0 < j < start < len(self.tokens) and self.word(start).lower() not in STOPWORDS:
+            start = j
+        return start
+
+    def end(self, start: int) -> int:
+        n = len(self.tokens)
+        end = n
+        while end > start and self.given(end - 1):
+            end -= 1
+        if end == n or (end - start == 1 and self.word(start).lower() in _ANSWER_WORDS):
+            return end  # "Yes, Calvin wants to expand his brand.": the answer is "Yes"
+        # Only a trailing clause is cut ("... to relax and cope with his health issues"), from its
+        # first function word: never the head of the answer's own phrase ("a homeless shelter",
+        # "a game console"), nor the word a negation is about ("not married").
+        end = next((j for j in range(end, n) if self.word(j).lower() in STOPWORDS | _CLAUSE_START), n)
+        if not (_negation(self.word(end - 1)) or not self.restates(end, n)
+                or (self.capital(end) and self.capital(end - 1))):
+            return end
+        # Stop words alone at the end ("... looking forward to") go once a restatement before
+        # them was cut; else the answer keeps its own ending.
+        end = n
+        while start > 0 and end > start and self.word(end - 1).lower() in STOPWORDS \
+                and not _negation(self.word(end - 1)):
+            end -= 1
+        return end
+
+    def adds(self, lo: int, hi: int) -> bool:
+        """Whether words lo..hi hold one the question does not (or are "yes" / "no")."""
+        return any(not self.given(i) and (self.word(i).lower() not in STOPWORDS
+                                          or self.word(i).lower() in _ANSWER_WORDS)
+                   for i in range(lo, hi))
+
+
+def trim_restatement(answer: str, question: str) -> str:
+    """``answer`` without the words at its start or end that only restate ``question``.
+
+    A cut end must hold at least one of the question's own content words (so "a bookmark"
+    keeps its article), and what is left must hold a word the question does not (or be "yes"
+    / "no"). An answer of several sentences is kept whole, and a negation is never cut.
+    Citation markers ("[1]") are kept, after the answer."""
+    cites = "".join(m.group(0).strip() for m in _CITE.finditer(answer))
+    body = _CITE.sub("", answer).strip()
+    if not body or _SENTENCE_INSIDE.search(body.rstrip(".!? ")) or "\n" in body:
+        return answer
+    r = _Reading(body, question)
+    start = r.start()
+    end = r.end(start)
+    if (start == 0 and end == len(r.tokens)) or end <= start or not r.adds(start, end):
+        return answer
+    stop = r.tokens[end - 1].end()
+    while stop < len(body) and body[stop] in _CLOSERS:
+        stop += 1
+    text = body[r.tokens[start].start():stop].strip(" ,;:-")
+    return f"{text} {cites}".strip() if cites else text
