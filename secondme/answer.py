@@ -142,7 +142,9 @@ def answer(
 
     ``mode``: "auto" quotes the sources with a model too small to write (see
     :func:`writes_answers`) and lets a larger one write; "extractive" always quotes. A written
-    answer whose cited sources do not hold its key terms falls back to quoting.
+    answer drawn from sources about someone other than the person the question names abstains;
+    one whose cited sources do not hold its key terms, or that copies a source, falls back to
+    quoting; what is shown drops the words that only restate the question.
     """
     if not hits:
         if on_token is not None:
