@@ -158,9 +158,10 @@ def answer(
         # 7 May), which small models get wrong or dodge by copying the source (measured on
         # LoCoMo's temporal questions with the 0.5B): the resolved date, quoted and cited.
         return extractive_answer(question, hits, texts, on_token, now=now, quotes=quotes)
-    if not quotes and not _all_named_present(question, texts):
-        # The question names someone or something no source mentions: a model would only
-        # guess from the nearest text, so it abstains as quoting does, without generating.
+    if not quotes:
+        # No source sentence holds the question's terms about the person it names (its premise
+        # names the wrong person, or something no source mentions): a model would only guess
+        # from the nearest text, so it abstains as quoting does, without generating.
         if on_token is not None:
             on_token(ABSTAIN)
         return Answer(ABSTAIN, (), abstained=True, mode=GENERATED)
@@ -218,14 +219,6 @@ def _renumbered(text: str, nums: list[int]) -> str:
         n = int(m.group(2))
         return f"{m.group(1)}[{nums.index(n) + 1}]" if n in nums else ""
     return _SPACED_CITE.sub(number, text)
-
-
-def _all_named_present(question: str, texts: Sequence[str]) -> bool:
-    """Whether every person and proper noun ``question`` names is in some source."""
-    titles = [extractive.label_title(t) for t in texts]
-    people, others = extractive.question_names(question, titles)
-    low = [t.lower() for t in texts]
-    return all(any(re.search(rf"\b{re.escape(n)}\b", t) for t in low) for n in people | others)
 
 
 def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[SearchHit],

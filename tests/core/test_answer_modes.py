@@ -126,37 +126,6 @@ def test_a_real_instruct_model_writes_a_supported_cited_answer(data_dir: Path, t
         c.close()
 
 
-TWO_PEOPLE = [
-    ("Maria", "I joined a nearby church last week. I wanted to feel closer to my community and my faith."),
-    ("John", "That's lovely, Maria! I started volunteering at the food bank on Saturdays."),
-    ("Maria", "Nice! What made you pick the food bank?"),
-    ("John", "My neighbour runs it, and I like sorting the donations with the kids."),
-    ("Maria", "I also adopted a grey cat called Pebble from the shelter."),
-    ("John", "My daughter wants a cat too, but we have a beagle named Rufus."),
-]
-
-
-def test_a_real_model_answers_about_the_person_named_and_not_from_someone_elses_story(
-        data_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from secondme.memory.items import NewMemory
-    c = chat_context(data_dir, embedder, eval_model_path())
-    try:
-        c.session.memories.add_many([
-            NewMemory(text=t, kind="message", at=1_690_000_000 + i * 60, speaker=who, source="chat:two",
-                      source_id=f"m{i}") for i, (who, t) in enumerate(TWO_PEOPLE)])
-        c.session.sync.catch_up()
-        # "beagle" answers a question about a dog: the model reads what quoting cannot match.
-        dog = c.models.ask("What is the name of John's dog?", remember=False)
-        assert not dog.abstained and "Rufus" in dog.text and dog.mode == GENERATED
-        assert dog.citations and "Rufus" in dog.citations[0].snippet
-        cat = c.models.ask("What is the name of Maria's cat?", remember=False)
-        assert "Pebble" in cat.text
-        # Maria joined the church, not John: an answer drawn from her message is not given.
-        assert c.models.ask("Why did John join a church?", remember=False).abstained
-    finally:
-        c.close()
-
-
 def test_a_written_answer_that_copies_a_source_is_noticed() -> None:
     sources = ["Gina (29 Jan 2023): Hey Jon! Long time no see! Things have been hectic lately. I just "
                "launched an ad campaign for my clothing store in hopes of growing the business.",
@@ -253,10 +222,3 @@ def test_a_written_answer_cites_the_sources_that_hold_it_numbered_as_listed() ->
     # The answer lists its citations in order, so its markers count from [1].
     assert _renumbered("Hotel Bristol [2], landlord Mrs Okafor [3] [7]", [2, 3]) == \
         "Hotel Bristol [1], landlord Mrs Okafor [2]"
-
-
-def test_a_question_naming_what_no_source_mentions_is_not_given_to_the_model() -> None:
-    from secondme.answer import _all_named_present
-    chat = ["Maria (3 Jun 2023): We adopted two dogs from the shelter in Leeds."]
-    assert _all_named_present("What did Maria adopt in Leeds?", chat)
-    assert not _all_named_present("What did Maria adopt in Oslo?", chat)
