@@ -194,7 +194,6 @@ def answer(
     return Answer(text, citations, abstained=abstained, cancelled=comp.cancelled, mode=GENERATED)
 
 
-_MARKER = re.compile(r"\s*\[\d{1,3}\]")
 _SPACED_CITE = re.compile(r"(\s*)\[(\d{1,3})\]")
 
 
@@ -209,7 +208,7 @@ def _recited(text: str, nums: list[int], seen: Sequence[str], question: str) -> 
     holders = [i for i, s in enumerate(seen, 1) if supported(plain, [s], question)][:3]
     if not holders:
         return text, nums
-    return _MARKER.sub("", text).rstrip() + " " + "".join(f"[{i}]" for i in holders), holders
+    return _SPACED_CITE.sub("", text).rstrip() + " " + "".join(f"[{i}]" for i in holders), holders
 
 
 def _renumbered(text: str, nums: list[int]) -> str:

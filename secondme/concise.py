@@ -34,9 +34,9 @@ _IRREGULAR = {
 }
 # Words that turn an answer around: never cut as part of a restatement.
 _NEGATIONS = frozenset("not no never nothing none nobody nowhere neither nor cannot".split())
-# Where a trailing clause that restates the question may begin, besides the stop words.
+# Where a trailing clause that restates the question may begin: a stop word, or one of these.
 _CLAUSE_START = frozenset("""around near during after before while since through across behind beside
-between within without toward towards inside outside among along""".split())
+between within without toward towards inside outside among along""".split()) | STOPWORDS
 # Words that are an answer on their own, though they are stop words elsewhere.
 _ANSWER_WORDS = frozenset("yes no".split())
 # A word, with a currency sign before it or a per cent sign after it ("$10", "20%").
@@ -118,7 +118,7 @@ class _Reading:
         # Only a trailing clause is cut ("... to relax and cope with his health issues"), from its
         # first function word: never the head of the answer's own phrase ("a homeless shelter",
         # "a game console"), nor the word a negation is about ("not married").
-        end = next((j for j in range(end, n) if self.word(j).lower() in STOPWORDS | _CLAUSE_START), n)
+        end = next((j for j in range(end, n) if self.word(j).lower() in _CLAUSE_START), n)
         if not (_negation(self.word(end - 1)) or not self.restates(end, n)
                 or (self.capital(end) and self.capital(end - 1))):
             return end
