@@ -54,7 +54,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 def cmd_folders_add(args: argparse.Namespace) -> int:
     """``secondme folders add``: watch a folder; it is indexed by ``secondme index`` or the app."""
     with opened(args) as ctx:
-        st = ctx.notes.add_folder(args.path)
+        st = ctx.notes.add_folder(args.path, index=False)
         print(f"watching {st.path}; run 'secondme index' or start the app to index it")
     return ExitCode.OK
 

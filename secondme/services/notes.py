@@ -23,13 +23,16 @@ class NotesService:
         """Hybrid search over notes and active memories (safe from any thread)."""
         return self._core.session.searcher.search(query, k, filters)
 
-    def add_folder(self, path: str) -> FolderStatus:
-        """Watch ``path`` (if watching is on) and index what it holds; returns its status."""
+    def add_folder(self, path: str, index: bool = True) -> FolderStatus:
+        """Watch ``path`` (if watching is on) and, unless ``index`` is False, queue what it holds
+        for indexing; returns its status. A command that exits at once passes False: work it
+        queued would be broken off at close, leaving the folder indexed by chance, in part."""
         s = self._core.session
         folder = s.folders.add(path)
         if s.watcher.running:
             s.watcher.watch(folder)
-        s.indexer.reconcile([folder])
+        if index:
+            s.indexer.reconcile([folder])
         return next(f for f in self.folders() if f.path == str(folder.path))
 
     def remove_folder(self, path: str) -> None:

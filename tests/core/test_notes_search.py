@@ -195,6 +195,10 @@ def test_cli_folders_index_search(data_dir: Path, tmp_path: Path) -> None:
     assert run("init").returncode == 0
     r = run("folders", "add", str(tmp_path / "notes"))
     assert r.returncode == 0, r.stderr
+    assert "run 'secondme index'" in r.stdout
+    # As it says: the folder is recorded, not half-indexed by a command that exits at once.
+    r = run("index", "status", "--json")
+    assert json.loads(r.stdout)["folders"][0]["documents"] == 0
     r = run("index", "--wait", "--json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
