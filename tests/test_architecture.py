@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ingest", "index", "embed", "llm"),
     ("search", "jobs"),
     ("notes", "memory", "importers"),
-    ("question_terms", "extractive", "spans", "concise", "grounding", "answer", "profile", "session"),
+    ("question_terms", "extractive", "spans", "concise", "grounding", "guesses", "answer", "profile", "session"),
     ("browser", "mcp", "backup", "rotation", "rekey", "services"),
     ("app",),
     ("cli", "__main__", "__init__"),

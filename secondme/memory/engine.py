@@ -164,10 +164,12 @@ class MemoryEngine:
     # --- recalling -------------------------------------------------------------------------------
     def recall(self, query: str, k: int = 10, when: float | None = None, include_faded: bool = False,
                *, now: float | None = None, reinforce_hits: bool = True,
-               kinds: Sequence[str] | None = None) -> list[SearchHit]:
-        """The best ``k`` memories and notes for ``query``; returned memories are reinforced."""
+               kinds: Sequence[str] | None = None, expansion: str | None = None) -> list[SearchHit]:
+        """The best ``k`` memories and notes for ``query``; returned memories are reinforced.
+        ``expansion``: as for :meth:`evidence`."""
         now = time.time() if now is None else now
-        hits = [e.hit for e in self.evidence(query, k, when, include_faded, now=now, kinds=kinds)]
+        hits = [e.hit for e in self.evidence(query, k, when, include_faded, now=now, kinds=kinds,
+                                             expansion=expansion)]
         log.debug("recall %r: %d hits", query, len(hits))
         if reinforce_hits:
             try:
@@ -178,11 +180,14 @@ class MemoryEngine:
         return hits
 
     def evidence(self, query: str, k: int = 10, when: float | None = None, include_faded: bool = False,
-                 *, now: float | None = None, kinds: Sequence[str] | None = None) -> list[Evidence]:
+                 *, now: float | None = None, kinds: Sequence[str] | None = None,
+                 expansion: str | None = None) -> list[Evidence]:
         """The best ``k`` memories and notes for ``query``, each with the text and meta its
-        hydration opened (what ``ask`` quotes); nothing is reinforced."""
+        hydration opened (what ``ask`` quotes); nothing is reinforced. ``expansion``: a
+        model's guesses at the answer's words (see :mod:`secondme.guesses`)."""
         self.recaller.tau_days = self.settings.forgetting_tau_days
-        return self.recaller.evidence(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds)
+        return self.recaller.evidence(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds,
+                                      expansion=expansion)
 
     def reinforce(self, ids: Iterable[int], now: float | None = None) -> int:
         """Strengthen recalled memories (faded ones come back) and update the index; returns how many changed.

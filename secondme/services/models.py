@@ -96,16 +96,21 @@ class ModelsService:
         cites are reinforced. ``when`` is the question's own date (time phrases resolve
         against it; default now)."""
         from secondme import answer as ans
+        from secondme.guesses import answer_terms
         from secondme.memory.engine import usable_for_answer
 
         engine = self._core.memory.engine()
-        found = engine.evidence(question, k=k + 4, when=when)
+        model = self.chat_model
+        # A model that writes answers also guesses the answer's words, which recall searches
+        # for beside the question's own (list questions share few words with their answers).
+        guesses = answer_terms(model, question, cancel) if ans.writes_answers(model) else ""
+        found = engine.evidence(question, k=k + 4, when=when, expansion=guesses or None)
         # Each hit's text was opened once, by the recall that found it: quoted from there.
         usable = [e for e in usable_for_answer(found, question)
                   if (e.hit.relevance or 0.0) >= ASK_MIN_RELEVANCE][:k]
         hits = [e.hit for e in usable]
         texts = [ans.hit_text(e.hit, e.text) for e in usable]
-        result = ans.answer(question, hits, self.chat_model, texts, on_token=on_token, cancel=cancel,
+        result = ans.answer(question, hits, model, texts, on_token=on_token, cancel=cancel,
                             now=when)
         if not remember:
             return result

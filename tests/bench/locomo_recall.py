@@ -11,7 +11,12 @@ The recall weights were tuned on conversations 1–3 only: results are also repo
 conversations 4–10 ("test"), which played no part in tuning.
 LoCoMo's ``observation`` / ``session_summary`` / ``event_summary`` fields are never read.
 
-    python tests/bench/locomo_recall.py [--data FILE] [--samples N] [--mode search|recall]
+With ``--model GGUF`` (recall mode), each question is first given to that chat model for its
+guesses at the answer's words (``secondme.guesses``, as ``ask`` does with a model that writes
+answers), and recall searches for them beside the question; the guessing time is reported
+apart.
+
+    python tests/bench/locomo_recall.py [--data FILE] [--samples N] [--mode search|recall] [--model GGUF]
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from secondme.app import SecondMe  # noqa: E402
+from secondme.app import SecondMe, chat_model_for  # noqa: E402
 from secondme.embed.minilm import MiniLMEmbedder  # noqa: E402
+from secondme.guesses import answer_terms  # noqa: E402
 from secondme.memory.items import NewMemory  # noqa: E402
 from secondme.paths import Paths  # noqa: E402
 from secondme.settings import Settings  # noqa: E402
@@ -81,11 +87,16 @@ def question_date(sample: dict[str, Any]) -> float:
     return max(dates) + 86400.0
 
 
-def open_corpus(sample: dict[str, Any], root: Path, embedder: Any, mode: str) -> tuple[SecondMe, set[str], float]:
+def open_corpus(sample: dict[str, Any], root: Path, embedder: Any, mode: str,
+                model: str | None = None) -> tuple[SecondMe, set[str], float]:
     """A fresh encrypted data dir holding the sample's turns; returns (ctx, turn ids, seconds)."""
     d = root / sample["sample_id"]
     paths = Paths.at(d)
-    ctx = SecondMe(paths, Settings(), Vault(paths.vault_file, None), embedder)
+    settings = Settings()
+    if model:
+        settings.model_path = model
+    ctx = SecondMe(paths, settings, Vault(paths.vault_file, None), embedder,
+                   chat_model_factory=(lambda: chat_model_for(paths, settings)) if model else None)
     ctx.init("locomo benchmark passphrase")
     turns = turns_of(sample)
     t0 = time.perf_counter()
@@ -107,8 +118,10 @@ def evidence_ids(qa: dict[str, Any]) -> set[str]:
 
 
 def score_sample(ctx: SecondMe, sample: dict[str, Any], valid: set[str], mode: str,
-                 ask: Any = None) -> tuple[dict[int, list[tuple[float, float]]], list[float]]:
-    """Per-category (recall@5, recall@10) of one sample's questions, and latencies in ms."""
+                 ask: Any = None, guess_ms: list[float] | None = None,
+                 ) -> tuple[dict[int, list[tuple[float, float]]], list[float]]:
+    """Per-category (recall@5, recall@10) of one sample's questions, and latencies in ms (with
+    a chat model, the time it took to guess goes to ``guess_ms``, not into the latency)."""
     per_cat: dict[int, list[tuple[float, float]]] = {}
     latencies: list[float] = []
     when = question_date(sample)
@@ -116,11 +129,17 @@ def score_sample(ctx: SecondMe, sample: dict[str, Any], valid: set[str], mode: s
         ev = evidence_ids(qa) & valid
         if not ev:
             continue  # questions without (valid) evidence are skipped, as the README says
+        guesses = None
+        if mode == "recall" and ctx.models.configured:
+            g0 = time.perf_counter()
+            guesses = answer_terms(ctx.models.chat_model, qa["question"]) or None
+            if guess_ms is not None:
+                guess_ms.append((time.perf_counter() - g0) * 1000)
         q0 = time.perf_counter()
         if ask is not None:
             hits = ask(qa["question"], when)
         elif mode == "recall":
-            hits = ctx.memory.recall(qa["question"], k=10, when=when)
+            hits = ctx.memory.engine().recall(qa["question"], k=10, when=when, expansion=guesses)
         else:
             hits = ctx.notes.search(qa["question"], k=10)
         latencies.append((time.perf_counter() - q0) * 1000)
@@ -146,18 +165,20 @@ def summarise(per_cat: dict[int, list[tuple[float, float]]]) -> dict[str, Any]:
 DEV = 3  # conversations 1..DEV were used for tuning
 
 
-def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str) -> dict[str, Any]:
+def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str,
+             model: str | None = None) -> dict[str, Any]:
     embedder = MiniLMEmbedder()
     per_sample: list[dict[int, list[tuple[float, float]]]] = []
     latencies: list[float] = []
+    guess_ms: list[float] = []
     import_s = 0.0
     n_turns = 0
     with tempfile.TemporaryDirectory() as tmp:
         for sample in data[:samples]:
-            ctx, valid, secs = open_corpus(sample, Path(tmp), embedder, mode)
+            ctx, valid, secs = open_corpus(sample, Path(tmp), embedder, mode, model)
             import_s += secs
             n_turns += len(valid)
-            pc, lat = score_sample(ctx, sample, valid, mode)
+            pc, lat = score_sample(ctx, sample, valid, mode, guess_ms=guess_ms)
             per_sample.append(pc)
             latencies += lat
             ctx.close()
@@ -169,7 +190,7 @@ def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str) -> dict
                 out.setdefault(c, []).extend(v)
         return out
 
-    result: dict[str, Any] = {"mode": mode, "samples": len(per_sample), "turns": n_turns,
+    result: dict[str, Any] = {"mode": mode, "model": model, "samples": len(per_sample), "turns": n_turns,
                               "import_turns_per_s": round(n_turns / import_s, 1) if import_s else None}
     summary = summarise(merged(per_sample))
     result["by_category"] = {k: v for k, v in summary.items() if k != "all"}
@@ -179,6 +200,9 @@ def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str) -> dict
         result["test_conversations_4_plus"] = summarise(merged(per_sample[DEV:]))["all"]
     lat = sorted(latencies)
     result["latency_ms"] = {"p50": round(lat[len(lat) // 2], 2), "p95": round(lat[int(len(lat) * 0.95)], 2)}
+    if guess_ms:
+        g = sorted(guess_ms)
+        result["guess_ms"] = {"p50": round(g[len(g) // 2]), "p95": round(g[int(len(g) * 0.95)])}
     result["reference_bm25_recall@10"] = {"plain": 0.558, "stopwords_removed": 0.607}
     return result
 
@@ -189,12 +213,16 @@ def main() -> int:
     ap.add_argument("--samples", type=int, default=None, help="only the first N conversations")
     ap.add_argument("--mode", choices=["search", "recall"], default="search")
     ap.add_argument("--quick", action="store_true", help="one conversation (for make bench)")
+    ap.add_argument("--model", default=None,
+                    help="a GGUF chat model (e.g. from make eval-model) whose guesses widen recall (--mode recall)")
     args = ap.parse_args()
     if not args.data.exists():
         print(json.dumps({"skipped": f"LoCoMo data not found at {args.data}"}))
         return 0
     data = json.loads(args.data.read_text("utf-8"))
-    res = evaluate(data, 1 if args.quick else args.samples, args.mode)
+    if args.model and args.mode != "recall":
+        ap.error("--model needs --mode recall")
+    res = evaluate(data, 1 if args.quick else args.samples, args.mode, args.model)
     print(json.dumps(res, indent=2))
     return 0
 
