@@ -4,9 +4,9 @@ A list question ("What activities does Melanie do?") rarely shares words with th
 that answer it ("I'm off swimming with the kids", "I signed up for a pottery class"), and the
 small embedding model only partly bridges that gap. A real model's guess at the answer's words
 ("swimming, hiking, painting, pottery") does share them, or sits near them in the embedding:
-recall blends a search for the question plus the guesses with the question's own search
-(see :class:`secondme.memory.recall.Recaller`). A wrong guess costs a share of the score, never
-the question's own matches. The guesses are never shown and never logged above DEBUG.
+recall also searches for the question plus the guesses and lifts what scores better there
+(see :class:`secondme.memory.recall.Recaller`). A wrong guess lowers nothing, so the question's
+own matches keep their places. The guesses are never shown and never logged above DEBUG.
 """
 
 from __future__ import annotations
