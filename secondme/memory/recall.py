@@ -112,8 +112,9 @@ class Recaller:
             scores[c.index_id] = c.score
             sims[c.index_id] = c.dense_similarity
             snippets[c.index_id] = c.keyword_snippet
-        if expansion and expansion.strip() and w.expansion > 0:
-            scores = self._expanded(scores, f"{q} {expansion.strip()}", depth, kinds)
+        guesses = (expansion or "").strip()
+        if guesses and w.expansion > 0:
+            scores = self._expanded(scores, f"{q} {guesses}", depth, kinds)
         if tr is not None:
             # The phrase dates the event, the memory is dated when it was said: allow a margin.
             slack = max(2 * 86400.0, 0.25 * (tr.until - tr.since))

@@ -165,6 +165,12 @@ def summarise(per_cat: dict[int, list[tuple[float, float]]]) -> dict[str, Any]:
 DEV = 3  # conversations 1..DEV were used for tuning
 
 
+def p50_p95(values: list[float], digits: int) -> dict[str, float]:
+    """The median and 95th percentile of ``values``, rounded to ``digits``."""
+    v = sorted(values)
+    return {"p50": round(v[len(v) // 2], digits), "p95": round(v[int(len(v) * 0.95)], digits)}
+
+
 def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str,
              model: str | None = None) -> dict[str, Any]:
     embedder = MiniLMEmbedder()
@@ -198,11 +204,9 @@ def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str,
     if len(per_sample) > DEV:
         result["dev_conversations_1_3"] = summarise(merged(per_sample[:DEV]))["all"]
         result["test_conversations_4_plus"] = summarise(merged(per_sample[DEV:]))["all"]
-    lat = sorted(latencies)
-    result["latency_ms"] = {"p50": round(lat[len(lat) // 2], 2), "p95": round(lat[int(len(lat) * 0.95)], 2)}
+    result["latency_ms"] = p50_p95(latencies, 2)
     if guess_ms:
-        g = sorted(guess_ms)
-        result["guess_ms"] = {"p50": round(g[len(g) // 2]), "p95": round(g[int(len(g) * 0.95)])}
+        result["guess_ms"] = p50_p95(guess_ms, 0)
     result["reference_bm25_recall@10"] = {"plain": 0.558, "stopwords_removed": 0.607}
     return result
 
