@@ -106,6 +106,26 @@ def test_at_most_twelve_terms() -> None:
     assert len(cleaned(", ".join(f"term{i}" for i in range(40)))) == 12
 
 
+class _Counting:
+    """Counts the generations asked of it (the guess must not be asked for at all)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def generate(self, *args: object, **kwargs: object) -> None:
+        self.calls += 1
+        raise AssertionError("a when question is not guessed for")
+
+
+@pytest.mark.parametrize("question", ["When did Priya start playing tennis?",
+                                      "What year did Priya move to Leeds?",
+                                      "What date is Priya's tennis final?"])
+def test_when_questions_make_no_guess(question: str) -> None:
+    model = _Counting()
+    assert answer_terms(model, question) == ""
+    assert model.calls == 0
+
+
 def test_a_real_models_guesses_widen_what_ask_recalls(
         data_dir: Path, embedder, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
     c = chat_context(data_dir, embedder, eval_model_path())
@@ -115,6 +135,7 @@ def test_a_real_models_guesses_widen_what_ask_recalls(
         guesses = answer_terms(c.models.chat_model, question)
         terms = cleaned(guesses)
         assert 2 <= len(terms) <= 12 and guesses == ", ".join(terms), guesses
+        assert answer_terms(c.models.chat_model, "When did Priya join the tennis club?") == ""
         _assert_lifted(_ranked(c, question, None), _ranked(c, question, guesses))
         # ask, with a model that writes answers, searches with its guesses too.
         with caplog.at_level(logging.DEBUG, logger="secondme.guesses"):
