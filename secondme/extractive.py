@@ -331,6 +331,12 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
             for q in _pick(scored, question, max_sentences)]
 
 
+def without_time(question: str, texts: Sequence[str], now: float | None = None) -> str:
+    """``question`` without its time phrase ("on 9 July, 2022", "last year"), which is matched
+    against the days the sources were said, not against their words."""
+    return _time_scope(question, [label_date(t) for t in texts], now)[0]
+
+
 def _time_scope(question: str, said: Sequence[datetime | None], now: float | None) -> tuple[str, list[bool]]:
     """The question without its time phrase; for each source, whether it was said in that range."""
     ref = datetime.fromtimestamp(now) if now is not None else (

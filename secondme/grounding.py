@@ -3,10 +3,11 @@ they are about the person the question names."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
-from secondme.extractive import label_title, named_in, question_names, strip_label
-from secondme.question_terms import content_terms
+from secondme.extractive import choose, label_title, named_in, question_names, strip_label, without_time
+from secondme.question_terms import STOPWORDS, content_terms, words
 
 # A number said in words is the same number in digits ("two dogs" backs "2 dogs").
 _NUMBERS = {w: str(i) for i, w in enumerate(
@@ -58,3 +59,47 @@ def about_the_named(text: str, question: str, backing: Sequence[str], texts: Seq
     return any(n and (n == most or 2 * n >= len(own))
                and (label_title(s).lower() in people or any(named_in(p, strip_label(s)) for p in people))
                for s, n in zip(backing, overlap, strict=True))
+
+
+def told_of_another(question: str, texts: Sequence[str], now: float | None = None) -> bool:
+    """Whether the question's premise is another speaker's story: asked of someone else among
+    the sources' authors instead of the person it names, a source sentence would answer it
+    ("What did Caroline realize after her charity race?" where Melanie ran the race).
+
+    Used where no sentence answers the question as asked: a question that only shares few
+    words with its answer ("What is the name of John's dog?" and John's "a beagle named
+    Rufus") may still be answered by the model, but not one whose story belongs to someone
+    else."""
+    titles = [label_title(t) for t in texts]
+    people, _others = question_names(question, titles)
+    if not people:
+        return False
+    speakers = {t for t in titles if t and len(t.split()) <= 2 and t.lower() not in people}
+    for other in sorted(speakers):
+        asked = question
+        for p in people:
+            asked = re.sub(rf"\b{re.escape(p)}\b", other, asked, flags=re.IGNORECASE)
+        if choose(asked, texts, now=now):
+            return True
+    return False
+
+
+# Words that frame what is asked ("what is the name of", "what kind of"), not what it is about:
+# "called him Rufus" answers "What is the name of John's dog?" without the word "name".
+_FRAME = frozenset("name names kind kinds type types sort sorts thing things way ways reason reasons".split())
+
+
+def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool],
+               now: float | None = None) -> list[str]:
+    """The words of ``question`` that memory has never held (``knows`` says whether it has),
+    leaving aside its time phrase and the people it names: "What is the name of Maria's second
+    kitten?" asked of a memory that only ever mentions her puppy gives ["kitten"]. A question
+    built on something never said is not answered from the nearest text."""
+    people, _others = question_names(question, [label_title(t) for t in texts])
+    out: list[str] = []
+    for w in dict.fromkeys(words(without_time(question, texts, now))):
+        if w in STOPWORDS or w in _FRAME or w in people or len(w) < 2 or w.isdigit():
+            continue
+        if not knows(w):
+            out.append(w)
+    return out

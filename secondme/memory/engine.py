@@ -22,6 +22,7 @@ from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.recall import Recaller, RecallWeights
 from secondme.results import SearchHit
 from secondme.search.hybrid import Evidence, HybridSearcher
+from secondme.search.ids import CHUNK, from_index
 from secondme.search.sync import IndexSync
 from secondme.settings import Settings
 from secondme.store import Store
@@ -189,9 +190,19 @@ class MemoryEngine:
         return self.recaller.evidence(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds,
                                       expansion=expansion)
 
+    def knows(self, word: str) -> bool:
+        """Whether a note or a memory holds ``word`` (or a word sharing its first four letters),
+        not counting the questions and answers of ``ask`` itself: a question's own words would
+        otherwise be known as soon as it was asked once."""
+        ids = self.searcher.holders(word, _KNOWS_LOOKUP)
+        kinds = [from_index(i) for i in ids]
+        if any(kind == CHUNK for kind, _ in kinds):
+            return True
+        rows = self._memories.by_ids([mid for _, mid in kinds], (META,))
+        return any(not r.meta.get("ask") for r in rows.values())
+
     def reinforce(self, ids: Iterable[int], now: float | None = None) -> int:
-        """Strengthen recalled memories (faded ones come back) and update the index; returns how many changed.
-        Strengthen recalled memories (faded ones come back) and update the index; returns how many changed."""
+        """Strengthen recalled memories (faded ones come back) and update the index; returns how many changed."""
         n = reinforce(self.store, ids, now)
         if n:
             self.sync.catch_up()  # revived (formerly faded) items change their index facet
@@ -304,6 +315,8 @@ class MemoryEngine:
 # A hit this close to the question is evidence on meaning alone; below it (MiniLM gives short
 # "My X: Y" facts ~0.35 with any "what is my ...?" question) it must also share a content word.
 SEMANTIC_ONLY = 0.5
+# Rows looked at to tell whether memory holds a word (when all of them are asks, it does not).
+_KNOWS_LOOKUP = 8
 _CONTENT = re.compile(r"[a-z0-9][a-z0-9'-]{2,}")
 
 

@@ -111,7 +111,7 @@ class ModelsService:
         hits = [e.hit for e in usable]
         texts = [ans.hit_text(e.hit, e.text) for e in usable]
         result = ans.answer(question, hits, model, texts, on_token=on_token, cancel=cancel,
-                            now=when)
+                            now=when, knows=engine.knows)
         if not remember:
             return result
         try:

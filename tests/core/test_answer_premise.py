@@ -1,0 +1,106 @@
+"""A question no source sentence answers word for word is still answered by a real model when
+its premise holds (the named person's own story, every word known to memory), and abstains
+when it does not (someone else's story, something never said)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from secondme.app import SecondMe
+from secondme.grounding import told_of_another, unfamiliar
+from secondme.index.keyword import KeywordIndex, KeywordRow
+from secondme.memory.items import NewMemory
+from tests.core.conftest import chat_context, eval_model_path
+
+CHAT = [
+    "Maria (12 Aug 2023): I joined a nearby church last week to feel closer to my community.",
+    "John (12 Aug 2023): That's great, Maria! I started volunteering at the food bank.",
+    "John (14 Aug 2023): My sister Ana moved to Lisbon for a design job.",
+]
+
+
+def test_a_question_that_quotes_someone_elses_story_is_told_of_another() -> None:
+    # Maria joined the church: asked of John, Maria's sentence would answer it.
+    assert told_of_another("Why did John join a nearby church?", CHAT)
+    assert not told_of_another("Why did Maria join a nearby church?", CHAT)
+    # Nobody's story holds it: nothing to say about the premise.
+    assert not told_of_another("What is the name of John's dog?", CHAT)
+    # A question naming none of the speakers is not checked.
+    assert not told_of_another("Who moved to Lisbon?", CHAT)
+
+
+def test_unfamiliar_words_are_the_questions_words_memory_never_held() -> None:
+    known = {"second", "puppy", "bake", "bread", "dog"}
+    def knows(word: str) -> bool:
+        return word in known
+    assert unfamiliar("What is the name of Maria's second kitten?", CHAT, knows) == ["kitten"]
+    # "name" only frames the question ("called him Rufus" answers it): never unfamiliar.
+    assert unfamiliar("What is the name of Maria's dog?", CHAT, knows) == []
+    # The time phrase is matched against the days said, not against words: not unfamiliar.
+    now = datetime(2023, 9, 1).timestamp()
+    assert unfamiliar("Did Maria bake bread on 14 August 2023?", CHAT, knows, now) == []
+
+
+def test_the_keyword_index_finds_a_word_or_its_family() -> None:
+    kw = KeywordIndex(None)
+    try:
+        kw.add_many([KeywordRow(2, "Our two kittens chase the laser pointer all evening."),
+                     KeywordRow(4, "She is pursuing a degree in marine biology.")])
+        assert kw.holders("kitten") == [2]
+        assert kw.holders("pursue") == [4]  # the stemmer alone does not meet "pursuing"
+        assert kw.holders("biology") == [4]
+        assert kw.holders("library") == []
+        assert kw.holders("") == []
+    finally:
+        kw.close()
+
+
+def _john_and_maria(ctx: SecondMe) -> None:
+    start = datetime(2023, 8, 10, 18).timestamp()
+    lines = [
+        ("John", "We finally brought home a beagle puppy last weekend, we called him Rufus!"),
+        ("Maria", "Aww, congrats! Everyone at the park will love your dog."),
+        ("John", "Rufus already chewed through two of my shoes, but he is the sweetest."),
+        ("Maria", "I have been baking a lot lately, mostly sourdough and cinnamon rolls."),
+    ]
+    ctx.session.memories.add_many([
+        NewMemory(text=t, kind="message", at=start + i * 600, speaker=who, source="chat:jm",
+                  source_id=f"jm:{i}") for i, (who, t) in enumerate(lines)])
+    ctx.session.sync.catch_up()
+
+
+def test_memory_knows_what_was_said_not_what_was_asked(data_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    c = chat_context(data_dir, embedder)
+    try:
+        _john_and_maria(c)
+        engine = c.memory.engine()
+        assert engine.knows("beagle") and engine.knows("Beagles") and engine.knows("park")
+        assert not engine.knows("kitten")
+        # Asking about a kitten remembers the question, but memory still never said "kitten".
+        c.models.ask("Does John have a kitten?")
+        assert not engine.knows("kitten")
+    finally:
+        c.close()
+
+
+def test_a_real_model_answers_a_question_that_shares_few_words_with_its_answer(
+        data_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    c = chat_context(data_dir, embedder, eval_model_path())
+    when = datetime(2023, 9, 1).timestamp()
+    try:
+        _john_and_maria(c)
+        # No sentence of John's says "dog" or "name" (Maria's says "dog"): the model reads his
+        # "a beagle puppy … called him Rufus".
+        dog = c.models.ask("What is the name of John's dog?", when=when, remember=False)
+        assert not dog.abstained and "Rufus" in dog.text, dog.text
+        assert dog.citations and all(h.title == "John" for h in dog.citations)
+        # Memory never mentioned a kitten: the nearest text (the puppy) is not an answer. (Nor
+        # would "dog" be answered if nobody had ever said the word.)
+        kitten = c.models.ask("What is the name of John's kitten?", when=when, remember=False)
+        assert kitten.abstained, kitten.text
+        # The beagle is John's, not Maria's.
+        hers = c.models.ask("What is the name of Maria's dog?", when=when, remember=False)
+        assert hers.abstained, hers.text
+    finally:
+        c.close()
