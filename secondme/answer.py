@@ -213,6 +213,11 @@ def _premise_holds(question: str, texts: Sequence[str], knows: Callable[[str], b
     return not missing
 
 
+def _only_the_questions_words(text: str, question: str) -> bool:
+    """Whether an answer says nothing the question did not ("Yes", "Maria's dog is")."""
+    return not set(content_terms(text)) - set(content_terms(question))
+
+
 _SPACED_CITE = re.compile(r"(\s*)\[(\d{1,3})\]")
 
 
@@ -220,7 +225,7 @@ def _recited(text: str, nums: list[int], seen: Sequence[str], question: str) -> 
     """The answer and the sources it cites: when the model cited none (small models often
     forget the markers), the sources that each hold its words, not everything it was given."""
     plain = _CITE.sub(" ", text)
-    if nums or not set(content_terms(plain)) - set(content_terms(question)):
+    if nums or _only_the_questions_words(plain, question):
         # Sources the model cited are checked as cited (a wrong citation falls back to
         # quoting); an answer of the question's own words ("Yes") has nothing to attribute.
         return text, nums
@@ -251,8 +256,7 @@ def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[Se
         # premise is wrong, and the honest answer is that it is not in memory.
         log.debug("written answer drawn from sources about someone the question does not name")
         return Answer(ABSTAIN, (), abstained=True, mode=GENERATED)
-    if text and question_kind(question) != "yesno" and \
-            not set(content_terms(plain)) - set(content_terms(question)):
+    if text and question_kind(question) != "yesno" and _only_the_questions_words(plain, question):
         # "Maria's dog is [1]." for "What is Maria's dog's name?": the question's words again,
         # nothing that answers it.
         text = ""
