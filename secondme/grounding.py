@@ -61,15 +61,20 @@ def about_the_named(text: str, question: str, backing: Sequence[str], texts: Seq
                for s, n in zip(backing, overlap, strict=True))
 
 
-def told_of_another(question: str, texts: Sequence[str], now: float | None = None) -> bool:
+def told_of_another(question: str, texts: Sequence[str], now: float | None = None, *,
+                    than: float = 0.0) -> bool:
     """Whether the question's premise is another speaker's story: asked of someone else among
     the sources' authors instead of the person it names, a source sentence would answer it
-    ("What did Caroline realize after her charity race?" where Melanie ran the race).
+    ("What did Caroline realize after her charity race?" where Melanie ran the race), with a
+    score above ``than``.
 
-    Used where no sentence answers the question as asked: a question that only shares few
-    words with its answer ("What is the name of John's dog?" and John's "a beagle named
+    Where no sentence answers the question as asked (``than`` 0): a question that only shares
+    few words with its answer ("What is the name of John's dog?" and John's "a beagle named
     Rufus") may still be answered by the model, but not one whose story belongs to someone
-    else."""
+    else. Where one does, ``than`` is its score: the named person's nearest sentence ("Joining
+    a church can be really encouraging", John's reply to Maria's news) is no answer when
+    someone else's sentence answers the question better ("I joined a church to feel closer to
+    my faith", Maria's)."""
     titles = [label_title(t) for t in texts]
     people, _others = question_names(question, titles)
     if not people:
@@ -79,7 +84,8 @@ def told_of_another(question: str, texts: Sequence[str], now: float | None = Non
         asked = question
         for p in people:
             asked = re.sub(rf"\b{re.escape(p)}\b", other, asked, flags=re.IGNORECASE)
-        if choose(asked, texts, now=now):
+        found = choose(asked, texts, now=now)
+        if found and found[0].score > than:
             return True
     return False
 

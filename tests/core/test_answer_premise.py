@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from secondme.answer import extractive_answer
 from secondme.app import SecondMe
 from secondme.grounding import told_of_another, unfamiliar
 from secondme.index.keyword import KeywordIndex, KeywordRow
 from secondme.memory.items import NewMemory
+from secondme.results import Answer, SearchHit
 from tests.core.conftest import chat_context, eval_model_path
 
 CHAT = [
@@ -28,6 +30,34 @@ def test_a_question_that_quotes_someone_elses_story_is_told_of_another() -> None
     assert not told_of_another("What is the name of John's dog?", CHAT)
     # A question naming none of the speakers is not checked.
     assert not told_of_another("Who moved to Lisbon?", CHAT)
+
+
+# Both ran a 5K; only Maria joined a church, John only replied to her news.
+REPLIES = [
+    "Maria (12 Aug 2023): I joined a nearby church last week to feel closer to my faith and my community.",
+    "John (12 Aug 2023): Joining a church can be really encouraging.",
+    "John (20 Aug 2023): I ran a 5K charity run in our neighborhood on Saturday.",
+    "Maria (21 Aug 2023): I also ran a 5K charity run for the homeless shelter.",
+]
+
+
+def _quoted(question: str, texts: list[str]) -> Answer:
+    hits = [SearchHit(id=i, kind="message", title=t.split(" (")[0], snippet="", score=1.0)
+            for i, t in enumerate(texts)]
+    return extractive_answer(question, hits, texts, now=datetime(2023, 9, 1).timestamp())
+
+
+def test_a_quote_is_not_given_when_another_speakers_sentence_answers_better() -> None:
+    # John's reply holds "join" and "church", but the story is Maria's: asked of Maria, her
+    # sentence answers it far better, so John's reply is not quoted as his reason.
+    assert _quoted("Why did John join a church?", REPLIES).abstained
+    hers = _quoted("Why did Maria join a church?", REPLIES)
+    assert not hers.abstained and "faith" in hers.text
+    # Both ran a 5K: each one's own sentence answers for them, nobody's story is taken.
+    for who, where in (("John", "neighborhood"), ("Maria", "homeless")):
+        ran = _quoted(f"Did {who} run a 5K charity run?", REPLIES)
+        assert not ran.abstained and [h.title for h in ran.citations] == [who], ran
+        assert where in " ".join(ran.support), ran
 
 
 def test_unfamiliar_words_are_the_questions_words_memory_never_held() -> None:
