@@ -42,8 +42,10 @@ _ANSWER_WORDS = frozenset("yes no".split())
 # A word, with a currency sign before it or a per cent sign after it ("$10", "20%").
 _TOKEN = re.compile(r"[$£€¥]?[\w’'-]+%?", re.UNICODE)
 _CLOSERS = ")]}\"'’”"
+_OPENERS = "([{\"'‘“"
 _CITE = re.compile(r"\s*\[\d{1,3}\]")
-_SENTENCE_INSIDE = re.compile(r"[.!?]\s+\S")
+# A sentence end inside an answer, not an initial's or a title's period ("E.B. White", "Dr. Lee").
+_SENTENCE_INSIDE = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)[.!?]\s+\S")
 
 
 def _key(word: str) -> str:
@@ -156,5 +158,8 @@ def trim_restatement(answer: str, question: str) -> str:
     stop = r.tokens[end - 1].end()
     while stop < len(body) and body[stop] in _CLOSERS:
         stop += 1
-    text = body[r.tokens[start].start():stop].strip(" ,;:-")
+    begin = r.tokens[start].start()
+    while begin > 0 and body[begin - 1] in _OPENERS:
+        begin -= 1  # the title's opening quote goes with it: "Charlotte's Web"
+    text = body[begin:stop].strip(" ,;:-")
     return f"{text} {cites}".strip() if cites else text

@@ -26,6 +26,12 @@ from secondme.concise import trim_restatement
      "Sara listens to synthwave while running.", "synthwave"),
     ("Where did Ben go hiking near Denver?", "Ben went hiking at Mount Falcon near Denver.",
      "Mount Falcon"),
+    # An initial's period does not end a sentence, and a title keeps its quotes.
+    ("What was Nora's favorite novel as a teenager?",
+     'Nora\'s favorite novel as a teenager was "The Hobbit" by J.R.R. Tolkien. [1]',
+     '"The Hobbit" by J.R.R. Tolkien [1]'),
+    ("Where did Maria see Dr. Okafor?", "Maria saw Dr. Okafor at the Elm Street clinic.",
+     "Elm Street clinic"),
     # A yes/no question answered with its own words.
     ("Does Kim want to move abroad?", "Yes, Kim wants to move abroad.", "Yes"),
     # A negation is never cut off what it negates.
