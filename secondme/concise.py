@@ -11,27 +11,8 @@ from __future__ import annotations
 
 import re
 
-from secondme.question_terms import STOPWORDS, term
+from secondme.question_terms import IRREGULAR, STOPWORDS, term
 
-# Past and third-person forms a suffix strip cannot reach ("ran" restates "run").
-_IRREGULAR = {
-    "ran": "run", "went": "go", "gone": "go", "goes": "go", "got": "get", "gotten": "get",
-    "made": "make", "took": "take", "taken": "take", "gave": "give", "given": "give",
-    "felt": "feel", "bought": "buy", "brought": "bring", "came": "come", "saw": "see",
-    "seen": "see", "found": "find", "kept": "keep", "left": "leave", "met": "meet",
-    "paid": "pay", "read": "read", "said": "say", "sold": "sell", "sent": "send",
-    "spent": "spend", "taught": "teach", "thought": "think", "told": "tell", "wrote": "write",
-    "written": "write", "won": "win", "began": "begin", "begun": "begin", "built": "build",
-    "chose": "choose", "chosen": "choose", "drew": "draw", "drawn": "draw", "drove": "drive",
-    "driven": "drive", "ate": "eat", "eaten": "eat", "fell": "fall", "fallen": "fall",
-    "flew": "fly", "flown": "fly", "grew": "grow", "grown": "grow", "heard": "hear",
-    "held": "hold", "knew": "know", "known": "know", "learnt": "learn", "lost": "lose",
-    "meant": "mean", "rode": "ride", "sang": "sing", "sung": "sing", "sat": "sit",
-    "slept": "sleep", "spoke": "speak", "spoken": "speak", "stood": "stand", "swam": "swim",
-    "threw": "throw", "thrown": "throw", "understood": "understand", "wore": "wear",
-    "worn": "wear", "says": "say", "has": "have", "had": "have", "does": "do", "did": "do", "done": "do",
-    "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "am": "be",
-}
 # Words that turn an answer around: never cut as part of a restatement.
 _NEGATIONS = frozenset("not no never nothing none nobody nowhere neither nor cannot".split())
 # Where a trailing clause that restates the question may begin: a stop word, or one of these.
@@ -53,8 +34,8 @@ def _key(word: str) -> str:
     if low.endswith("'s"):
         low = low[:-2]
     low = low.strip("'-$£€¥%")
-    if low in _IRREGULAR:
-        low = _IRREGULAR[low]
+    if low in IRREGULAR:
+        low = IRREGULAR[low]
     elif low.endswith("ied") and len(low) > 4:
         low = low[:-3] + "y"  # "tried" restates "try"
     # "explored" and "explore" both strip to "explor".

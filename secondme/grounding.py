@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from secondme.extractive import choose, label_title, named_in, question_names, strip_label, without_time
-from secondme.question_terms import STOPWORDS, content_terms, words
+from secondme.question_terms import IRREGULAR, STOPWORDS, content_terms, words
 
 # A number said in words is the same number in digits ("two dogs" backs "2 dogs").
 _NUMBERS = {w: str(i) for i, w in enumerate(
@@ -92,7 +92,13 @@ def told_of_another(question: str, texts: Sequence[str], now: float | None = Non
 
 # Words that frame what is asked ("what is the name of", "what kind of"), not what it is about:
 # "called him Rufus" answers "What is the name of John's dog?" without the word "name".
-_FRAME = frozenset("name names kind kinds type types sort sorts thing things way ways reason reasons".split())
+# So do words that count, hedge or group what is asked about ("multiple", "potentially",
+# "items", "activities"): people use them to ask, not to tell.
+_FRAME = frozenset("""name names kind kinds type types sort sorts thing things way ways reason reasons
+aspect aspects subject subjects topic topics item items activity activities
+multiple several various different both either between
+potentially possibly probably likely usually typically currently ever
+consider considered considering""".split())
 
 
 def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool],
@@ -106,6 +112,6 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
     for w in dict.fromkeys(words(without_time(question, texts, now))):
         if w in STOPWORDS or w in _FRAME or w in people or len(w) < 2 or w.isdigit():
             continue
-        if not knows(w):
+        if not knows(w) and not (w in IRREGULAR and knows(IRREGULAR[w])):
             out.append(w)
     return out

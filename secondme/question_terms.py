@@ -70,6 +70,25 @@ def stem(word: str) -> str:
     return word
 
 
+# Past and third-person forms a suffix strip cannot reach ("ran" is "run", "wrote" is "write").
+IRREGULAR = {
+    "ran": "run", "went": "go", "gone": "go", "goes": "go", "got": "get", "gotten": "get",
+    "made": "make", "took": "take", "taken": "take", "gave": "give", "given": "give",
+    "felt": "feel", "bought": "buy", "brought": "bring", "came": "come", "saw": "see",
+    "seen": "see", "found": "find", "kept": "keep", "left": "leave", "met": "meet",
+    "paid": "pay", "read": "read", "said": "say", "sold": "sell", "sent": "send",
+    "spent": "spend", "taught": "teach", "thought": "think", "told": "tell", "wrote": "write",
+    "written": "write", "won": "win", "began": "begin", "begun": "begin", "built": "build",
+    "chose": "choose", "chosen": "choose", "drew": "draw", "drawn": "draw", "drove": "drive",
+    "driven": "drive", "ate": "eat", "eaten": "eat", "fell": "fall", "fallen": "fall",
+    "flew": "fly", "flown": "fly", "grew": "grow", "grown": "grow", "heard": "hear",
+    "held": "hold", "knew": "know", "known": "know", "learnt": "learn", "lost": "lose",
+    "meant": "mean", "rode": "ride", "sang": "sing", "sung": "sing", "sat": "sit",
+    "slept": "sleep", "spoke": "speak", "spoken": "speak", "stood": "stand", "swam": "swim",
+    "threw": "throw", "thrown": "throw", "understood": "understand", "wore": "wear",
+    "worn": "wear", "says": "say", "has": "have", "had": "have", "does": "do", "did": "do", "done": "do",
+    "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "am": "be",
+}
 # Chat words and their plain forms: "pic" answers a question about a "photo".
 _SAME = {"pic": "photo", "pics": "photo", "picture": "photo", "photograph": "photo",
          "photography": "photo", "fave": "favorite", "fav": "favorite", "favourite": "favorite",
