@@ -203,7 +203,7 @@ def answer(
             return instead
         # Small models restate the question before answering it ("Tim joined a fantasy
         # literature forum"): the answer shown is what the question asked for.
-        text = trim_restatement(text, question)
+        text = trim_restatement(text, question, names=[extractive.label_title(t) for t in texts])
     if abstained:
         citations: tuple[SearchHit, ...] = ()
     elif nums:

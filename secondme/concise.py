@@ -10,8 +10,9 @@ the answer whole where cutting would leave nothing, or would drop a negation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from secondme.question_terms import IRREGULAR, STOPWORDS, term
+from secondme.question_terms import IRREGULAR, STOPWORDS, question_kind, term
 
 # Words that turn an answer around: never cut as part of a restatement.
 _NEGATIONS = frozenset("not no never nothing none nobody nowhere neither nor cannot".split())
@@ -26,6 +27,8 @@ _CLOSERS = ")]}\"'’”"
 _OPENERS = "([{\"'‘“"
 _CITE = re.compile(r"\s*\[\d{1,3}\]")
 # A sentence end inside an answer, not an initial's or a title's period ("E.B. White", "Dr. Lee").
+# A comment on what came before it, set off by a comma.
+_COMMENT = re.compile(r",\s+(?:which|who)\b", re.IGNORECASE)
 _SENTENCE_INSIDE = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)[.!?]\s+\S")
 
 
@@ -53,9 +56,13 @@ def _negation(word: str) -> bool:
 class _Reading:
     """An answer's words read against the question's: which only repeat it."""
 
-    def __init__(self, body: str, question: str) -> None:
+    def __init__(self, body: str, question: str, names: Iterable[str] = ()) -> None:
         self.tokens = list(_TOKEN.finditer(body))
         self.asked = {_key(w) for w in _TOKEN.findall(question)}
+        # The people the sources are by restate who the question is about ("Melanie raised
+        # awareness for mental health"), unless a name is what is asked for.
+        if question_kind(question) != "person":
+            self.asked |= {_key(w) for n in names for w in _TOKEN.findall(n)}
 
     def word(self, i: int) -> str:
         return self.tokens[i].group(0)
@@ -120,22 +127,28 @@ class _Reading:
                    for i in range(lo, hi))
 
 
-def trim_restatement(answer: str, question: str) -> str:
+def trim_restatement(answer: str, question: str, names: Iterable[str] = ()) -> str:
     """``answer`` without the words at its start or end that only restate ``question``.
 
     A cut end must hold at least one of the question's own content words (so "a bookmark"
     keeps its article), and what is left must hold a word the question does not (or be "yes"
     / "no"). An answer of several sentences is kept whole, and a negation is never cut.
-    Citation markers ("[1]") are kept, after the answer."""
+    Citation markers ("[1]") are kept, after the answer. ``names`` are the people the sources
+    are by: as the answer's subject they restate the question too. A trailing ", which …"
+    only comments on the answer ("early writings, which made her appreciate …") and goes."""
     cites = "".join(m.group(0).strip() for m in _CITE.finditer(answer))
     body = _CITE.sub("", answer).strip()
     if not body or _SENTENCE_INSIDE.search(body.rstrip(".!? ")) or "\n" in body:
         return answer
-    r = _Reading(body, question)
+    head = _COMMENT.split(body, maxsplit=1)[0].strip(" ,")
+    commented = head != body and _Reading(head, question, names).adds(0, len(_TOKEN.findall(head)))
+    if commented:
+        body = head
+    r = _Reading(body, question, names)
     start = r.start()
     end = r.end(start)
     if (start == 0 and end == len(r.tokens)) or end <= start or not r.adds(start, end):
-        return answer
+        return (f"{body} {cites}".strip() if cites else body) if commented else answer
     stop = r.tokens[end - 1].end()
     while stop < len(body) and body[stop] in _CLOSERS:
         stop += 1

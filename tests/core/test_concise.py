@@ -66,3 +66,25 @@ def test_the_cut_answer_still_holds_the_new_words() -> None:
     out = trim_restatement("The fundraiser raised money for a children's hospital wing [3].", q)
     assert out == "children's hospital wing [3]"
 
+
+
+def test_the_person_the_sources_are_by_restates_the_subject_unless_a_name_is_asked() -> None:
+    speakers = ["Melanie", "Caroline"]
+    q = "What did the charity race raise awareness for?"
+    assert trim_restatement("Melanie raised awareness for mental health. [1]", q, speakers) == "mental health [1]"
+    # Without knowing who the sources are by, the name is the answer's own word.
+    assert trim_restatement("Melanie raised awareness for mental health. [1]", q) == \
+        "Melanie raised awareness for mental health. [1]"
+    # Asked who, the name is the answer.
+    assert trim_restatement("Melanie ran the charity race. [2]", "Who ran the charity race?",
+                            speakers).startswith("Melanie")
+
+
+@pytest.mark.parametrize(("question", "written", "shown"), [
+    ("What did Joanna find in her old notebooks?",
+     "Joanna found early writings, which made her see how far she has come. [1]", "early writings [1]"),
+    ("What did Joanna find in her old notebooks?", "early writings, which moved her [1]", "early writings [1]"),
+    ("Who visited Maria in June?", "Her friend Ana, who lives in Lisbon. [2]", "Her friend Ana [2]"),
+])
+def test_a_comment_after_the_answer_goes(question: str, written: str, shown: str) -> None:
+    assert trim_restatement(written, question, ["Joanna", "Maria"]) == shown
