@@ -45,6 +45,7 @@ _CHAT_VERBS = frozenset("find found love loved like liked enjoy enjoyed got have
                         "made make took take tried try want wanted think thought know feel felt see "
                         "saw use used doing did going gonna guess bet consider considered".split())
 _COPULA = frozenset("to is was are were be been being has have had".split())
+_PLACING = frozenset("on in at against by near next beside under inside outside atop".split())
 # Words a span may not begin with (articles may: "a trophy" reads better than "trophy").
 _LEAD_DROP = _EDGE | {"a", "an", "the"}
 _WORD = re.compile(r"[\w$£€%'’.,-]+")
@@ -93,11 +94,27 @@ def _norm(w: str) -> str:
     return w.replace("’", "'").strip(".,'\"").lower()
 
 
+# "one of my trophies" is "trophies"; "some of the cakes" is "cakes".
+_PARTITIVE = frozenset("one some many few couple lots lot most each".split())
+# Where a thing is ("iron man standing on a white surface"): what follows only places it.
+_POSED = frozenset("standing sitting lying laying parked resting placed displayed perched "
+                   "hanging leaning".split())
+
+
 def _trim(words: list[str]) -> list[str]:
-    """Function words off both ends of a span."""
+    """Function words off both ends of a span, a leading "one of my", and where a pictured
+    thing stands ("standing on a white surface")."""
     i, j = 0, len(words)
     while i < j and _norm(words[i]) in _LEAD_DROP:
         i += 1
+    if i + 2 < j and _norm(words[i]) in _PARTITIVE and _norm(words[i + 1]) == "of":
+        i += 2
+        while i < j and _norm(words[i]) in _LEAD_DROP:
+            i += 1
+    for k in range(i + 1, j - 1):
+        if _norm(words[k]) in _POSED and _norm(words[k + 1]) in _PLACING:
+            j = k
+            break
     while j > i and (_norm(words[j - 1]) in _EDGE or _norm(words[j - 1]) in ("a", "an", "the")):
         j -= 1
     # An article right before the first kept word reads better kept ("a trophy").

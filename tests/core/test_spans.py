@@ -25,6 +25,10 @@ from secondme.spans import short_answer
     ("What was Lena limiting herself to on her diet?",
      "I've started a new diet, limiting myself to one coffee a day.", "one coffee a day"),
     ("Which board game did Kofi buy yesterday?", "Yesterday I bought a board game called Azul!", "Azul"),
+    # "one of my …" is the thing itself; where a pictured thing stands only places it
+    ("What did Rosa win at the chess open?", "Here is one of my medals from the chess open.", "medals"),
+    ("Which toy did Ken share a photo of?", "[shares a photo: a photo of a wooden robot sitting on a shelf]",
+     "a wooden robot"),
     # where: the place phrase
     ("Where did Marta move from?", "I moved here from Porto when I was twelve.", "Porto"),
     ("What country is Aiko's grandfather from?", "My grandfather grew up in a village in Japan.", "Japan"),
