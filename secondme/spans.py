@@ -175,13 +175,15 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
 def _best_clause(clauses: list[str], q_terms: set[str]) -> int:
     """The index of the clause holding most question terms (more if words follow the last of
     them, earlier on ties), or -1 when none holds one."""
-    best_i, best_key = -1, (0, 0)
+    best_i, best_key = -1, (0, 0, 0)
     for i, c in enumerate(clauses):
         cw = c.split()
         marks = [k for k, w in enumerate(cw) if term(_norm(w)) in q_terms]
         if not marks:
             continue
-        key = (len(marks) + (2 if _has_content(_trim(cw[marks[-1] + 1:])) else 0), -i)
+        # On a tie, the clause that goes on past the question's words holds the answer.
+        after = 1 if _has_content(_trim(cw[marks[-1] + 1:])) else 0
+        key = (len(marks) + 2 * after, after, -i)
         if key > best_key:
             best_i, best_key = i, key
     return best_i

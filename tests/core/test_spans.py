@@ -29,6 +29,9 @@ from secondme.spans import short_answer
     ("What did Rosa win at the chess open?", "Here is one of my medals from the chess open.", "medals"),
     ("Which toy did Ken share a photo of?", "[shares a photo: a photo of a wooden robot sitting on a shelf]",
      "a wooden robot"),
+    # the clause that goes on past the question's words holds the answer
+    ("What are Kai and his bandmates planning to record on a band trip?",
+     "We're planning to take a band trip next month to record a live album.", "a live album"),
     # where: the place phrase
     ("Where did Marta move from?", "I moved here from Porto when I was twelve.", "Porto"),
     ("What country is Aiko's grandfather from?", "My grandfather grew up in a village in Japan.", "Japan"),
