@@ -26,9 +26,9 @@ _TOKEN = re.compile(r"[$£€¥]?[\w’'-]+%?", re.UNICODE)
 _CLOSERS = ")]}\"'’”"
 _OPENERS = "([{\"'‘“"
 _CITE = re.compile(r"\s*\[\d{1,3}\]")
-# A sentence end inside an answer, not an initial's or a title's period ("E.B. White", "Dr. Lee").
 # A comment on what came before it, set off by a comma.
 _COMMENT = re.compile(r",\s+(?:which|who)\b", re.IGNORECASE)
+# A sentence end inside an answer, not an initial's or a title's period ("E.B. White", "Dr. Lee").
 _SENTENCE_INSIDE = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)[.!?]\s+\S")
 
 

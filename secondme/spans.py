@@ -45,7 +45,6 @@ _CHAT_VERBS = frozenset("find found love loved like liked enjoy enjoyed got have
                         "made make took take tried try want wanted think thought know feel felt see "
                         "saw use used doing did going gonna guess bet consider considered".split())
 _COPULA = frozenset("to is was are were be been being has have had".split())
-_PLACING = frozenset("on in at against by near next beside under inside outside atop".split())
 # Words a span may not begin with (articles may: "a trophy" reads better than "trophy").
 _LEAD_DROP = _EDGE | {"a", "an", "the"}
 _WORD = re.compile(r"[\w$£€%'’.,-]+")
@@ -99,6 +98,7 @@ _PARTITIVE = frozenset("one some many few couple lots lot most each".split())
 # Where a thing is ("iron man standing on a white surface"): what follows only places it.
 _POSED = frozenset("standing sitting lying laying parked resting placed displayed perched "
                    "hanging leaning".split())
+_PLACING = frozenset("on in at against by near next beside under inside outside atop".split())
 
 
 def _trim(words: list[str]) -> list[str]:
