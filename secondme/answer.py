@@ -77,7 +77,7 @@ def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[
     ``now`` is the question's own date (time phrases in it resolve against it); ``quotes`` are
     :func:`extractive.choose`'s for these texts when the caller has them already."""
     if quotes is None:
-        quotes = _quotes(question, hits, texts, now)
+        quotes = _quotes(question, hits, texts, now)[0]
     if not quotes:
         if on_token is not None:
             on_token(ABSTAIN)
@@ -118,16 +118,16 @@ _ANOTHERS_MARGIN = 1.1
 
 
 def _quotes(question: str, hits: Sequence[SearchHit], texts: Sequence[str],
-            now: float | None) -> list[extractive.Quote]:
-    """The sentences that answer ``question`` about the person it names, or none when the
-    question is someone else's story: asked of another speaker, a sentence answers it better
-    by a clear margin. Two people who both ran a 5K score alike: the named one's own sentence
-    answers."""
+            now: float | None) -> tuple[list[extractive.Quote], bool]:
+    """The sentences that answer ``question`` about the person it names, and whether they were
+    withheld because the question is someone else's story: asked of another speaker, a
+    sentence answers it better by a clear margin. Two people who both ran a 5K score alike:
+    the named one's own sentence answers."""
     quotes = _noted(extractive.choose(question, texts, now=now), hits, texts)
     if quotes and told_of_another(question, texts, now, than=_ANOTHERS_MARGIN * quotes[0].score):
         log.debug("another speaker's sentence answers the question better: not quoting")
-        return []
-    return quotes
+        return [], True
+    return quotes, False
 
 
 def _noted(quotes: Sequence[extractive.Quote], hits: Sequence[SearchHit],
@@ -176,13 +176,14 @@ def answer(
         return Answer(ABSTAIN, (), abstained=True)
     if mode == EXTRACTIVE or (mode == "auto" and not writes_answers(model)):
         return extractive_answer(question, hits, texts, on_token, now=now)
-    quotes = _quotes(question, hits, texts, now)
+    quotes, anothers = _quotes(question, hits, texts, now)
     if quotes and extractive.asks_when(question) and (quotes[0].when or quotes[0].span):
         # A date is arithmetic on the day a source was written ("yesterday" said on 8 May is
         # 7 May), which small models get wrong or dodge by copying the source (measured on
         # LoCoMo's temporal questions with the 0.5B): the resolved date, quoted and cited.
         return extractive_answer(question, hits, texts, on_token, now=now, quotes=quotes)
-    if not quotes and not _premise_holds(question, texts, knows, now):
+    # A story found to be another's already fails the premise: not asked of them again.
+    if not quotes and (anothers or not _premise_holds(question, texts, knows, now)):
         if on_token is not None:
             on_token(ABSTAIN)
         return Answer(ABSTAIN, (), abstained=True, mode=GENERATED)

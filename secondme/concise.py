@@ -141,10 +141,12 @@ def trim_restatement(answer: str, question: str, names: Iterable[str] = ()) -> s
     if not body or _SENTENCE_INSIDE.search(body.rstrip(".!? ")) or "\n" in body:
         return answer
     head = _COMMENT.split(body, maxsplit=1)[0].strip(" ,")
-    commented = head != body and _Reading(head, question, names).adds(0, len(_TOKEN.findall(head)))
+    r = _Reading(head, question, names)
+    commented = head != body and r.adds(0, len(r.tokens))
     if commented:
         body = head
-    r = _Reading(body, question, names)
+    elif head != body:
+        r = _Reading(body, question, names)
     start = r.start()
     end = r.end(start)
     if (start == 0 and end == len(r.tokens)) or end <= start or not r.adds(start, end):

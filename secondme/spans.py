@@ -174,7 +174,7 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
 
 def _best_clause(clauses: list[str], q_terms: set[str]) -> int:
     """The index of the clause holding most question terms (more if words follow the last of
-    them, earlier on ties), or -1 when none holds one."""
+    them; on ties the one words follow, then the earlier), or -1 when none holds one."""
     best_i, best_key = -1, (0, 0, 0)
     for i, c in enumerate(clauses):
         cw = c.split()
