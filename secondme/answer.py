@@ -13,7 +13,7 @@ from typing import Any
 from secondme import extractive
 from secondme.concise import trim_restatement
 from secondme.grounding import about_the_named, supported, told_of_another, unfamiliar
-from secondme.question_terms import content_terms, question_kind
+from secondme.question_terms import content_terms, offers_choice, question_kind
 from secondme.results import HL_END, HL_START, Answer, SearchHit
 
 log = logging.getLogger("secondme.answer")
@@ -274,9 +274,10 @@ def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[Se
         # premise is wrong, and the honest answer is that it is not in memory.
         log.debug("written answer drawn from sources about someone the question does not name")
         return Answer(ABSTAIN, (), abstained=True, mode=GENERATED)
-    if text and question_kind(question) != "yesno" and _only_the_questions_words(plain, question):
+    if (text and question_kind(question) != "yesno" and not offers_choice(question)
+            and _only_the_questions_words(plain, question)):
         # "Maria's dog is [1]." for "What is Maria's dog's name?": the question's words again,
-        # nothing that answers it.
+        # nothing that answers it ("Susie" does answer "... first - Susie or Seraphim?").
         text = ""
     if not text or parroted(text, texts) or not supported(plain, backing, question):
         log.debug("written answer not supported by its sources, or copied one: quoting instead")

@@ -57,6 +57,16 @@ def question_kind(question: str) -> str:
     return "thing"
 
 
+# "Which pet did she adopt first - Susie or Seraphim?": the question names the answers to pick.
+_CHOICE = re.compile(r"\b\w[\w.'’-]*\s+or\s+(?:the\s+|a\s+|an\s+)?\w[\w.'’ -]*[?.!]?\s*$", re.IGNORECASE)
+
+
+def offers_choice(question: str) -> bool:
+    """Whether ``question`` ends by offering the answers to choose from ("... - Susie or
+    Seraphim?"): an answer that picks one says something, though every word is the question's."""
+    return bool(_CHOICE.search(question.strip()))
+
+
 def words(text: str) -> list[str]:
     """The words of ``text``, lowercased."""
     return [w.lower() for w in _WORD.findall(text)]

@@ -14,6 +14,7 @@ from secondme.answer import EXTRACTIVE, GENERATED, parroted, writes_answers
 from secondme.app import SecondMe
 from secondme.grounding import about_the_named, supported
 from secondme.llm.loops import loop_start, trim_loop
+from secondme.results import SearchHit
 from tests.core.conftest import PASS, chat_context, eval_model_path, write
 
 NOTES = {
@@ -222,3 +223,20 @@ def test_a_written_answer_cites_the_sources_that_hold_it_numbered_as_listed() ->
     # The answer lists its citations in order, so its markers count from [1].
     assert _renumbered("Hotel Bristol [2], landlord Mrs Okafor [3] [7]", [2, 3]) == \
         "Hotel Bristol [1], landlord Mrs Okafor [2]"
+
+
+def test_an_answer_that_picks_one_of_the_offered_choices_is_kept() -> None:
+    from secondme.answer import _checked
+    from secondme.question_terms import offers_choice
+    texts = ["Jolene (2 Jan 2023): I adopted Susie, my first snake, when I was in college.",
+             "Jolene (5 Mar 2023): Seraphim joined the family last month, a ball python."]
+    hits = [SearchHit(id=i, kind="message", title="Jolene", snippet="", score=1.0) for i in range(2)]
+    choice = "Which pet did Jolene adopt first - Susie or Seraphim?"
+    assert offers_choice(choice)
+    assert offers_choice("Does Deborah live close to the beach or the mountains?")
+    assert not offers_choice("Which pet did Jolene adopt first?")
+    # Every word of "Susie" is the question's, yet it answers: kept as written.
+    assert _checked("Susie [1]", choice, texts[:1], hits, texts, None, []) is None
+    # Without choices to pick from, the question's own words say nothing: quoted instead.
+    instead = _checked("Jolene adopted [1]", "Which pet did Jolene adopt first?", texts[:1], hits, texts, None, [])
+    assert instead is not None and instead.mode == EXTRACTIVE
