@@ -101,6 +101,23 @@ potentially possibly probably likely usually typically currently ever
 consider considered considering""".split())
 
 
+# "What state did Joanna visit?", "Which meat does Audrey prefer?": the words between "what" or
+# "which" and the verb name the kind of answer wanted, which memory holds as an instance
+# ("Indiana", "chicken"), not by that name. "What kind of X" keeps X: that is what is asked about.
+_ASKED_KIND = re.compile(
+    r"\b(?:what|which)\s+((?:[\w'’-]+\s+){1,4}?)(?:did|does|do|is|was|were|are|has|had|have|"
+    r"might|could|would|will|can|should|may)\b", re.IGNORECASE)
+
+
+def asked_kind(question: str) -> set[str]:
+    """The words that name the kind of answer a question wants ("state" in "What state did
+    Joanna visit?"), or none where it asks "what kind of …"."""
+    m = _ASKED_KIND.search(question)
+    if not m or re.search(r"\bof\b", m.group(1), re.IGNORECASE):
+        return set()
+    return set(words(m.group(1)))
+
+
 def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool],
                now: float | None = None) -> list[str]:
     """The words of ``question`` that memory has never held (``knows`` says whether it has),
@@ -108,9 +125,10 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
     kitten?" asked of a memory that only ever mentions her puppy gives ["kitten"]. A question
     built on something never said is not answered from the nearest text."""
     people, _others = question_names(question, [label_title(t) for t in texts])
+    kind = asked_kind(question)
     out: list[str] = []
     for w in dict.fromkeys(words(without_time(question, texts, now))):
-        if w in STOPWORDS or w in _FRAME or w in people or len(w) < 2 or w.isdigit():
+        if w in STOPWORDS or w in _FRAME or w in kind or w in people or len(w) < 2 or w.isdigit():
             continue
         if not knows(w) and not (w in IRREGULAR and knows(IRREGULAR[w])):
             out.append(w)

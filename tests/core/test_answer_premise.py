@@ -73,6 +73,12 @@ def test_unfamiliar_words_are_the_questions_words_memory_never_held() -> None:
     assert unfamiliar("What test has John taken multiple times?", CHAT, knows) == []
     assert unfamiliar("Who wrote Maria a poem?", CHAT, knows) == []
     assert unfamiliar("What career might John potentially pursue?", CHAT, knows) == ["pursue"]
+    # The words between "which" and the verb name the kind of answer wanted: memory holds
+    # "chicken", never "meat". What a "kind of" question asks about is still checked.
+    known |= {"prefer", "eating", "conducting"}
+    assert unfamiliar("Which meat does John prefer eating?", CHAT, knows) == []
+    assert unfamiliar("What kind of meat does John prefer eating?", CHAT, knows) == ["meat"]
+    assert unfamiliar("What type of seminars is John conducting?", CHAT, knows) == ["seminars"]
     # The time phrase is matched against the days said, not against words: not unfamiliar.
     now = datetime(2023, 9, 1).timestamp()
     assert unfamiliar("Did Maria bake bread on 14 August 2023?", CHAT, knows, now) == []
