@@ -449,7 +449,10 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
         span = _reason(question, sentence, avoid)
     elif kind == "thing":
         span = which_kind(question, sentence)
-    span = span or _complement(question, sentence, avoid)
+    if not span and kind != "number":
+        # "How many tournaments…?" is answered by a number or not at all: the words after the
+        # verb ("it's INTENSE") are no count, so the sentence is shown instead.
+        span = _complement(question, sentence, avoid)
     return "" if says_nothing(span) else span
 
 

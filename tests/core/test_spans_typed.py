@@ -64,6 +64,17 @@ def test_how_long_answers_with_a_length_not_a_number_the_question_already_says()
                         "Next to my two cats I have four dogs.") == "four dogs"
 
 
+def test_a_count_is_a_number_or_no_short_answer_at_all() -> None:
+    # No number in the sentence: no short answer (the sentence itself is shown), never the
+    # words after its verb.
+    assert short_answer("How many tournaments has Nate played in?",
+                        "I'm playing in the tournament again and it's INTENSE!") == ""
+    assert short_answer("How long did it take Jon to open his studio?",
+                        "Still working on opening a dance studio.") == ""
+    assert short_answer("How many tournaments has Nate played in?",
+                        "I have played in nine tournaments so far!") == "nine tournaments"
+
+
 @pytest.mark.parametrize("sentence, other", [
     ("Wow, John, awesome job!", True),
     ("She had a tough time, going through a divorce and losing her job.", True),
