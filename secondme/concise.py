@@ -108,7 +108,13 @@ class _Reading:
         # Only a trailing clause is cut ("... to relax and cope with his health issues"), from its
         # first function word: never the head of the answer's own phrase ("a homeless shelter",
         # "a game console"), nor the word a negation is about ("not married").
+        own_end = end
         end = next((j for j in range(end, n) if self.word(j).lower() in _CLAUSE_START), n)
+        if end > own_end and not (self.capital(own_end) and self.capital(own_end - 1)) and any(
+                self.capital(j) and _key(self.word(j)) in self.asked for j in range(own_end, end)):
+            # A name the question asks about is the restated subject, not the head of the
+            # answer's phrase: "Fixing cars gives Calvin …" is "Fixing cars".
+            end = own_end
         if not (_negation(self.word(end - 1)) or not self.restates(end, n)
                 or (self.capital(end) and self.capital(end - 1))):
             return end

@@ -26,6 +26,10 @@ from secondme.concise import trim_restatement
      "Sara listens to synthwave while running.", "synthwave"),
     ("Where did Ben go hiking near Denver?", "Ben went hiking at Mount Falcon near Denver.",
      "Mount Falcon"),
+    # The person asked about, restated after the answer with the question's verb, goes too.
+    ("What helps Iris feel calm before exams?", "Long walks help Iris feel calm before exams. [1]",
+     "Long walks [1]"),
+    ("Who drives Iris to the station?", "Her brother drives Iris [2]", "Her brother [2]"),
     # An initial's period does not end a sentence, and a title keeps its quotes.
     ("What was Nora's favorite novel as a teenager?",
      'Nora\'s favorite novel as a teenager was "The Hobbit" by J.R.R. Tolkien. [1]',
