@@ -104,9 +104,8 @@ consider considered considering""".split())
 # "What state did Joanna visit?", "Which meat does Audrey prefer?": the words between "what" or
 # "which" and the verb name the kind of answer wanted, which memory holds as an instance
 # ("Indiana", "chicken"), not by that name. "What kind of X" keeps X: that is what is asked about.
-_ASKED_KIND = re.compile(
-    r"\b(?:what|which)\s+((?:[\w'’-]+\s+){1,4}?)(?:did|does|do|is|was|were|are|has|had|have|"
-    r"might|could|would|will|can|should|may)\b", re.IGNORECASE)
+_VERB = r"(?:did|does|do|is|was|were|are|has|had|have|might|could|would|will|can|should|may)\b"
+_ASKED_KIND = re.compile(rf"\b(?:what|which)\s+((?:(?!{_VERB})[\w'’-]+\s+){{1,4}}?){_VERB}", re.IGNORECASE)
 
 
 def asked_kind(question: str) -> set[str]:

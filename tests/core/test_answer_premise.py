@@ -79,6 +79,8 @@ def test_unfamiliar_words_are_the_questions_words_memory_never_held() -> None:
     assert unfamiliar("Which meat does John prefer eating?", CHAT, knows) == []
     assert unfamiliar("What kind of meat does John prefer eating?", CHAT, knows) == ["meat"]
     assert unfamiliar("What type of seminars is John conducting?", CHAT, knows) == ["seminars"]
+    # A "what did … do" question has no such words: the kitten is still what it is about.
+    assert unfamiliar("What did Maria's kitten do?", CHAT, knows) == ["kitten"]
     # The time phrase is matched against the days said, not against words: not unfamiliar.
     now = datetime(2023, 9, 1).timestamp()
     assert unfamiliar("Did Maria bake bread on 14 August 2023?", CHAT, knows, now) == []
