@@ -102,7 +102,8 @@ IRREGULAR = {
 # Chat words and their plain forms: "pic" answers a question about a "photo".
 _SAME = {"pic": "photo", "pics": "photo", "picture": "photo", "photograph": "photo",
          "photography": "photo", "fave": "favorite", "fav": "favorite", "favourite": "favorite",
-         "kids": "kid", "children": "kid", "child": "kid", "mum": "mom", "mommy": "mom",
+         "kids": "kid", "children": "kid", "child": "kid", "mum": "mom", "mommy": "mom", "mother": "mom",
+         "father": "dad", "daddy": "dad",
          "colour": "color", "neighbour": "neighbor"}
 
 

@@ -207,6 +207,17 @@ def test_a_number_in_digits_is_backed_by_the_same_number_in_words() -> None:
     assert not supported("5 dogs", src, "How many dogs did Maria adopt?")
 
 
+def test_a_parent_named_formally_is_backed_by_the_chat_word() -> None:
+    src = ["Deborah (3 Jun 2023): I lost my mom last year, and my dad passed away when I was a teen."]
+    q = "Which of Deborah's family have passed away?"
+    assert supported("Her father and mother", src, q)
+    assert not supported("Her sister and aunt", src, q)
+    # And the other way round: the question's "mom" finds a sentence that says "mother".
+    found = extractive.choose("What did Deborah's mom teach her?",
+                              ["Deborah (3 Jun 2023): My mother taught me to paint with watercolors."])
+    assert found and "watercolors" in found[0].sentence
+
+
 def test_a_written_answer_cites_the_sources_that_hold_it_numbered_as_listed() -> None:
     from secondme.answer import _recited, _renumbered
     seen = ["Car (2 Feb 2024): The winter tyres are stored at Garage Dupont on Rue Cler.",
