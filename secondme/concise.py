@@ -19,6 +19,8 @@ _NEGATIONS = frozenset("not no never nothing none nobody nowhere neither nor can
 # Where a trailing clause that restates the question may begin: a stop word, or one of these.
 _CLAUSE_START = frozenset("""around near during after before while since through across behind beside
 between within without toward towards inside outside among along""".split()) | STOPWORDS
+# Words that open a noun phrase.
+_DETERMINERS = frozenset("a an the my your his her its our their this that these those some".split())
 # Words that are an answer on their own, though they are stop words elsewhere.
 _ANSWER_WORDS = frozenset("yes no".split())
 # A word, with a currency sign before it or a per cent sign after it ("$10", "20%").
@@ -94,7 +96,10 @@ class _Reading:
         j = start
         while j > 0 and self.word(j - 1).lower() not in STOPWORDS:
             j -= 1
-        if 0 < j < start < len(self.tokens) and self.word(start).lower() not in STOPWORDS:
+        # Such a phrase opens with its article ("a dog grooming course"); after "and" the words
+        # are the restated subject and its verb ("Dave and Calvin share hiking").
+        if (0 < j < start < len(self.tokens) and self.word(start).lower() not in STOPWORDS
+                and self.word(j - 1).lower() in _DETERMINERS):
             start = j
         return start
 

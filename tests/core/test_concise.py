@@ -20,6 +20,10 @@ from secondme.concise import trim_restatement
     # A noun phrase of the answer's own is not split, though a word of it is the question's.
     ("What classes did Audrey take for her dogs?", "Audrey took a dog grooming course.",
      "dog grooming course"),
+    # Without an article it is the restated subject and its verb that go.
+    ("What shared hobbies do Dave and Ines have?", "Dave and Ines share hiking and chess.",
+     "hiking and chess"),
+    ("What does Maria feel when doing yoga?", "She feels free and light [1]", "free and light [1]"),
     # The restatement trails, as a clause.
     ("What does Tom play to unwind after work?", "Jazz piano, to unwind after work.", "Jazz piano"),
     ("What kind of music does Sara listen to while running?",
