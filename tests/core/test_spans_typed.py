@@ -175,3 +175,19 @@ def test_a_one_word_span_that_says_nothing_keeps_the_sentence() -> None:
     assert not says_nothing("reading") and not says_nothing("Sweden") and not says_nothing("great feedback")
     # "great" alone tells nothing of what was said: the whole sentence is quoted instead.
     assert short_answer("What did Ben think of the storm?", "Honestly the storm was great!") == ""
+
+
+@pytest.mark.parametrize("word, plain", [
+    ("planned", "plan"), ("shopping", "shop"), ("running", "run"), ("rented", "rent"),
+    # A double letter of the word itself stays.
+    ("called", "call"), ("missed", "miss"), ("buzzing", "buzz"),
+])
+def test_a_doubled_consonant_before_ed_or_ing_meets_the_plain_word(word: str, plain: str) -> None:
+    from secondme.question_terms import term
+    assert term(word) == term(plain) == plain
+
+
+def test_a_restated_doubled_past_is_cut_from_a_written_answer() -> None:
+    from secondme.concise import trim_restatement
+    assert trim_restatement("Audrey planned to go hiking [1]", "What did Audrey plan to do on Saturday?",
+                            ["Audrey"]) == "go hiking [1]"
