@@ -418,13 +418,16 @@ class _Scoring:
 
     def _adjusted(self, coverage: float, i: int, s: str) -> float:
         score = coverage
-        if self.expects and _has(self.expects, s):
+        holds_value = bool(self.expects) and _has(self.expects, s)
+        if holds_value:
             score += 0.35
         if self.in_range[i]:
             score += 0.2  # said on the day (or in the range) the question names
         own = set(content_terms(s))
-        if own and len(own - self.q_words) <= 1:
-            score *= 0.3  # restates the question and adds nothing
+        if own and len(own - self.q_words) <= 1 and not holds_value:
+            # Restates the question and adds nothing; unless what it adds is the value asked
+            # for ("I signed up for a pottery class yesterday" answers "When did …").
+            score *= 0.3
         score *= 1.0 - 0.03 * min(i, 10)  # the search ranked the sources: a light tie-break
         long_words = len(s.split())
         if long_words > 40:

@@ -191,3 +191,10 @@ def test_a_restated_doubled_past_is_cut_from_a_written_answer() -> None:
     from secondme.concise import trim_restatement
     assert trim_restatement("Audrey planned to go hiking [1]", "What did Audrey plan to do on Saturday?",
                             ["Audrey"]) == "go hiking [1]"
+
+
+def test_a_sentence_that_adds_only_the_time_asked_for_answers_when() -> None:
+    texts = ["Mia (3 Jul 2023): Great news! I just signed up for a painting class yesterday.",
+             "Mia (25 Aug 2023): Look at this bowl, I made it in painting class yesterday."]
+    found = extractive.choose("When did Mia sign up for a painting class?", texts)
+    assert found and found[0].source == 0 and found[0].when == "2 July 2023", found
