@@ -166,7 +166,7 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
     if _has_content(after):
         span = _with_list_tail(_cut(after), after, clauses[best_i + 1:best_i + 5], q_terms)
     else:
-        span = _subject_span(words[:marks[0]], clauses[best_i + 1:best_i + 2])
+        span = _placed(words[:marks[0]]) or _subject_span(words[:marks[0]], clauses[best_i + 1:best_i + 2])
     if not span or len(span) >= len(sentence.split()) - 1:
         return ""  # nothing shorter than the sentence itself
     return " ".join(span).strip(" ,;:-–—")
@@ -218,6 +218,24 @@ def _with_list_tail(span: list[str], after: list[str], following: list[str], q_t
     if extra and len(span) <= 4:
         return _trim(span + extra)
     return span
+
+
+_PLACING = frozenset("in at on from near during with for".split())
+_ARTICLES = frozenset("a an the my our his her their your some".split())
+
+
+def _placed(leading: list[str]) -> list[str]:
+    """The thing the question's words place or time, when they end the clause after a
+    preposition: "I got to go to a car workshop in San Francisco" asked "What was Dave doing in
+    San Francisco?" -> "a car workshop" (the phrase before "in", from its article)."""
+    if len(leading) < 3 or _norm(leading[-1]) not in _PLACING:
+        return []
+    k = len(leading) - 1
+    while k > 0 and _norm(leading[k - 1]) not in _LEAD_DROP:
+        k -= 1
+    if k == 0 or k == len(leading) - 1 or _norm(leading[k - 1]) not in _ARTICLES:
+        return []
+    return leading[k - 1:-1]
 
 
 def _subject_span(leading: list[str], following: list[str]) -> list[str]:

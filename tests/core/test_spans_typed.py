@@ -198,3 +198,9 @@ def test_a_sentence_that_adds_only_the_time_asked_for_answers_when() -> None:
              "Mia (25 Aug 2023): Look at this bowl, I made it in painting class yesterday."]
     found = extractive.choose("When did Mia sign up for a painting class?", texts)
     assert found and found[0].source == 0 and found[0].when == "2 July 2023", found
+
+
+def test_what_the_question_s_place_holds_is_the_phrase_before_it() -> None:
+    q = "What was Ravi doing in Lisbon?"
+    assert short_answer(q, "Big news - I got to go to a pottery workshop in Lisbon!", avoid={"ravi"}) == \
+        "a pottery workshop"
