@@ -220,7 +220,7 @@ def _with_list_tail(span: list[str], after: list[str], following: list[str], q_t
     return span
 
 
-_PLACING = frozenset("in at on from near during with for".split())
+_PLACED_BY = frozenset("in at on from near during with for".split())
 _ARTICLES = frozenset("a an the my our his her their your some".split())
 
 
@@ -228,7 +228,7 @@ def _placed(leading: list[str]) -> list[str]:
     """The thing the question's words place or time, when they end the clause after a
     preposition: "I got to go to a car workshop in San Francisco" asked "What was Dave doing in
     San Francisco?" -> "a car workshop" (the phrase before "in", from its article)."""
-    if len(leading) < 3 or _norm(leading[-1]) not in _PLACING:
+    if len(leading) < 3 or _norm(leading[-1]) not in _PLACED_BY:
         return []
     k = len(leading) - 1
     while k > 0 and _norm(leading[k - 1]) not in _LEAD_DROP:
