@@ -11,6 +11,7 @@ span is only a shortcut to read, so when none is clear the caller keeps the sent
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from secondme.question_terms import STOPWORDS, content_terms, question_kind, term
 
@@ -166,7 +167,8 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
     if _has_content(after):
         span = _with_list_tail(_cut(after), after, clauses[best_i + 1:best_i + 5], q_terms)
     else:
-        span = _placed(words[:marks[0]]) or _subject_span(words[:marks[0]], clauses[best_i + 1:best_i + 2])
+        span = (_placed(words[:marks[0]]) or _subject_span(words[:marks[0]], clauses[best_i + 1:best_i + 2])
+                or _between(words, marks))
     if not span or len(span) >= len(sentence.split()) - 1:
         return ""  # nothing shorter than the sentence itself
     return " ".join(span).strip(" ,;:-–—")
@@ -236,6 +238,27 @@ def _placed(leading: list[str]) -> list[str]:
     if k == 0 or k == len(leading) - 1 or _norm(leading[k - 1]) not in _ARTICLES:
         return []
     return leading[k - 1:-1]
+
+
+_RELATIVE = frozenset("that who which whose where".split())
+
+
+def _between(words: list[str], marks: list[int]) -> list[str]:
+    """The longest run of the sentence's own words between two of the question's, up to a
+    relative clause or a new thought: "we worked with a local organization that helps victims of domestic
+    abuse", asked "Who did John work with to help victims of domestic abuse?" -> "a local
+    organization"."""
+    best: list[str] = []
+    for a, b in pairwise(marks):
+        run = words[a + 1:b]
+        for k, w in enumerate(run):
+            if k and (_norm(w) in _RELATIVE or _norm(w) in _CUT_BEFORE):
+                run = run[:k]
+                break
+        run = _trim(run)
+        if _has_content(run) and len(run) > len(best):
+            best = run
+    return _cut(best)
 
 
 def _subject_span(leading: list[str], following: list[str]) -> list[str]:

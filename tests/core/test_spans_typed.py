@@ -204,3 +204,12 @@ def test_what_the_question_s_place_holds_is_the_phrase_before_it() -> None:
     q = "What was Ravi doing in Lisbon?"
     assert short_answer(q, "Big news - I got to go to a pottery workshop in Lisbon!", avoid={"ravi"}) == \
         "a pottery workshop"
+
+
+def test_an_answer_between_the_question_s_words_is_found_up_to_its_relative_clause() -> None:
+    assert short_answer("Who did Omar team up with to collect food for families in need?",
+                        "We teamed up with a neighborhood bakery that collects food for families in need.",
+                        avoid={"omar"}) == "a neighborhood bakery"
+    assert short_answer("What did Lea's dad stress the value of for her studies?",
+                        "My dad stressed the value of patience and that's stayed with me for my studies.",
+                        avoid={"lea"}) == "patience"
