@@ -201,6 +201,9 @@ def _object_after(after: list[str]) -> list[str]:
     joined = k == 0 or _norm(after[k - 1]) in ("and", "then", "to")
     if joined and k < len(after) - 1 and _norm(after[k]) in _CHAT_VERBS:
         after = after[k + 1:]
+    elif k + 2 < len(after) and _norm(after[k + 1]) == "by":
+        # "was hit by a nasty flood": what did it is what is asked for.
+        after = after[k + 2:]
     return _trim(after)
 
 

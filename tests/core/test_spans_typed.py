@@ -213,3 +213,8 @@ def test_an_answer_between_the_question_s_words_is_found_up_to_its_relative_clau
     assert short_answer("What did Lea's dad stress the value of for her studies?",
                         "My dad stressed the value of patience and that's stayed with me for my studies.",
                         avoid={"lea"}) == "patience"
+
+
+def test_a_passive_verb_before_the_answer_goes() -> None:
+    assert short_answer("What damaged Tom's garden in May?", "Tom's garden was flattened by a hailstorm.",
+                        avoid={"tom"}) == "a hailstorm"
