@@ -148,3 +148,19 @@ def test_a_real_model_answers_a_question_that_shares_few_words_with_its_answer(
         assert hers.abstained, hers.text
     finally:
         c.close()
+
+
+def test_a_name_only_called_out_is_not_what_a_sentence_is_about() -> None:
+    from secondme.extractive import named_in
+    for said in ("Woah Joanna, I won an international tournament yesterday!",
+                 "Hey there Joanna, I won the tournament!", "I won the tournament, Joanna!"):
+        assert not named_in("joanna", said), said
+    assert named_in("joanna", "Joanna won the tournament yesterday!")
+    # Nate's news, told to Joanna, is not Joanna's story to quote.
+    texts = ["Nate (2 Sep 2023): Woah Joanna, I won an international tournament yesterday! It was wild.",
+             "Joanna (2 Sep 2023): Congrats Nate! I finished my screenplay draft this week."]
+    hits = [SearchHit(id=i, kind="message", title=t.split(" (")[0], snippet="", score=1.0)
+            for i, t in enumerate(texts)]
+    told = extractive_answer("How did Joanna celebrate winning the tournament?", hits, texts,
+                             now=datetime(2023, 9, 5).timestamp())
+    assert told.abstained, told
