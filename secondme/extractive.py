@@ -218,7 +218,7 @@ def label_title(text: str) -> str:
 _NAME_WORD = re.compile(r"\b([A-Z][\w'’-]*?)(?:['’]s)?\b")
 _VOCATIVE_BEFORE = re.compile(
     r"(?:^|[,!.?;:]\s*|\b(?:hey|hi|hello|thanks|thank you|congrats|congratulations|wow|yeah|yes|oh|"
-    r"so|well|dear|bye|ok|okay|aw|aww|haha|hahaha|man|dude|sorry|woah|whoa|wow|yay|omg|ah|ahh|ooh|"
+    r"so|well|dear|bye|ok|okay|aw|aww|haha|hahaha|man|dude|sorry|woah|whoa|yay|omg|ah|ahh|ooh|"
     r"hmm|hiya|howdy|cheers|phew|gosh|geez|lol|morning|good morning|good night|hey there|hi there)"
     r"[,!]?\s+)$", re.IGNORECASE)
 

@@ -155,7 +155,8 @@ def subject_before(words: list[str]) -> list[str]:
 def _complement(question: str, sentence: str, avoid: set[str]) -> str:
     """The part of ``sentence`` the question does not already say: the words after the last
     question term in the clause holding most of them (the object after the verb), else the
-    words before the first (the subject)."""
+    phrase the question's closing words place ("a car workshop in San Francisco"), the words
+    before the first (the subject), or the sentence's own words between them."""
     q_terms = set(content_terms(question)) | avoid
     clauses = _clauses(sentence)
     best_i = _best_clause(clauses, q_terms)
@@ -248,9 +249,9 @@ _RELATIVE = frozenset("that who which whose where".split())
 
 def _between(words: list[str], marks: list[int]) -> list[str]:
     """The longest run of the sentence's own words between two of the question's, up to a
-    relative clause or a new thought: "we worked with a local organization that helps victims of domestic
-    abuse", asked "Who did John work with to help victims of domestic abuse?" -> "a local
-    organization"."""
+    relative clause or a new thought: "we worked with a local organization that helps victims
+    of domestic abuse", asked "Who did John work with to help victims of domestic abuse?" ->
+    "a local organization"."""
     best: list[str] = []
     for a, b in pairwise(marks):
         run = words[a + 1:b]
