@@ -14,9 +14,8 @@ import re
 from itertools import pairwise
 
 from secondme.question_terms import STOPWORDS, content_terms, question_kind, term
-
-_MONTHS = ("january february march april may june july august september october november "
-           "december").split()
+from secondme.span_numbers import number_span
+from secondme.span_words import DATE_PHRASE, EDGE, MONTHS, norm
 
 # A clause ends at punctuation (not a comma between digits, not a hyphen inside a word).
 _CLAUSE_BREAK = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|[;:!?()\[\]“”\"]|\s[-–—]+\s|[–—]|\.(?=\s|$))\s*")
@@ -30,42 +29,16 @@ _TIME_PHRASE = re.compile(
 # Words that start a new thought inside a clause: a long span is cut before them.
 _CUT_BEFORE = frozenset("because but so which who when while since although though and i "
                         "it's that's we you he she they".split())
-# Function words that never begin or end a span ("into classic rock" -> "classic rock").
-_EDGE = frozenset("""
-a an the to into onto in on at of for from with about by as up out over off than like just really
-so very too also is are was were be been being am do does did have has had get got getting i me my
-you your he him his she her we us our they them their it its this that these those there here
-some any all what which who whom whose how why when where yes no not and or but if then now
-lately recently ever even still already again actually definitely totally pretty quite
-s t ve re ll d m i'm i've i'd i'll it's that's we're we've they're you're he's she's there's
-here's what's let's gonna wanna now myself yourself himself herself ourselves themselves
-called named titled
-""".split()) - {"a", "an", "the"}
 # Verbs that open a chat sentence before its subject ("I find painting relaxing").
 _CHAT_VERBS = frozenset("find found love loved like liked enjoy enjoyed got have started start went "
                         "made make took take tried try want wanted think thought know feel felt see "
                         "saw use used doing did going gonna guess bet consider considered".split())
 _COPULA = frozenset("to is was are were be been being has have had".split())
 # Words a span may not begin with (articles may: "a trophy" reads better than "trophy").
-_LEAD_DROP = _EDGE | {"a", "an", "the"}
+_LEAD_DROP = EDGE | {"a", "an", "the"}
 _WORD = re.compile(r"[\w$£€%'’.,-]+")
 
-_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                 "fifteen twenty thirty forty fifty hundred thousand couple few several many "
-                 "multiple once twice dozen half").split()
-_NUMBER = re.compile(
-    r"(?:(?:about|around|over|under|almost|nearly|roughly|only|just|more than|less than|at least|"
-    r"just under|just over)\s+)?"
-    r"(?:[$£€]\s?\d[\d,.]*|\d[\d,.]*(?:\s?%|k\b)?|(?:a\s+)?(?:" + "|".join(_NUMBER_WORDS) + r")\b|an?\b(?=\s+(?:year|month|week|day|hour|minute|time)s?\b))"
-    r"(?:\s+(?:and\s+a\s+half\s+)?(?:[a-z][\w-]*)){0,2}",
-    re.IGNORECASE)
-_FREQUENCY = re.compile(r"\b(?:every\s+\w+|(?:once|twice|\w+\s+times)\s+a\s+\w+|daily|weekly|monthly|"
-                        r"yearly|each\s+\w+)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_DATE_PHRASE = re.compile(
-    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + "|".join(_MONTHS) + r")(?:,?\s+\d{4})?|"
-    r"(?:" + "|".join(_MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
-    r"(?:" + "|".join(_MONTHS) + r")(?:,?\s+\d{4})?|(?:19|20)\d\d)\b", re.IGNORECASE)
 _PROPER = re.compile(r"(?<![\w'])(?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’-]*)*")
 _PLACE_PP = re.compile(r"\b(?:in|at|to|from|near|around|visited|visiting|explore|exploring)\s+"
                        r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*)")
@@ -90,10 +63,6 @@ def _clauses(sentence: str) -> list[str]:
     return out
 
 
-def _norm(w: str) -> str:
-    return w.replace("’", "'").strip(".,'\"").lower()
-
-
 # "one of my trophies" is "trophies"; "some of the cakes" is "cakes".
 _PARTITIVE = frozenset("one some many few couple lots lot most each".split())
 # Where a thing is ("iron man standing on a white surface"): what follows only places it.
@@ -106,26 +75,26 @@ def _trim(words: list[str]) -> list[str]:
     """Function words off both ends of a span, a leading "one of my", and where a pictured
     thing stands ("standing on a white surface")."""
     i, j = 0, len(words)
-    while i < j and _norm(words[i]) in _LEAD_DROP:
+    while i < j and norm(words[i]) in _LEAD_DROP:
         i += 1
-    if i + 2 < j and _norm(words[i]) in _PARTITIVE and _norm(words[i + 1]) == "of":
+    if i + 2 < j and norm(words[i]) in _PARTITIVE and norm(words[i + 1]) == "of":
         i += 2
-        while i < j and _norm(words[i]) in _LEAD_DROP:
+        while i < j and norm(words[i]) in _LEAD_DROP:
             i += 1
     for k in range(i + 1, j - 1):
-        if _norm(words[k]) in _POSED and _norm(words[k + 1]) in _PLACING:
+        if norm(words[k]) in _POSED and norm(words[k + 1]) in _PLACING:
             j = k
             break
-    while j > i and (_norm(words[j - 1]) in _EDGE or _norm(words[j - 1]) in ("a", "an", "the")):
+    while j > i and (norm(words[j - 1]) in EDGE or norm(words[j - 1]) in ("a", "an", "the")):
         j -= 1
     # An article right before the first kept word reads better kept ("a trophy").
-    if i > 0 and i < j and _norm(words[i - 1]) in ("a", "an", "the"):
+    if i > 0 and i < j and norm(words[i - 1]) in ("a", "an", "the"):
         i -= 1
     return words[i:j]
 
 
 def _has_content(words: list[str]) -> bool:
-    return any(_norm(w) not in STOPWORDS and _norm(w) not in _EDGE and len(_norm(w)) > 1 for w in words)
+    return any(norm(w) not in STOPWORDS and norm(w) not in EDGE and len(norm(w)) > 1 for w in words)
 
 
 def _cut(words: list[str], limit: int = 8) -> list[str]:
@@ -133,7 +102,7 @@ def _cut(words: list[str], limit: int = 8) -> list[str]:
     if len(words) <= limit:
         return words
     for k in range(2, len(words)):
-        if _norm(words[k]) in _CUT_BEFORE:
+        if norm(words[k]) in _CUT_BEFORE:
             return words[:k]
     return words[:limit]
 
@@ -147,7 +116,7 @@ def subject_before(words: list[str]) -> list[str]:
     """The words after the last one that starts a new thought: the subject right before the
     question's words ("sorry to tell you but my dad passed away" -> "my dad")."""
     for k in range(len(words) - 1, -1, -1):
-        if _norm(words[k]) in ("but", "because", "so", "and", "while", "although", "though"):
+        if norm(words[k]) in ("but", "because", "so", "and", "while", "although", "though"):
             return words[k + 1:]
     return words
 
@@ -163,7 +132,7 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
     if best_i < 0:
         return ""
     words = clauses[best_i].split()
-    marks = [k for k, w in enumerate(words) if term(_norm(w)) in q_terms]
+    marks = [k for k, w in enumerate(words) if term(norm(w)) in q_terms]
     after = _object_after(words[marks[-1] + 1:])
     if _has_content(after):
         span = _with_list_tail(_cut(after), after, clauses[best_i + 1:best_i + 5], q_terms)
@@ -181,7 +150,7 @@ def _best_clause(clauses: list[str], q_terms: set[str]) -> int:
     best_i, best_key = -1, (0, 0, 0)
     for i, c in enumerate(clauses):
         cw = c.split()
-        marks = [k for k, w in enumerate(cw) if term(_norm(w)) in q_terms]
+        marks = [k for k, w in enumerate(cw) if term(norm(w)) in q_terms]
         if not marks:
             continue
         # On a tie, the clause that goes on past the question's words holds the answer.
@@ -197,12 +166,12 @@ def _object_after(after: list[str]) -> list[str]:
     # A verb right after the question's words restates its verb ("went to the meeting and saw
     # dozens of families" answers "what did she see"): the object follows it.
     k = 0
-    while k < len(after) and _norm(after[k]) in _LEAD_DROP:
+    while k < len(after) and norm(after[k]) in _LEAD_DROP:
         k += 1
-    joined = k == 0 or _norm(after[k - 1]) in ("and", "then", "to")
-    if joined and k < len(after) - 1 and _norm(after[k]) in _CHAT_VERBS:
+    joined = k == 0 or norm(after[k - 1]) in ("and", "then", "to")
+    if joined and k < len(after) - 1 and norm(after[k]) in _CHAT_VERBS:
         after = after[k + 1:]
-    elif k + 2 < len(after) and _norm(after[k + 1]) == "by":
+    elif k + 2 < len(after) and norm(after[k + 1]) == "by":
         # "was hit by a nasty flood": what did it is what is asked for.
         after = after[k + 2:]
     return _trim(after)
@@ -216,10 +185,10 @@ def _with_list_tail(span: list[str], after: list[str], following: list[str], q_t
     extra: list[str] = []
     for c in following:
         cw = c.split()
-        if len(cw) > 4 or term(_norm(cw[0])) in q_terms:
+        if len(cw) > 4 or term(norm(cw[0])) in q_terms:
             break
         extra += cw
-        if _norm(cw[0]) in ("and", "or"):
+        if norm(cw[0]) in ("and", "or"):
             break
     if extra and len(span) <= 4:
         return _trim(span + extra)
@@ -234,12 +203,12 @@ def _placed(leading: list[str]) -> list[str]:
     """The thing the question's words place or time, when they end the clause after a
     preposition: "I got to go to a car workshop in San Francisco" asked "What was Dave doing in
     San Francisco?" -> "a car workshop" (the phrase before "in", from its article)."""
-    if len(leading) < 3 or _norm(leading[-1]) not in _PLACED_BY:
+    if len(leading) < 3 or norm(leading[-1]) not in _PLACED_BY:
         return []
     k = len(leading) - 1
-    while k > 0 and _norm(leading[k - 1]) not in _LEAD_DROP:
+    while k > 0 and norm(leading[k - 1]) not in _LEAD_DROP:
         k -= 1
-    if k == 0 or k == len(leading) - 1 or _norm(leading[k - 1]) not in _ARTICLES:
+    if k == 0 or k == len(leading) - 1 or norm(leading[k - 1]) not in _ARTICLES:
         return []
     return leading[k - 1:-1]
 
@@ -256,7 +225,7 @@ def _between(words: list[str], marks: list[int]) -> list[str]:
     for a, b in pairwise(marks):
         run = words[a + 1:b]
         for k, w in enumerate(run):
-            if k and (_norm(w) in _RELATIVE or _norm(w) in _CUT_BEFORE):
+            if k and (norm(w) in _RELATIVE or norm(w) in _CUT_BEFORE):
                 run = run[:k]
                 break
         run = _trim(run)
@@ -271,11 +240,11 @@ def _subject_span(leading: list[str], following: list[str]) -> list[str]:
     next clause (``following``, at most one) when it says something."""
     before = subject_before(leading)
     k = 0
-    while k < len(before) and (_norm(before[k]) in _LEAD_DROP or _norm(before[k]) in _CHAT_VERBS):
+    while k < len(before) and (norm(before[k]) in _LEAD_DROP or norm(before[k]) in _CHAT_VERBS):
         k += 1
     before = before[k:]
     for j in range(1, len(before)):
-        if _norm(before[j]) in _COPULA or _norm(before[j]) in _SUBJECT_END:
+        if norm(before[j]) in _COPULA or norm(before[j]) in _SUBJECT_END:
             before = before[:j]
             break
     before = _trim(before)
@@ -288,78 +257,11 @@ def _subject_span(leading: list[str], following: list[str]) -> list[str]:
     return []
 
 
-_DURATION = re.compile(
-    r"(?:(?:about|around|over|almost|nearly|just under|just over|more than|less than)\s+)?"
-    r"(?:\d[\d,.]*|a few|a couple of|several|many|(?:a\s+)?(?:" + "|".join(_NUMBER_WORDS) + r")|an?)\s+"
-    r"(?:and a half\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.IGNORECASE)
-
-
-def duration(sentence: str) -> str:
-    """The first length of time a sentence names ("about four months", "3 years"), or ""."""
-    for m in _DURATION.finditer(sentence):
-        after = sentence[m.end():m.end() + 5].lower()
-        if not after.startswith(" ago"):  # "two years ago" is a time, not a length
-            return m.group(0)
-    return ""
-
-
-def _number(question: str, sentence: str) -> str:
-    q = question.lower()
-    if "how often" in q:
-        m = _FREQUENCY.search(sentence)
-        if m:
-            return m.group(0)
-    if "how long" in q:
-        found = _length_of_time(sentence)
-        if found:
-            return found
-    return _first_number(question, sentence)
-
-
-def _length_of_time(sentence: str) -> str:
-    """What answers "how long": a number or date after "for"/"since", else a duration."""
-    m = re.search(r"\b(?:for|since)\s+((?:about|around|over|almost|nearly|just under|just over|"
-                  r"more than|less than)?\s*[\w,.$]+(?:\s+\w+){0,2})", sentence, re.IGNORECASE)
-    if m and (_NUMBER.match(m.group(1).strip()) or _DATE_PHRASE.search(m.group(1))):
-        kept = m.group(1).split()
-        while len(kept) > 1 and _norm(kept[-1]) in _EDGE:
-            kept.pop()
-        return " ".join(kept)
-    return duration(sentence)
-
-
-def _first_number(question: str, sentence: str) -> str:
-    """The first number in ``sentence`` the question does not already say, with its unit."""
-    q_terms = set(content_terms(question))
-    q_words = {_norm(w) for w in question.split()}
-    for m in _NUMBER.finditer(sentence):
-        text = m.group(0).strip(" ,.")
-        words = text.split()
-        if not _is_answer_number(text, words, q_words):
-            continue
-        # Keep the unit noun, drop a trailing function word ("10 per" -> "10").
-        while len(words) > 1 and (_norm(words[-1]) in _EDGE or (term(_norm(words[-1])) in q_terms
-                                  and len(words) > 2)):
-            words.pop()
-        return " ".join(words)
-    return ""
-
-
-def _is_answer_number(text: str, words: list[str], q_words: set[str]) -> bool:
-    if words and _norm(words[0]) in q_words:
-        return False  # a number the question already says ("his two turtles") is not the answer
-    # "a" alone, or "an" without a unit after it, is no number.
-    if not words or (_norm(words[0]) in ("a", "an") and len(words) < 2):
-        return False
-    return any(ch.isdigit() for ch in text) or any(_norm(w) in _NUMBER_WORDS or _norm(w) in ("a", "an")
-                                                   for w in words[:2])
-
-
 def _date(question: str, sentence: str, when: str) -> str:
     q = question.lower()
     value = when
     if not value:
-        m = _DATE_PHRASE.search(sentence)
+        m = DATE_PHRASE.search(sentence)
         value = m.group(0) if m else ""
     if not value:
         return ""
@@ -367,22 +269,22 @@ def _date(question: str, sentence: str, when: str) -> str:
         y = _YEAR.findall(value)
         return y[-1] if y else value
     if re.search(r"\b(what|which) month\b", q):
-        m2 = re.search(r"(" + "|".join(_MONTHS) + r")\w*\s+\d{4}", value, re.IGNORECASE)
+        m2 = re.search(r"(" + "|".join(MONTHS) + r")\w*\s+\d{4}", value, re.IGNORECASE)
         return m2.group(0) if m2 else value
     return value
 
 
 def _place(question: str, sentence: str, avoid: set[str]) -> str:
-    q_words = {_norm(w) for w in question.split()} | avoid
+    q_words = {norm(w) for w in question.split()} | avoid
     for m in _PLACE_PP.finditer(sentence):
         name = m.group(1)
-        if _norm(name.split()[-1]) not in q_words and name.split()[0].lower() not in ("i",):
+        if norm(name.split()[-1]) not in q_words and name.split()[0].lower() not in ("i",):
             return name
     for m in _PROPER.finditer(sentence):
         name = m.group(0)
-        if m.start() == 0 or name in ("I", "I'm", "I've") or _norm(name) in q_words:
+        if m.start() == 0 or name in ("I", "I'm", "I've") or norm(name) in q_words:
             continue
-        if any(_norm(w) in q_words for w in name.split()):
+        if any(norm(w) in q_words for w in name.split()):
             continue
         return name
     return ""
@@ -398,15 +300,15 @@ def called(sentence: str, start: int) -> bool:
     before = sentence[:start].rstrip(" ,").split()
     after = sentence[start:].split(maxsplit=1)
     ends = bool(after) and after[0][-1:] in ",!"
-    return ends and (not before or _norm(before[-1]) in _INTERJECTIONS)
+    return ends and (not before or norm(before[-1]) in _INTERJECTIONS)
 
 
 def _person(question: str, sentence: str, avoid: set[str]) -> str:
-    q_words = {_norm(w) for w in question.split()} | avoid
+    q_words = {norm(w) for w in question.split()} | avoid
     for p in _PROPER.finditer(sentence):
-        names = [w for w in p.group(0).split() if _norm(w) not in STOPWORDS and _norm(w) not in _EDGE
-                 and _norm(w) not in _INTERJECTIONS]
-        if not names or _norm(names[0]) in q_words or _norm(names[0]) in _MONTHS:
+        names = [w for w in p.group(0).split() if norm(w) not in STOPWORDS and norm(w) not in EDGE
+                 and norm(w) not in _INTERJECTIONS]
+        if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS:
             continue
         if called(sentence, p.start() + p.group(0).find(names[0])):
             continue  # the person spoken to ("Hey Jolene, ..."), not the one the answer names
@@ -420,7 +322,7 @@ def _reason(question: str, sentence: str, avoid: set[str]) -> str:
     if m:
         # A reason keeps its subject ("because it makes the house look happy").
         words = _clauses(m.group(1))[0].split() if _clauses(m.group(1)) else []
-        while words and _norm(words[-1]) in _EDGE:
+        while words and norm(words[-1]) in EDGE:
             words.pop()
         if _has_content(words):
             return " ".join(_cut(words, 12))
@@ -453,17 +355,17 @@ def which_kind(question: str, sentence: str) -> str:
     that names the asked-for noun with the words that tell which one ("an art show"), when the
     sentence has a qualifier the question does not; else ""."""
     m = _WHICH_NOUN.match(question.strip())
-    if not m or _norm(m.group(1)) in _AUX:
+    if not m or norm(m.group(1)) in _AUX:
         return ""
-    head = term(_norm(m.group(1)))
+    head = term(norm(m.group(1)))
     q_terms = set(content_terms(question))
     words = sentence.split()
     for k, w in enumerate(words):
-        if term(_norm(w)) != head:
+        if term(norm(w)) != head:
             continue
         j = k
-        while j > 0 and k - j < 3 and _norm(words[j - 1]) not in _EDGE and _norm(words[j - 1]) not in STOPWORDS \
-                and term(_norm(words[j - 1])) not in q_terms and _norm(words[j - 1]) not in _CHAT_VERBS \
+        while j > 0 and k - j < 3 and norm(words[j - 1]) not in EDGE and norm(words[j - 1]) not in STOPWORDS \
+                and term(norm(words[j - 1])) not in q_terms and norm(words[j - 1]) not in _CHAT_VERBS \
                 and not words[j - 1].endswith((",", ".", "!", "?", ":", ";")):
             j -= 1
         mods = content_terms(" ".join(words[j:k]))
@@ -485,7 +387,7 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
         return _date(question, sentence, when)
     span = ""
     if kind == "number":
-        span = _number(question, sentence)
+        span = number_span(question, sentence)
     elif kind == "place":
         span = _place(question, sentence, avoid)
     elif kind == "person":
@@ -510,5 +412,5 @@ def says_nothing(span: str) -> bool:
     ws = span.split()
     if len(ws) != 1:
         return False
-    w = _norm(ws[0])
+    w = norm(ws[0])
     return w in _INTERJECTIONS or w in _VAGUE or not w

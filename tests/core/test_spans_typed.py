@@ -11,7 +11,8 @@ import pytest
 from secondme import extractive
 from secondme.answer import extractive_answer
 from secondme.results import SearchHit
-from secondme.spans import duration, says_nothing, short_answer, subject_before, which_kind, yes_no
+from secondme.span_numbers import duration
+from secondme.spans import says_nothing, short_answer, subject_before, which_kind, yes_no
 
 
 @pytest.mark.parametrize("question, sentence, answer", [

@@ -1,0 +1,79 @@
+"""Numbers in a sentence that answer "how many", "how much", "how long" and "how often": a
+count with its unit, a length of time, a frequency."""
+
+from __future__ import annotations
+
+import re
+
+from secondme.question_terms import content_terms, term
+from secondme.span_words import DATE_PHRASE, EDGE, NUMBER, NUMBER_WORDS, norm
+
+_FREQUENCY = re.compile(r"\b(?:every\s+\w+|(?:once|twice|\w+\s+times)\s+a\s+\w+|daily|weekly|monthly|"
+                        r"yearly|each\s+\w+)\b", re.IGNORECASE)
+_DURATION = re.compile(
+    r"(?:(?:about|around|over|almost|nearly|just under|just over|more than|less than)\s+)?"
+    r"(?:\d[\d,.]*|a few|a couple of|several|many|(?:a\s+)?(?:" + "|".join(NUMBER_WORDS) + r")|an?)\s+"
+    r"(?:and a half\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.IGNORECASE)
+
+
+def duration(sentence: str) -> str:
+    """The first length of time a sentence names ("about four months", "3 years"), or ""."""
+    for m in _DURATION.finditer(sentence):
+        after = sentence[m.end():m.end() + 5].lower()
+        if not after.startswith(" ago"):  # "two years ago" is a time, not a length
+            return m.group(0)
+    return ""
+
+
+def number_span(question: str, sentence: str) -> str:
+    """What answers "how many / how much / how long / how often" in ``sentence``: a frequency,
+    a length of time or the first number the question does not already say, or ""."""
+    q = question.lower()
+    if "how often" in q:
+        m = _FREQUENCY.search(sentence)
+        if m:
+            return m.group(0)
+    if "how long" in q:
+        found = _length_of_time(sentence)
+        if found:
+            return found
+    return _first_number(question, sentence)
+
+
+def _length_of_time(sentence: str) -> str:
+    """What answers "how long": a number or date after "for"/"since", else a duration."""
+    m = re.search(r"\b(?:for|since)\s+((?:about|around|over|almost|nearly|just under|just over|"
+                  r"more than|less than)?\s*[\w,.$]+(?:\s+\w+){0,2})", sentence, re.IGNORECASE)
+    if m and (NUMBER.match(m.group(1).strip()) or DATE_PHRASE.search(m.group(1))):
+        kept = m.group(1).split()
+        while len(kept) > 1 and norm(kept[-1]) in EDGE:
+            kept.pop()
+        return " ".join(kept)
+    return duration(sentence)
+
+
+def _first_number(question: str, sentence: str) -> str:
+    """The first number in ``sentence`` the question does not already say, with its unit."""
+    q_terms = set(content_terms(question))
+    q_words = {norm(w) for w in question.split()}
+    for m in NUMBER.finditer(sentence):
+        text = m.group(0).strip(" ,.")
+        words = text.split()
+        if not _is_answer_number(text, words, q_words):
+            continue
+        # Keep the unit noun, drop a trailing function word ("10 per" -> "10").
+        while len(words) > 1 and (norm(words[-1]) in EDGE or (term(norm(words[-1])) in q_terms
+                                  and len(words) > 2)):
+            words.pop()
+        return " ".join(words)
+    return ""
+
+
+def _is_answer_number(text: str, words: list[str], q_words: set[str]) -> bool:
+    if words and norm(words[0]) in q_words:
+        return False  # a number the question already says ("his two turtles") is not the answer
+    # "a" alone, or "an" without a unit after it, is no number.
+    if not words or (norm(words[0]) in ("a", "an") and len(words) < 2):
+        return False
+    return any(ch.isdigit() for ch in text) or any(norm(w) in NUMBER_WORDS or norm(w) in ("a", "an")
+                                                   for w in words[:2])

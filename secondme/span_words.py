@@ -1,0 +1,45 @@
+"""The words short answers are cut with: function words that never begin or end a span,
+month names, and what a date or a number looks like in a chat sentence."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = ("january february march april may june july august september october november "
+          "december").split()
+
+# Function words that never begin or end a span ("into classic rock" -> "classic rock").
+EDGE = frozenset("""
+a an the to into onto in on at of for from with about by as up out over off than like just really
+so very too also is are was were be been being am do does did have has had get got getting i me my
+you your he him his she her we us our they them their it its this that these those there here
+some any all what which who whom whose how why when where yes no not and or but if then now
+lately recently ever even still already again actually definitely totally pretty quite
+s t ve re ll d m i'm i've i'd i'll it's that's we're we've they're you're he's she's there's
+here's what's let's gonna wanna now myself yourself himself herself ourselves themselves
+called named titled
+""".split()) - {"a", "an", "the"}
+
+# A date as written in a sentence: "2 May", "May 2, 2023", "May 2023", "2021".
+DATE_PHRASE = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + "|".join(MONTHS) + r")(?:,?\s+\d{4})?|"
+    r"(?:" + "|".join(MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
+    r"(?:" + "|".join(MONTHS) + r")(?:,?\s+\d{4})?|(?:19|20)\d\d)\b", re.IGNORECASE)
+
+# Words that count: a number said in words, or an amount.
+NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                "fifteen twenty thirty forty fifty hundred thousand couple few several many "
+                "multiple once twice dozen half").split()
+# A number with what it counts ("about four months", "$450 a", "two dogs").
+NUMBER = re.compile(
+    r"(?:(?:about|around|over|under|almost|nearly|roughly|only|just|more than|less than|at least|"
+    r"just under|just over)\s+)?"
+    r"(?:[$£€]\s?\d[\d,.]*|\d[\d,.]*(?:\s?%|k\b)?|(?:a\s+)?(?:" + "|".join(NUMBER_WORDS) + r")\b|an?\b(?=\s+(?:year|month|week|day|hour|minute|time)s?\b))"
+    r"(?:\s+(?:and\s+a\s+half\s+)?(?:[a-z][\w-]*)){0,2}",
+    re.IGNORECASE)
+
+
+def norm(w: str) -> str:
+    """A word as spans compare it: lowercased, curly apostrophe made straight, edge
+    punctuation off."""
+    return w.replace("’", "'").strip(".,'\"").lower()
