@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from secondme.extractive import choose, label_title, named_in, question_names, strip_label, without_time
-from secondme.question_terms import IRREGULAR, STOPWORDS, content_terms, words
+from secondme.question_terms import AUXILIARIES, IRREGULAR, STOPWORDS, content_terms, words
 
 # A number said in words is the same number in digits ("two dogs" backs "2 dogs").
 _NUMBERS = {w: str(i) for i, w in enumerate(
@@ -104,7 +104,7 @@ consider considered considering""".split())
 # "What state did Joanna visit?", "Which meat does Audrey prefer?": the words between "what" or
 # "which" and the verb name the kind of answer wanted, which memory holds as an instance
 # ("Indiana", "chicken"), not by that name. "What kind of X" keeps X: that is what is asked about.
-_VERB = r"(?:did|does|do|is|was|were|are|has|had|have|might|could|would|will|can|should|may)\b"
+_VERB = rf"(?:{'|'.join(sorted(AUXILIARIES))})\b"
 _ASKED_KIND = re.compile(rf"\b(?:what|which)\s+((?:(?!{_VERB})[\w'’-]+\s+){{1,4}}?){_VERB}", re.IGNORECASE)
 
 

@@ -36,6 +36,8 @@ _PLACE_NOUNS = ("country city town state place location area region island villa
 _PLACE_CUE = re.compile(r"^where\b|\bwhere (?:did|do|does|was|were|is|are|will|has|have)\b|"
                         r"\b(?:what|which|in which) (?:\w+ )?(?:" + "|".join(_PLACE_NOUNS) + r")\b")
 _YES_NO_START = frozenset("would is does did do has have can was are will could should".split())
+# The verbs that follow "what/which …" in a question ("Which meat **does** she prefer?").
+AUXILIARIES = frozenset("is are was were do does did has have had will would can could should might may".split())
 
 
 def question_kind(question: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from secondme.question_terms import STOPWORDS, content_terms, question_kind, term
+from secondme.question_terms import AUXILIARIES, STOPWORDS, content_terms, question_kind, term
 from secondme.span_numbers import number_span
 from secondme.span_words import DATE_PHRASE, EDGE, MONTHS, norm
 
@@ -347,7 +347,6 @@ def yes_no(question: str, sentence: str) -> str:
 
 _WHICH_NOUN = re.compile(r"^(?:which|what)\s+(?:(?:kind|type|sort|style|genre)s?\s+of\s+)?([a-z][\w-]*)\b",
                          re.IGNORECASE)
-_AUX = frozenset("is are was were do does did has have had will would can could should might may".split())
 
 
 def which_kind(question: str, sentence: str) -> str:
@@ -355,7 +354,7 @@ def which_kind(question: str, sentence: str) -> str:
     that names the asked-for noun with the words that tell which one ("an art show"), when the
     sentence has a qualifier the question does not; else ""."""
     m = _WHICH_NOUN.match(question.strip())
-    if not m or norm(m.group(1)) in _AUX:
+    if not m or norm(m.group(1)) in AUXILIARIES:
         return ""
     head = term(norm(m.group(1)))
     q_terms = set(content_terms(question))
