@@ -116,6 +116,7 @@ _SAME = {"pic": "photo", "pics": "photo", "picture": "photo", "photograph": "pho
 def term(word: str) -> str:
     """The form a word is matched by: stemmed, chat spellings made plain."""
     low = word.lower()
+    low = IRREGULAR.get(low, low)
     t = stem(low)
     if low.endswith("ss"):
         t = low  # "class", "boss", "stress" are not plurals

@@ -188,6 +188,24 @@ def test_a_doubled_consonant_before_ed_or_ing_meets_the_plain_word(word: str, pl
     assert term(word) == term(plain) == plain
 
 
+@pytest.mark.parametrize(("word", "plain"), [
+    ("found", "find"), ("felt", "feel"), ("bought", "buy"), ("wrote", "write"), ("took", "take"),
+])
+def test_an_irregular_past_meets_its_plain_verb(word: str, plain: str) -> None:
+    from secondme.question_terms import term
+    assert term(word) == term(plain)
+
+
+def test_a_sentence_in_the_past_answers_a_question_in_the_present_form() -> None:
+    # "find" in the question, "found" in the chat: without the irregular form the sentence
+    # covers too little of the question to be quoted, and the answer is "not found".
+    texts = ["Lena (3 Jul 2023): I found a box of my first poems up in the attic!",
+             "Lena (3 Jul 2023): Writing is hard some days."]
+    found = extractive.choose("What did Lena find when she cleared out the dusty attic?", texts)
+    assert found and found[0].source == 0, found
+    assert "first poems" in found[0].span, found
+
+
 def test_a_restated_doubled_past_is_cut_from_a_written_answer() -> None:
     from secondme.concise import trim_restatement
     assert trim_restatement("Audrey planned to go hiking [1]", "What did Audrey plan to do on Saturday?",
