@@ -195,9 +195,10 @@ def answer(
     nums = cited(text, kept)
     abstained = ABSTAIN.lower().rstrip(".") in text.lower()
     if not abstained and not comp.cancelled:
+        given = nums
         text, nums = _recited(text, nums, texts[:kept], question)
         backing = [texts[i - 1] for i in nums] if nums else list(texts[:kept])
-        instead = _checked(text, question, backing, hits, texts, now, quotes)
+        instead = _checked(text, question, backing, hits, texts, now, quotes, moved=bool(given) and nums != given)
         if instead is not None:
             if on_token is not None:
                 on_token("\n\n" + instead.text)
@@ -243,10 +244,12 @@ def _recited(text: str, nums: list[int], seen: Sequence[str], question: str) -> 
     """The answer and the sources it cites: when the model cited none (small models often
     forget the markers), the sources that each hold its words, not everything it was given."""
     plain = _CITE.sub(" ", text)
-    if nums or _only_the_questions_words(plain, question):
-        # Sources the model cited are checked as cited (a wrong citation falls back to
-        # quoting); an answer of the question's own words ("Yes") has nothing to attribute.
+    if _only_the_questions_words(plain, question):
+        return text, nums  # an answer of the question's own words ("Yes") has nothing to attribute
+    if nums and supported(plain, [seen[i - 1] for i in nums if i <= len(seen)], question):
         return text, nums
+    # Uncited, or cited to a source that does not hold it ("Prius [1]" where [3] says "this
+    # new Prius"): cited instead to the sources given that hold its words, if any do.
     holders = [i for i, s in enumerate(seen, 1) if supported(plain, [s], question)][:3]
     if not holders:
         return text, nums
@@ -263,11 +266,18 @@ def _renumbered(text: str, nums: list[int]) -> str:
 
 
 def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[SearchHit],
-             texts: Sequence[str], now: float | None, quotes: Sequence[extractive.Quote]) -> Answer | None:
-    """What to answer instead of a written ``text`` its sources do not bear out, or None."""
+             texts: Sequence[str], now: float | None, quotes: Sequence[extractive.Quote], *,
+             moved: bool = False) -> Answer | None:
+    """What to answer instead of a written ``text`` its sources do not bear out, or None.
+
+    ``moved``: the model cited other sources than ``backing``, which hold the answer instead."""
     plain = _CITE.sub(" ", text)
     if not plain.strip():
         text = ""  # only citation markers: no answer was written
+    if text and moved and not about_the_named(plain, question, backing, texts):
+        # The model cited a source that does not hold its answer, and the one that does is
+        # about someone else: as unsupported as a wrong citation, so the sentences are quoted.
+        return extractive_answer(question, hits, texts, now=now, quotes=quotes)
     if text and not about_the_named(plain, question, backing, texts):
         # The answer comes from someone else's story than the one the question names ("Why did
         # John join a church?", answered from Maria's "I joined a church"): the question's

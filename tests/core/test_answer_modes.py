@@ -226,9 +226,12 @@ def test_a_written_answer_cites_the_sources_that_hold_it_numbered_as_listed() ->
     q = "Which hotel do we stay at in Oslo?"
     # Cited nothing: the source that holds it is cited.
     assert _recited("Hotel Bristol", [], seen, q) == ("Hotel Bristol [2]", [2])
-    # Cited: kept as written (the support check then reads the cited sources).
+    # Cited to the source that holds it: kept as written.
     assert _recited("Hotel Bristol [2]", [2], seen, q) == ("Hotel Bristol [2]", [2])
-    assert _recited("Hotel Bristol [1]", [1], seen, q) == ("Hotel Bristol [1]", [1])
+    # Cited to one that does not: cited to the one that does instead of thrown away.
+    assert _recited("Hotel Bristol [1]", [1], seen, q) == ("Hotel Bristol [2]", [2])
+    # Held by none of them: kept as written, and the support check then refuses it.
+    assert _recited("Hotel Savoy [1]", [1], seen, q) == ("Hotel Savoy [1]", [1])
     # Nothing of its own to attribute: as written.
     assert _recited("Yes", [], seen, "Do we stay at the Hotel Bristol?") == ("Yes", [])
     # The answer lists its citations in order, so its markers count from [1].
@@ -251,3 +254,24 @@ def test_an_answer_that_picks_one_of_the_offered_choices_is_kept() -> None:
     # Without choices to pick from, the question's own words say nothing: quoted instead.
     instead = _checked("Jolene adopted [1]", "Which pet did Jolene adopt first?", texts[:1], hits, texts, None, [])
     assert instead is not None and instead.mode == EXTRACTIVE
+
+
+def test_an_answer_moved_to_someone_else_s_message_is_quoted_not_refused() -> None:
+    from secondme.answer import _checked
+    # The model cites [1] for "a necklace in Lisbon", which only Omar's message [2] holds: a
+    # wrong citation, and the answer is Omar's story. Unsupported as cited, it falls back to
+    # quoting Nina's own sentence, as any answer its sources do not bear out.
+    texts = ["Nina (2 Jan 2023): Thanks, Omar! Got any other things you treasure?",
+             "Omar (2 Jan 2023): My grandma gave me this necklace when we lived in Lisbon.",
+             "Nina (5 Mar 2023): These figurines I bought yesterday remind me of home."]
+    hits = [SearchHit(id=i, kind="message", title=t.split(" (")[0], snippet="", score=1.0)
+            for i, t in enumerate(texts)]
+    q = "What has Nina bought?"
+    quotes = extractive.choose(q, texts)
+    assert quotes and "figurines" in quotes[0].sentence
+    written = "Nina bought a necklace in Lisbon [1]"
+    moved = _checked(written, q, texts[1:2], hits, texts, None, quotes, moved=True)
+    assert moved is not None and moved.mode == EXTRACTIVE and "figurines" in moved.text
+    # Cited so by the model itself, the same answer is another's story: not answered.
+    own = _checked(written, q, texts[1:2], hits, texts, None, quotes)
+    assert own is not None and own.abstained
