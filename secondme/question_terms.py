@@ -7,7 +7,7 @@ import re
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Sentence ends: . ! ? (and their CJK forms) followed by space, or a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[.!?][\"”’'])\s+(?=[A-Z\"“])|\n+")
 _DIGIT = re.compile(r"\d")
 _MONTHS = ("january february march april may june july august september october november "
            "december jan feb mar apr jun jul aug sep sept oct nov dec").split()

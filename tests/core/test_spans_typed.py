@@ -237,3 +237,11 @@ def test_an_answer_between_the_question_s_words_is_found_up_to_its_relative_clau
 def test_a_passive_verb_before_the_answer_goes() -> None:
     assert short_answer("What damaged Tom's garden in May?", "Tom's garden was flattened by a hailstorm.",
                         avoid={"tom"}) == "a hailstorm"
+
+
+def test_a_sentence_closed_inside_a_quotation_ends_there() -> None:
+    # The title's full stop sits inside the quotes; the question after it is its own sentence,
+    # so the answer before it is not thrown away as part of a question.
+    assert extractive.split_sentences('My favourite is a track called "Savana." What do you play? '
+                                      'She said "no!" and left.') == [
+        'My favourite is a track called "Savana."', "What do you play?", 'She said "no!" and left.']
