@@ -117,6 +117,11 @@ def asked_kind(question: str) -> set[str]:
     return set(words(m.group(1)))
 
 
+# "buy" is held as "bought", "sell" as "sold": the plain verb's irregular forms.
+_PAST_FORMS: dict[str, tuple[str, ...]] = {
+    plain: tuple(past for past, p in IRREGULAR.items() if p == plain) for plain in set(IRREGULAR.values())}
+
+
 def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool],
                now: float | None = None) -> list[str]:
     """The words of ``question`` that memory has never held (``knows`` says whether it has),
@@ -129,6 +134,7 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
     for w in dict.fromkeys(words(without_time(question, texts, now))):
         if w in STOPWORDS or w in _FRAME or w in kind or w in people or len(w) < 2 or w.isdigit():
             continue
-        if not knows(w) and not (w in IRREGULAR and knows(IRREGULAR[w])):
+        if not knows(w) and not (w in IRREGULAR and knows(IRREGULAR[w])) and \
+                not any(knows(past) for past in _PAST_FORMS.get(w, ())):
             out.append(w)
     return out

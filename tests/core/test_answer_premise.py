@@ -72,6 +72,10 @@ def test_unfamiliar_words_are_the_questions_words_memory_never_held() -> None:
     known |= {"test", "taken", "times", "write", "poem", "career"}
     assert unfamiliar("What test has John taken multiple times?", CHAT, knows) == []
     assert unfamiliar("Who wrote Maria a poem?", CHAT, knows) == []
+    # And the other way round: a plain verb is known by its irregular past ("buy" by "bought").
+    known |= {"bought", "flowers"}
+    assert unfamiliar("Where does Maria buy flowers?", CHAT, knows) == []
+    assert unfamiliar("Where does Maria sell flowers?", CHAT, knows) == ["sell"]
     assert unfamiliar("What career might John potentially pursue?", CHAT, knows) == ["pursue"]
     # The words between "which" and the verb name the kind of answer wanted: memory holds
     # "chicken", never "meat". What a "kind of" question asks about is still checked.
