@@ -79,9 +79,7 @@ def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[
     if quotes is None:
         quotes = _quotes(question, hits, texts, now)[0]
     if not quotes:
-        if on_token is not None:
-            on_token(ABSTAIN)
-        return Answer(ABSTAIN, (), abstained=True, mode=EXTRACTIVE)
+        return _abstain(on_token, EXTRACTIVE)
     order: list[int] = []
     for q in quotes:
         if q.source not in order:
@@ -171,10 +169,14 @@ def answer(
     ``knows`` such a question abstains.
     """
     if not hits:
-        if on_token is not None:
-            on_token(ABSTAIN)
-        return Answer(ABSTAIN, (), abstained=True)
-    if mode == EXTRACTIVE or (mode == "auto" and not writes_answers(model)):
+        return _abstain(on_token)
+    quoting = mode == EXTRACTIVE or (mode == "auto" and not writes_answers(model))
+    if knows is not None and _never_said(question, texts, knows, now):
+        # "What cult did Tim join?" of a memory that never held "cult": built on something
+        # never said, it is not answered from the nearest sentence ("I started learning an
+        # instrument"), quoted or written.
+        return _abstain(on_token, EXTRACTIVE if quoting else GENERATED)
+    if quoting:
         return extractive_answer(question, hits, texts, on_token, now=now)
     quotes, anothers = _quotes(question, hits, texts, now)
     if quotes and extractive.asks_when(question) and (quotes[0].when or quotes[0].span):
@@ -184,9 +186,7 @@ def answer(
         return extractive_answer(question, hits, texts, on_token, now=now, quotes=quotes)
     # A story found to be another's already fails the premise: not asked of them again.
     if not quotes and (anothers or not _premise_holds(question, texts, knows, now)):
-        if on_token is not None:
-            on_token(ABSTAIN)
-        return Answer(ABSTAIN, (), abstained=True, mode=GENERATED)
+        return _abstain(on_token, GENERATED)
     numbered = [f"[{i}] {t}" for i, t in enumerate(texts, 1)]
     fitted = model.fit_context(SYSTEM, numbered, question, reserve_tokens=max_tokens)
     comp = model.generate(fitted.messages(), max_tokens=max_tokens, on_token=on_token, cancel=cancel)
@@ -217,19 +217,29 @@ def answer(
     return Answer(text, citations, abstained=abstained, cancelled=comp.cancelled, mode=GENERATED)
 
 
+def _abstain(on_token: Callable[[str], None] | None, mode: str = GENERATED) -> Answer:
+    """The "not found" answer, streamed to ``on_token`` as any answer is."""
+    if on_token is not None:
+        on_token(ABSTAIN)
+    return Answer(ABSTAIN, (), abstained=True, mode=mode)
+
+
 def _premise_holds(question: str, texts: Sequence[str], knows: Callable[[str], bool] | None,
                   now: float | None) -> bool:
     """Whether a question no source sentence answers may still be given to the model: its
-    story is the named person's own, and memory has held every word of it. Otherwise (a wrong
-    person, a "kitten" where memory only has a puppy) a model would answer from the nearest
-    text, so it abstains, without generating. Measured on LoCoMo with the 1.5B: letting every
-    such question through answered 7 more of 40 wrong-premise questions."""
-    if knows is None or told_of_another(question, texts, now):
-        return False
+    story is the named person's own (and ``knows`` has found every word of it held, checked
+    before). Otherwise (a wrong person) a model would answer from the nearest text, so it
+    abstains, without generating. Measured on LoCoMo with the 1.5B: letting every such
+    question through answered 7 more of 40 wrong-premise questions."""
+    return knows is not None and not told_of_another(question, texts, now)
+
+
+def _never_said(question: str, texts: Sequence[str], knows: Callable[[str], bool], now: float | None) -> bool:
+    """Whether ``question`` holds a word memory has never held (see :func:`unfamiliar`)."""
     missing = unfamiliar(question, texts, knows, now)
     if missing:
         log.debug("question words memory never held: %s", missing)
-    return not missing
+    return bool(missing)
 
 
 def _only_the_questions_words(text: str, question: str) -> bool:

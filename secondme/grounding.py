@@ -93,19 +93,25 @@ def told_of_another(question: str, texts: Sequence[str], now: float | None = Non
 # Words that frame what is asked ("what is the name of", "what kind of"), not what it is about:
 # "called him Rufus" answers "What is the name of John's dog?" without the word "name".
 # So do words that count, hedge or group what is asked about ("multiple", "potentially",
-# "items", "activities"): people use them to ask, not to tell.
+# "items", "activities"), and words for the talk itself ("mentioned", "referring to"): people
+# use them to ask, not to tell.
 _FRAME = frozenset("""name names kind kinds type types sort sorts thing things way ways reason reasons
 aspect aspects subject subjects topic topics item items activity activities
 multiple several various different both either between
 potentially possibly probably likely usually typically currently ever
-consider considered considering""".split())
+frequently often mostly mainly especially apart besides due regarding
+consider considered considering
+mention mentions mentioned mentioning refer refers referred referring talk talks talked talking
+discuss discusses discussed discussing describe describes described describing conversation conversations""".split())
 
 
 # "What state did Joanna visit?", "Which meat does Audrey prefer?": the words between "what" or
 # "which" and the verb name the kind of answer wanted, which memory holds as an instance
 # ("Indiana", "chicken"), not by that name. "What kind of X" keeps X: that is what is asked about.
 _VERB = rf"(?:{'|'.join(sorted(AUXILIARIES))})\b"
-_ASKED_KIND = re.compile(rf"\b(?:what|which)\s+((?:(?!{_VERB})[\w'’-]+\s+){{1,4}}?){_VERB}", re.IGNORECASE)
+_PAST = rf"(?:\w+ed|{'|'.join(sorted(IRREGULAR))})\b"
+_ASKED_KIND = re.compile(rf"\b(?:what|which)\s+((?:(?!{_VERB})[\w'’-]+\s+){{1,4}}?)(?:{_VERB}|{_PAST})",
+                         re.IGNORECASE)
 
 
 def asked_kind(question: str) -> set[str]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from secondme.answer import extractive_answer
+from secondme import extractive
+from secondme.answer import answer, extractive_answer
 from secondme.app import SecondMe
 from secondme.grounding import told_of_another, unfamiliar
 from secondme.index.keyword import KeywordIndex, KeywordRow
@@ -83,6 +84,16 @@ def test_unfamiliar_words_are_the_questions_words_memory_never_held() -> None:
     assert unfamiliar("Which meat does John prefer eating?", CHAT, knows) == []
     assert unfamiliar("What kind of meat does John prefer eating?", CHAT, knows) == ["meat"]
     assert unfamiliar("What type of seminars is John conducting?", CHAT, knows) == ["seminars"]
+    # So do they before a past verb ("What natural disaster damaged …?": memory says "flood").
+    known |= {"damaged", "area"}
+    assert unfamiliar("What natural disaster damaged John's area?", CHAT, knows) == []
+    # Words for the talk itself frame the question: memory holds what was said, not "mentioned".
+    known |= {"park"}
+    assert unfamiliar("Which park could John be referring to in their conversations?", CHAT, knows) == []
+    assert unfamiliar("Which park did John mention?", CHAT, knows) == []
+    # Words that only say how often or what else frame it too.
+    known |= {"visited", "beach"}
+    assert unfamiliar("Which park has John visited frequently apart from the beach?", CHAT, knows) == []
     # A "what did … do" question has no such words: the kitten is still what it is about.
     assert unfamiliar("What did Maria's kitten do?", CHAT, knows) == ["kitten"]
     # The time phrase is matched against the days said, not against words: not unfamiliar.
@@ -168,3 +179,22 @@ def test_a_name_only_called_out_is_not_what_a_sentence_is_about() -> None:
     told = extractive_answer("How did Joanna celebrate winning the tournament?", hits, texts,
                              now=datetime(2023, 9, 5).timestamp())
     assert told.abstained, told
+
+
+def test_a_question_built_on_a_word_never_held_is_not_answered_in_any_mode() -> None:
+    # A sentence shares the question's other words ("5K charity run", John's), but memory never
+    # held "marathon": quoting the 5K as the answer would be answering another question.
+    hits = [SearchHit(id=i, kind="message", title=t.split(" (")[0], snippet="", score=1.0)
+            for i, t in enumerate(REPLIES)]
+    said = {w for t in REPLIES for w in extractive.words(t)}
+    def knows(word: str) -> bool:
+        return word.lower() in said
+    now = datetime(2023, 9, 1).timestamp()
+    q = "Where did John run a charity marathon?"
+    assert not extractive_answer(q, hits, REPLIES, now=now).abstained  # the quote alone would answer
+    refused = answer(q, hits, None, REPLIES, mode="extractive", now=now, knows=knows)
+    assert refused.abstained and refused.mode == "extractive"
+    # Asked with the words memory holds, it is answered.
+    asked = answer("Where did John run a 5K charity run?", hits, None, REPLIES, mode="extractive", now=now,
+                   knows=knows)
+    assert not asked.abstained and "neighborhood" in " ".join((asked.text, *asked.support))
