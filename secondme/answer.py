@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from secondme import extractive
+from secondme import extractive, places
 from secondme.concise import trim_restatement
 from secondme.grounding import about_the_named, supported, told_of_another, unfamiliar
 from secondme.question_terms import content_terms, offers_choice, question_kind
@@ -97,8 +97,9 @@ def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[
         parts = quotes if extractive.asks_list(question) else [best]
         spans: list[str] = []
         for q in parts:
-            if q.span and q.span.lower() not in {x.split(" [")[0].lower() for x in spans}:
-                spans.append(f"{q.span} [{order.index(q.source) + 1}]")
+            span = _regional(question, q.span)
+            if span and span.lower() not in {x.split(" [")[0].lower() for x in spans}:
+                spans.append(f"{span} [{order.index(q.source) + 1}]")
         text = "; ".join(spans)
         support = tuple(f"{q.sentence} [{order.index(q.source) + 1}]" for q in quotes)
     else:
@@ -206,6 +207,7 @@ def answer(
         # Small models restate the question before answering it ("Tim joined a fantasy
         # literature forum"): the answer shown is what the question asked for.
         text = trim_restatement(text, question, names=[extractive.label_title(t) for t in texts])
+        text = _regional(question, text)
     if abstained:
         citations: tuple[SearchHit, ...] = ()
     elif nums:
@@ -215,6 +217,12 @@ def answer(
         # A small model often forgets the markers: show what it was given, in rank order.
         citations = tuple(hits[:kept])
     return Answer(text, citations, abstained=abstained, cancelled=comp.cancelled, mode=GENERATED)
+
+
+def _regional(question: str, text: str) -> str:
+    """``text`` with a city given as the country or state the question asks for (see
+    :mod:`secondme.places`); the table is read only for such questions."""
+    return places.as_region(question, text, places.bundled()) if places.asked_region(question) else text
 
 
 def _abstain(on_token: Callable[[str], None] | None, mode: str = GENERATED) -> Answer:

@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("search", "jobs"),
     ("notes", "memory", "importers"),
     ("question_terms", "span_words", "span_numbers", "extractive", "spans", "concise", "grounding", "guesses",
-     "answer", "profile", "session"),
+     "places", "answer", "profile", "session"),
     ("browser", "mcp", "backup", "rotation", "rekey", "services"),
     ("app",),
     ("cli", "__main__", "__init__"),
