@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from secondme.question_terms import AUXILIARIES, STOPWORDS, content_terms, question_kind, term
 from secondme.span_numbers import number_span
-from secondme.span_words import DATE_PHRASE, EDGE, MONTHS, norm
+from secondme.span_words import DATE_PHRASE, EDGE, MONTHS, NUMBER_WORDS, norm
 
 # A clause ends at punctuation (not a comma between digits, not a hyphen inside a word).
 _CLAUSE_BREAK = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|[;:!?()\[\]“”\"]|\s[-–—]+\s|[–—]|\.(?=\s|$))\s*")
@@ -308,8 +308,8 @@ def _person(question: str, sentence: str, avoid: set[str]) -> str:
     for p in _PROPER.finditer(sentence):
         names = [w for w in p.group(0).split() if norm(w) not in STOPWORDS and norm(w) not in EDGE
                  and norm(w) not in _INTERJECTIONS]
-        if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS:
-            continue
+        if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS or norm(names[0]) in NUMBER_WORDS:
+            continue  # "One of the residents, Laura, wrote…": a count opening the sentence is no name
         if called(sentence, p.start() + p.group(0).find(names[0])):
             continue  # the person spoken to ("Hey Jolene, ..."), not the one the answer names
         return " ".join(names)

@@ -139,6 +139,9 @@ def test_the_subject_before_the_question_s_words_starts_after_the_last_new_thoug
     # A name that is only the person spoken to is not who the answer is about.
     assert short_answer("Who went to the concert with Ana?", "Thanks, Mia! My brother Leo went with me.") \
         == "Leo"
+    # A count that opens the sentence is no name: the name set beside it is.
+    assert short_answer("Who sent Omar a thank-you card?",
+                        "One of the kids from the camp, Priya, sent us a card to say thanks.") == "Priya"
 
 
 def test_words_in_brackets_are_part_of_what_was_said() -> None:
