@@ -283,6 +283,9 @@ def _renumbered(text: str, nums: list[int]) -> str:
     return _SPACED_CITE.sub(number, text)
 
 
+_YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
+
+
 def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[SearchHit],
              texts: Sequence[str], now: float | None, quotes: Sequence[extractive.Quote], *,
              moved: bool = False) -> Answer | None:
@@ -302,6 +305,9 @@ def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[Se
         # premise is wrong, and the honest answer is that it is not in memory.
         log.debug("written answer drawn from sources about someone the question does not name")
         return Answer(ABSTAIN, (), abstained=True, mode=GENERATED)
+    if text and offers_choice(question) and _YES_NO.match(plain):
+        # "Does John live near the beach or the mountains?" is not answered by "Yes".
+        text = ""
     if (text and question_kind(question) != "yesno" and not offers_choice(question)
             and _only_the_questions_words(plain, question)):
         # "Maria's dog is [1]." for "What is Maria's dog's name?": the question's words again,

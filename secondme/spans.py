@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from secondme.question_terms import AUXILIARIES, STOPWORDS, content_terms, question_kind, term
+from secondme.question_terms import AUXILIARIES, STOPWORDS, content_terms, offers_choice, question_kind, term
 from secondme.span_numbers import number_span
 from secondme.span_words import DATE_PHRASE, EDGE, MONTHS, NUMBER_WORDS, norm
 
@@ -373,6 +373,31 @@ def which_kind(question: str, sentence: str) -> str:
     return ""
 
 
+_OPTIONS = re.compile(r"^(.*?)\s+or\s+(?:(?:the|a|an)\s+)?(.+?)\s*[?.!]?\s*$", re.IGNORECASE)
+
+
+def chosen(question: str, sentence: str) -> str:
+    """Which of the two options a question offers ("… a national park or a theme park?")
+    ``sentence`` names: that option's words, or "" when it names neither or both."""
+    m = _OPTIONS.match(question.strip())
+    if not m:
+        return ""
+    right = m.group(2).split()
+    before = m.group(1).split()
+    start = max(1, len(before) - len(right))
+    while start > 1 and before[start - 1][:1].isupper():
+        start -= 1  # a name goes whole ("C. S. Lewis or John Greene")
+    left = before[start:]
+    while left and norm(left[0]) in _ARTICLES:
+        left = left[1:]
+    lt, rt = set(content_terms(" ".join(left))), set(content_terms(" ".join(right)))
+    said = set(content_terms(sentence))
+    in_left, in_right = bool((lt - rt) & said), bool((rt - lt) & said)
+    if in_left == in_right:
+        return ""
+    return " ".join(left if in_left else right).strip(" ,;:-")
+
+
 def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] | None = None) -> str:
     """The shortest part of ``sentence`` that answers ``question``, or "" when none is clear.
 
@@ -380,6 +405,12 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
     holds stems never to answer with, such as the speaker's own name."""
     avoid = {term(a) for a in (avoid or set())}
     kind = question_kind(question)
+    if offers_choice(question):
+        # "Does Leo live near the beach or the mountains?": the option the sentence names, not
+        # "Yes"; nothing short when it names neither or both (the sentence is shown).
+        picked = chosen(question, sentence)
+        if picked or kind == "yesno":
+            return picked
     if kind == "yesno":
         return yes_no(question, sentence)
     if kind == "date":

@@ -251,6 +251,10 @@ def test_an_answer_that_picks_one_of_the_offered_choices_is_kept() -> None:
     assert not offers_choice("Which pet did Jolene adopt first?")
     # Every word of "Susie" is the question's, yet it answers: kept as written.
     assert _checked("Susie [1]", choice, texts[:1], hits, texts, None, []) is None
+    # "Yes" is no pick: it goes to the quote, whose sentence names the option.
+    instead = _checked("Yes, Jolene adopted both [1]", choice, texts[:1], hits, texts, None,
+                       extractive.choose(choice, texts))
+    assert instead is not None and instead.mode == EXTRACTIVE and instead.text.startswith("Susie"), instead
     # Without choices to pick from, the question's own words say nothing: quoted instead.
     instead = _checked("Jolene adopted [1]", "Which pet did Jolene adopt first?", texts[:1], hits, texts, None, [])
     assert instead is not None and instead.mode == EXTRACTIVE

@@ -248,3 +248,18 @@ def test_a_sentence_closed_inside_a_quotation_ends_there() -> None:
     assert extractive.split_sentences('My favourite is a track called "Savana." What do you play? '
                                       'She said "no!" and left.') == [
         'My favourite is a track called "Savana."', "What do you play?", 'She said "no!" and left.']
+
+
+@pytest.mark.parametrize(("question", "sentence", "short"), [
+    ("Does Leo live close to a lake or the mountains?", "I swim in the lake behind my house every morning.", "lake"),
+    ("Would Ivy rather visit a science museum or an art museum?", "We spent all Sunday at the art museum.",
+     "art museum"),
+    ("Would Sam enjoy books by J. R. R. Tolkien or Jane Austen?", "Anything by Tolkien is my comfort read.",
+     "J. R. R. Tolkien"),
+    # Both options named, or neither: no short answer (and never "Yes"); the sentence is shown.
+    ("Did Leo go to Rome or Paris?", "We went to both Rome and Paris.", ""),
+    ("Does Leo live close to a lake or the mountains?", "I just moved house.", ""),
+])
+def test_a_question_offering_two_options_is_answered_by_the_one_said(question: str, sentence: str,
+                                                                    short: str) -> None:
+    assert short_answer(question, sentence) == short
