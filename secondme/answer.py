@@ -163,11 +163,11 @@ def answer(
     one whose cited sources do not hold its key terms, or that copies a source, falls back to
     quoting; what is shown drops the words that only restate the question.
 
-    Where no source sentence holds the question's terms about the person it names, the model
-    still answers a question that shares few words with its answer ("What is the name of John's
-    dog?" and John's "a beagle named Rufus") when its premise holds: it is not someone else's
-    story and ``knows`` (whether memory has ever held a word) knows all its words. Without
-    ``knows`` such a question abstains.
+    A question holding a word memory has never held (``knows`` says whether it has: "What cult
+    did Tim join?") abstains in every mode. Where no source sentence holds the question's terms
+    about the person it names, the model still answers a question that shares few words with
+    its answer ("What is the name of John's dog?" and John's "a beagle named Rufus") when it is
+    not someone else's story. Without ``knows`` such a question abstains.
     """
     if not hits:
         return _abstain(on_token)
