@@ -119,9 +119,16 @@ def _run(args: argparse.Namespace) -> int:
         print(f"secondme: {exc}", file=sys.stderr)
         return ExitCode.FAILED
     except Terminated as exc:
-        print(f"secondme: stopped by signal {exc.signum}; everything done so far is saved",
-              file=sys.stderr)
-        return ExitCode.OK
+        return _stopped(exc.signum)
+    except RuntimeError as exc:
+        # A signal that lands inside Condition.wait, after it let go of its lock and before it
+        # took it back, raises there; leaving the ``with`` then fails with "cannot release
+        # un-acquired lock", which replaces the Terminated being handled. The context has
+        # closed (and sealed) on the way out all the same: it is the same clean stop.
+        received = termination_received()
+        if received is not None and isinstance(exc.__context__, Terminated):
+            return _stopped(received)
+        raise
     except KeyboardInterrupt:
         if termination_received():
             return ExitCode.OK
@@ -133,6 +140,11 @@ def _run(args: argparse.Namespace) -> int:
         return ExitCode.OK
     finally:
         restore_handlers(previous)
+
+
+def _stopped(signum: int) -> int:
+    print(f"secondme: stopped by signal {signum}; everything done so far is saved", file=sys.stderr)
+    return ExitCode.OK
 
 
 def _remove_stale_ram_folders() -> None:

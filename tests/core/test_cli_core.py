@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 PASS = "correct horse battery staple"
 
@@ -55,3 +57,31 @@ def test_doctor_json(data_dir: Path) -> None:
 def test_not_initialized_is_a_clear_error(data_dir: Path) -> None:
     r = run("--data-dir", str(data_dir / "nothing"), "unlock", env={"SECONDME_PASSPHRASE": PASS})
     assert r.returncode == 1 and "secondme init" in r.stderr
+
+
+def test_a_termination_that_breaks_off_a_lock_wait_still_stops_cleanly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+    import signal
+
+    from secondme.cli.main import _run
+    from secondme.hardening import Terminated
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+
+    def command(args: argparse.Namespace) -> int:
+        # What a SIGTERM inside Condition.wait leaves: the Terminated being handled is replaced
+        # by the lock error of the ``with`` it unwinds (seen in CI from ``secondme index``).
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        except Terminated:
+            raise RuntimeError("cannot release un-acquired lock") from None
+        return 1
+
+    assert _run(argparse.Namespace(func=command)) == 0
+    assert "stopped by signal" in capsys.readouterr().err
+    # Any other error is still an error.
+    def broken(args: argparse.Namespace) -> int:
+        raise RuntimeError("something else")
+    with pytest.raises(RuntimeError, match="something else"):
+        _run(argparse.Namespace(func=broken))
