@@ -13,7 +13,7 @@ from typing import Any
 from secondme import extractive, places
 from secondme.concise import trim_restatement
 from secondme.grounding import about_the_named, supported, told_of_another, unfamiliar
-from secondme.question_terms import content_terms, offers_choice, question_kind
+from secondme.question_terms import asks_judgment, content_terms, offers_choice, question_kind
 from secondme.results import HL_END, HL_START, Answer, SearchHit
 
 log = logging.getLogger("secondme.answer")
@@ -27,6 +27,31 @@ SYSTEM = (
     "begins with who wrote it and the day it was written. If the sources do not contain the "
     f"answer, reply exactly: {ABSTAIN}"
 )
+# For a question that asks what is likely ("Would Dana enjoy Iceland?"): the model may judge
+# from what the sources tell of the person, and gives its grounds. What the answer starts with
+# depends on the question: a "Yes" to "What job might she take?" says nothing.
+_JUDGE = (
+    "You are Second Me, the user's private memory assistant. The question asks what is likely, "
+    "which the numbered sources below may not say in so many words: judge from what they tell "
+    "about the person. {how} Each source begins with who wrote it and the day it was written. "
+    f"If nothing in the sources bears on the question, reply exactly: {ABSTAIN}"
+)
+_JUDGE_HOW = {
+    "yesno": "Start with Yes or No, then give the reason from the sources in a few words, citing "
+             "them like [1].",
+    "choice": "Name the option the sources point to, then the reason in a few words, citing them "
+              "like [1].",
+    "other": "Name the most likely answer in a few words (a name, a thing or a short phrase), then "
+             "the reason from the sources in a few words, citing them like [1].",
+}
+
+
+def judge_prompt(question: str) -> str:
+    """The instructions for a question that asks what is likely (see :func:`asks_judgment`)."""
+    if offers_choice(question):
+        return _JUDGE.format(how=_JUDGE_HOW["choice"])
+    return _JUDGE.format(how=_JUDGE_HOW["yesno" if question_kind(question) == "yesno" else "other"])
+
 
 _CITE = re.compile(r"\[(\d{1,2})\]")
 
@@ -53,6 +78,7 @@ _MIN_GENERATIVE_FILE_BYTES = 250_000_000
 
 EXTRACTIVE = "extractive"
 GENERATED = "generated"
+INFERRED = "inferred"  # a written judgment the sources point to but do not state
 
 
 def writes_answers(model: Any) -> bool:
@@ -172,7 +198,11 @@ def answer(
     if not hits:
         return _abstain(on_token)
     quoting = mode == EXTRACTIVE or (mode == "auto" and not writes_answers(model))
-    if knows is not None and _never_said(question, texts, knows, now):
+    # "Would Caroline enjoy Vivaldi?" asks a model to judge from what memory holds of someone
+    # it knows: "Vivaldi" is the hypothesis, never a premise to find in memory. Quoting cannot
+    # judge, so without a model such a question is checked as any other.
+    judging = not quoting and asks_judgment(question) and _names_someone(question, texts)
+    if knows is not None and not judging and _never_said(question, texts, knows, now):
         # "What cult did Tim join?" of a memory that never held "cult": built on something
         # never said, it is not answered from the nearest sentence ("I started learning an
         # instrument"), quoted or written.
@@ -189,17 +219,20 @@ def answer(
     if not quotes and (anothers or not _premise_holds(question, texts, knows, now)):
         return _abstain(on_token, GENERATED)
     numbered = [f"[{i}] {t}" for i, t in enumerate(texts, 1)]
-    fitted = model.fit_context(SYSTEM, numbered, question, reserve_tokens=max_tokens)
+    fitted = model.fit_context(judge_prompt(question) if judging else SYSTEM, numbered, question, reserve_tokens=max_tokens)
     comp = model.generate(fitted.messages(), max_tokens=max_tokens, on_token=on_token, cancel=cancel)
     text = comp.text.strip()
     kept = len(fitted.context)
     nums = cited(text, kept)
-    abstained = ABSTAIN.lower().rstrip(".") in text.lower()
+    text, abstained = _declined(text, judging)
     if not abstained and not comp.cancelled:
+        if judging:
+            text = _judgment(text, question)
         given = nums
         text, nums = _recited(text, nums, texts[:kept], question)
         backing = [texts[i - 1] for i in nums] if nums else list(texts[:kept])
-        instead = _checked(text, question, backing, hits, texts, now, quotes, moved=bool(given) and nums != given)
+        instead = _checked(text, question, backing, hits, texts, now, quotes, moved=bool(given) and nums != given,
+                           judging=judging)
         if instead is not None:
             if on_token is not None:
                 on_token("\n\n" + instead.text)
@@ -216,7 +249,8 @@ def answer(
     else:
         # A small model often forgets the markers: show what it was given, in rank order.
         citations = tuple(hits[:kept])
-    return Answer(text, citations, abstained=abstained, cancelled=comp.cancelled, mode=GENERATED)
+    return Answer(text, citations, abstained=abstained, cancelled=comp.cancelled,
+                  mode=INFERRED if judging and not abstained else GENERATED)
 
 
 def _regional(question: str, text: str) -> str:
@@ -248,6 +282,33 @@ def _never_said(question: str, texts: Sequence[str], knows: Callable[[str], bool
     if missing:
         log.debug("question words memory never held: %s", missing)
     return bool(missing)
+
+
+def _declined(text: str, judging: bool) -> tuple[str, bool]:
+    """The written text and whether the model declined to answer: it wrote the abstention, or
+    "Unknown [1]" where it was asked to judge."""
+    if judging and _UNKNOWN.match(text):
+        return ABSTAIN, True
+    return text, ABSTAIN.lower().rstrip(".") in text.lower()
+
+
+def _judgment(text: str, question: str) -> str:
+    """A written judgment without a leading "Yes"/"No" where the question offers options or
+    asks "what": it picks nothing, what follows it may ("Yes, a counselor [1]" to "What job
+    might she take?"). Empty when nothing else was written. A source the model went on to copy
+    after its judgment ("No. [3] Caroline (12 Jul 2023): I struggled ...") is cut off."""
+    copied = _COPIED_LABEL.search(text)
+    if copied:
+        text = text[:copied.start()].rstrip()
+    if not _YES_NO.match(text) or (question_kind(question) == "yesno" and not offers_choice(question)):
+        return text
+    rest = _YES_NO.sub("", text, count=1).lstrip(" ,.;:-")
+    return rest if content_terms(_CITE.sub(" ", rest)) else ""
+
+
+def _names_someone(question: str, texts: Sequence[str]) -> bool:
+    """Whether ``question`` names someone memory knows as the author of a source."""
+    return bool(extractive.question_names(question, [extractive.label_title(t) for t in texts])[0])
 
 
 def _only_the_questions_words(text: str, question: str) -> bool:
@@ -284,14 +345,18 @@ def _renumbered(text: str, nums: list[int]) -> str:
 
 
 _YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
+_UNKNOWN = re.compile(r"^\W*(?:unknown|unclear|not (?:known|clear|stated|mentioned)|(?:it )?(?:cannot|can't|can ?not) "
+                      r"be (?:determined|said|known|told))\W*(?:\[\d{1,3}\]\W*)*$", re.IGNORECASE)
 
 
 def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[SearchHit],
              texts: Sequence[str], now: float | None, quotes: Sequence[extractive.Quote], *,
-             moved: bool = False) -> Answer | None:
+             moved: bool = False, judging: bool = False) -> Answer | None:
     """What to answer instead of a written ``text`` its sources do not bear out, or None.
 
-    ``moved``: the model cited other sources than ``backing``, which hold the answer instead."""
+    ``moved``: the model cited other sources than ``backing``, which hold the answer instead.
+    ``judging``: the question asked for a judgment ("Would she enjoy Vivaldi?"), which no
+    source holds word for word: it must come from the named person's sources and not copy one."""
     plain = _CITE.sub(" ", text)
     if not plain.strip():
         text = ""  # only citation markers: no answer was written
@@ -305,6 +370,10 @@ def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[Se
         # premise is wrong, and the honest answer is that it is not in memory.
         log.debug("written answer drawn from sources about someone the question does not name")
         return Answer(ABSTAIN, (), abstained=True, mode=GENERATED)
+    if judging:
+        if text and not parroted(text, texts):
+            return None
+        return extractive_answer(question, hits, texts, now=now, quotes=quotes)
     if text and offers_choice(question) and _YES_NO.match(plain):
         # "Does John live near the beach or the mountains?" is not answered by "Yes".
         text = ""
@@ -321,6 +390,7 @@ def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[Se
 
 # "Gina (29 Jan 2023):", with or without its colon: a source's label, not an answer.
 _SOURCE_LABEL = re.compile(extractive.LABEL_DAY)
+_COPIED_LABEL = re.compile(r"(?:\b[A-Z][\w'’-]*\s+){0,3}" + extractive.LABEL_DAY)
 _COPIED_WORDS = 15
 
 

@@ -69,6 +69,18 @@ def offers_choice(question: str) -> bool:
     return bool(_CHOICE.search(question.strip()))
 
 
+# "Would Dana enjoy a trip to Iceland?", "What job might Sam pursue?": asked for a judgment
+# the sources may never state, not for a fact they hold. "Could you ..." is a request.
+_JUDGMENT = re.compile(r"\b(?:(?:would|wouldn't|might|could)\b(?!\s+(?:you|u)\b)|"
+                       r"(?:likely|unlikely|potentially|probably|possibly|presumably)\b)", re.IGNORECASE)
+
+
+def asks_judgment(question: str) -> bool:
+    """Whether ``question`` asks what is likely rather than what was said ("Would Caroline
+    enjoy Vivaldi?"): its unusual words are the hypothesis, not a premise to check."""
+    return bool(_JUDGMENT.search(question))
+
+
 def words(text: str) -> list[str]:
     """The words of ``text``, lowercased."""
     return [w.lower() for w in _WORD.findall(text)]

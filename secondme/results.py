@@ -60,7 +60,9 @@ class Answer:
     abstained: bool = False
     cancelled: bool = False
     # "generated" (written by the chat model), "extractive" (sentences quoted from the
-    # sources: the model is too small to write, or its answer was not supported by them).
+    # sources: the model is too small to write, or its answer was not supported by them),
+    # "inferred" (the model's judgment for a question asking what is likely, which the
+    # sources point to but do not state).
     mode: str = "generated"
     # Words of the question found in an extractive answer, for highlighting.
     highlights: tuple[str, ...] = ()

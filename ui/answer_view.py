@@ -52,6 +52,9 @@ def answer_html(answer: Answer, turn: int = 0, chip: str | None = None) -> str:
     if answer.mode == "extractive" and not answer.abstained:
         parts.append("<div><small><i>Quoted from your sources: the current model is too small to "
                      "write answers (Settings → Model).</i></small></div>")
+    elif answer.mode == "inferred" and not answer.abstained:
+        parts.append("<div><small><i>A judgment: your sources point to it but do not say it "
+                     "outright.</i></small></div>")
     if answer.cancelled:
         parts.append("<div><i>Stopped.</i></div>")
     if answer.citations and chip:

@@ -269,6 +269,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if ans.mode == "extractive" and not ans.abstained:
                 print("\n(Quoted from your sources: the chat model is too small to write answers; "
                       "see 'secondme models list'.)")
+            elif ans.mode == "inferred" and not ans.abstained:
+                print("\n(A judgment: your sources point to it but do not say it outright.)")
         else:
             print(json.dumps({"answer": ans.text, "abstained": ans.abstained, "cancelled": ans.cancelled,
                               "mode": ans.mode, "support": list(ans.support), "citations": cites}))

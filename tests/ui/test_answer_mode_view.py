@@ -19,3 +19,10 @@ def test_extractive_answers_say_so_and_bold_the_question_words() -> None:
     written = answer_html(Answer("You pay 1,450 euros [1].", (_hit(),)))
     assert "Quoted from your sources" not in written
     assert "<b>" not in written.split("<b>Sources")[0]
+
+
+def test_a_judgment_says_it_is_one() -> None:
+    judged = answer_html(Answer("Yes, she loves classical music [1].", (_hit(),), mode="inferred"))
+    assert "A judgment" in judged and "Quoted from your sources" not in judged
+    written = answer_html(Answer("You pay 1,450 euros [1].", (_hit(),)))
+    assert "A judgment" not in written
