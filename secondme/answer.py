@@ -194,6 +194,11 @@ def answer(
     about the person it names, the model still answers a question that shares few words with
     its answer ("What is the name of John's dog?" and John's "a beagle named Rufus") when it is
     not someone else's story. Without ``knows`` such a question abstains.
+
+    A question that asks what is likely of someone a source is by ("Would Caroline enjoy
+    Vivaldi?", see :func:`asks_judgment`) is not held to the never-held-word check when a model
+    writes: the model judges it from the sources (:func:`judge_prompt`), and the answer's mode
+    is "inferred". Quoting cannot judge, so in that mode it is checked as any question.
     """
     if not hits:
         return _abstain(on_token)
