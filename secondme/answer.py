@@ -12,7 +12,7 @@ from typing import Any
 
 from secondme import extractive, places
 from secondme.concise import trim_restatement
-from secondme.grounding import about_the_named, supported, told_of_another, unfamiliar
+from secondme.grounding import about_the_named, people_named, supported, told_of_another, unfamiliar
 from secondme.question_terms import asks_judgment, content_terms, offers_choice, question_kind
 from secondme.results import HL_END, HL_START, Answer, SearchHit
 
@@ -206,7 +206,7 @@ def answer(
     # "Would Caroline enjoy Vivaldi?" asks a model to judge from what memory holds of someone
     # it knows: "Vivaldi" is the hypothesis, never a premise to find in memory. Quoting cannot
     # judge, so without a model such a question is checked as any other.
-    judging = not quoting and asks_judgment(question) and _names_someone(question, texts)
+    judging = not quoting and asks_judgment(question) and bool(people_named(question, texts))
     if knows is not None and not judging and _never_said(question, texts, knows, now):
         # "What cult did Tim join?" of a memory that never held "cult": built on something
         # never said, it is not answered from the nearest sentence ("I started learning an
@@ -309,11 +309,6 @@ def _judgment(text: str, question: str) -> str:
         return text
     rest = _YES_NO.sub("", text, count=1).lstrip(" ,.;:-")
     return rest if content_terms(_CITE.sub(" ", rest)) else ""
-
-
-def _names_someone(question: str, texts: Sequence[str]) -> bool:
-    """Whether ``question`` names someone memory knows as the author of a source."""
-    return bool(extractive.question_names(question, [extractive.label_title(t) for t in texts])[0])
 
 
 def _only_the_questions_words(text: str, question: str) -> bool:

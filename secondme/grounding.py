@@ -39,11 +39,16 @@ def supported(answer: str, sources: Sequence[str], question: str = "") -> bool:
     return hits / len(terms) >= 0.6
 
 
+def people_named(question: str, texts: Sequence[str]) -> set[str]:
+    """The people ``question`` names who wrote one of ``texts`` (a chat message's speaker)."""
+    return question_names(question, [label_title(t) for t in texts])[0]
+
+
 def about_the_named(text: str, question: str, backing: Sequence[str], texts: Sequence[str]) -> bool:
     """Whether a written answer's own words come from a source about a person the question
     names: one they wrote (a chat message's speaker) or one that names them. True when the
     question names no one among the sources' authors, or the answer adds no words of its own."""
-    people, _others = question_names(question, [label_title(t) for t in texts])
+    people = people_named(question, texts)
     if not people:
         return True
     asked = set(_terms(question))
@@ -134,7 +139,7 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
     leaving aside its time phrase and the people it names: "What is the name of Maria's second
     kitten?" asked of a memory that only ever mentions her puppy gives ["kitten"]. A question
     built on something never said is not answered from the nearest text."""
-    people, _others = question_names(question, [label_title(t) for t in texts])
+    people = people_named(question, texts)
     kind = asked_kind(question)
     out: list[str] = []
     for w in dict.fromkeys(words(without_time(question, texts, now))):
