@@ -10,9 +10,7 @@ Relevance stays dominant (the fused z-score of BM25 and dense similarity); on to
 - linked memories of the best hits are added as candidates (multi-hop questions);
 - retention R adds a small bonus, so among equally relevant memories the living ones win;
 - a message by someone the question names ("What has Melanie painted?") gains a bonus: what a
-  person did is mostly told in their own messages, which share few words with the question;
-- a message that ends by asking ("How was your weekend?") loses a little: it resembles the
-  question (both ask) but seldom holds the answer, which is usually in the reply.
+  person did is mostly told in their own messages, which share few words with the question.
 Weights were tuned on LoCoMo conversations 1–3 only (see tests/bench/locomo_recall.py); on
 those, recall@10 went 0.77 → 0.81 from the first guess, mostly from the neighbour and session
 terms and a deeper candidate list (the neighbours must be among the candidates to count).
@@ -60,7 +58,6 @@ class RecallWeights:
     entity_pool: int = 80      # how many candidates it re-scores
     expansion: float = 0.5     # how far a candidate is lifted towards its score for the guesses
     speaker: float = 0.8       # bonus of a message by a speaker the question names
-    asking: float = 0.5        # penalty of a message ending in a question (among the entity pool)
 
 
 DEFAULT_KINDS = ("chunk", *MEMORY_KINDS)
@@ -135,9 +132,7 @@ class Recaller:
         final = self._blend(scores, rows, now, named_speakers(q, rows.values()))
         final = self._fold_derived(final, rows, qv, sims)
         final = self._expand_links(final, rows, now)
-        texts: dict[int, str] = {}
-        final = self._expand_entities(final, q, texts)
-        final = self._penalise_asking(final, texts)
+        final = self._expand_entities(final, q)
         ranked = sorted(final.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         cands = [Candidate(iid, s, snippets.get(iid), sims.get(iid)) for iid, s in ranked]
         return self._searcher.hydrate_evidence(q, cands, query_vector=qv)
@@ -272,7 +267,7 @@ class Recaller:
                 out[iid] = s
         return out
 
-    def _expand_entities(self, final: dict[int, float], query: str, texts: dict[int, str]) -> dict[int, float]:
+    def _expand_entities(self, final: dict[int, float], query: str) -> dict[int, float]:
         """A one-step personalized PageRank over memory <-> entity edges of the candidates.
 
         The best hits (the seeds) hand their score to the entities they mention (names and rare
@@ -280,8 +275,7 @@ class Recaller:
         to the other candidates that mention it. A multi-hop question ("what events has Caro
         joined?") has evidence in several conversations: the seeds find one, the entities they
         share with the others (the support group, the parade's city) lift the rest. Entities
-        the query already names add nothing: the keyword ranker counted them. The texts read
-        are kept in ``texts`` (memory id -> text) for the next step.
+        the query already names add nothing: the keyword ranker counted them.
         """
         w = self.w
         if w.entity <= 0 or w.entity_seeds <= 0:
@@ -290,7 +284,7 @@ class Recaller:
                   if from_index(iid)[0] == MEMORY][:w.entity_pool]
         if len(ranked) <= w.entity_seeds:
             return final
-        texts.update(self._texts([from_index(iid)[1] for iid, _ in ranked]))
+        texts = self._texts([from_index(iid)[1] for iid, _ in ranked])
         q_ents = entities(query)
         ents = {iid: entities(texts.get(from_index(iid)[1], "")) - q_ents for iid, _ in ranked}
         df: dict[str, int] = defaultdict(int)
@@ -321,22 +315,6 @@ class Recaller:
             out[iid] += w.entity * g / top
         return out
 
-    def _penalise_asking(self, final: dict[int, float], texts: dict[int, str]) -> dict[int, float]:
-        """Lower the memories among the best ``entity_pool`` candidates that end by asking."""
-        w = self.w
-        if w.asking <= 0:
-            return final
-        pool = [from_index(iid)[1] for iid, _ in sorted(final.items(), key=lambda kv: -kv[1])
-                if from_index(iid)[0] == MEMORY][:w.entity_pool]
-        missing = [mid for mid in pool if mid not in texts]
-        if missing:
-            texts.update(self._texts(missing))
-        out = dict(final)
-        for mid in pool:
-            if asks(texts.get(mid, "")):
-                out[to_index(MEMORY, mid)] -= w.asking
-        return out
-
     def _texts(self, ids: Sequence[int]) -> dict[int, str]:
         return {mid: str(m.text or "") for mid, m in self._memories.by_ids(ids, (TEXT,)).items()}
 
@@ -353,14 +331,6 @@ def named_speakers(query: str, rows: Iterable[Memory]) -> set[str]:
         if first and first[0] in words:
             out.add(who.casefold())
     return out
-
-
-_TRAILING_NOTE = re.compile(r"\s*\[[^\]]*\]\s*$")
-
-
-def asks(text: str) -> bool:
-    """Whether a message ends by asking, a trailing bracketed note (a photo's caption) aside."""
-    return _TRAILING_NOTE.sub("", text).rstrip().endswith("?")
 
 
 def _words(text: str) -> list[str]:
