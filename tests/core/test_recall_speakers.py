@@ -1,0 +1,66 @@
+"""Recall prefers the messages of the person a question names: what someone did is mostly told
+in their own words, which seldom repeat the question's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from secondme.app import SecondMe
+from secondme.memory.items import NewMemory
+from secondme.memory.recall import RecallWeights, named_speakers
+from secondme.store.repos.memories import Memory
+
+START = datetime(2024, 5, 2, 19).timestamp()
+
+# Sam tells what Sam did in Sam's own words ("I went bouldering"), none of them the question's;
+# Noor talks about Noor's own weekend, with the question's words ("weekend", "did").
+TURNS = [
+    ("Noor", "How was your weekend? Mine was quiet, I did nothing much."),
+    ("Sam", "I went bouldering at the old gasworks hall, my fingers still hurt."),
+    ("Noor", "Nice! I watched a lot of sport on TV this weekend."),
+    ("Sam", "Then a long trail run by the river on Sunday morning."),
+    ("Noor", "You do so much, I should do more sport at the weekend."),
+    ("Sam", "Tomorrow I have to finish the tax forms, not looking forward to it."),
+    ("Noor", "Good luck with the forms. I'm baking a cake for my niece."),
+    ("Sam", "Send me a picture of the cake!"),
+]
+
+
+def _chat(ctx: SecondMe) -> None:
+    ctx.session.memories.add_many([
+        NewMemory(text=text, kind="message", at=START + i * 60, speaker=who, source="chat:weekend",
+                  source_id=f"w:{i}")
+        for i, (who, text) in enumerate(TURNS)])
+    ctx.session.sync.catch_up()
+
+
+def _memory(speaker: str | None, kind: str = "message") -> Memory:
+    return Memory(id=1, kind=kind, state="active", pinned=False, source_key=None, content_hash=None,
+                  created_at=0.0, event_time=None, last_recalled=None, strength=1.0,
+                  meta={"speaker": speaker} if speaker else {})
+
+
+def test_a_speaker_is_named_by_their_first_name_as_a_word() -> None:
+    rows = [_memory("Melanie"), _memory("Caroline"), _memory("Dana Whitfield"), _memory(None)]
+    assert named_speakers("What has Melanie painted?", rows) == {"melanie"}
+    assert named_speakers("what are melanie's kids into?", rows) == {"melanie"}
+    assert named_speakers("Where does Dana live?", rows) == {"dana whitfield"}
+    assert named_speakers("Did Mel and Caroline meet?", rows) == {"caroline"}
+    assert named_speakers("What did we talk about?", rows) == set()
+    # A fact's source speaker is not a message's author.
+    assert named_speakers("What has Melanie painted?", [_memory("Melanie", kind="fact")]) == set()
+
+
+def test_the_named_persons_own_messages_rank_first(notes_ctx: SecondMe) -> None:
+    _chat(notes_ctx)
+    question = "What did Sam do at the weekend?"
+    sams = {"w:1", "w:3"}
+    with_boost = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=3, when=START + 3600)]
+    engine = notes_ctx.memory.engine()
+    engine.recaller.w = RecallWeights(speaker=0.0)
+    without = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=3, when=START + 3600)]
+    # Noor's turns hold more of the question's words ...
+    assert not sams <= set(without)
+    # ... but what Sam did is in Sam's own messages.
+    assert sams <= set(with_boost)
+    assert with_boost[0] in sams
