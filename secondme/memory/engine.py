@@ -182,13 +182,15 @@ class MemoryEngine:
 
     def evidence(self, query: str, k: int = 10, when: float | None = None, include_faded: bool = False,
                  *, now: float | None = None, kinds: Sequence[str] | None = None,
-                 expansion: str | None = None) -> list[Evidence]:
+                 expansion: str | None = None, answering: bool = False) -> list[Evidence]:
         """The best ``k`` memories and notes for ``query``, each with the text and meta its
         hydration opened (what ``ask`` quotes); nothing is reinforced. ``expansion``: a
-        model's guesses at the answer's words (see :mod:`secondme.guesses`)."""
+        model's guesses at the answer's words (see :mod:`secondme.guesses`). ``answering``:
+        ranked as the sources of an answer (see :meth:`RecallWeights.for_answering`)."""
         self.recaller.tau_days = self.settings.forgetting_tau_days
+        weights = self.recaller.w.for_answering() if answering else None
         return self.recaller.evidence(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds,
-                                      expansion=expansion)
+                                      expansion=expansion, weights=weights)
 
     def knows(self, word: str) -> bool:
         """Whether a note or a memory holds ``word`` (or a word sharing its first four letters),

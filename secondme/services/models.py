@@ -104,7 +104,7 @@ class ModelsService:
         # A model that writes answers also guesses the answer's words, which recall searches
         # for beside the question's own (list questions share few words with their answers).
         guesses = answer_terms(model, question, cancel) if ans.writes_answers(model) else ""
-        found = engine.evidence(question, k=k + 4, when=when, expansion=guesses)
+        found = engine.evidence(question, k=k + 4, when=when, expansion=guesses, answering=True)
         # Each hit's text was opened once, by the recall that found it: quoted from there.
         usable = [e for e in usable_for_answer(found, question)
                   if (e.hit.relevance or 0.0) >= ASK_MIN_RELEVANCE][:k]

@@ -8,6 +8,7 @@ from datetime import datetime
 from secondme.app import SecondMe
 from secondme.memory.items import NewMemory
 from secondme.memory.recall import RecallWeights, named_speakers
+from secondme.search.hybrid import Evidence
 from secondme.store.repos.memories import Memory
 
 START = datetime(2024, 5, 2, 19).timestamp()
@@ -55,12 +56,62 @@ def test_the_named_persons_own_messages_rank_first(notes_ctx: SecondMe) -> None:
     _chat(notes_ctx)
     question = "What did Sam do at the weekend?"
     sams = {"w:1", "w:3"}
-    with_boost = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=3, when=START + 3600)]
+    with_boost = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)]
     engine = notes_ctx.memory.engine()
     engine.recaller.w = RecallWeights(speaker=0.0)
-    without = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=3, when=START + 3600)]
+    without = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)]
     # Noor's turns hold more of the question's words ...
     assert not sams <= set(without)
     # ... but what Sam did is in Sam's own messages.
     assert sams <= set(with_boost)
-    assert with_boost[0] in sams
+    # The two best matches without the bonus keep the lead (see the next test).
+    assert with_boost[:2] == without[:2]
+
+
+def test_another_speakers_story_keeps_the_lead(notes_ctx: SecondMe) -> None:
+    # The cake is Noor's story; the question (wrongly) makes it Sam's. The answer step must
+    # still see Noor's message first to tell that the premise is someone else's story.
+    _chat(notes_ctx)
+    question = "What cake is Sam baking for the niece?"
+    engine = notes_ctx.memory.engine()
+    engine.recaller.w = RecallWeights(anchored=0)
+    lifted = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)]
+    engine.recaller.w = RecallWeights()
+    anchored = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)]
+    # With the bonus alone, Sam's own messages come first ...
+    assert lifted[0] in {"w:1", "w:3", "w:5", "w:7"}
+    # ... with the best match without it kept in the lead, Noor's cake comes first.
+    assert anchored[0] == "w:6"
+    assert set(anchored) == set(lifted)
+
+
+def test_no_named_speaker_leaves_the_ranking_as_it_was(notes_ctx: SecondMe) -> None:
+    _chat(notes_ctx)
+    question = "Who is baking a cake?"
+    engine = notes_ctx.memory.engine()
+    got = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)]
+    engine.recaller.w = RecallWeights(anchored=0)
+    assert [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)] == got
+    assert got[0] == "w:6"
+
+
+def test_the_sources_of_an_answer_are_ranked_without_the_speaker_terms(notes_ctx: SecondMe) -> None:
+    # An answer's wrong-premise check must see the other speaker's story, so ``ask`` ranks its
+    # sources as recall did before the bonus: Sam's own messages do not crowd Noor's out.
+    _chat(notes_ctx)
+    question = "What did Sam do at the weekend?"
+    engine = notes_ctx.memory.engine()
+
+    def ids(found: list[Evidence]) -> list[str]:
+        return [str(e.hit.source_id) for e in found]
+
+    answering = ids(engine.evidence(question, k=3, when=START + 3600, answering=True))
+    searching = ids(engine.evidence(question, k=3, when=START + 3600))
+    engine.recaller.w = RecallWeights(speaker=0.0, asking=0.0)
+    plain = ids(engine.evidence(question, k=3, when=START + 3600))
+    assert answering == plain
+    assert set(searching) != set(plain)
+    # The weights the answer used were a copy: the engine's own are as they were.
+    engine.recaller.w = RecallWeights()
+    assert ids(engine.evidence(question, k=3, when=START + 3600)) == searching
+    assert RecallWeights().for_answering() == RecallWeights(speaker=0.0, asking=0.0)
