@@ -19,7 +19,7 @@ from secondme.index.keyword import STOP_WORDS
 from secondme.memory import importers
 from secondme.memory.forgetting import NEVER_FADE_KINDS, decay, reinforce, retention
 from secondme.memory.items import MemoryItems, NewMemory
-from secondme.memory.recall import Recaller, RecallWeights
+from secondme.memory.recall import REMEMBERED, Recaller, RecallWeights
 from secondme.results import SearchHit
 from secondme.search.hybrid import Evidence, HybridSearcher
 from secondme.search.ids import CHUNK, from_index
@@ -79,12 +79,13 @@ class MemoryEngine:
             from secondme.errors import UserError
 
             raise UserError("nothing to remember: the text is empty")
-        meta: dict[str, Any] = {}
+        # Told to memory on purpose, to the point however short (recall's length prior skips it).
+        meta: dict[str, Any] = {"told": True}
         if conversation is not None:
             meta["conversation"] = conversation
             source = source or importers.conversation_source(conversation)
         mid = self.items.add_many([NewMemory(text=text, kind=kind, at=at, speaker=speaker,
-                                             source=source or "remembered", meta=meta)])[0]
+                                             source=source or REMEMBERED, meta=meta)])[0]
         self.sync.catch_up()
         return mid
 
