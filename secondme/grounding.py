@@ -97,13 +97,14 @@ def told_of_another(question: str, texts: Sequence[str], now: float | None = Non
 
 # Words that frame what is asked ("what is the name of", "what kind of"), not what it is about:
 # "called him Rufus" answers "What is the name of John's dog?" without the word "name".
-# So do words that count, hedge or group what is asked about ("multiple", "potentially",
-# "items", "activities"), and words for the talk itself ("mentioned", "referring to"): people
+# So do words that count, hedge, date or group what is asked about ("multiple", "potentially",
+# "current", "items", "activities"), and words for the talk itself ("mentioned", "referring to"): people
 # use them to ask, not to tell.
 _FRAME = frozenset("""name names kind kinds type types sort sorts thing things way ways reason reasons
 aspect aspects subject subjects topic topics item items activity activities
 multiple several various different both either between
 potentially possibly probably likely usually typically currently ever
+current recent recently lately nowadays
 frequently often mostly mainly especially apart besides due regarding
 consider considered considering
 mention mentions mentioned mentioning refer refers referred referring talk talks talked talking

@@ -78,6 +78,10 @@ def test_unfamiliar_words_are_the_questions_words_memory_never_held() -> None:
     assert unfamiliar("Where does Maria buy flowers?", CHAT, knows) == []
     assert unfamiliar("Where does Maria sell flowers?", CHAT, knows) == ["sell"]
     assert unfamiliar("What career might John potentially pursue?", CHAT, knows) == ["pursue"]
+    # So do words that date it ("current", "recently"): "his job" is what is asked about.
+    known |= {"feel", "job"}
+    assert unfamiliar("How does John feel about his current job?", CHAT, knows) == []
+    assert unfamiliar("What job did John quit recently?", CHAT, knows) == ["quit"]
     # The words between "which" and the verb name the kind of answer wanted: memory holds
     # "chicken", never "meat". What a "kind of" question asks about is still checked.
     known |= {"prefer", "eating", "conducting"}
