@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from secondme.app import SecondMe, chat_model_for
+from secondme.memory.items import NewMemory
 from secondme.paths import Paths
 from secondme.settings import Settings
 from secondme.vault import Vault
@@ -43,6 +44,17 @@ def notes_ctx(data_dir: Path, embedder) -> Iterator[SecondMe]:  # type: ignore[n
     c.init(PASS)
     yield c
     c.close()
+
+
+def add_chat(ctx: SecondMe, turns: Sequence[tuple[str, str]], start: float, source: str,
+             prefix: str) -> None:
+    """Store ``turns`` (speaker, text) as one chat a minute apart from ``start``, each with the
+    source id ``{prefix}:{i}``, and index them."""
+    ctx.session.memories.add_many([
+        NewMemory(text=text, kind="message", at=start + i * 60, speaker=who, source=source,
+                  source_id=f"{prefix}:{i}")
+        for i, (who, text) in enumerate(turns)])
+    ctx.session.sync.catch_up()
 
 
 def write(path: Path, text: str) -> Path:

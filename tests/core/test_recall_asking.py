@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from secondme.app import SecondMe
-from secondme.memory.items import NewMemory
 from secondme.memory.recall import RecallWeights, asks
+from tests.core.conftest import add_chat
 
 START = datetime(2024, 9, 14, 18).timestamp()
 
@@ -21,11 +21,7 @@ TURNS = [
 
 
 def _chat(ctx: SecondMe) -> None:
-    ctx.session.memories.add_many([
-        NewMemory(text=text, kind="message", at=START + i * 60, speaker=who, source="chat:back",
-                  source_id=f"b:{i}")
-        for i, (who, text) in enumerate(TURNS)])
-    ctx.session.sync.catch_up()
+    add_chat(ctx, TURNS, START, "chat:back", "b")
 
 
 def test_a_message_asks_when_it_ends_with_a_question() -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from secondme.app import SecondMe
 from secondme.memory.items import NewMemory
 from secondme.memory.recall import RecallWeights, length_prior
+from tests.core.conftest import add_chat
 
 START = datetime(2024, 3, 9, 20).timestamp()
 
@@ -23,11 +24,7 @@ TURNS = [
 
 
 def _chat(ctx: SecondMe) -> None:
-    ctx.session.memories.add_many([
-        NewMemory(text=text, kind="message", at=START + i * 60, speaker=who, source="chat:pottery",
-                  source_id=f"p:{i}")
-        for i, (who, text) in enumerate(TURNS)])
-    ctx.session.sync.catch_up()
+    add_chat(ctx, TURNS, START, "chat:pottery", "p")
 
 
 def test_the_prior_runs_from_short_to_long() -> None:

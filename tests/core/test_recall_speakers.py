@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from secondme.app import SecondMe
-from secondme.memory.items import NewMemory
 from secondme.memory.recall import RecallWeights, named_speakers
 from secondme.search.hybrid import Evidence
 from secondme.store.repos.memories import Memory
+from tests.core.conftest import add_chat
 
 START = datetime(2024, 5, 2, 19).timestamp()
 
@@ -28,11 +28,7 @@ TURNS = [
 
 
 def _chat(ctx: SecondMe) -> None:
-    ctx.session.memories.add_many([
-        NewMemory(text=text, kind="message", at=START + i * 60, speaker=who, source="chat:weekend",
-                  source_id=f"w:{i}")
-        for i, (who, text) in enumerate(TURNS)])
-    ctx.session.sync.catch_up()
+    add_chat(ctx, TURNS, START, "chat:weekend", "w")
 
 
 def _memory(speaker: str | None, kind: str = "message") -> Memory:
