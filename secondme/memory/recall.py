@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import heapq
 import math
 import re
 import time
@@ -174,8 +175,8 @@ class Recaller:
         changed the top ten of 15 of 1,982 questions and no recall figure.)"""
         ranked = sorted(final.items(), key=lambda kv: (-kv[1], kv[0]))
         n = self.w.anchored
-        if not named or n <= 0:
-            return ranked
+        if not named or n <= 0 or self.w.speaker <= 0:
+            return ranked  # no bonus was given: the plain order is this one (an answer's sources)
 
         def plain(kv: tuple[int, float]) -> float:
             ent, eid = from_index(kv[0])
@@ -183,7 +184,7 @@ class Recaller:
             lifted = r is not None and _spoken_by(r, named)
             return kv[1] - (self.w.speaker if lifted else 0.0)
 
-        lead = sorted(ranked, key=lambda kv: (-plain(kv), kv[0]))[:n]
+        lead = heapq.nsmallest(n, ranked, key=lambda kv: (-plain(kv), kv[0]))
         ids = {iid for iid, _ in lead}
         return lead + [kv for kv in ranked if kv[0] not in ids]
 
