@@ -57,6 +57,14 @@ def add_chat(ctx: SecondMe, turns: Sequence[tuple[str, str]], start: float, sour
     ctx.session.sync.catch_up()
 
 
+def ranked_ids(ctx: SecondMe, question: str, k: int, when: float, weights: Any = None) -> list[str]:
+    """The source ids of recall's best ``k`` for ``question`` asked at ``when``, ranked with
+    ``weights`` (a :class:`RecallWeights`) when given; the engine keeps them afterwards."""
+    if weights is not None:
+        ctx.memory.engine().recaller.w = weights
+    return [str(h.source_id) for h in ctx.memory.recall(question, k=k, when=when)]
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from secondme.app import SecondMe
 from secondme.memory.recall import RecallWeights, asks
-from tests.core.conftest import add_chat
+from tests.core.conftest import add_chat, ranked_ids
 
 START = datetime(2024, 9, 14, 18).timestamp()
 
@@ -32,19 +32,12 @@ def test_a_message_asks_when_it_ends_with_a_question() -> None:
     assert not asks("")
 
 
-def _top(ctx: SecondMe, question: str, k: int) -> list[str]:
-    return [str(h.source_id) for h in ctx.memory.recall(question, k=k, when=START + 3600)]
-
-
 def test_the_reply_outranks_the_question_it_answers(notes_ctx: SecondMe) -> None:
     _chat(notes_ctx)
     question = "What was the ramen at Kurobuta like?"
-    engine = notes_ctx.memory.engine()
-    engine.recaller.w = RecallWeights(asking=0.0)
-    without = _top(notes_ctx, question, 3)
+    without = ranked_ids(notes_ctx, question, 3, START + 3600, RecallWeights(asking=0.0))
     # In so small a chat the scores spread wide: a full point of penalty shows the effect.
-    engine.recaller.w = RecallWeights(asking=1.0)
-    with_penalty = _top(notes_ctx, question, 3)
+    with_penalty = ranked_ids(notes_ctx, question, 3, START + 3600, RecallWeights(asking=1.0))
     # Tom's question holds the same words and asks, as the question does; Ines's reply answers.
     assert without[:2] == ["b:1", "b:2"]
     assert with_penalty[:2] == ["b:2", "b:1"]

@@ -8,7 +8,7 @@ from datetime import datetime
 from secondme.app import SecondMe
 from secondme.memory.items import NewMemory
 from secondme.memory.recall import RecallWeights, length_prior
-from tests.core.conftest import add_chat
+from tests.core.conftest import add_chat, ranked_ids
 
 START = datetime(2024, 3, 9, 20).timestamp()
 
@@ -35,19 +35,12 @@ def test_the_prior_runs_from_short_to_long() -> None:
     assert -1.0 < length_prior(" ".join(["word"] * 10)) < 0.0 < length_prior(" ".join(["word"] * 40)) < 1.0
 
 
-def _top(ctx: SecondMe, question: str, k: int) -> list[str]:
-    return [str(h.source_id) for h in ctx.memory.recall(question, k=k, when=START + 3600)]
-
-
 def test_the_turn_that_tells_outranks_the_small_talk(notes_ctx: SecondMe) -> None:
     _chat(notes_ctx)
     question = "What happened at Lena's pottery class?"
-    engine = notes_ctx.memory.engine()
-    engine.recaller.w = RecallWeights(length=0.0)
-    without = _top(notes_ctx, question, 2)
+    without = ranked_ids(notes_ctx, question, 2, START + 3600, RecallWeights(length=0.0))
     # In so small a chat the scores spread wide: a full point shows the effect.
-    engine.recaller.w = RecallWeights(length=1.0)
-    with_prior = _top(notes_ctx, question, 2)
+    with_prior = ranked_ids(notes_ctx, question, 2, START + 3600, RecallWeights(length=1.0))
     assert without[0] != "p:3"
     assert with_prior[0] == "p:3"
 

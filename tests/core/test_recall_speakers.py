@@ -9,7 +9,7 @@ from secondme.app import SecondMe
 from secondme.memory.recall import RecallWeights, named_speakers
 from secondme.search.hybrid import Evidence
 from secondme.store.repos.memories import Memory
-from tests.core.conftest import add_chat
+from tests.core.conftest import add_chat, ranked_ids
 
 START = datetime(2024, 5, 2, 19).timestamp()
 
@@ -52,10 +52,8 @@ def test_the_named_persons_own_messages_rank_first(notes_ctx: SecondMe) -> None:
     _chat(notes_ctx)
     question = "What did Sam do at the weekend?"
     sams = {"w:1", "w:3"}
-    with_boost = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)]
-    engine = notes_ctx.memory.engine()
-    engine.recaller.w = RecallWeights(speaker=0.0)
-    without = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)]
+    with_boost = ranked_ids(notes_ctx, question, 4, START + 3600)
+    without = ranked_ids(notes_ctx, question, 4, START + 3600, RecallWeights(speaker=0.0))
     # Noor's turns hold more of the question's words ...
     assert not sams <= set(without)
     # ... but what Sam did is in Sam's own messages.
@@ -65,15 +63,12 @@ def test_the_named_persons_own_messages_rank_first(notes_ctx: SecondMe) -> None:
 
 
 def test_another_speakers_story_keeps_the_lead(notes_ctx: SecondMe) -> None:
-    # The cake is Noor's story; the question (wrongly) makes it Sam's. The answer step must
-    # still see Noor's message first to tell that the premise is someone else's story.
+    # The cake is Noor's story; the question (wrongly) makes it Sam's. The person must still
+    # see Noor's message first, to tell that the premise is someone else's story.
     _chat(notes_ctx)
     question = "What cake is Sam baking for the niece?"
-    engine = notes_ctx.memory.engine()
-    engine.recaller.w = RecallWeights(anchored=0)
-    lifted = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)]
-    engine.recaller.w = RecallWeights()
-    anchored = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)]
+    lifted = ranked_ids(notes_ctx, question, 4, START + 3600, RecallWeights(anchored=0))
+    anchored = ranked_ids(notes_ctx, question, 4, START + 3600, RecallWeights())
     # With the bonus alone, Sam's own messages come first ...
     assert lifted[0] in {"w:1", "w:3", "w:5", "w:7"}
     # ... with the best match without it kept in the lead, Noor's cake comes first.
@@ -84,10 +79,8 @@ def test_another_speakers_story_keeps_the_lead(notes_ctx: SecondMe) -> None:
 def test_no_named_speaker_leaves_the_ranking_as_it_was(notes_ctx: SecondMe) -> None:
     _chat(notes_ctx)
     question = "Who is baking a cake?"
-    engine = notes_ctx.memory.engine()
-    got = [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)]
-    engine.recaller.w = RecallWeights(anchored=0)
-    assert [str(h.source_id) for h in notes_ctx.memory.recall(question, k=4, when=START + 3600)] == got
+    got = ranked_ids(notes_ctx, question, 4, START + 3600)
+    assert ranked_ids(notes_ctx, question, 4, START + 3600, RecallWeights(anchored=0)) == got
     assert got[0] == "w:6"
 
 
