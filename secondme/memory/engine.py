@@ -19,7 +19,8 @@ from secondme.index.keyword import STOP_WORDS
 from secondme.memory import importers
 from secondme.memory.forgetting import NEVER_FADE_KINDS, decay, reinforce, retention
 from secondme.memory.items import MemoryItems, NewMemory
-from secondme.memory.recall import REMEMBERED, Recaller, RecallWeights
+from secondme.memory.recall import Recaller, RecallWeights
+from secondme.memory.turn_form import REMEMBERED
 from secondme.results import SearchHit
 from secondme.search.hybrid import Evidence, HybridSearcher
 from secondme.search.ids import CHUNK, from_index

@@ -16,8 +16,10 @@ Relevance stays dominant (the fused z-score of BM25 and dense similarity); on to
 - a long turn of a chat gains a little and a short one loses as much: small talk is short;
 - the turn after one that asks gains part of the asking turn's score: in a chat the reply
   answers the question in words of its own ("So what's your favorite game?" - "Definitely
-  Hollow Knight").
-The last four serve search; the sources of an answer are ranked without them (see
+  Hollow Knight");
+- the turn that opens a chat, or opens it again after hours apart, gains a little: it tells
+  the news.
+The last five serve search; the sources of an answer are ranked without them (see
 :meth:`RecallWeights.for_answering`).
 Weights were tuned on LoCoMo conversations 1–3 only (see tests/bench/locomo_recall.py); on
 those, recall@10 went 0.77 → 0.81 from the first guess, mostly from the neighbour and session
@@ -41,6 +43,7 @@ import numpy as np
 from secondme.index.keyword import STOP_WORDS
 from secondme.memory.forgetting import retention
 from secondme.memory.timeparse import parse_time
+from secondme.memory.turn_form import TurnForm
 from secondme.results import SearchFilters, SearchHit
 from secondme.search.hybrid import MEMORY_KINDS, Candidate, Evidence, HybridSearcher
 from secondme.search.ids import CHUNK, MEMORY, from_index, to_index
@@ -71,6 +74,7 @@ class RecallWeights:
     anchored: int = 2          # how many of the best hits without that bonus keep the lead
     asking: float = 0.5        # penalty of a message ending in a question (among the entity pool)
     length: float = 0.4        # most a conversation turn gains when long, or loses when short (same pool)
+    opener: float = 0.3        # bonus of a chat's first turn, or its first after a gap (same pool)
     reply: float = 0.3         # times a turn's score when it asks, given to the next turn of its chat (same pool)
 
     def for_answering(self) -> RecallWeights:
@@ -81,11 +85,10 @@ class RecallWeights:
         and the 1.5B answered more such questions (LoCoMo, calibration slice: 0.80 of 40
         refused without these terms, 0.725 with the speaker and asking terms, 0.725 with the
         reply term alone)."""
-        return dataclasses.replace(self, speaker=0.0, asking=0.0, length=0.0, reply=0.0)
+        return dataclasses.replace(self, speaker=0.0, asking=0.0, length=0.0, reply=0.0, opener=0.0)
 
 
 DEFAULT_KINDS = ("chunk", *MEMORY_KINDS)
-REMEMBERED = "remembered"  # the source of what the person tells memory without naming one
 DERIVED = ("fact", "episode")
 
 
@@ -99,6 +102,7 @@ class Recaller:
         self._store = store
         self._memories = MemoryRepository(store)
         self._links = LinkRepository(store)
+        self._form = TurnForm(self._memories)
         self._searcher = searcher
         self._embedder = embedder
         self.tau_days = tau_days
@@ -167,7 +171,7 @@ class Recaller:
         final = self._expand_links(final, rows, now)
         texts: dict[int, str] = {}
         final = self._expand_entities(final, q, texts)
-        final = self._by_form(final, texts, rows)
+        final = self._form.rescore(self.w, final, texts, rows)
         ranked = self._ranked(final, rows, named)[:k]
         cands = [Candidate(iid, s, snippets.get(iid), sims.get(iid)) for iid, s in ranked]
         return self._searcher.hydrate_evidence(q, cands, query_vector=qv)
@@ -371,56 +375,6 @@ class Recaller:
             out[iid] += w.entity * g / top
         return out
 
-    def _by_form(self, final: dict[int, float], texts: dict[int, str], rows: dict[int, Memory]) -> dict[int, float]:
-        """Re-score the memories among the best ``entity_pool`` candidates by their form: one
-        that ends by asking loses ``asking``; a turn of a conversation gains up to ``length``
-        when long and loses as much when short (see :func:`length_prior`); the turn after an
-        asking one gains ``reply`` times its score (see :meth:`_replies`)."""
-        w = self.w
-        if w.asking <= 0 and w.length <= 0 and w.reply <= 0:
-            return final
-        pool = [from_index(iid)[1] for iid, _ in sorted(final.items(), key=lambda kv: -kv[1])
-                if from_index(iid)[0] == MEMORY][:w.entity_pool]
-        missing = [mid for mid in pool if mid not in texts]
-        if missing:
-            texts.update(self._texts(missing))
-        out = dict(final)
-        # Looked up each call: a new passphrase re-keys every source.
-        remembered = self._memories.source_key(REMEMBERED) if w.length > 0 else ""
-        for mid in pool:
-            text = texts.get(mid, "")
-            iid = to_index(MEMORY, mid)
-            if w.asking > 0 and asks(text):
-                out[iid] -= w.asking
-            r = rows.get(mid)
-            if w.length > 0 and r is not None and _turn(r, remembered):
-                out[iid] += w.length * length_prior(text)
-        if w.reply > 0:
-            out = self._replies(final, out, pool, texts, rows)
-        return out
-
-    def _replies(self, final: dict[int, float], out: dict[int, float], pool: list[int],
-                 texts: dict[int, str], rows: dict[int, Memory]) -> dict[int, float]:
-        """The next turn of the chat of each asking turn in ``pool`` with a positive score gains
-        ``reply`` times that score, and joins the candidates if it was not among them. A chat's
-        turns are stored in order, so the reply is the next memory id, when it is a message of
-        the same chat. (LoCoMo, recall@10 without a model: conversations 1-3, where it was
-        tuned, 0.829 -> 0.842; 4-10 0.779 -> 0.786.)"""
-        askers = {mid: final[to_index(MEMORY, mid)] for mid in pool
-                  if asks(texts.get(mid, "")) and final[to_index(MEMORY, mid)] > 0
-                  and (r := rows.get(mid)) is not None and r.kind == "message" and r.source_key}
-        if not askers:
-            return out
-        nxt = self._memories.by_ids([m + 1 for m in askers], (META,), where="state = 'active' AND kind = 'message'")
-        floor = min(final.values())
-        for mid, s in askers.items():
-            r2 = nxt.get(mid + 1)
-            if r2 is None or r2.source_key != rows[mid].source_key:
-                continue
-            iid = to_index(MEMORY, mid + 1)
-            out[iid] = out.get(iid, floor) + self.w.reply * s
-        return out
-
     def _texts(self, ids: Sequence[int]) -> dict[int, str]:
         return {mid: str(m.text or "") for mid, m in self._memories.by_ids(ids, (TEXT,)).items()}
 
@@ -441,29 +395,6 @@ def named_speakers(query: str, rows: Iterable[Memory]) -> set[str]:
 
 def _spoken_by(r: Memory, named: set[str]) -> bool:
     return str(r.meta.get("speaker", "")).casefold() in named
-
-
-_TRAILING_NOTE = re.compile(r"\s*\[[^\]]*\]\s*$")
-
-
-def _turn(r: Memory, remembered: str) -> bool:
-    """Whether ``r`` is a turn of a chat, not something the person told memory to keep (marked
-    ``told``, or from before the mark: the ``remembered`` source's key), which is short
-    because it is to the point."""
-    return r.kind == "message" and bool(r.source_key) and not r.meta.get("told") and r.source_key != remembered
-
-
-def length_prior(text: str) -> float:
-    """From -1 for a turn of five words or fewer ("Wow, that's great!") through 0 at twenty to
-    1 at eighty or more. In LoCoMo's chats the turns that answer a question are long (66% of
-    them hold 25 words or more, against 45% of the other turns recall ranked in its top ten)."""
-    n = max(1, len(_TRAILING_NOTE.sub("", text).split()))
-    return max(-1.0, min(1.0, math.log(n / 20.0) / math.log(4.0)))
-
-
-def asks(text: str) -> bool:
-    """Whether a message ends by asking, a trailing bracketed note (a photo's caption) aside."""
-    return _TRAILING_NOTE.sub("", text).rstrip().endswith("?")
 
 
 def _words(text: str) -> list[str]:

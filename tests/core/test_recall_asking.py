@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from secondme.app import SecondMe
-from secondme.memory.recall import RecallWeights, asks
+from secondme.memory.recall import RecallWeights
+from secondme.memory.turn_form import asks
 from tests.core.conftest import add_chat, ranked_ids
 
 START = datetime(2024, 9, 14, 18).timestamp()

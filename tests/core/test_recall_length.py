@@ -7,7 +7,8 @@ from datetime import datetime
 
 from secondme.app import SecondMe
 from secondme.memory.items import NewMemory
-from secondme.memory.recall import RecallWeights, length_prior
+from secondme.memory.recall import RecallWeights
+from secondme.memory.turn_form import length_prior
 from tests.core.conftest import add_chat, ranked_ids
 
 START = datetime(2024, 3, 9, 20).timestamp()
@@ -53,7 +54,7 @@ LOCKER = ["Locker code at the pool: 4471.",
 def test_what_the_person_told_memory_is_not_held_to_it(notes_ctx: SecondMe) -> None:
     # "remember" keeps a one-liner because it is to the point: no penalty for being short.
     engine = notes_ctx.memory.engine()
-    engine.recaller.w = RecallWeights(length=1.0)
+    engine.recaller.w = RecallWeights(length=1.0, opener=0.0)  # the chat's first turn would gain too
     told = [engine.remember(text, at=START + i) for i, text in enumerate(LOCKER)]
     assert [h.id for h in engine.recall("locker code at the pool", k=2, now=START + 60)] == told
     # The same two as turns of a chat: the long one now comes first.

@@ -28,14 +28,16 @@ NEXT = [("Nate", "My landlord finally fixed the heating."), ("Joanna", "Good, it
 QUESTION = "What is Nate's favorite video game?"
 PLAIN = dataclasses.replace(RecallWeights(), reply=0.0)
 # Without the neighbour and session terms, which lift any turn next to a good one in either direction.
-ALONE = RecallWeights(neighbour=0.0, session=0.0)
+ALONE = RecallWeights(neighbour=0.0, session=0.0, opener=0.0)
 ALONE_PLAIN = dataclasses.replace(ALONE, reply=0.0)
 
 
 def test_the_reply_to_a_matching_question_reaches_the_top_hits(notes_ctx: SecondMe) -> None:
     add_chat(notes_ctx, GAMES, START, "chat:games", "g")
-    without = ranked_ids(notes_ctx, QUESTION, 3, START + 3600, PLAIN)
-    with_reply = ranked_ids(notes_ctx, QUESTION, 3, START + 3600, RecallWeights())
+    # All turns are asked for: a recall strengthens the memories it returns, which would favour
+    # the first ranking's top hits in the second.
+    without = ranked_ids(notes_ctx, QUESTION, len(GAMES), START + 3600, PLAIN)
+    with_reply = ranked_ids(notes_ctx, QUESTION, len(GAMES), START + 3600, RecallWeights())
     # The answer shares no word with the question; Joanna's question before it shares them all.
     assert "g:4" not in without[:2]
     assert "g:4" in with_reply[:2]

@@ -96,11 +96,13 @@ def test_the_sources_of_an_answer_are_ranked_without_the_speaker_terms(notes_ctx
 
     answering = ids(engine.evidence(question, k=3, when=START + 3600, answering=True))
     searching = ids(engine.evidence(question, k=3, when=START + 3600))
-    engine.recaller.w = RecallWeights(speaker=0.0, asking=0.0, length=0.0, reply=0.0)
+    engine.recaller.w = RecallWeights(speaker=0.0, asking=0.0, length=0.0, reply=0.0,
+                                                                        opener=0.0)
     plain = ids(engine.evidence(question, k=3, when=START + 3600))
     assert answering == plain
     assert set(searching) != set(plain)
     # The weights the answer used were a copy: the engine's own are as they were.
     engine.recaller.w = RecallWeights()
     assert ids(engine.evidence(question, k=3, when=START + 3600)) == searching
-    assert RecallWeights().for_answering() == RecallWeights(speaker=0.0, asking=0.0, length=0.0, reply=0.0)
+    assert RecallWeights().for_answering() == RecallWeights(speaker=0.0, asking=0.0, length=0.0, reply=0.0,
+                                                                        opener=0.0)
