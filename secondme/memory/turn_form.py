@@ -67,19 +67,23 @@ class TurnForm:
 
     def _openers(self, bonus: float, out: dict[int, float], pool: list[int], rows: dict[int, Memory],
                  remembered: str) -> None:
-        """A turn of a chat that opens it, or follows a gap of ``OPENER_GAP`` or more, gains
-        ``bonus``: after a while apart, people open with their news ("Hey, big news: I adopted
-        a greyhound"), which questions about their life ask for. (LoCoMo: a session's first turn
-        is 4.6% of the turns and 8.4% of the evidence, 16% of the multi-hop evidence;
-        recall@10 without a model, conversations 1-3, where it was tuned: 0.842 -> 0.847; 4-10
-        0.786 -> 0.789.)"""
-        prev = self._memories.by_ids([m - 1 for m in pool], (META,))
+        """A turn of a chat that opens an exchange gains ``bonus``: the chat's first turn, or its
+        first after a gap of ``OPENER_GAP`` or more, when the next turn follows within the gap.
+        After a while apart, people open with their news ("Hey, big news: I adopted a
+        greyhound"), which questions about their life ask for. A turn nobody answered soon
+        opens nothing: in a diary-like chat of one message every few days, every turn would
+        gain, and the facts drawn from them would lose to their old messages. (LoCoMo: a
+        session's first turn is 4.6% of the turns and 8.4% of the evidence, 16% of the
+        multi-hop evidence; recall@10 without a model, conversations 1-3, where it was tuned:
+        0.842 -> 0.847; 4-10 0.786 -> 0.789.)"""
+        near = self._memories.by_ids([m + d for m in pool for d in (-1, 1)], (META,))
         for mid in pool:
             r = rows.get(mid)
             if r is None or not is_turn(r, remembered):
                 continue
-            p = prev.get(mid - 1)
-            if p is None or p.source_key != r.source_key or r.when - p.when >= OPENER_GAP:
+            before, after = near.get(mid - 1), near.get(mid + 1)
+            opens = before is None or not _same_exchange(before, r)
+            if opens and after is not None and _same_exchange(r, after):
                 out[to_index(MEMORY, mid)] += bonus
 
     def _replies(self, share: float, final: dict[int, float], out: dict[int, float], pool: list[int],
@@ -105,6 +109,11 @@ class TurnForm:
                 continue
             iid = to_index(MEMORY, mid + 1)
             out[iid] = out.get(iid, floor) + share * s
+
+
+def _same_exchange(first: Memory, second: Memory) -> bool:
+    """Whether ``second`` follows ``first`` in one chat within ``OPENER_GAP``."""
+    return second.source_key == first.source_key and second.when - first.when < OPENER_GAP
 
 
 def is_turn(r: Memory, remembered: str) -> bool:

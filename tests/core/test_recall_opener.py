@@ -59,3 +59,12 @@ def test_a_turn_minutes_after_the_last_does_not_open_the_chat(notes_ctx: SecondM
     # The same turns as above, ten minutes apart: the news stays under the one told first.
     assert without.index("a:2") < without.index("b:0")
     assert with_opener.index("a:2") < with_opener.index("b:0")
+
+
+def test_a_turn_nobody_answered_soon_opens_nothing(notes_ctx: SecondMe) -> None:
+    # A diary-like chat, one message every few days: no turn opens an exchange, none gains.
+    add_chat(notes_ctx, MIDDLE, START, "chat:move", "m")
+    add_chat(notes_ctx, OPENING[:1], START + 7 * DAY, "chat:news", "n")
+    without, with_opener = _ranks(notes_ctx)
+    assert without.index("m:2") < without.index("n:0")
+    assert with_opener.index("m:2") < with_opener.index("n:0")
