@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from secondme.memory.timeparse import asks_for_date
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Sentence ends: . ! ? (and their CJK forms) followed by space, or a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[.!?][\"”’'])\s+(?=[A-Z\"“])|\n+")
@@ -28,9 +30,6 @@ don didn doesn isn wasn aren weren ll ve re d m o y tell say said know
 # Question words that ask for a kind of value (whole words: "rent" is not in "parents").
 _NUMBER_CUE = re.compile(r"\bhow (?:much|many|long|old|far|often)\b|\bwhat (?:number|percentage)\b|"
                          r"\b(?:cost|costs|price|rent|pay|paid|salary|age|amount)\b")
-_DATE_CUE = re.compile(r"^when\b|^(?:and |so )?when (?:did|do|does|was|were|is|will|has|have)\b|"
-                       r"\b(?:what|which) (?:date|year|month|day|time|week|weekend)\b|"
-                       r"\bhow long ago\b|\b(?:birthday|anniversary)\b")
 _PLACE_NOUNS = ("country city town state place location area region island village neighborhood "
                 "neighbourhood park restaurant cafe venue").split()
 _PLACE_CUE = re.compile(r"^where\b|\bwhere (?:did|do|does|was|were|is|are|will|has|have)\b|"
@@ -46,7 +45,7 @@ def question_kind(question: str) -> str:
     first = q.split()[0] if q.split() else ""
     if _NUMBER_CUE.search(q):
         return "number"
-    if _DATE_CUE.search(q):
+    if asks_for_date(q):
         return "date"
     if _PLACE_CUE.search(q):
         return "place"

@@ -26,6 +26,18 @@ _MONTH_RE = (r"(?P<month>january|february|march|april|may|june|july|august|septe
 _NUM_RE = r"(?P<n>\d{1,3}|a couple of|couple of|a few|few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 
+# Question words that ask when something happened ("birthday" asks for a date too; "what
+# time-saving tips" does not).
+_DATE_CUE = re.compile(r"^when\b|^(?:and |so )?when (?:did|do|does|was|were|is|will|has|have)\b|"
+                       r"\b(?:what|which) (?:date|year|month|day|time|week|weekend)(?![\w-])|"
+                       r"\bhow long ago\b|\b(?:birthday|anniversary)\b")
+
+
+def asks_for_date(question: str) -> bool:
+    """Whether ``question`` asks when something happened ("When did…?", "What year…?")."""
+    return bool(_DATE_CUE.search(question.lower().strip()))
+
+
 @dataclass(frozen=True)
 class TimeRange:
     """``[since, until)`` in epoch seconds, with the phrase that produced it."""

@@ -10,7 +10,7 @@ import pytest
 
 from secondme.memory.facts import Fact, extract, llm_enabled
 from secondme.memory.forgetting import days_until_fade, retention
-from secondme.memory.timeparse import parse_time
+from secondme.memory.timeparse import asks_for_date, parse_time
 
 DAY = 86400.0
 NOW = datetime(2024, 6, 12, 15, 0)  # a Wednesday
@@ -64,6 +64,20 @@ def test_time_phrases(q: str, start: str, end: str) -> None:
 def test_no_time_phrase() -> None:
     assert parse_time("Where do I live?", NOW) is None
     assert parse_time("may I ask where the keys are", NOW) is None
+
+
+@pytest.mark.parametrize("question", [
+    "When did Caroline go to the support group?", "So when was the concert?",
+    "What year did they move to Lisbon?", "Which month is her birthday?", "How long ago did he quit?"])
+def test_questions_that_ask_for_a_date(question: str) -> None:
+    assert asks_for_date(question)
+
+
+@pytest.mark.parametrize("question", [
+    "What did Caroline do at the support group?", "Where does Whenua live?", "How long is the hike?",
+    "What time-saving tips did she share?"])
+def test_questions_that_do_not_ask_for_a_date(question: str) -> None:
+    assert not asks_for_date(question)
 
 
 def test_time_is_relative_to_the_question_date() -> None:

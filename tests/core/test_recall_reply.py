@@ -7,6 +7,7 @@ from datetime import datetime
 
 from secondme.app import SecondMe
 from secondme.memory.recall import RecallWeights
+from secondme.memory.timeparse import asks_for_date
 from tests.core.conftest import add_chat, ranked_ids
 
 START = datetime(2024, 3, 2, 19).timestamp()
@@ -57,3 +58,18 @@ def test_the_same_turns_in_one_chat_lift_the_reply(notes_ctx: SecondMe) -> None:
     without = ranked_ids(notes_ctx, QUESTION, 4, START + 3600, ALONE_PLAIN)
     with_reply = ranked_ids(notes_ctx, QUESTION, 4, START + 3600, ALONE)
     assert with_reply.index("c:1") < without.index("c:1")
+
+
+def test_a_when_question_ranks_without_the_reply_term(notes_ctx: SecondMe) -> None:
+    # "When" names the event in its own words; the telling turn dates it, not the reply.
+    add_chat(notes_ctx, GAMES, START, "chat:games", "g")
+    question = "When did Nate say what his favorite video game is?"
+    assert asks_for_date(question)
+    without = ranked_ids(notes_ctx, question, len(GAMES), START + 3600, PLAIN)
+    with_reply = ranked_ids(notes_ctx, question, len(GAMES), START + 3600, RecallWeights())
+    assert with_reply == without
+    # The same words, asked for the game itself: the reply moves up.
+    asked = "What did Nate say his favorite video game is?"
+    assert not asks_for_date(asked)
+    assert ranked_ids(notes_ctx, asked, len(GAMES), START + 3600, PLAIN) != \
+        ranked_ids(notes_ctx, asked, len(GAMES), START + 3600, RecallWeights())
