@@ -56,7 +56,7 @@ from secondme.store.repos.memories import EMBEDDING, META, TEXT, Memory, MemoryR
 class RecallWeights:
     """Blend weights of :class:`Recaller` (fused z-scores are roughly in [-1, 5])."""
 
-    depth: int = 150           # candidates fetched from the hybrid searcher
+    depth: int = 250           # candidates fetched from the hybrid searcher (150 for an answer's sources)
     retention: float = 0.2     # bonus for R = 1
     neighbour: float = 0.45    # times the best neighbouring turn's (positive) score
     window: int = 2            # neighbours are turns within this many ids in one conversation
@@ -84,11 +84,14 @@ class RecallWeights:
         speaker's message; ranked for the named person, it fell out of the six sources given,
         and the 1.5B answered more such questions (LoCoMo, calibration slice: 0.80 of 40
         refused without these terms, 0.725 with the speaker and asking terms, 0.725 with the
-        reply term alone)."""
-        return dataclasses.replace(self, speaker=0.0, asking=0.0, length=0.0, reply=0.0, opener=0.0)
+        reply term alone). The candidates are as deep as when that was measured: the fused
+        scores are normalised over them."""
+        return dataclasses.replace(self, speaker=0.0, asking=0.0, length=0.0, reply=0.0, opener=0.0,
+                                   depth=min(self.depth, ANSWER_DEPTH))
 
 
 DEFAULT_KINDS = ("chunk", *MEMORY_KINDS)
+ANSWER_DEPTH = 150  # candidates of an answer's sources (search fetches ``RecallWeights.depth``)
 DERIVED = ("fact", "episode")
 
 

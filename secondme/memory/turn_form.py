@@ -76,14 +76,13 @@ class TurnForm:
         session's first turn is 4.6% of the turns and 8.4% of the evidence, 16% of the
         multi-hop evidence; recall@10 without a model, conversations 1-3, where it was tuned:
         0.842 -> 0.847; 4-10 0.786 -> 0.789.)"""
-        near = self._memories.by_ids([m + d for m in pool for d in (-1, 1)], (META,))
-        for mid in pool:
-            r = rows.get(mid)
-            if r is None or not is_turn(r, remembered):
-                continue
-            before, after = near.get(mid - 1), near.get(mid + 1)
-            opens = before is None or not _same_exchange(before, r)
-            if opens and after is not None and _same_exchange(r, after):
+        turns = [mid for mid in pool if (r := rows.get(mid)) is not None and is_turn(r, remembered)]
+        before = self._memories.by_ids([m - 1 for m in turns], (META,))
+        opening = [m for m in turns if (b := before.get(m - 1)) is None or not _same_exchange(b, rows[m])]
+        after = self._memories.by_ids([m + 1 for m in opening], (META,))
+        for mid in opening:
+            a = after.get(mid + 1)
+            if a is not None and _same_exchange(rows[mid], a):
                 out[to_index(MEMORY, mid)] += bonus
 
     def _replies(self, share: float, final: dict[int, float], out: dict[int, float], pool: list[int],
