@@ -73,3 +73,15 @@ def test_a_when_question_ranks_without_the_reply_term(notes_ctx: SecondMe) -> No
     assert not asks_for_date(asked)
     assert ranked_ids(notes_ctx, asked, len(GAMES), START + 3600, PLAIN) != \
         ranked_ids(notes_ctx, asked, len(GAMES), START + 3600, RecallWeights())
+
+
+def test_a_question_told_to_memory_lifts_nothing(notes_ctx: SecondMe) -> None:
+    # The turns of the chat above, told to memory one after the other: no chat, no reply.
+    engine = notes_ctx.memory.engine()
+    told = [engine.remember(text, at=START + i) for i, (_, text) in enumerate(ASKED + NEXT)]
+
+    def ranked(weights: RecallWeights) -> list[int]:
+        engine.recaller.w = weights
+        return [h.id for h in engine.recall(QUESTION, k=len(told), when=START + 3600)]
+
+    assert ranked(ALONE) == ranked(ALONE_PLAIN)
