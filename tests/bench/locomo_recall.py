@@ -16,7 +16,14 @@ guesses at the answer's words (``secondme.guesses``, as ``ask`` does with a mode
 answers), and recall searches for them beside the question; the guessing time is reported
 apart.
 
+With ``--guesses FILE`` the guesses are kept in that JSON file (keyed by conversation and
+question index) and read back on the next run, so that a change to the ranking is measured on
+the very same guesses in minutes instead of an hour and a half; the model makes only the
+guesses the file lacks (greedy decoding: the same model makes the same guesses). Keep the file
+outside the repository: it holds evaluation data.
+
     python tests/bench/locomo_recall.py [--data FILE] [--samples N] [--mode search|recall] [--model GGUF]
+                                        [--guesses FILE]
 """
 
 from __future__ import annotations
@@ -119,22 +126,31 @@ def evidence_ids(qa: dict[str, Any]) -> set[str]:
 
 def score_sample(ctx: SecondMe, sample: dict[str, Any], valid: set[str], mode: str,
                  ask: Any = None, guess_ms: list[float] | None = None,
+                 cache: dict[str, str] | None = None,
                  ) -> tuple[dict[int, list[tuple[float, float]]], list[float]]:
     """Per-category (recall@5, recall@10) of one sample's questions, and latencies in ms (with
-    a chat model, the time it took to guess goes to ``guess_ms``, not into the latency)."""
+    a chat model, the time it took to guess goes to ``guess_ms``, not into the latency).
+    ``cache``: guesses by ``sample_id:question index``, read before the model is asked and
+    filled with what it guesses."""
     per_cat: dict[int, list[tuple[float, float]]] = {}
     latencies: list[float] = []
     when = question_date(sample)
-    for qa in sample["qa"]:
+    for qi, qa in enumerate(sample["qa"]):
         ev = evidence_ids(qa) & valid
         if not ev:
             continue  # questions without (valid) evidence are skipped, as the README says
         guesses = None
-        if mode == "recall" and ctx.models.configured:
+        key = f"{sample['sample_id']}:{qi}"
+        if mode == "recall" and cache is not None and key in cache:
+            guesses = cache[key] or None
+        elif mode == "recall" and ctx.models.configured:
             g0 = time.perf_counter()
-            guesses = answer_terms(ctx.models.chat_model, qa["question"]) or None
+            guessed = answer_terms(ctx.models.chat_model, qa["question"])
             if guess_ms is not None:
                 guess_ms.append((time.perf_counter() - g0) * 1000)
+            if cache is not None:
+                cache[key] = guessed
+            guesses = guessed or None
         q0 = time.perf_counter()
         if ask is not None:
             hits = ask(qa["question"], when)
@@ -172,8 +188,12 @@ def p50_p95(values: list[float], digits: int) -> dict[str, float]:
 
 
 def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str,
-             model: str | None = None) -> dict[str, Any]:
+             model: str | None = None, guesses: Path | None = None) -> dict[str, Any]:
     embedder = MiniLMEmbedder()
+    cache: dict[str, str] | None = None
+    if guesses is not None:
+        cache = json.loads(guesses.read_text("utf-8")) if guesses.exists() else {}
+    cached = len(cache or {})
     per_sample: list[dict[int, list[tuple[float, float]]]] = []
     latencies: list[float] = []
     guess_ms: list[float] = []
@@ -184,7 +204,9 @@ def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str,
             ctx, valid, secs = open_corpus(sample, Path(tmp), embedder, mode, model)
             import_s += secs
             n_turns += len(valid)
-            pc, lat = score_sample(ctx, sample, valid, mode, guess_ms=guess_ms)
+            pc, lat = score_sample(ctx, sample, valid, mode, guess_ms=guess_ms, cache=cache)
+            if guesses is not None and cache is not None:
+                guesses.write_text(json.dumps(cache), "utf-8")  # kept as it grows: a long run may be stopped
             per_sample.append(pc)
             latencies += lat
             ctx.close()
@@ -207,6 +229,8 @@ def evaluate(data: list[dict[str, Any]], samples: int | None, mode: str,
     result["latency_ms"] = p50_p95(latencies, 2)
     if guess_ms:
         result["guess_ms"] = p50_p95(guess_ms, 0)
+    if guesses is not None:
+        result["guesses_read_from_file"] = cached
     result["reference_bm25_recall@10"] = {"plain": 0.558, "stopwords_removed": 0.607}
     return result
 
@@ -219,6 +243,8 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="one conversation (for make bench)")
     ap.add_argument("--model", default=None,
                     help="a GGUF chat model (e.g. from make eval-model) whose guesses widen recall (--mode recall)")
+    ap.add_argument("--guesses", type=Path, default=None,
+                    help="keep the model's guesses in this JSON file and reuse them (outside the repository)")
     args = ap.parse_args()
     if not args.data.exists():
         print(json.dumps({"skipped": f"LoCoMo data not found at {args.data}"}))
@@ -226,7 +252,9 @@ def main() -> int:
     data = json.loads(args.data.read_text("utf-8"))
     if args.model and args.mode != "recall":
         ap.error("--model needs --mode recall")
-    res = evaluate(data, 1 if args.quick else args.samples, args.mode, args.model)
+    if args.guesses and not args.model:
+        ap.error("--guesses needs --model")
+    res = evaluate(data, 1 if args.quick else args.samples, args.mode, args.model, args.guesses)
     print(json.dumps(res, indent=2))
     return 0
 
