@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from secondme.memory.question_form import asks_list
 from secondme.memory.timeparse import event_day, parse_time
 from secondme.question_terms import (
     _CAPITALIZED,
@@ -56,15 +57,6 @@ class Quote:
     matched: tuple[str, ...]
     when: str = ""   # for a "when" question: the date the sentence's event happened
     span: str = ""   # the short part of the sentence that answers ("" when none is clear)
-
-
-_LIST_QUESTION = re.compile(
-    r"^(?:what|which)\s+(?:[\w+/-]+\s+){0,2}?[\w/-]+s\s+(?:has|have|does|do|did|are|were|is)\b", re.IGNORECASE)
-
-
-def asks_list(question: str) -> bool:
-    """Whether a question asks for several things ("What items has Mel bought?")."""
-    return bool(_LIST_QUESTION.match(question.strip()))
 
 
 def asks_when(question: str) -> bool:

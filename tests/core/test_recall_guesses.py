@@ -3,6 +3,7 @@ word with them (list questions); a wrong guess never costs the question's own be
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 from secondme.app import SecondMe
 from secondme.guesses import answer_terms, cleaned
 from secondme.memory.items import NewMemory
+from secondme.memory.question_form import asks_list
+from secondme.memory.recall import RecallWeights
 from tests.core.conftest import chat_context, eval_model_path
 
 DAY = 86400.0
@@ -74,6 +77,28 @@ def _assert_lifted(plain: list[str], guessed: list[str]) -> None:
     before = [plain.index(a) for a in ANSWERS]
     after = [guessed.index(a) for a in ANSWERS]
     assert all(x <= y for x, y in zip(after, before, strict=True)) and sum(after) < sum(before), (plain, guessed)
+
+
+def _ranked_with(ctx: SecondMe, question: str, guesses: str, list_expansion: float) -> list[str]:
+    w = dataclasses.replace(RecallWeights(), list_expansion=list_expansion)
+    found = ctx.memory.engine().recaller.evidence(question, 20, when=START + 60 * DAY, expansion=guesses,
+                                                  weights=w)
+    return [str(e.hit.source_id) for e in found]
+
+
+def test_a_list_question_follows_its_guesses_further(notes_ctx: SecondMe) -> None:
+    _chat(notes_ctx)
+    question = "What sports does Priya play?"
+    assert asks_list(question) and RecallWeights().list_expansion > RecallWeights().expansion
+    guesses = "football, tennis, golf, basketball, swimming, running"
+    half = _ranked_with(notes_ctx, question, guesses, RecallWeights().expansion)
+    full = _ranked_with(notes_ctx, question, guesses, RecallWeights().list_expansion)
+    _assert_lifted(half, full)
+    # A question for one thing is lifted as before: its guesses' weight is ``expansion``.
+    one = "What is the name of Priya's cat?"
+    assert not asks_list(one)
+    dog = "Rex, Buddy, Max, Bella, puppy, dog, leash"
+    assert _ranked_with(notes_ctx, one, dog, 0.5) == _ranked_with(notes_ctx, one, dog, 2.0)
 
 
 def test_a_wrong_guess_keeps_the_questions_own_best_match(notes_ctx: SecondMe) -> None:

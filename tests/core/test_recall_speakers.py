@@ -105,4 +105,5 @@ def test_the_sources_of_an_answer_are_ranked_without_the_speaker_terms(notes_ctx
     engine.recaller.w = RecallWeights()
     assert ids(engine.evidence(question, k=3, when=START + 3600)) == searching
     assert RecallWeights().for_answering() == RecallWeights(speaker=0.0, asking=0.0, length=0.0, reply=0.0,
-                                                                        opener=0.0, depth=150)
+                                                            opener=0.0, depth=150,
+                                                            list_expansion=RecallWeights().expansion)
