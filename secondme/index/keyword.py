@@ -386,14 +386,14 @@ class KeywordIndex:
             rows = self._read(sql.format(floor=""), [*params, int(k)])
         return [KeywordHit(int(r[0]), -float(r[1]), str(r[2])) for r in rows]
 
-    def holders(self, word: str, k: int = 8) -> list[int]:
-        """Ids of up to ``k`` rows that hold ``word``, or a word beginning with its first four
-        letters ("kitten" finds "kittens", "pursue" finds "pursuing"): a quick "has memory
-        ever held this word" that the stemmer's gaps do not fool."""
+    def holders(self, word: str, k: int = 8, *, prefix: bool = True) -> list[int]:
+        """Ids of up to ``k`` rows that hold ``word``, or (``prefix``) a word beginning with its
+        first four letters ("kitten" finds "kittens", "pursue" finds "pursuing"): a quick "has
+        memory ever held this word" that the stemmer's gaps do not fool."""
         w = "".join(ch for ch in word.lower() if ch.isalnum())
         if not w or k <= 0:
             return []
-        match = f'"{w}"' + (f' OR "{w[:4]}"*' if len(w) >= 4 else "")
+        match = f'"{w}"' + (f' OR "{w[:4]}"*' if prefix and len(w) >= 4 else "")
         return [int(r[0]) for r in self._read("SELECT rowid FROM kw WHERE kw MATCH ? LIMIT ?", (match, int(k)))]
 
     def search_docs(self, query: str, k: int = 10, filters: KeywordFilters | None = None) -> list[KeywordHit]:

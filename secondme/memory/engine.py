@@ -19,6 +19,7 @@ from secondme.index.keyword import STOP_WORDS
 from secondme.memory import importers
 from secondme.memory.forgetting import NEVER_FADE_KINDS, decay, reinforce, retention
 from secondme.memory.items import MemoryItems, NewMemory
+from secondme.memory.question_form import slips_of
 from secondme.memory.recall import Recaller, RecallWeights
 from secondme.memory.turn_form import REMEMBERED
 from secondme.results import SearchHit
@@ -197,8 +198,18 @@ class MemoryEngine:
     def knows(self, word: str) -> bool:
         """Whether a note or a memory holds ``word`` (or a word sharing its first four letters),
         not counting the questions and answers of ``ask`` itself: a question's own words would
-        otherwise be known as soon as it was asked once."""
-        ids = self.searcher.holders(word, _KNOWS_LOOKUP)
+        otherwise be known as soon as it was asked once.
+
+        A word typed with two neighbouring letters swapped ("wtih", "preform") is known when
+        the word it slipped from is held whole (its first four letters would match too much):
+        the slip is the asker's, not a premise memory lacks. The price: a word never held that
+        is one swap from one held ("trail" where memory says "trial") passes this check too,
+        and only the answer's other checks remain (LoCoMo, 400 questions: no refusal of a
+        question about something never said was lost)."""
+        return self._holds(word, prefix=True) or any(self._holds(w, prefix=False) for w in slips_of(word))
+
+    def _holds(self, word: str, *, prefix: bool) -> bool:
+        ids = self.searcher.holders(word, _KNOWS_LOOKUP, prefix=prefix)
         kinds = [from_index(i) for i in ids]
         if any(kind == CHUNK for kind, _ in kinds):
             return True

@@ -207,9 +207,9 @@ class HybridSearcher:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     # --- retrieval -----------------------------------------------------------------------------
-    def holders(self, word: str, k: int = 8) -> list[int]:
+    def holders(self, word: str, k: int = 8, *, prefix: bool = True) -> list[int]:
         """Index ids of up to ``k`` chunks or memories holding ``word`` (see :meth:`KeywordIndex.holders`)."""
-        return self._idx.keyword.holders(word, k)
+        return self._idx.keyword.holders(word, k, prefix=prefix)
 
     def retrieve(self, query: str, k: int, kinds: Sequence[str] | None = None,
                  filters: SearchFilters | None = None, query_vector: np.ndarray | None = None,

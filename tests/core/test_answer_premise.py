@@ -13,6 +13,7 @@ from secondme.app import SecondMe
 from secondme.grounding import told_of_another, unfamiliar
 from secondme.index.keyword import KeywordIndex, KeywordRow
 from secondme.memory.items import NewMemory
+from secondme.memory.question_form import slips_of
 from secondme.results import Answer, SearchHit
 from tests.core.conftest import chat_context, eval_model_path
 
@@ -115,6 +116,9 @@ def test_the_keyword_index_finds_a_word_or_its_family() -> None:
         assert kw.holders("biology") == [4]
         assert kw.holders("library") == []
         assert kw.holders("") == []
+        # The whole word only: "poin…" no longer finds "pointer".
+        assert kw.holders("pointy") == [2] and kw.holders("pointy", prefix=False) == []
+        assert kw.holders("kittens", prefix=False) == [2]
     finally:
         kw.close()
 
@@ -143,6 +147,34 @@ def test_memory_knows_what_was_said_not_what_was_asked(data_dir: Path, embedder)
         # Asking about a kitten remembers the question, but memory still never said "kitten".
         c.models.ask("Does John have a kitten?")
         assert not engine.knows("kitten")
+    finally:
+        c.close()
+
+
+def test_a_word_typed_with_two_letters_swapped_is_known(data_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    c = chat_context(data_dir, embedder)
+    try:
+        _john_and_maria(c)
+        engine = c.memory.engine()
+        # "baekd" is "baked" (held as "baking"), "bealge" is "beagle": the asker's slip, not a
+        # premise memory lacks.
+        assert engine.knows("baekd") and engine.knows("bealge")
+        # A slip of a word never held is still never held.
+        assert not engine.knows("kitetn")
+        # Only letters inside a word are swapped back: at its edge a swap makes another word
+        # too often ("hide" -> "hied", which the stemmer reads as "hi").
+        assert "with" in slips_of("wtih") and "perform" in slips_of("preform")
+        assert slips_of("hide") == ["hdie"] and slips_of("for") == []
+        # "wtih" is "with" (held here), which says nothing asked about; a kitten is still
+        # never held.
+        c.session.memories.add_many([NewMemory(
+            text="He came with a blue collar and a squeaky toy.", kind="message", at=datetime(2023, 8, 11).timestamp(),
+            speaker="John", source="chat:jm", source_id="jm:9")])
+        c.session.sync.catch_up()
+        answered = c.models.ask("What did John bring home wtih him?", remember=False)
+        refused = c.models.ask("What did John bring home wtih his kitten?", remember=False)
+        assert not answered.abstained and "beagle" in " ".join((answered.text, *answered.support)).lower()
+        assert refused.abstained
     finally:
         c.close()
 
