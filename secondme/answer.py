@@ -15,6 +15,7 @@ from secondme.concise import trim_restatement
 from secondme.grounding import about_the_named, people_named, supported, told_of_another, unfamiliar
 from secondme.question_terms import asks_judgment, content_terms, offers_choice, question_kind
 from secondme.results import HL_END, HL_START, Answer, SearchHit
+from secondme.when_said import LABEL_DAY
 
 log = logging.getLogger("secondme.answer")
 
@@ -389,8 +390,8 @@ def _checked(text: str, question: str, backing: Sequence[str], hits: Sequence[Se
 
 
 # "Gina (29 Jan 2023):", with or without its colon: a source's label, not an answer.
-_SOURCE_LABEL = re.compile(extractive.LABEL_DAY)
-_COPIED_LABEL = re.compile(r"(?:\b[A-Z][\w'’-]*\s+){0,3}" + extractive.LABEL_DAY)
+_SOURCE_LABEL = re.compile(LABEL_DAY)
+_COPIED_LABEL = re.compile(r"(?:\b[A-Z][\w'’-]*\s+){0,3}" + LABEL_DAY)
 _COPIED_WORDS = 15
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from secondme import extractive
+from secondme import extractive, when_said
 from secondme.answer import EXTRACTIVE, GENERATED, parroted, writes_answers
 from secondme.app import SecondMe
 from secondme.grounding import about_the_named, supported
@@ -154,7 +154,7 @@ def test_a_written_answer_that_copies_a_source_is_noticed() -> None:
 def test_when_answers_resolve_time_words_against_the_day_said(sentence: str, when: str) -> None:
     from datetime import datetime
 
-    assert extractive.resolve_when(sentence, datetime(2023, 5, 8)) == when
+    assert when_said.resolve_when(sentence, datetime(2023, 5, 8)) == when
     quotes = extractive.choose("When did that happen: " + sentence.rstrip("."),
                                [f"Chat (08 May 2023): {sentence}"])
     assert quotes and quotes[0].when == when

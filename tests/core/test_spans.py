@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from secondme import extractive
+from secondme import extractive, when_said
 from secondme.answer import extractive_answer
 from secondme.results import SearchHit
 from secondme.spans import short_answer
@@ -79,7 +79,32 @@ def test_time_words_never_become_the_answer_to_a_what_question() -> None:
     ("I'm making it for my family this weekend.", "the weekend of 8 May 2023"),
 ])
 def test_more_relative_times_resolve_against_the_day_said(sentence: str, when: str) -> None:
-    assert extractive.resolve_when(sentence, datetime(2023, 5, 8)) == when
+    assert when_said.resolve_when(sentence, datetime(2023, 5, 8)) == when
+
+
+@pytest.mark.parametrize("sentence, when", [
+    ("When I was 10, my parents got me a chess set.", "When I was 10"),
+    ("I learned to swim as a kid at the lake.", "as a kid"),
+    ("We lived in Leeds throughout my teens.", "throughout my teens"),
+    ("I played the cello in high school.", "in high school"),
+    ("She taught me to knit at the age of 7.", "at the age of 7"),
+])
+def test_a_time_of_life_is_the_answer_not_the_day_it_was_told(sentence: str, when: str) -> None:
+    # No calendar date can be made of "when I was 10" without a birthday; the day it was said
+    # (8 May 2023) would be a wrong answer.
+    assert when_said.resolve_when(sentence, datetime(2023, 5, 8)) == when
+
+
+def test_a_when_question_about_childhood_answers_with_the_time_of_life() -> None:
+    texts = ["Ines (03 Sep 2023): Our families sure are supportive! When I was 9, my uncle gave me "
+             "my first guitar and it started my love of music.",
+             "Ines (04 Sep 2023): I bought a new amp yesterday."]
+    hits = [_hit(i, "Ines") for i in range(2)]
+    ans = extractive_answer("When did Ines get her first guitar?", hits, texts)
+    assert ans.text == "When I was 9 [1]"
+    assert "my uncle gave me my first guitar" in ans.support[0]
+    amp = extractive_answer("When did Ines buy an amp?", hits, texts)
+    assert amp.text == "3 September 2023 [1]" and amp.citations == (hits[1],)
 
 
 def _hit(i: int, who: str) -> SearchHit:

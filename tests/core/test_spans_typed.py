@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from secondme import extractive
+from secondme import extractive, when_said
 from secondme.answer import extractive_answer
 from secondme.results import SearchHit
 from secondme.span_numbers import duration
@@ -41,11 +41,11 @@ def test_a_yes_no_question_is_answered_by_the_sentence_s_polarity(question: str,
 ])
 def test_a_day_named_relative_to_the_day_said_keeps_its_anchor(sentence: str, when: str) -> None:
     said = datetime(2023, 7, 27)  # a Thursday
-    assert extractive.resolve_when(sentence, said) == when
+    assert when_said.resolve_when(sentence, said) == when
 
 
 def test_a_sentence_without_a_relative_day_leaves_it_to_the_other_rules() -> None:
-    assert extractive.relative_to_said("I painted the fence.", datetime(2023, 7, 27)) == ""
+    assert when_said.relative_to_said("I painted the fence.", datetime(2023, 7, 27)) == ""
 
 
 @pytest.mark.parametrize("sentence, length", [
