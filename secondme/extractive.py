@@ -27,6 +27,7 @@ from secondme.question_terms import (
     term,
     words,
 )
+from secondme.span_fields import attribute_asked, shaped_answer
 from secondme.when_said import LABEL_DATE, day_text, label_date, resolve_when
 
 _ATTACHED = re.compile(r"^\[(?:shares?|sharing|sent|sends)\b", re.IGNORECASE)
@@ -205,11 +206,15 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
     said = [label_date(t) for t in texts]
     question, in_range = _time_scope(question, said, now)
     q_terms = list(dict.fromkeys(content_terms(question)))
+    # "What is my landlord's phone number?": the attribute asked is not said beside its value.
+    asked = {term(w) for w in attribute_asked(question)}
+    q_terms = [t for t in q_terms if t not in asked] or q_terms
     if not q_terms:
         return []
     titles = [label_title(t) for t in texts]
     people, others = question_names(question, titles)
-    candidates = _candidates(texts, titles, people, others)
+    # A phone number, e-mail or website asked for is in the sentence that answers, or nowhere.
+    candidates = [c for c in _candidates(texts, titles, people, others) if shaped_answer(question, c[1]) != ""]
     if not candidates:
         return []
     scoring = _Scoring.of(question, q_terms, candidates, people, titles, in_range, min_coverage)

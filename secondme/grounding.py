@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from secondme.extractive import choose, label_title, named_in, question_names, strip_label, without_time
 from secondme.question_terms import AUXILIARIES, IRREGULAR, STOPWORDS, content_terms, words
+from secondme.span_fields import attribute_asked
 
 # A number said in words is the same number in digits ("two dogs" backs "2 dogs").
 _NUMBERS = {w: str(i) for i, w in enumerate(
@@ -141,12 +142,32 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
     kitten?" asked of a memory that only ever mentions her puppy gives ["kitten"]. A question
     built on something never said is not answered from the nearest text."""
     people = people_named(question, texts)
-    kind = asked_kind(question)
+    # "How long", "how far", "how often": the word after "how" asks for a measure, it is no premise.
+    kind = asked_kind(question) | set(re.findall(r"\bhow\s+(\w+)", question.lower())) | attribute_asked(question)
     out: list[str] = []
     for w in dict.fromkeys(words(without_time(question, texts, now))):
         if w in STOPWORDS or w in _FRAME or w in kind or w in people or len(w) < 2 or w.isdigit():
             continue
-        if not knows(w) and not (w in IRREGULAR and knows(IRREGULAR[w])) and \
-                not any(knows(past) for past in _PAST_FORMS.get(w, ())):
+        if not any(_held_as(form, knows) for form in (w, *plain_forms(w))):
             out.append(w)
     return out
+
+
+def _held_as(w: str, knows: Callable[[str], bool]) -> bool:
+    """Whether memory holds ``w``, its plain verb ("went" for "go") or a past form of it."""
+    return knows(w) or (w in IRREGULAR and knows(IRREGULAR[w])) or any(knows(p) for p in _PAST_FORMS.get(w, ()))
+
+
+def plain_forms(w: str) -> tuple[str, ...]:
+    """The plain verbs an "-ing" or "-s" form may come from: "going" -> "go", "making" ->
+    "make", "running" -> "run", "pays" -> "pay". Memory says "I went" where the question
+    asks "Where am I going?"; the word's first letters alone would not find it."""
+    if w.endswith("ing") and len(w) > 4:
+        stem = w[:-3]
+        forms = [stem, stem + "e"]
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            forms.append(stem[:-1])
+        return tuple(forms)
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return (w[:-1],)
+    return ()

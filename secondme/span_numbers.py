@@ -13,7 +13,7 @@ _FREQUENCY = re.compile(r"\b(?:every\s+\w+|(?:once|twice|\w+\s+times)\s+a\s+\w+|
 _DURATION = re.compile(
     r"(?:(?:about|around|over|almost|nearly|just under|just over|more than|less than)\s+)?"
     r"(?:\d[\d,.]*|a few|a couple of|several|many|(?:a\s+)?(?:" + "|".join(NUMBER_WORDS) + r")|an?)\s+"
-    r"(?:and a half\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.IGNORECASE)
+    r"(?:and a half\s+)?(?:years?|months?|weeks?|weekends?|days?|nights?|hours?|minutes?|decades?)\b", re.IGNORECASE)
 
 
 def duration(sentence: str) -> str:
@@ -44,11 +44,13 @@ def _length_of_time(sentence: str) -> str:
     """What answers "how long": a number or date after "for"/"since", else a duration."""
     m = re.search(r"\b(?:for|since)\s+((?:about|around|over|almost|nearly|just under|just over|"
                   r"more than|less than)?\s*[\w,.$]+(?:\s+\w+){0,2})", sentence, re.IGNORECASE)
-    if m and (NUMBER.match(m.group(1).strip()) or DATE_PHRASE.search(m.group(1))):
+    # "since May" is how long; "for 22 July" is the day something is booked for, not a length.
+    if m and ((NUMBER.match(m.group(1).strip()) and not DATE_PHRASE.match(m.group(1).strip()))
+              or (m.group(0).lower().startswith("since") and DATE_PHRASE.search(m.group(1)))):
         kept = m.group(1).split()
         while len(kept) > 1 and norm(kept[-1]) in EDGE:
             kept.pop()
-        return " ".join(kept)
+        return " ".join(kept).rstrip(".,;:!?")
     return duration(sentence)
 
 

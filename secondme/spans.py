@@ -13,12 +13,22 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from secondme.question_terms import AUXILIARIES, STOPWORDS, content_terms, offers_choice, question_kind, term
+from secondme.question_terms import (
+    AUXILIARIES,
+    IRREGULAR,
+    STOPWORDS,
+    content_terms,
+    offers_choice,
+    question_kind,
+    term,
+)
+from secondme.span_choices import chosen, yes_no
+from secondme.span_fields import asks_time_of_day, field_value, labelled, shaped_answer, time_of_day
 from secondme.span_numbers import number_span
 from secondme.span_words import DATE_PHRASE, EDGE, MONTHS, NUMBER_WORDS, norm
 
 # A clause ends at punctuation (not a comma between digits, not a hyphen inside a word).
-_CLAUSE_BREAK = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|[;:!?()\[\]“”\"]|\s[-–—]+\s|[–—]|\.(?=\s|$))\s*")
+_CLAUSE_BREAK = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|(?<!\d):|:(?!\d)|[;!?()\[\]“”\"]|\s[-–—]+\s|[–—]|\.(?=\s|$))\s*")
 # Time phrases are never the answer to anything but "when": they end a span like punctuation.
 _TIME_PHRASE = re.compile(
     r"\b(?:yesterday|today|tonight|tomorrow|this (?:morning|afternoon|evening|week|weekend|month|year)|"
@@ -153,12 +163,20 @@ def _best_clause(clauses: list[str], q_terms: set[str]) -> int:
         marks = [k for k, w in enumerate(cw) if term(norm(w)) in q_terms]
         if not marks:
             continue
-        # On a tie, the clause that goes on past the question's words holds the answer.
-        after = 1 if _has_content(_trim(cw[marks[-1] + 1:])) else 0
+        # On a tie, the clause that goes on past the question's words holds the answer; a
+        # date alone ("Mum's birthday is on 2 June") answers only "when", asked elsewhere.
+        rest = _trim(cw[marks[-1] + 1:])
+        after = 1 if _has_content(rest) and not _only_a_date(rest) else 0
         key = (len(marks) + 2 * after, after, -i)
         if key > best_key:
             best_i, best_key = i, key
     return best_i
+
+
+def _only_a_date(words: list[str]) -> bool:
+    text = " ".join(w for w in words if norm(w) not in ("on", "in", "at", "by", "since", "until"))
+    m = DATE_PHRASE.fullmatch(text.strip(" .,;:!?"))
+    return m is not None
 
 
 def _object_after(after: list[str]) -> list[str]:
@@ -258,6 +276,8 @@ def _subject_span(leading: list[str], following: list[str]) -> list[str]:
 
 
 def _date(question: str, sentence: str, when: str) -> str:
+    if asks_time_of_day(question) and time_of_day(sentence):
+        return time_of_day(sentence)  # "What time is standup?": "9:30", not the day said
     q = question.lower()
     value = when
     if not value:
@@ -294,6 +314,13 @@ _INTERJECTIONS = frozenset("hey hi hello wow oh sorry thanks thank yeah yep cong
                            "aww haha omg ok okay well great awesome cool nice good morning".split())
 
 
+def _verb_like(word: str) -> bool:
+    """Whether a capitalized word opening a sentence is a verb ("Went", "Booked", "Finished"),
+    as notes write without their "I", rather than a name."""
+    w = norm(word)
+    return w in IRREGULAR or w in _CHAT_VERBS or (len(w) > 4 and w.endswith(("ed", "ing")))
+
+
 def called(sentence: str, start: int) -> bool:
     """Whether the name at ``start`` is the person spoken to: right after a greeting or
     interjection ("Hey Jolene", "Thanks, Mia") and followed by a comma or "!"."""
@@ -305,14 +332,26 @@ def called(sentence: str, start: int) -> bool:
 
 def _person(question: str, sentence: str, avoid: set[str]) -> str:
     q_words = {norm(w) for w in question.split()} | avoid
+    q_terms = set(content_terms(question))
+    found: list[tuple[int, str]] = []
     for p in _PROPER.finditer(sentence):
         names = [w for w in p.group(0).split() if norm(w) not in STOPWORDS and norm(w) not in EDGE
                  and norm(w) not in _INTERJECTIONS]
         if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS or norm(names[0]) in NUMBER_WORDS:
             continue  # "One of the residents, Laura, wrote…": a count opening the sentence is no name
+        if term(norm(names[0])) in q_terms or (p.start() == 0 and _verb_like(names[0])):
+            continue  # "Landlord: …" names what is asked; "Went climbing with Jess" opens with a verb
         if called(sentence, p.start() + p.group(0).find(names[0])):
             continue  # the person spoken to ("Hey Jolene, ..."), not the one the answer names
-        return " ".join(names)
+        found.append((p.start(), " ".join(names)))
+    if found:
+        # "Who did I go climbing with?": the name after "with", where the sentence has one.
+        last = norm(question.rstrip(" ?").split()[-1]) if question.strip() else ""
+        if last in _PLACING | {"with", "for", "from", "to", "by", "about"}:
+            for start, name in found:
+                if re.search(rf"\b{last}\s+(?:(?:my|our|the|a|an)\s+)?$", sentence[:start], re.IGNORECASE):
+                    return name
+        return found[0][1]
     m = _RELATION.search(sentence)
     return m.group(0) if m else ""
 
@@ -327,22 +366,6 @@ def _reason(question: str, sentence: str, avoid: set[str]) -> str:
         if _has_content(words):
             return " ".join(_cut(words, 12))
     return _complement(question, sentence, avoid)
-
-
-_NEGATION = re.compile(r"\b(?:not|never|no|nothing|nobody|none|neither|nor|cannot|without)\b|n[’']t\b",
-                       re.IGNORECASE)
-_HYPOTHETICAL = re.compile(r"^(?:would|could|might)\b|\b(?:likely|probably|might)\b", re.IGNORECASE)
-
-
-def yes_no(question: str, sentence: str) -> str:
-    """"Yes" or "No" for a yes/no question from the polarity of the sentence that answers it:
-    "No" when the sentence is negated ("I've never been to Rome"), else "Yes". A question about
-    what would or might be ("Would Kim enjoy a book on whales?") is answered by inference from
-    what was said, so the answer says so: "Likely yes"."""
-    polarity = "No" if _NEGATION.search(sentence) else "Yes"
-    if _HYPOTHETICAL.search(question.strip()):
-        return f"Likely {polarity.lower()}"
-    return polarity
 
 
 _WHICH_NOUN = re.compile(r"^(?:which|what)\s+(?:(?:kind|type|sort|style|genre)s?\s+of\s+)?([a-z][\w-]*)\b",
@@ -373,31 +396,6 @@ def which_kind(question: str, sentence: str) -> str:
     return ""
 
 
-_OPTIONS = re.compile(r"^(.*?)\s+or\s+(?:(?:the|a|an)\s+)?(.+?)\s*[?.!]?\s*$", re.IGNORECASE)
-
-
-def chosen(question: str, sentence: str) -> str:
-    """Which of the two options a question offers ("… a national park or a theme park?")
-    ``sentence`` names: that option's words, or "" when it names neither or both."""
-    m = _OPTIONS.match(question.strip())
-    if not m:
-        return ""
-    right = m.group(2).split()
-    before = m.group(1).split()
-    start = max(1, len(before) - len(right))
-    while start > 1 and before[start - 1][:1].isupper():
-        start -= 1  # a name goes whole ("C. S. Lewis or John Greene")
-    left = before[start:]
-    while left and norm(left[0]) in _ARTICLES:
-        left = left[1:]
-    lt, rt = set(content_terms(" ".join(left))), set(content_terms(" ".join(right)))
-    said = set(content_terms(sentence))
-    in_left, in_right = bool((lt - rt) & said), bool((rt - lt) & said)
-    if in_left == in_right:
-        return ""
-    return " ".join(left if in_left else right).strip(" ,;:-")
-
-
 def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] | None = None) -> str:
     """The shortest part of ``sentence`` that answers ``question``, or "" when none is clear.
 
@@ -413,6 +411,9 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
             return picked
     if kind == "yesno":
         return yes_no(question, sentence)
+    found, sentence = _as_field(question, sentence, when, avoid, kind)
+    if found is not None:
+        return found
     if kind == "date":
         return _date(question, sentence, when)
     span = ""
@@ -433,6 +434,26 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
     return "" if says_nothing(span) else span
 
 
+_TYPED = frozenset(("person", "number", "date", "place"))
+
+
+def _as_field(question: str, sentence: str, when: str, avoid: set[str], kind: str) -> tuple[str | None, str]:
+    """The answer a note's line gives by its form, or None, and the sentence left to read.
+
+    A phone number, e-mail or website asked for is the one the line holds, or nothing. In
+    "Landlord: Priya Shah, 07700 900123" the value answers a question naming the label: the
+    name, number or date in it where one is asked for, else the value whole (an address is not
+    cut at its comma). A label the question does not name ("Address: …") is never the answer:
+    only the value is read."""
+    shaped = shaped_answer(question, sentence)
+    if shaped is not None:
+        return shaped, sentence
+    value = field_value(question, sentence)
+    if value:
+        typed = short_answer(question, value, when, avoid) if kind in _TYPED or len(value.split()) > 12 else ""
+        return typed or value, sentence
+    pair = labelled(sentence)
+    return None, pair[1] if pair else sentence
 _VAGUE = frozenset("maybe another other old new great good bad nice fine such same more most".split())
 
 

@@ -25,6 +25,7 @@ from secondme.memory.turn_form import REMEMBERED
 from secondme.results import SearchHit
 from secondme.search.hybrid import Evidence, HybridSearcher
 from secondme.search.ids import CHUNK, from_index
+from secondme.search.passages import by_best_passage
 from secondme.search.sync import IndexSync
 from secondme.settings import Settings
 from secondme.store import Store
@@ -189,11 +190,15 @@ class MemoryEngine:
         """The best ``k`` memories and notes for ``query``, each with the text and meta its
         hydration opened (what ``ask`` quotes); nothing is reinforced. ``expansion``: a
         model's guesses at the answer's words (see :mod:`secondme.guesses`). ``answering``:
-        ranked as the sources of an answer (see :meth:`RecallWeights.for_answering`)."""
+        ranked as the sources of an answer (see :meth:`RecallWeights.for_answering`), a note
+        chunk's relevance that of its passage nearest the question."""
         self.recaller.tau_days = self.settings.forgetting_tau_days
         weights = self.recaller.w.for_answering() if answering else None
-        return self.recaller.evidence(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds,
-                                      expansion=expansion, weights=weights)
+        found = self.recaller.evidence(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds,
+                                       expansion=expansion, weights=weights)
+        # An answer's sources must be close to the question (ask's floor): a note chunk is as
+        # close as the passage in it that is (see secondme.search.passages).
+        return by_best_passage(query, found, self.embedder) if answering else found
 
     def knows(self, word: str) -> bool:
         """Whether a note or a memory holds ``word`` (or a word sharing its first four letters),
@@ -356,3 +361,14 @@ def usable_for_answer(found: Sequence[Evidence], question: str = "") -> list[Evi
                 continue
         out.append(e)
     return out
+
+
+def close_enough(e: Evidence, question: str, floor: float) -> bool:
+    """Whether a hit is close enough to ``question`` to answer it: its relevance reaches
+    ``floor``, or it is a note chunk holding every content word of the question, two at least.
+    A note's lines are terse ("Project Heron: migrating billing to Dagster") and MiniLM puts
+    "What is project Heron?" at 0.24 even to that line, while the words it names are there."""
+    if (e.hit.relevance or 0.0) >= floor:
+        return True
+    q = _stems(question)
+    return e.hit.kind == "chunk" and len(q) >= 2 and q <= _stems(e.text)

@@ -26,11 +26,11 @@ _MONTH_RE = (r"(?P<month>january|february|march|april|may|june|july|august|septe
 _NUM_RE = r"(?P<n>\d{1,3}|a couple of|couple of|a few|few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 
-# Question words that ask when something happened ("birthday" asks for a date too; "what
-# time-saving tips" does not).
+# Question words that ask when something happened ("What is Mum's birthday?" asks for a date
+# too, "What does Mum want for her birthday?" does not; "what time-saving tips" does not).
 _DATE_CUE = re.compile(r"^when\b|^(?:and |so )?when (?:did|do|does|was|were|is|will|has|have)\b|"
                        r"\b(?:what|which) (?:date|year|month|day|time|week|weekend)(?![\w-])|"
-                       r"\bhow long ago\b|\b(?:birthday|anniversary)\b")
+                       r"\bhow long ago\b|\b(?:what|when)(?:'s|’s| is| was| are)\s+[\w'’ ]*\b(?:birthday|anniversary)\s*\??$")
 
 
 def asks_for_date(question: str) -> bool:

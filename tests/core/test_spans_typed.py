@@ -11,8 +11,9 @@ import pytest
 from secondme import extractive, when_said
 from secondme.answer import extractive_answer
 from secondme.results import SearchHit
+from secondme.span_choices import yes_no
 from secondme.span_numbers import duration
-from secondme.spans import says_nothing, short_answer, subject_before, which_kind, yes_no
+from secondme.spans import says_nothing, short_answer, subject_before, which_kind
 
 
 @pytest.mark.parametrize("question, sentence, answer", [
