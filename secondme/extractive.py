@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,7 +27,7 @@ from secondme.question_terms import (
     term,
     words,
 )
-from secondme.span_fields import attribute_asked, shaped_answer
+from secondme.span_fields import attribute_asked, field_value, shaped_answer
 from secondme.when_said import LABEL_DATE, day_text, label_date, resolve_when
 
 _ATTACHED = re.compile(r"^\[(?:shares?|sharing|sent|sends)\b", re.IGNORECASE)
@@ -249,17 +249,40 @@ def _candidates(texts: Sequence[str], titles: Sequence[str], people: set[str],
     for i, text in enumerate(texts):
         body = strip_label(text)
         by = set(content_terms(titles[i])) if titles[i].lower() in people else set()
-        low_body = body.lower()
-        # Every other name the question uses must be in this source (a pet, a town, a band).
-        if others and not any(re.search(rf"\b{re.escape(o)}", low_body) for o in others):
+        # Every other name the question uses must be in this source (a pet, a town, a band),
+        # its title included ("Japan trip, April 2025" is about Japan in every line).
+        low = f"{titles[i]} {body}".lower()
+        if others and not any(re.search(rf"\b{re.escape(o)}", low) for o in others):
             continue
-        for sent in split_sentences(body):
+        # A note's title and the heading a line sits under say what the line is about.
+        titled = by | set(content_terms(titles[i]))
+        for sent, heading in _under_headings(body):
             if len(sent) < 3:
                 continue
             if people and not by and not any(named_in(p, sent) for p in people):
                 continue
-            candidates.append((i, sent, set(content_terms(sent)) | by))
+            candidates.append((i, sent, set(content_terms(sent)) | titled | heading))
     return candidates
+
+
+_HEADING_WORDS = 8
+
+
+def _under_headings(body: str) -> Iterator[tuple[str, set[str]]]:
+    """Each sentence of ``body`` with the terms of the heading it sits under. A heading is a
+    "#" line, or a short line with no closing punctuation standing alone before a blank line
+    ("Grandma's lentil soup"); it names what follows and answers nothing itself."""
+    heading: set[str] = set()
+    for block in re.split(r"\n\s*\n", body):
+        lines = [ln for ln in block.strip().splitlines() if ln.strip()]
+        while lines and lines[0].lstrip().startswith("#"):
+            heading = set(content_terms(lines.pop(0).lstrip("# ")))
+        if len(lines) == 1 and body.strip() != block.strip() and len(lines[0].split()) <= _HEADING_WORDS \
+                and not lines[0].rstrip().endswith((".", "!", "?", ":", ";", ",", ")")):
+            heading = set(content_terms(lines[0]))
+            continue
+        for sent in split_sentences("\n".join(lines)):
+            yield sent, heading
 
 
 @dataclass(frozen=True)
@@ -276,6 +299,7 @@ class _Scoring:
     titles: Sequence[str]
     in_range: Sequence[bool]
     min_coverage: float
+    question: str = ""
 
     @classmethod
     def of(cls, question: str, q_terms: list[str], candidates: Sequence[tuple[int, str, set[str]]],
@@ -283,7 +307,7 @@ class _Scoring:
         df = {t: sum(1 for _, _, ts in candidates if t in ts) for t in q_terms}
         weight = {t: math.log(1 + len(candidates) / (1 + df[t])) + 0.5 for t in q_terms}
         return cls(q_terms, weight, sum(weight.values()), _expects(question), set(content_terms(question)),
-                   {t for p in people for t in content_terms(p)}, people, titles, in_range, min_coverage)
+                   {t for p in people for t in content_terms(p)}, people, titles, in_range, min_coverage, question)
 
     def score(self, i: int, s: str, ts: set[str]) -> Quote | None:
         matched = tuple(t for t in self.q_terms if t in ts)
@@ -316,6 +340,8 @@ class _Scoring:
             score += 0.35
         if self.in_range[i]:
             score += 0.2  # said on the day (or in the range) the question names
+        if field_value(self.question, s):
+            score += 0.2  # "Things to pack: …" is labelled with what is asked
         own = set(content_terms(s))
         if own and len(own - self.q_words) <= 1 and not holds_value:
             # Restates the question and adds nothing; unless what it adds is the value asked

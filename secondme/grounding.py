@@ -135,6 +135,12 @@ _PAST_FORMS: dict[str, tuple[str, ...]] = {
     plain: tuple(past for past, p in IRREGULAR.items() if p == plain) for plain in set(IRREGULAR.values())}
 
 
+# Verbs that carry no premise of their own: "How many lentils go in the soup?" asks about
+# lentils and soup, and a recipe never says "go".
+_LIGHT_VERBS = frozenset("""go goes going get gets getting do does doing have has having make makes
+making put puts putting take takes taking come comes coming be being need needs""".split())
+
+
 def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool],
                now: float | None = None) -> list[str]:
     """The words of ``question`` that memory has never held (``knows`` says whether it has),
@@ -146,7 +152,8 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
     kind = asked_kind(question) | set(re.findall(r"\bhow\s+(\w+)", question.lower())) | attribute_asked(question)
     out: list[str] = []
     for w in dict.fromkeys(words(without_time(question, texts, now))):
-        if w in STOPWORDS or w in _FRAME or w in kind or w in people or len(w) < 2 or w.isdigit():
+        if w in STOPWORDS or w in _FRAME or w in _LIGHT_VERBS or w in kind or w in people or len(w) < 2 \
+                or w.isdigit():
             continue
         if not any(_held_as(form, knows) for form in (w, *plain_forms(w))):
             out.append(w)

@@ -87,10 +87,10 @@ def words(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """A light suffix strip so "rents", "renting" and "rented" meet "rent" (and "planned",
-    "shopping" meet "plan", "shop")."""
-    for suffix in ("ingly", "ing", "edly", "ies", "ed", "es", "ly", "s"):
+    "shopping" meet "plan", "shop"; "studied" meets "study")."""
+    for suffix in ("ingly", "ing", "edly", "ied", "ies", "ed", "es", "ly", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            base = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            base = word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
             if suffix in ("ing", "ed") and base[-1] == base[-2] and base[-1] not in "lsz":
                 base = base[:-1]  # the consonant doubled before the ending
             return base

@@ -80,8 +80,17 @@ def shaped_answer(question: str, sentence: str) -> str | None:
     """For a question asking a phone number, an e-mail or a website: the one ``sentence``
     holds ("07700 900123"), or "" when it holds none (a landlord's line without an e-mail does
     not answer "What is my landlord's email?"); None for any other question."""
-    for w in attribute_asked(question):
+    if not _ASKS_WHAT.match(question):
+        return None  # "Who is drafting the customer email?" asks a person, not an address
+    asked = attribute_asked(question)
+    if _SOMEONES_NUMBER.search(question):
+        asked.add("phone")  # "the vet's number" is a phone number; "my lucky number" is not
+    for w in asked:
         if w in _SHAPES:
             m = _SHAPES[w].search(sentence)
             return m.group(0).strip() if m else ""
     return None
+
+
+_ASKS_WHAT = re.compile(r"\s*(?:what|which)\b", re.IGNORECASE)
+_SOMEONES_NUMBER = re.compile(r"\w['’]s?\s+(?:contact\s+|work\s+|home\s+)?number\s*\??\s*$", re.IGNORECASE)

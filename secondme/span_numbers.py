@@ -58,14 +58,20 @@ def _first_number(question: str, sentence: str) -> str:
     """The first number in ``sentence`` the question does not already say, with its unit."""
     q_terms = set(content_terms(question))
     q_words = {norm(w) for w in question.split()}
+    found: list[list[str]] = []
     for m in NUMBER.finditer(sentence):
         text = m.group(0).strip(" ,.")
         words = text.split()
-        if not _is_answer_number(text, words, q_words):
-            continue
-        # Keep the unit noun, drop a trailing function word ("10 per" -> "10").
-        while len(words) > 1 and (norm(words[-1]) in EDGE or (term(norm(words[-1])) in q_terms
-                                  and len(words) > 2)):
+        if _is_answer_number(text, words, q_words):
+            found.append(words)
+    # "How many lentils…?" of "two onions and … 250g red lentils": the count of what is asked.
+    counted = [ws for ws in found if "how many" in question.lower()
+               and any(term(norm(w)) in q_terms for w in ws[1:])]
+    for words in counted[:1] or found[:1]:
+        # Keep the unit noun, drop a trailing function word ("10 per" -> "10") and, unless it
+        # is what is counted, a restated question word.
+        while len(words) > 1 and (norm(words[-1]) in EDGE or norm(words[-1]) in ("a", "an", "the", "per") or (
+                not counted and term(norm(words[-1])) in q_terms and len(words) > 2)):
             words.pop()
         return " ".join(words)
     return ""

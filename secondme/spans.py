@@ -49,9 +49,9 @@ _LEAD_DROP = EDGE | {"a", "an", "the"}
 _WORD = re.compile(r"[\w$£€%'’.,-]+")
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_PROPER = re.compile(r"(?<![\w'])(?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’-]*)*")
+_PROPER = re.compile(r"(?<![\w'])(?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+|the\s+|&\s+)?[A-Z][\w'’-]*)*")
 _PLACE_PP = re.compile(r"\b(?:in|at|to|from|near|around|visited|visiting|explore|exploring)\s+"
-                       r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*)")
+                       r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’-]*)*)")
 _REASON = re.compile(r"\b(?:because(?:\s+of)?|since|as|so that|in order to|'cause|cause|to help)\s+(.+)",
                      re.IGNORECASE)
 _RELATION = re.compile(r"\b(?:my|his|her|our|their|a|an)\s+(?:(?:close|best|old|good|new)\s+)?"
@@ -331,8 +331,19 @@ def called(sentence: str, start: int) -> bool:
 
 
 def _person(question: str, sentence: str, avoid: set[str]) -> str:
-    q_words = {norm(w) for w in question.split()} | avoid
     q_terms = set(content_terms(question))
+    clauses = _clauses(sentence)
+    best = _best_clause(clauses, q_terms)
+    if len(clauses) > 1 and best >= 0:
+        # "Dev owns the certification; Kim will draft the email": who drafts is in that clause.
+        named = _named(question, clauses[best], avoid, q_terms)
+        if named:
+            return named
+    return _named(question, sentence, avoid, q_terms)
+
+
+def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> str:
+    q_words = {norm(w) for w in question.split()} | avoid
     found: list[tuple[int, str]] = []
     for p in _PROPER.finditer(sentence):
         names = [w for w in p.group(0).split() if norm(w) not in STOPWORDS and norm(w) not in EDGE

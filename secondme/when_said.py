@@ -71,8 +71,8 @@ def resolve_when(sentence: str, said: datetime) -> str:
     """When the event of ``sentence`` happened, from its time words and the date it was said.
 
     "yesterday" said on 8 May 2023 is 7 May 2023; "last Saturday" the Saturday before; "last
-    week" the week before; "two years ago" 2021; "when I was 10" stays a time of life. Without
-    time words: the date it was said.
+    week" the week before; "two years ago" 2021; "when I was 10" stays a time of life; "in
+    January" is the month it names. Without time words: the date it was said.
     """
     low = sentence.lower()
     if _EXPLICIT_DATE.search(low):
@@ -83,7 +83,17 @@ def resolve_when(sentence: str, said: datetime) -> str:
     day = event_day(sentence, said)
     if day is not None:
         return day_text(day)
+    if _IN_MONTH.search(sentence):
+        return ""  # "postponed to January": the month it names, not the day it was said
     return _period(low, said) or _ago(sentence, said) or life_period(sentence) or day_text(said)
+
+
+# A month named after a preposition ("in March", "to January", "since June"); "may" only
+# capitalized, as the month it then is.
+_IN_MONTH = re.compile(
+    r"\b(?:in|to|until|till|by|since|from|for|during|before|after|around|early|late|mid)\s+(?:early\s+|late\s+|mid-?)?"
+    r"(?:[Jj]anuary|[Ff]ebruary|[Mm]arch|[Aa]pril|May|[Jj]une|[Jj]uly|[Aa]ugust|[Ss]eptember|[Oo]ctober|"
+    r"[Nn]ovember|[Dd]ecember)\b")
 
 
 # A time of life ("when I was 10", "as a kid", "in high school"): the event happened then, not

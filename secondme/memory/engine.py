@@ -22,6 +22,7 @@ from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.question_form import slips_of
 from secondme.memory.recall import Recaller, RecallWeights
 from secondme.memory.turn_form import REMEMBERED
+from secondme.question_terms import term
 from secondme.results import SearchHit
 from secondme.search.hybrid import Evidence, HybridSearcher
 from secondme.search.ids import CHUNK, from_index
@@ -341,8 +342,10 @@ _CONTENT = re.compile(r"[a-z0-9][a-z0-9'-]{2,}")
 
 
 def _stems(text: str) -> set[str]:
-    # A 5-letter prefix is a crude, language-blind stem: "lives"/"living", "stored"/"storage".
-    return {w[:5] for w in _CONTENT.findall(text.lower()) if w not in STOP_WORDS}
+    # A 5-letter prefix is a crude, language-blind stem: "lives"/"living", "stored"/"storage";
+    # the suffix strip's too where English changes the letters ("studied"/"study").
+    ws = [w for w in _CONTENT.findall(text.lower()) if w not in STOP_WORDS]
+    return {w[:5] for w in ws} | {term(w)[:5] for w in ws}
 
 
 def usable_for_answer(found: Sequence[Evidence], question: str = "") -> list[Evidence]:
@@ -365,10 +368,10 @@ def usable_for_answer(found: Sequence[Evidence], question: str = "") -> list[Evi
 
 def close_enough(e: Evidence, question: str, floor: float) -> bool:
     """Whether a hit is close enough to ``question`` to answer it: its relevance reaches
-    ``floor``, or it is a note chunk holding every content word of the question, two at least.
+    ``floor``, or it is a note chunk holding every content word of the question.
     A note's lines are terse ("Project Heron: migrating billing to Dagster") and MiniLM puts
     "What is project Heron?" at 0.24 even to that line, while the words it names are there."""
     if (e.hit.relevance or 0.0) >= floor:
         return True
     q = _stems(question)
-    return e.hit.kind == "chunk" and len(q) >= 2 and q <= _stems(e.text)
+    return e.hit.kind == "chunk" and bool(q) and q <= _stems(e.text)

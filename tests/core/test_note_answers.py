@@ -7,12 +7,15 @@ The questions a new user asks of a notes folder, answered through the real defau
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from secondme import when_said
 from secondme.app import SecondMe
 from secondme.grounding import plain_forms, unfamiliar
+from secondme.question_terms import term
 from secondme.span_fields import field_value, labelled, shaped_answer
 from secondme.spans import short_answer
 from tests.core.conftest import chat_context, write
@@ -43,6 +46,30 @@ Project Kestrel: moving the invoicing reports from cron jobs to Prefect.
 """
 
 
+TRIP = """# Lisbon trip, May 2025
+
+We fly from Bristol on 9 May with easyJet. Budget is about £1,800 for the two of us.
+Things to pack: swimming kit, sun cream, the good camera.
+"""
+
+RECIPES = """# Recipes
+
+## Aunt Bea's chickpea stew
+
+Fry three shallots, add 400g chickpeas, a tin of tomatoes and smoked paprika. Simmer 40 minutes.
+"""
+
+MEETING = """# Release meeting
+
+Decided to move the desktop release to March because the signing certificate has expired.
+Noor owns the certificate renewal; Felix will write the release notes.
+"""
+
+ABOUT = """I grew up in Hull and studied geology at Durham.
+These days I work as a data analyst at Pike & Sons.
+"""
+
+
 @pytest.fixture
 def notes_ask(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  # type: ignore[no-untyped-def]
     c = chat_context(data_dir, embedder)
@@ -50,6 +77,10 @@ def notes_ask(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  
     write(notes / "home.md", HOME)
     write(notes / "journal" / "2024-03-02.md", JOURNAL)
     write(notes / "work.md", WORK)
+    write(notes / "lisbon.md", TRIP)
+    write(notes / "recipes.md", RECIPES)
+    write(notes / "meetings" / "release.md", MEETING)
+    write(notes / "about.md", ABOUT)
     c.notes.add_folder(str(notes))
     assert c.notes.wait_indexed(60)
     yield c
@@ -67,6 +98,15 @@ def notes_ask(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  
     ("When is Dad's birthday?", "30 April", "2024-03-02.md"),
     ("What time is standup?", "10:15", "work.md"),
     ("What is project Kestrel?", "moving the invoicing reports from cron jobs to Prefect", "work.md"),
+    # The page's title and the heading a line sits under say what the line is about.
+    ("What is the budget for Lisbon?", "£1,800 for the two", "lisbon.md"),
+    ("How long does the chickpea stew simmer?", "40 minutes", "recipes.md"),
+    ("How many chickpeas go in the stew?", "400g chickpeas", "recipes.md"),
+    ("What do I need to pack for Lisbon?", "swimming kit, sun cream, the good camera", "lisbon.md"),
+    ("When is the desktop release?", "March", "release.md"),
+    ("Who is writing the release notes?", "Felix", "release.md"),
+    ("What did I study?", "geology at Durham", "about.md"),
+    ("Where do I work?", "Pike & Sons", "about.md"),
 ])
 def test_a_question_about_one_line_of_a_page_is_answered_by_that_line(
         notes_ask: SecondMe, question: str, expected: str, source: str) -> None:
@@ -131,3 +171,23 @@ def test_the_word_after_how_and_an_attribute_asked_are_no_premise() -> None:
     assert unfamiliar("How long is the kayak trip?", texts, knows) == ["kayak", "trip"]
     assert plain_forms("running") == ("runn", "runne", "run")
     assert plain_forms("pays") == ("pay",)
+
+
+def test_a_month_named_is_the_answer_not_the_day_the_note_was_saved() -> None:
+    said = datetime(2026, 12, 7)
+    assert when_said.resolve_when("We moved the release to March because of the audit.", said) == ""
+    assert short_answer("When is the release?", "We moved the release to March because of the audit.") == "March"
+    # "may" is a month only as "May".
+    assert when_said.resolve_when("I may go to the fair.", said) == "7 December 2026"
+
+
+def test_how_many_counts_what_is_asked() -> None:
+    line = "Fry three shallots, add 400g chickpeas and a tin of tomatoes."
+    assert short_answer("How many chickpeas go in the stew?", line) == "400g chickpeas"
+    assert short_answer("How many shallots go in the stew?", line) == "three shallots"
+    assert short_answer("How much does a class cost?", "It's only $10 per class.") == "only $10"
+
+
+def test_studied_is_study() -> None:
+    assert term("studied") == term("study") == "study"
+    assert term("carried") == "carry"
