@@ -281,8 +281,15 @@ def _under_headings(body: str) -> Iterator[tuple[str, set[str]]]:
                 and not lines[0].rstrip().endswith((".", "!", "?", ":", ";", ",", ")")):
             heading = set(content_terms(lines[0]))
             continue
+        names: set[str] = set()
         for sent in split_sentences("\n".join(lines)):
-            yield sent, heading
+            # "Lunch with Priyanka. She's moving to Glasgow": "she" is the one just named.
+            yield sent, heading | (names if _PRONOUN_OPENS.match(sent) else set())
+            names = {term(m.group(0)) for m in _NAME_IN.finditer(sent)}
+
+
+_PRONOUN_OPENS = re.compile(r"^(?:she|he|they)(?:['’](?:s|d|ll|re|ve))?\b", re.IGNORECASE)
+_NAME_IN = re.compile(r"(?<=\s)[A-Z][a-z]+\b")  # capitalized words past the first: names
 
 
 @dataclass(frozen=True)

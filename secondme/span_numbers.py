@@ -16,6 +16,9 @@ _DURATION = re.compile(
     r"(?:and a half\s+)?(?:years?|months?|weeks?|weekends?|days?|nights?|hours?|minutes?|decades?)\b", re.IGNORECASE)
 
 
+_MONEY = re.compile(r"(?:\w+\s+)?[$£€¥]|\d[\d,.]*\s?(?:dollars|pounds|euros|usd|gbp|eur|bucks|quid)\b", re.IGNORECASE)
+
+
 def duration(sentence: str) -> str:
     """The first length of time a sentence names ("about four months", "3 years"), or ""."""
     for m in _DURATION.finditer(sentence):
@@ -67,6 +70,9 @@ def _first_number(question: str, sentence: str) -> str:
     # "How many lentils…?" of "two onions and … 250g red lentils": the count of what is asked.
     counted = [ws for ws in found if "how many" in question.lower()
                and any(term(norm(w)) in q_terms for w in ws[1:])]
+    if "how much" in question.lower():
+        # "How much is the rent?" of "Plot 14B, rent £42 a year": the amount of money first.
+        found = [ws for ws in found if _MONEY.match(" ".join(ws[:2]))] + found
     for words in counted[:1] or found[:1]:
         # Keep the unit noun, drop a trailing function word ("10 per" -> "10") and, unless it
         # is what is counted, a restated question word.

@@ -314,6 +314,9 @@ _INTERJECTIONS = frozenset("hey hi hello wow oh sorry thanks thank yeah yep cong
                            "aww haha omg ok okay well great awesome cool nice good morning".split())
 
 
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
 def _verb_like(word: str) -> bool:
     """Whether a capitalized word opening a sentence is a verb ("Went", "Booked", "Finished"),
     as notes write without their "I", rather than a name."""
@@ -348,7 +351,8 @@ def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> 
     for p in _PROPER.finditer(sentence):
         names = [w for w in p.group(0).split() if norm(w) not in STOPWORDS and norm(w) not in EDGE
                  and norm(w) not in _INTERJECTIONS]
-        if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS or norm(names[0]) in NUMBER_WORDS:
+        if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS or norm(names[0]) in NUMBER_WORDS \
+                or norm(names[0]) in _WEEKDAYS:
             continue  # "One of the residents, Laura, wrote…": a count opening the sentence is no name
         if term(norm(names[0])) in q_terms or (p.start() == 0 and _verb_like(names[0])):
             continue  # "Landlord: …" names what is asked; "Went climbing with Jess" opens with a verb

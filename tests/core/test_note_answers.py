@@ -14,6 +14,7 @@ import pytest
 
 from secondme import when_said
 from secondme.app import SecondMe
+from secondme.extractive import choose
 from secondme.grounding import plain_forms, unfamiliar
 from secondme.question_terms import term
 from secondme.span_fields import field_value, labelled, shaped_answer
@@ -191,3 +192,16 @@ def test_how_many_counts_what_is_asked() -> None:
 def test_studied_is_study() -> None:
     assert term("studied") == term("study") == "study"
     assert term("carried") == "carry"
+
+
+def test_how_much_is_money_and_a_weekday_is_no_person() -> None:
+    plot = "Plot 14B at Fernlea allotments, rent £42 a year, due every October."
+    assert short_answer("How much is the allotment rent?", plot) == "£42 a year"
+    assert short_answer("Who is my physio?", "Physio every Tuesday at 8am with Joanna at Active Motion.") == "Joanna"
+
+
+def test_she_is_the_one_just_named() -> None:
+    texts = ["Journal (02 Oct 2024): Lunch with Priyanka at the Thai place on Clifton Road. She's moving to "
+             "Glasgow in November for a job at the BBC."]
+    quotes = choose("Where is Priyanka moving?", texts)
+    assert quotes and quotes[0].sentence.startswith("She's moving") and quotes[0].span == "Glasgow"
