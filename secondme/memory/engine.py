@@ -22,7 +22,6 @@ from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.question_form import slips_of
 from secondme.memory.recall import Recaller, RecallWeights
 from secondme.memory.turn_form import REMEMBERED
-from secondme.question_terms import term
 from secondme.results import SearchHit
 from secondme.search.hybrid import Evidence, HybridSearcher
 from secondme.search.ids import CHUNK, from_index
@@ -345,7 +344,7 @@ def _stems(text: str) -> set[str]:
     # A 5-letter prefix is a crude, language-blind stem: "lives"/"living", "stored"/"storage";
     # the suffix strip's too where English changes the letters ("studied"/"study").
     ws = [w for w in _CONTENT.findall(text.lower()) if w not in STOP_WORDS]
-    return {w[:5] for w in ws} | {term(w)[:5] for w in ws}
+    return {w[:5] for w in ws} | {(w[:-3] + "y")[:5] for w in ws if len(w) > 5 and w.endswith("ied")}
 
 
 def usable_for_answer(found: Sequence[Evidence], question: str = "") -> list[Evidence]:
