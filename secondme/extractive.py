@@ -214,7 +214,9 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
     titles = [label_title(t) for t in texts]
     people, others = question_names(question, titles)
     # A phone number, e-mail or website asked for is in the sentence that answers, or nowhere.
-    candidates = [c for c in _candidates(texts, titles, people, others) if shaped_answer(question, c[1]) != ""]
+    candidates = _candidates(texts, titles, people, others)
+    if shaped_answer(question, "") is not None:
+        candidates = [c for c in candidates if shaped_answer(question, c[1])]
     if not candidates:
         return []
     scoring = _Scoring.of(question, q_terms, candidates, people, titles, in_range, min_coverage)

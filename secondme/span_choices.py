@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 
 from secondme.question_terms import content_terms
-from secondme.span_words import norm
-
-# Words that may open an option without being part of it ("the beach", "my bike").
-_ARTICLES = frozenset("a an the my our his her their your some".split())
+from secondme.span_words import DETERMINERS, norm
 
 _NEGATION = re.compile(r"\b(?:not|never|no|nothing|nobody|none|neither|nor|cannot|without)\b|n[’']t\b",
                        re.IGNORECASE)
@@ -41,7 +38,7 @@ def chosen(question: str, sentence: str) -> str:
     while start > 1 and before[start - 1][:1].isupper():
         start -= 1  # a name goes whole ("C. S. Lewis or John Greene")
     left = before[start:]
-    while left and norm(left[0]) in _ARTICLES:
+    while left and norm(left[0]) in DETERMINERS:
         left = left[1:]
     lt, rt = set(content_terms(" ".join(left))), set(content_terms(" ".join(right)))
     said = set(content_terms(sentence))

@@ -9,6 +9,9 @@ MONTHS = ("january february march april may june july august september october n
           "december").split()
 
 # Function words that never begin or end a span ("into classic rock" -> "classic rock").
+# Words that open a noun phrase without being part of what it names ("the beach", "my bike").
+DETERMINERS = frozenset("a an the my our his her their your some".split())
+
 EDGE = frozenset("""
 a an the to into onto in on at of for from with about by as up out over off than like just really
 so very too also is are was were be been being am do does did have has had get got getting i me my

@@ -25,7 +25,7 @@ from secondme.question_terms import (
 from secondme.span_choices import chosen, yes_no
 from secondme.span_fields import asks_time_of_day, field_value, labelled, shaped_answer, time_of_day
 from secondme.span_numbers import number_span
-from secondme.span_words import DATE_PHRASE, EDGE, MONTHS, NUMBER_WORDS, norm
+from secondme.span_words import DATE_PHRASE, DETERMINERS, EDGE, MONTHS, NUMBER_WORDS, norm
 
 # A clause ends at punctuation (not a comma between digits, not a hyphen inside a word).
 _CLAUSE_BREAK = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|(?<!\d):|:(?!\d)|[;!?()\[\]“”\"]|\s[-–—]+\s|[–—]|\.(?=\s|$))\s*")
@@ -214,7 +214,6 @@ def _with_list_tail(span: list[str], after: list[str], following: list[str], q_t
 
 
 _PLACED_BY = frozenset("in at on from near during with for".split())
-_ARTICLES = frozenset("a an the my our his her their your some".split())
 
 
 def _placed(leading: list[str]) -> list[str]:
@@ -226,7 +225,7 @@ def _placed(leading: list[str]) -> list[str]:
     k = len(leading) - 1
     while k > 0 and norm(leading[k - 1]) not in _LEAD_DROP:
         k -= 1
-    if k == 0 or k == len(leading) - 1 or norm(leading[k - 1]) not in _ARTICLES:
+    if k == 0 or k == len(leading) - 1 or norm(leading[k - 1]) not in DETERMINERS:
         return []
     return leading[k - 1:-1]
 
