@@ -21,13 +21,24 @@ from secondme.question_terms import (
     _DATE_WORDS,
     _DIGIT,
     _SENTENCE_END,
+    LIGHT_VERBS,
     STOPWORDS,
     content_terms,
     question_kind,
     term,
     words,
 )
-from secondme.span_fields import attribute_asked, field_value, shaped_answer
+from secondme.span_fields import (
+    MEASURES,
+    SELF_EVIDENT,
+    abbreviated,
+    attribute_asked,
+    field_value,
+    label_fits,
+    labelled,
+    measure_span,
+    shaped_answer,
+)
 from secondme.when_said import LABEL_DATE, day_text, label_date, resolve_when
 
 _ATTACHED = re.compile(r"^\[(?:shares?|sharing|sent|sends)\b", re.IGNORECASE)
@@ -207,7 +218,7 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
     question, in_range = _time_scope(question, said, now)
     q_terms = list(dict.fromkeys(content_terms(question)))
     # "What is my landlord's phone number?": the attribute asked is not said beside its value.
-    asked = {term(w) for w in attribute_asked(question)}
+    asked = {term(w) for w in (attribute_asked(question) & SELF_EVIDENT) | (set(words(question)) & MEASURES)}
     q_terms = [t for t in q_terms if t not in asked] or q_terms
     if not q_terms:
         return []
@@ -219,7 +230,13 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
         candidates = [c for c in candidates if shaped_answer(question, c[1])]
     if not candidates:
         return []
-    scoring = _Scoring.of(question, q_terms, candidates, people, titles, in_range, min_coverage)
+    # "What is Maya allergic to?" of notes (no source is by Maya): a line naming Maya is no
+    # answer by her name alone, unless names are all the question holds ("Who is Priya Shah?").
+    # A question about someone a source is by keeps the other names it uses as evidence ("What
+    # was Dave doing in San Francisco?").
+    asked_of = set(q_terms) - {t for o in others for t in content_terms(o)} - {term(v) for v in LIGHT_VERBS}
+    named = people or (others if asked_of else set())
+    scoring = _Scoring.of(question, q_terms, candidates, people, titles, in_range, min_coverage, named)
     scored = sorted((q for c in candidates if (q := scoring.score(*c)) is not None), key=lambda q: q.score,
                     reverse=True)
     return [_quoted(q, question, texts, said, titles, people, scoring.expects)
@@ -284,10 +301,28 @@ def _under_headings(body: str) -> Iterator[tuple[str, set[str]]]:
             heading = set(content_terms(lines[0]))
             continue
         names: set[str] = set()
-        for sent in split_sentences("\n".join(lines)):
+        for sent in _note_sentences(lines):
             # "Lunch with Priyanka. She's moving to Glasgow": "she" is the one just named.
             yield sent, heading | (names if _PRONOUN_OPENS.match(sent) else set())
             names = {term(m.group(0)) for m in _NAME_IN.finditer(sent)}
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s+")
+_BULLET_WORDS = 30
+
+
+def _note_sentences(lines: Sequence[str]) -> Iterator[str]:
+    """The sentences of a block's lines, a short list item kept whole: "- The Premonition —
+    Michael Lewis. Fine, 3/5." is one entry, its rating part of it."""
+    run: list[str] = []
+    for line in lines:
+        if _BULLET.match(line) and len(line.split()) <= _BULLET_WORDS:
+            yield from split_sentences("\n".join(run))
+            run = []
+            yield line.strip()
+        else:
+            run.append(line)
+    yield from split_sentences("\n".join(run))
 
 
 _PRONOUN_OPENS = re.compile(r"^(?:she|he|they)(?:['’](?:s|d|ll|re|ve))?\b", re.IGNORECASE)
@@ -312,14 +347,21 @@ class _Scoring:
 
     @classmethod
     def of(cls, question: str, q_terms: list[str], candidates: Sequence[tuple[int, str, set[str]]],
-           people: set[str], titles: Sequence[str], in_range: Sequence[bool], min_coverage: float) -> _Scoring:
+           people: set[str], titles: Sequence[str], in_range: Sequence[bool], min_coverage: float,
+           names: set[str]) -> _Scoring:
+        """``people``: the question's names that sources are by; ``names``: those whose mention
+        alone is no evidence."""
         df = {t: sum(1 for _, _, ts in candidates if t in ts) for t in q_terms}
         weight = {t: math.log(1 + len(candidates) / (1 + df[t])) + 0.5 for t in q_terms}
         return cls(q_terms, weight, sum(weight.values()), _expects(question), set(content_terms(question)),
-                   {t for p in people for t in content_terms(p)}, people, titles, in_range, min_coverage, question)
+                   {t for p in names for t in content_terms(p)}, people, titles, in_range, min_coverage, question)
 
     def score(self, i: int, s: str, ts: set[str]) -> Quote | None:
-        matched = tuple(t for t in self.q_terms if t in ts)
+        # Notes are matched by word form too ("move" and "moved"). A question about someone a
+        # source is by is held to the stems: measured on LoCoMo, "organize" meeting "organized"
+        # answered wrong-premise questions (category 5, 0.825 -> 0.775).
+        matched = tuple(t for t in self.q_terms if t in ts or (not self.people and _silent_e(t, ts))
+                        or abbreviated(t, s))
         if not self._may_answer(i, s, matched):
             return None
         coverage = sum(self.weight[t] for t in matched) / self.total
@@ -339,7 +381,8 @@ class _Scoring:
         if said_part.endswith("?"):
             return False  # a question (the person's own, or asked of them) never answers one
         # "Sorry to hear about your job": the named speaker talks of someone else.
-        return not (self.people and self.titles[i].lower() in self.people
+        # A note's "Location: The Lamb, Holborn" calls no one by name.
+        return not (self.people and self.titles[i].lower() in self.people and labelled(said_part) is None
                     and _about_addressee(said_part, matched, self.name_terms))
 
     def _adjusted(self, coverage: float, i: int, s: str) -> float:
@@ -349,8 +392,11 @@ class _Scoring:
             score += 0.35
         if self.in_range[i]:
             score += 0.2  # said on the day (or in the range) the question names
-        if field_value(self.question, s):
+        fits = label_fits(self.expects, s) if self.expects else None
+        if field_value(self.question, s) or fits or measure_span(self.question, s):
             score += 0.2  # "Things to pack: …" is labelled with what is asked
+        elif fits is False:
+            score *= 0.5  # "Date: 6 June 2027" does not say where the wedding is
         own = set(content_terms(s))
         if own and len(own - self.q_words) <= 1 and not holds_value:
             # Restates the question and adds nothing; unless what it adds is the value asked
@@ -361,6 +407,14 @@ class _Scoring:
         if long_words > 40:
             score *= (40 / long_words) ** 0.5
         return score
+
+
+def _silent_e(t: str, ts: set[str]) -> bool:
+    """Whether ``ts`` hold ``t`` with or without its silent "e": the suffix strip leaves "move"
+    and "moved", "smile" and "smil(ed)" apart."""
+    if t.endswith("e"):
+        return t + "d" in ts or t[:-1] in ts
+    return t + "e" in ts or (t.endswith("ed") and t[:-1] in ts)
 
 
 def _pick(scored: Sequence[Quote], question: str, max_sentences: int) -> list[Quote]:
@@ -388,8 +442,15 @@ def _quoted(q: Quote, question: str, texts: Sequence[str], said: Sequence[dateti
     when = resolve_when(q.sentence, day) if day else ""
     avoid = {*people, titles[q.source].lower()}
     sentence = q.sentence
-    nxt = continuation(sentence, strip_label(texts[q.source]))
-    if nxt and question_kind(question) == "thing" and adds_little(question, sentence):
+    body = strip_label(texts[q.source])
+    nxt = continuation(sentence, body)
+    after = _next_sentence(sentence, body)
+    if expects == "person" and after and not _NAME_IN.search(sentence) and _NAME_IN.search(after):
+        # "Interview went well. Panel was Hannah Reid and two engineers." asked "Who
+        # interviewed me?": the sentence naming no one sets the scene, the next names them.
+        sentence = f"{sentence} {after}"
+        span = short_answer(question, after, avoid=avoid)
+    elif nxt and question_kind(question) == "thing" and adds_little(question, sentence):
         # "I went to a council meeting for adoption. It was inspiring - so many people
         # wanted to create loving homes": the first sentence only sets the scene the
         # question names; what happened there is said in the one that goes on from it.
@@ -409,11 +470,16 @@ _LIGHT = frozenset(term(w) for w in "went go going got get did do done had have 
 def continuation(sentence: str, body: str) -> str:
     """The sentence after ``sentence`` in ``body`` when it goes on about the same thing
     (it opens with "It", "They", "That"...), else ""."""
+    nxt = _next_sentence(sentence, body)
+    return nxt if _ANAPHOR.match(nxt) and not nxt.rstrip().endswith("?") else ""
+
+
+def _next_sentence(sentence: str, body: str) -> str:
+    """The sentence after ``sentence`` in ``body`` (not a question), else ""."""
     sents = split_sentences(body)
     for k, s in enumerate(sents[:-1]):
         if s == sentence:
-            nxt = sents[k + 1]
-            return nxt if _ANAPHOR.match(nxt) and not nxt.rstrip().endswith("?") else ""
+            return "" if sents[k + 1].rstrip().endswith("?") else sents[k + 1]
     return ""
 
 

@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from secondme.extractive import choose, label_title, named_in, question_names, strip_label, without_time
-from secondme.question_terms import AUXILIARIES, IRREGULAR, STOPWORDS, content_terms, words
-from secondme.span_fields import attribute_asked
+from secondme.question_terms import AUXILIARIES, IRREGULAR, LIGHT_VERBS, STOPWORDS, content_terms, words
+from secondme.span_fields import MEASURES, abbreviated, attribute_asked
 
 # A number said in words is the same number in digits ("two dogs" backs "2 dogs").
 _NUMBERS = {w: str(i) for i, w in enumerate(
@@ -135,10 +135,6 @@ _PAST_FORMS: dict[str, tuple[str, ...]] = {
     plain: tuple(past for past, p in IRREGULAR.items() if p == plain) for plain in set(IRREGULAR.values())}
 
 
-# Verbs that carry no premise of their own: "How many lentils go in the soup?" asks about
-# lentils and soup, and a recipe never says "go".
-_LIGHT_VERBS = frozenset("""go goes going get gets getting do does doing have has having make makes
-making put puts putting take takes taking come comes coming be being need needs""".split())
 
 
 def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool],
@@ -152,10 +148,11 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
     kind = asked_kind(question) | set(re.findall(r"\bhow\s+(\w+)", question.lower())) | attribute_asked(question)
     out: list[str] = []
     for w in dict.fromkeys(words(without_time(question, texts, now))):
-        if w in STOPWORDS or w in _FRAME or w in _LIGHT_VERBS or w in kind or w in people or len(w) < 2 \
-                or w.isdigit():
+        if w in STOPWORDS or w in _FRAME or w in LIGHT_VERBS or w in MEASURES or w in kind or w in people \
+                or len(w) < 2 or w.isdigit():
             continue
-        if not any(_held_as(form, knows) for form in (w, *plain_forms(w))):
+        if not any(_held_as(form, knows) for form in (w, *plain_forms(w))) \
+                and not any(abbreviated(w, strip_label(t)) for t in texts):
             out.append(w)
     return out
 

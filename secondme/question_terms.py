@@ -124,6 +124,12 @@ _SAME = {"pic": "photo", "pics": "photo", "picture": "photo", "photograph": "pho
          "colour": "color", "neighbour": "neighbor"}
 
 
+# Verbs that carry no premise of their own: "How many lentils go in the soup?" asks about
+# lentils and soup, and a recipe never says "go".
+LIGHT_VERBS = frozenset("""go goes going get gets getting do does doing have has having make makes
+making put puts putting take takes taking come comes coming be being need needs
+drive drives driving drove driven stay stays staying stayed use uses using used own owns owned""".split())
+
 def term(word: str) -> str:
     """The form a word is matched by: stemmed, chat spellings made plain."""
     low = word.lower()

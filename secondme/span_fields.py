@@ -12,6 +12,57 @@ import re
 
 from secondme.question_terms import content_terms, words
 
+# Words that name the measure asked for: notes give the value alone ("Ran 5k in 27:40",
+# "Window cleaner £25", "The Premonition, 3/5"), never "my time was" or "it costs".
+MEASURES = frozenset("""time times price prices cost costs costing charge charges score scores scored
+rate rated rating ratings size sizes pay pays paid paying spend spends spent spending""".split())
+# A short capitalised word used as a label or shorthand: "Reg: LR19 KXP", "Ref number BG-44",
+# "Chris Wed/Thu", "Tel. 0161" (not a name ending a sentence: "I met Tom.").
+_SHORTHAND = re.compile(r"(?:(?<=/)([A-Z][a-z]{1,3})\b|(?:^|(?<=[\s(\-]))([A-Z][a-z]{1,3})"
+                        r"(?=[:/]|\.\s*[a-z0-9]|\s+(?:no\b|number\b|\d))|(?<![\w-])([a-z]{2,3})"
+                        r"(?=\.?\s+(?:no\b|number\b)|\.\s*\d))", re.MULTILINE)
+
+
+_RATING = re.compile(r"\b\d+(?:\.\d+)?\s*(?:/\s*\d+\b|out of \d+\b|stars?\b)", re.IGNORECASE)
+_CLOCKED = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")  # a time taken: "27:40", "1:52:10"
+_MONEY = re.compile(r"(?:[$£€¥]\s?\d[\d,.]*\d(?:k|m|bn)?|[$£€¥]\s?\d(?:k|m|bn)?|\d[\d,.]*\s?(?:dollars|pounds|euros)\b)"
+                    r"(?:\s+(?:a|an|per|each)\s+([a-z]+))?", re.IGNORECASE)
+_RATED = frozenset("rate rated rating ratings score scored scores".split())
+_PRICED = frozenset("price prices cost costs costing charge charges pay pays paid paying spend spends spent "
+                    "spending".split())
+
+
+def measure_span(question: str, sentence: str) -> str:
+    """The value a question asking a rating, a price or a time taken wants: "3/5", "£25",
+    "27:40", or "" when the sentence holds none of that shape or none is asked."""
+    asked = set(words(question))
+    if asked & _RATED:
+        shape = _RATING
+    elif asked & _PRICED:
+        shape = _MONEY
+    elif "time" in asked and not asks_time_of_day(question):
+        shape = _CLOCKED
+    else:
+        return ""
+    m = shape.search(sentence)
+    if not m:
+        return ""
+    if shape is _MONEY and m.group(1) and set(content_terms(m.group(1))) & set(content_terms(question)):
+        return sentence[m.start():m.start(1)].rsplit(None, 1)[0]  # "per class" restates "… per cooking class?"
+    return m.group(0).strip()
+
+
+def abbreviated(word: str, text: str) -> bool:
+    """Whether ``text`` says ``word`` in short ("Reg" for "registration", "Thu" for
+    "Thursday"): notes are written in shorthand, questions in full words."""
+    word = word.lower()
+    for m in _SHORTHAND.finditer(text):
+        short = (m.group(1) or m.group(2) or m.group(3)).lower()
+        if len(word) >= len(short) + 2 and word.startswith(short):
+            return True
+    return False
+
+
 # "- Landlord: value", "* GP: value", "Blood type: value": a short label, a colon, a value.
 _FIELD = re.compile(r"^\s*(?:[-*•+]\s+|\d+[.)]\s+)?(\w[^:\n\[\]()\"“”]{0,39}?)\s*:\s+(\S.*)$")
 _LABEL_WORDS = 5
@@ -41,7 +92,28 @@ def field_value(question: str, sentence: str) -> str:
         return ""
     label, value = pair
     asked = set(content_terms(question))
-    return value if asked and set(content_terms(label)) & asked else ""
+    # "Reg: KY17 WPD" is labelled "registration" in short.
+    return value if asked and (set(content_terms(label)) & asked or any(
+        abbreviated(w, label + ":") for w in words(question))) else ""
+
+
+_TIME_LABELS = frozenset("date dates day days time times when due deadline starts ends renews expires".split())
+_PLACE_LABELS = frozenset("venue location address place where city town country hotel accommodation".split())
+
+
+def label_fits(kind: str, sentence: str) -> bool | None:
+    """Whether a "Label: value" line's label names the kind of answer asked ("place" and
+    "Venue: Hengrave Hall"): True, False where it names another ("Date: 6 June" is no place),
+    None where the line has no label or it says neither."""
+    pair = labelled(sentence)
+    if pair is None:
+        return None
+    label = set(words(pair[0]))
+    if label & _TIME_LABELS:
+        return kind == "date"
+    if label & _PLACE_LABELS:
+        return kind == "place"
+    return None
 
 
 def asks_time_of_day(question: str) -> bool:
@@ -59,6 +131,9 @@ def time_of_day(sentence: str) -> str:
 # by "Landlord: Priya Shah, 07700 900123", which never says "phone".
 ATTRIBUTES = frozenset("""phone number mobile telephone email e-mail address postcode zip code
 website username handle age birthday title""".split())
+# Attributes whose value shows what it is ("07700 900123" is a phone number): a note gives the
+# value without the word. A birthday or a title is said with its word ("Dad's birthday is …").
+SELF_EVIDENT = ATTRIBUTES - {"age", "birthday", "title"}
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+[\w/]")

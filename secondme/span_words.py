@@ -37,7 +37,7 @@ NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve 
 NUMBER = re.compile(
     r"(?:(?:about|around|over|under|almost|nearly|roughly|only|just|more than|less than|at least|"
     r"just under|just over)\s+)?"
-    r"(?:[$£€]\s?\d[\d,.]*|\d[\d,.]*(?:\s?%|k\b|(?:g|kg|mg|ml|l|km|m|cm|mm|lb|lbs|oz|mi)\b)?|"
+    r"(?:[$£€]\s?\d[\d,.]*(?:k|m|bn)?(?:\s?[–-]\s?[$£€]?\d[\d,.]*(?:k|m|bn)?)?(?![\w])|(?:(?<![\w-])[-−+](?=\d))?\d[\d,.]*(?:\s?%|k\b|(?:g|kg|mg|ml|l|km|m|cm|mm|lb|lbs|oz|mi)\b)?|"
     r"(?:a\s+)?\b(?:" + "|".join(NUMBER_WORDS) + r")\b|an?\b(?=\s+(?:year|month|week|day|hour|minute|time)s?\b))"
     r"(?:\s+(?:and\s+a\s+half\s+)?(?:[a-z][\w-]*)){0,2}",
     re.IGNORECASE)

@@ -23,9 +23,16 @@ from secondme.question_terms import (
     term,
 )
 from secondme.span_choices import chosen, yes_no
-from secondme.span_fields import asks_time_of_day, field_value, labelled, shaped_answer, time_of_day
+from secondme.span_fields import (
+    field_value,
+    label_fits,
+    labelled,
+    measure_span,
+    shaped_answer,
+)
 from secondme.span_numbers import number_span
 from secondme.span_words import DATE_PHRASE, DETERMINERS, EDGE, MONTHS, NUMBER_WORDS, norm
+from secondme.when_said import date_span
 
 # A clause ends at punctuation (not a comma between digits, not a hyphen inside a word).
 _CLAUSE_BREAK = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|(?<!\d):|:(?!\d)|[;!?()\[\]“”\"]|\s[-–—]+\s|[–—]|\.(?=\s|$))\s*")
@@ -48,7 +55,6 @@ _COPULA = frozenset("to is was are were be been being has have had".split())
 _LEAD_DROP = EDGE | {"a", "an", "the"}
 _WORD = re.compile(r"[\w$£€%'’.,-]+")
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PROPER = re.compile(r"(?<![\w'])(?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+|the\s+|&\s+)?[A-Z][\w'’-]*)*")
 _PLACE_PP = re.compile(r"\b(?:in|at|to|from|near|around|visited|visiting|explore|exploring)\s+"
                        r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’-]*)*)")
@@ -274,25 +280,6 @@ def _subject_span(leading: list[str], following: list[str]) -> list[str]:
     return []
 
 
-def _date(question: str, sentence: str, when: str) -> str:
-    if asks_time_of_day(question) and time_of_day(sentence):
-        return time_of_day(sentence)  # "What time is standup?": "9:30", not the day said
-    q = question.lower()
-    value = when
-    if not value:
-        m = DATE_PHRASE.search(sentence)
-        value = m.group(0) if m else ""
-    if not value:
-        return ""
-    if re.search(r"\b(what|which) year\b", q):
-        y = _YEAR.findall(value)
-        return y[-1] if y else value
-    if re.search(r"\b(what|which) month\b", q):
-        m2 = re.search(r"(" + "|".join(MONTHS) + r")\w*\s+\d{4}", value, re.IGNORECASE)
-        return m2.group(0) if m2 else value
-    return value
-
-
 def _place(question: str, sentence: str, avoid: set[str]) -> str:
     q_words = {norm(w) for w in question.split()} | avoid
     for m in _PLACE_PP.finditer(sentence):
@@ -365,6 +352,9 @@ def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> 
             for start, name in found:
                 if re.search(rf"\b{last}\s+(?:(?:my|our|the|a|an)\s+)?$", sentence[:start], re.IGNORECASE):
                     return name
+        if found[0][0] == 0 and " " not in found[0][1]:
+            # "Panel was Hannah Reid": a word capitalised only for opening the sentence loses to a full name.
+            return next((name for _, name in found[1:] if " " in name), found[0][1])
         return found[0][1]
     m = _RELATION.search(sentence)
     return m.group(0) if m else ""
@@ -410,6 +400,20 @@ def which_kind(question: str, sentence: str) -> str:
     return ""
 
 
+def _named_instance(question: str, sentence: str, avoid: set[str]) -> str:
+    """For "which <noun>" of a sentence that never says the noun, the name it gives: "Which
+    hospital is Mum's operation at?" of "… booked for 12 November at St Luke's"."""
+    m = _WHICH_NOUN.match(question.strip())
+    if not m or norm(m.group(1)) in AUXILIARIES or term(norm(m.group(1))) in {term(norm(w)) for w in sentence.split()}:
+        return ""
+    q_words = {norm(w) for w in question.split()} | avoid
+    for pp in _PLACE_PP.finditer(sentence):  # a name the sentence places: "at St Luke's"
+        name = pp.group(1)
+        if name[:1].isupper() and not {norm(w) for w in name.split()} & (q_words | {*MONTHS, *_WEEKDAYS, "i"}):
+            return name
+    return ""
+
+
 def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] | None = None) -> str:
     """The shortest part of ``sentence`` that answers ``question``, or "" when none is clear.
 
@@ -429,7 +433,7 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
     if found is not None:
         return found
     if kind == "date":
-        return _date(question, sentence, when)
+        return date_span(question, sentence, when)
     span = ""
     if kind == "number":
         span = number_span(question, sentence)
@@ -440,7 +444,7 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
     elif kind == "reason":
         span = _reason(question, sentence, avoid)
     elif kind == "thing":
-        span = which_kind(question, sentence)
+        span = which_kind(question, sentence) or _named_instance(question, sentence, avoid)
     if not span and kind != "number":
         # "How many tournaments…?" is answered by a number or not at all: the words after the
         # verb ("it's INTENSE") are no count, so the sentence is shown instead.
@@ -462,11 +466,16 @@ def _as_field(question: str, sentence: str, when: str, avoid: set[str], kind: st
     shaped = shaped_answer(question, sentence)
     if shaped is not None:
         return shaped, sentence
+    measured = measure_span(question, sentence)
+    if measured:
+        return measured, sentence
     value = field_value(question, sentence)
+    pair = labelled(sentence)
+    if not value and pair and label_fits(kind, sentence) and len(pair[1].split()) <= 8:
+        return pair[1], sentence  # "Venue: Hengrave Hall, Suffolk" answers "Where?" whole
     if value:
         typed = short_answer(question, value, when, avoid) if kind in _TYPED or len(value.split()) > 12 else ""
         return typed or value, sentence
-    pair = labelled(sentence)
     return None, pair[1] if pair else sentence
 _VAGUE = frozenset("maybe another other old new great good bad nice fine such same more most".split())
 

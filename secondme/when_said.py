@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 
 from secondme.memory.timeparse import event_day
 from secondme.question_terms import _MONTHS
+from secondme.span_fields import asks_time_of_day, time_of_day
+from secondme.span_words import DATE_PHRASE, MONTHS
 
 LABEL_DAY = r"\((\d{1,2} [A-Z][a-z]{2} \d{4})\)"  # as hit_text labels a source: "Gina (29 Jan 2023): …"
 LABEL_DATE = re.compile(LABEL_DAY + r"\s*$")
@@ -150,3 +152,28 @@ def _ago(sentence: str, said: datetime) -> str:
         return str(said.year - n)
     d = said - timedelta(days={"day": 1, "week": 7, "month": 30}[unit] * n)
     return d.strftime("%B %Y")  # a number of days ago is an exact day: event_day above
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def date_span(question: str, sentence: str, when: str) -> str:
+    """What answers a "when" question in ``sentence``: its time of day where that is asked,
+    the year or month where one is asked, else ``when`` (the event's resolved day) or the date
+    the sentence names."""
+    if asks_time_of_day(question) and time_of_day(sentence):
+        return time_of_day(sentence)  # "What time is standup?": "9:30", not the day said
+    q = question.lower()
+    value = when
+    if not value:
+        m = DATE_PHRASE.search(sentence)
+        value = m.group(0) if m else ""
+    if not value:
+        return ""
+    if re.search(r"\b(what|which) year\b", q):
+        y = _YEAR.findall(value)
+        return y[-1] if y else value
+    if re.search(r"\b(what|which) month\b", q):
+        m2 = re.search(r"(" + "|".join(MONTHS) + r")\w*\s+\d{4}", value, re.IGNORECASE)
+        return m2.group(0) if m2 else value
+    return value

@@ -17,7 +17,7 @@ from secondme.app import SecondMe
 from secondme.extractive import choose
 from secondme.grounding import plain_forms, unfamiliar
 from secondme.question_terms import term
-from secondme.span_fields import field_value, labelled, shaped_answer
+from secondme.span_fields import abbreviated, field_value, label_fits, labelled, shaped_answer
 from secondme.spans import short_answer
 from tests.core.conftest import chat_context, write
 
@@ -71,19 +71,21 @@ These days I work as a data analyst at Pike & Sons.
 """
 
 
-@pytest.fixture
-def notes_ask(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  # type: ignore[no-untyped-def]
+def _watching(data_dir: Path, embedder, notes: Path, pages: dict[str, str]) -> SecondMe:  # type: ignore[no-untyped-def]
+    """A real context watching ``notes`` once ``pages`` (relative path -> text) are written there."""
     c = chat_context(data_dir, embedder)
-    notes = tmp_path / "notes"
-    write(notes / "home.md", HOME)
-    write(notes / "journal" / "2024-03-02.md", JOURNAL)
-    write(notes / "work.md", WORK)
-    write(notes / "lisbon.md", TRIP)
-    write(notes / "recipes.md", RECIPES)
-    write(notes / "meetings" / "release.md", MEETING)
-    write(notes / "about.md", ABOUT)
+    for rel, text in pages.items():
+        write(notes / rel, text)
     c.notes.add_folder(str(notes))
     assert c.notes.wait_indexed(60)
+    return c
+
+
+@pytest.fixture
+def notes_ask(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  # type: ignore[no-untyped-def]
+    c = _watching(data_dir, embedder, tmp_path / "notes", {
+        "home.md": HOME, "journal/2024-03-02.md": JOURNAL, "work.md": WORK, "lisbon.md": TRIP,
+        "recipes.md": RECIPES, "meetings/release.md": MEETING, "about.md": ABOUT})
     yield c
     c.close()
 
@@ -136,7 +138,8 @@ def test_what_the_notes_do_not_say_is_not_found(notes_ask: SecondMe, question: s
     ("How much is the gym?", "Gym: £32 a month, cancel by the 20th", "£32 a month"),
     ("What is Ada's email?", "Ada Lim: ada.lim@example.org, 0114 496 0000", "ada.lim@example.org"),
     ("What is Ada's phone number?", "Ada Lim: ada.lim@example.org, +44 114 496 0000", "+44 114 496 0000"),
-    ("Where is my flat?", "- Address: 27 Quarry Lane, Flat 4, Sheffield", "Quarry Lane"),
+    # An address answers "where" whole.
+    ("Where is my flat?", "- Address: 27 Quarry Lane, Flat 4, Sheffield", "27 Quarry Lane, Flat 4, Sheffield"),
 ])
 def test_a_labelled_line_answers_with_its_value(question: str, line: str, span: str) -> None:
     assert short_answer(question, line) == span
@@ -186,7 +189,9 @@ def test_how_many_counts_what_is_asked() -> None:
     line = "Fry three shallots, add 400g chickpeas and a tin of tomatoes."
     assert short_answer("How many chickpeas go in the stew?", line) == "400g chickpeas"
     assert short_answer("How many shallots go in the stew?", line) == "three shallots"
-    assert short_answer("How much does a class cost?", "It's only $10 per class.") == "only $10"
+    # A price asked ("cost") is the amount of money, with what it is per unless the question says it.
+    assert short_answer("How much does a class cost?", "It's only $10 per class.") == "$10"
+    assert short_answer("How much does the cleaner cost?", "Cleaner comes Fridays, £15 an hour.") == "£15 an hour"
 
 
 def test_studied_is_study() -> None:
@@ -205,3 +210,145 @@ def test_she_is_the_one_just_named() -> None:
              "Glasgow in November for a job at the BBC."]
     quotes = choose("Where is Priyanka moving?", texts)
     assert quotes and quotes[0].sentence.startswith("She's moving") and quotes[0].span == "Glasgow"
+
+
+# Notes in shorthand: labels cut short, a rating or a time with no word for it, a list entry
+# holding its verdict after a full stop, a line about someone under the line naming them.
+MOTORBIKE = """# Motorbike
+
+- Model: 2020 Triumph Bonneville T100, green
+- Reg: WN20 FTR
+- Insurance: Bennetts, renews 3 May
+
+Bought it from Fowlers in Bristol in 2021 for £7,900.
+"""
+
+FAMILY = """# Family
+
+Jonah (age 6), school: Ashgrove Primary. Judo on Tuesdays 6pm.
+Allergic to kiwi!
+"""
+
+THEATRE = """# Theatre 2026
+
+- Hamlet — the Globe. Gripping, 4/5.
+- Cats — Palladium. Not for me, 2/5.
+"""
+
+LEAVING_DO = """Leah's leaving do
+
+Date: Friday 20 November
+Location: The Lamb, Holborn
+"""
+
+DAY = """# 11 June
+
+The viewing went well. Agent was Farida Noor and her assistant.
+Swam 1500m in 31:05, my fastest yet.
+Council tax ref number CT-558102.
+"""
+
+
+@pytest.fixture
+def shorthand_ask(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  # type: ignore[no-untyped-def]
+    c = _watching(data_dir, embedder, tmp_path / "notes", {
+        "motorbike.md": MOTORBIKE, "family.md": FAMILY, "theatre.md": THEATRE, "leah.md": LEAVING_DO,
+        "diary/2026-06-11.md": DAY})
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("question, expected, source", [
+    ("What is my motorbike registration?", "WN20 FTR", "motorbike.md"),        # "Reg:"
+    ("How much did I pay for the motorbike?", "£7,900", "motorbike.md"),       # "Bought … for"
+    ("What is Jonah allergic to?", "kiwi", "family.md"),                       # the line under his
+    ("What did I rate Hamlet?", "4/5", "theatre.md"),                          # no "rate" anywhere
+    ("Where is Leah's leaving do?", "The Lamb, Holborn", "leah.md"),           # not its "Date:"
+    ("Who was at the viewing?", "Farida Noor", "2026-06-11.md"),               # the next sentence
+    ("What was my 1500m time?", "31:05", "2026-06-11.md"),
+    ("What is the council tax reference number?", "CT-558102", "2026-06-11.md"),  # "ref"
+])
+def test_notes_in_shorthand_are_answered(shorthand_ask: SecondMe, question: str, expected: str,
+                                         source: str) -> None:
+    ans = shorthand_ask.models.ask(question, remember=False)
+    assert not ans.abstained, question
+    assert ans.text.split(" [")[0] == expected
+    assert ans.citations and str(ans.citations[0].path).endswith(source)
+
+
+@pytest.mark.parametrize("question", ["What is Jonah's shoe size?", "Who is my plumber?", "When is Leah's birthday?"])
+def test_shorthand_does_not_make_up_what_is_not_there(shorthand_ask: SecondMe, question: str) -> None:
+    ans = shorthand_ask.models.ask(question, remember=False)
+    assert ans.abstained and not ans.citations
+
+
+def test_shorthand_is_the_word_in_short_and_a_name_is_not() -> None:
+    note = ("- Reg: AB12 CDE\nGas ref number GX-1\nGym rota: me Mon/Wed, Ada Tue/Thu.\n"
+            "Sam will call back. I met Tom. Tel. 0113 496 0000")
+    for word in ("registration", "reference", "thursday", "wednesday", "telephone"):
+        assert abbreviated(word, note), word
+    # "Sam will…" opens a sentence and "Tom." ends one: names, not "sample" or "tomorrow" in short.
+    for word in ("sample", "tomorrow", "mention"):
+        assert not abbreviated(word, note), word
+
+
+def test_a_measure_and_a_word_in_short_are_no_premise() -> None:
+    texts = ["Diary (11 Jun 2026): Swam 1500m in 31:05.\nCouncil tax ref number CT-558102.\n"
+             "- The Globe, Hamlet. Gripping, 4/5."]
+    held = {"swam", "1500m", "council", "tax", "ref", "number", "globe", "hamlet", "gripping"}
+
+    def knows(w: str) -> bool:
+        return w in held
+
+    assert unfamiliar("What was my 1500m time?", texts, knows) == []
+    assert unfamiliar("What is the council tax reference number?", texts, knows) == []
+    assert unfamiliar("What did I rate Hamlet?", texts, knows) == []
+    assert unfamiliar("How much did I pay for the gym?", texts, knows) == ["gym"]
+    # "swimming" is held as "swam"; a coach never was.
+    assert unfamiliar("What is my swimming coach called?", texts, knows) == ["coach", "called"]
+
+
+@pytest.mark.parametrize("question, line, span", [
+    ("What did I rate Cats?", "- Cats — Palladium. Not for me, 2/5.", "2/5"),
+    ("What was my parkrun time?", "Parkrun in 24:48 today, a best!", "24:48"),
+    ("How much did I pay for the sofa?", "Sofa from Loaf, bought for £1,240 in the sale.", "£1,240"),
+    ("What is the salary?", "Salary: they offered £52k–£58k plus bonus", "£52k–£58k plus bonus"),
+    ("What is the salary range?", "They offered £52k–£58k.", "£52k–£58k"),
+    ("What is my prescription?", "Prescription: -1.75 left, -2.00 right", "-1.75 left, -2.00 right"),
+    ("Which hospital is Gran's operation at?", "Gran's knee operation is on 3 May at St Mary's.", "St Mary's"),
+    ("Who interviewed me?", "Panel was Tomasz Wicks and two engineers.", "Tomasz Wicks"),
+])
+def test_the_value_asked_for_is_the_span(question: str, line: str, span: str) -> None:
+    assert short_answer(question, line) == span
+
+
+def test_a_label_says_what_kind_of_answer_its_value_is() -> None:
+    assert label_fits("place", "Location: The Lamb, Holborn") is True
+    assert label_fits("place", "Date: Friday 20 November") is False
+    assert label_fits("date", "Date: Friday 20 November") is True
+    assert label_fits("place", "Dress code: black tie") is None
+    assert label_fits("place", "We met at the Lamb") is None
+    texts = ["Party (01 Jan 2026): Leah's leaving do\n\nDate: Friday 20 November\nLocation: The Lamb, Holborn"]
+    assert [q.span for q in choose("Where is Leah's leaving do?", texts)] == ["The Lamb, Holborn"]
+
+
+def test_a_line_naming_someone_is_no_answer_by_the_name_alone() -> None:
+    texts = ["Family (01 Jan 2026): Jonah (age 6), school: Ashgrove Primary.\nAllergic to kiwi!"]
+    assert [q.span for q in choose("What is Jonah allergic to?", texts)] == ["kiwi"]
+    # A name is all "Who is Jonah?" holds: his line answers it.
+    assert choose("Who is Jonah?", texts)
+    # Nothing about his birthday: the line naming him is not an answer to it.
+    assert choose("When is Jonah's birthday?", texts) == []
+
+
+def test_the_next_sentence_names_who_was_there() -> None:
+    texts = ["Diary (11 Jun 2026): The viewing went well. Agent was Farida Noor and her assistant."]
+    quotes = choose("Who was at the viewing?", texts)
+    assert quotes and quotes[0].span == "Farida Noor"
+    assert quotes[0].sentence.endswith("her assistant.")
+
+
+def test_a_word_and_its_past_meet_in_notes() -> None:
+    texts = ["about (01 Jan 2026): I was born in York and moved to Leeds in 2015 for work."]
+    quotes = choose("When did I move to Leeds?", texts)
+    assert quotes and "2015" in quotes[0].sentence
