@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from secondme.extractive import choose, label_title, named_in, question_names, strip_label, without_time
 from secondme.question_terms import AUXILIARIES, IRREGULAR, LIGHT_VERBS, STOPWORDS, content_terms, words
-from secondme.span_fields import MEASURES, abbreviated, attribute_asked
+from secondme.span_fields import abbreviated, attribute_asked, compounded, measure_words
 
 # A number said in words is the same number in digits ("two dogs" backs "2 dogs").
 _NUMBERS = {w: str(i) for i, w in enumerate(
@@ -146,13 +146,14 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
     people = people_named(question, texts)
     # "How long", "how far", "how often": the word after "how" asks for a measure, it is no premise.
     kind = asked_kind(question) | set(re.findall(r"\bhow\s+(\w+)", question.lower())) | attribute_asked(question)
+    measures = measure_words(question)
     out: list[str] = []
     for w in dict.fromkeys(words(without_time(question, texts, now))):
-        if w in STOPWORDS or w in _FRAME or w in LIGHT_VERBS or w in MEASURES or w in kind or w in people \
+        if w in STOPWORDS or w in _FRAME or w in LIGHT_VERBS or w in measures or w in kind or w in people \
                 or len(w) < 2 or w.isdigit():
             continue
         if not any(_held_as(form, knows) for form in (w, *plain_forms(w))) \
-                and not any(abbreviated(w, strip_label(t)) for t in texts):
+                and not any(abbreviated(w, strip_label(t)) or compounded(w, strip_label(t)) for t in texts):
             out.append(w)
     return out
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from secondme.question_terms import content_terms, words
+from secondme.question_terms import content_terms, question_kind, words
 
 # Words that name the measure asked for: notes give the value alone ("Ran 5k in 27:40",
 # "Window cleaner £25", "The Premonition, 3/5"), never "my time was" or "it costs".
-MEASURES = frozenset("""time times price prices cost costs costing charge charges score scores scored
+MEASURES = frozenset("""time price prices cost costs costing charge charges score scores scored
 rate rated rating ratings size sizes pay pays paid paying spend spends spent spending""".split())
 # A short capitalised word used as a label or shorthand: "Reg: LR19 KXP", "Ref number BG-44",
 # "Chris Wed/Thu", "Tel. 0161" (not a name ending a sentence: "I met Tom.").
@@ -27,22 +27,45 @@ _RATING = re.compile(r"\b\d+(?:\.\d+)?\s*(?:/\s*\d+\b|out of \d+\b|stars?\b)", r
 _CLOCKED = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")  # a time taken: "27:40", "1:52:10"
 _MONEY = re.compile(r"(?:[$£€¥]\s?\d[\d,.]*\d(?:k|m|bn)?|[$£€¥]\s?\d(?:k|m|bn)?|\d[\d,.]*\s?(?:dollars|pounds|euros)\b)"
                     r"(?:\s+(?:a|an|per|each)\s+([a-z]+))?", re.IGNORECASE)
+# "What was my 5k time?" asks a time taken; "How did John relax in his free time?" does not.
+_TIME_TAKEN = re.compile(r"^\s*what(?:'s|\s+(?:is|was|were))\b.*\b(?!(?:free|spare|first|last|long|good|great|hard|"
+                         r"same|whole|bed|lunch|dinner|break|what)\s)\w+\s+time\s*\??\s*$", re.IGNORECASE)
 _RATED = frozenset("rate rated rating ratings score scored scores".split())
 _PRICED = frozenset("price prices cost costs costing charge charges pay pays paid paying spend spends spent "
                     "spending".split())
 
 
+def measure_words(question: str) -> set[str]:
+    """The words of ``question`` that name the measure it asks for ("time" in "What was my 5k
+    time?"); none where it asks when, where or who ("When does my fixed rate end?")."""
+    if question_kind(question) in ("date", "place", "person", "yesno"):
+        return set()
+    asked = words(question)
+    return {w for w in asked if w in MEASURES and (w != "time" or _TIME_TAKEN.search(question))}
+
+
+def _measure_shape(question: str) -> re.Pattern[str] | None:
+    asked = measure_words(question)
+    if asked & _PRICED or (asked & _RATED and "how much" in question.lower()):
+        return _MONEY  # "How much is the room rate?" asks money
+    if asked & _RATED:
+        return _RATING
+    if "time" in asked and not asks_time_of_day(question):
+        return _CLOCKED
+    return None
+
+
+def asks_measure(question: str) -> bool:
+    """Whether a question asks a rating, a price or a time taken, which a line holds by its
+    shape or not at all ("Book the minibus (Raj)" says nothing of what it cost)."""
+    return _measure_shape(question) is not None
+
+
 def measure_span(question: str, sentence: str) -> str:
     """The value a question asking a rating, a price or a time taken wants: "3/5", "£25",
     "27:40", or "" when the sentence holds none of that shape or none is asked."""
-    asked = set(words(question))
-    if asked & _RATED:
-        shape = _RATING
-    elif asked & _PRICED:
-        shape = _MONEY
-    elif "time" in asked and not asks_time_of_day(question):
-        shape = _CLOCKED
-    else:
+    shape = _measure_shape(question)
+    if shape is None:
         return ""
     m = shape.search(sentence)
     if not m:
@@ -50,6 +73,13 @@ def measure_span(question: str, sentence: str) -> str:
     if shape is _MONEY and m.group(1) and set(content_terms(m.group(1))) & set(content_terms(question)):
         return sentence[m.start():m.start(1)].rsplit(None, 1)[0]  # "per class" restates "… per cooking class?"
     return m.group(0).strip()
+
+
+def compounded(word: str, text: str) -> bool:
+    """Whether ``text`` says ``word`` as the end of a longer word: "statin" in "atorvastatin",
+    "flower" in "wildflower" (five letters at least, so "art" is not in "start")."""
+    word = word.lower()
+    return len(word) >= 5 and bool(re.search(rf"\b\w{{3,}}{re.escape(word)}\b", text, re.IGNORECASE))
 
 
 def abbreviated(word: str, text: str) -> bool:

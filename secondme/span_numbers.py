@@ -37,10 +37,21 @@ def number_span(question: str, sentence: str) -> str:
         if m:
             return m.group(0)
     if "how long" in q:
-        found = _length_of_time(sentence)
+        found = _length_of_time(sentence) or _time_taken(q, sentence)
         if found:
             return found
     return _first_number(question, sentence)
+
+
+_HMS = re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b")
+_MS = re.compile(r"\b\d{1,3}:\d{2}\b(?!\s?[ap]\.?m\b)(?!:)", re.IGNORECASE)
+
+
+def _time_taken(q: str, sentence: str) -> str:
+    """A time on a stopwatch: "2:41:30" always, "27:40" where the question asks how long
+    something took (else it is as likely a time of day)."""
+    m = _HMS.search(sentence) or (_MS.search(sentence) if re.search(r"\b(?:take|takes|took|taken)\b", q) else None)
+    return m.group(0) if m else ""
 
 
 def _length_of_time(sentence: str) -> str:

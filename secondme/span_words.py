@@ -47,3 +47,18 @@ def norm(w: str) -> str:
     """A word as spans compare it: lowercased, curly apostrophe made straight, edge
     punctuation off."""
     return w.replace("’", "'").strip(".,'\"").lower()
+
+
+INTERJECTIONS = frozenset("hey hi hello wow oh sorry thanks thank yeah yep congrats congratulations aw "
+                          "aww haha omg ok okay well great awesome cool nice good morning".split())
+_VAGUE = frozenset("maybe another other old new great good bad nice fine such same more most".split())
+
+
+def says_nothing(span: str) -> bool:
+    """Whether a one-word span carries no answer of its own ("sorry", "great", "maybe"): the
+    sentence it came from is shown instead."""
+    ws = span.split()
+    if len(ws) != 1:
+        return False
+    w = norm(ws[0])
+    return w in INTERJECTIONS or w in _VAGUE or not w

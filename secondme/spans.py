@@ -31,7 +31,16 @@ from secondme.span_fields import (
     shaped_answer,
 )
 from secondme.span_numbers import number_span
-from secondme.span_words import DATE_PHRASE, DETERMINERS, EDGE, MONTHS, NUMBER_WORDS, norm
+from secondme.span_words import (
+    DATE_PHRASE,
+    DETERMINERS,
+    EDGE,
+    INTERJECTIONS,
+    MONTHS,
+    NUMBER_WORDS,
+    norm,
+    says_nothing,
+)
 from secondme.when_said import date_span
 
 # A clause ends at punctuation (not a comma between digits, not a hyphen inside a word).
@@ -157,7 +166,8 @@ def _complement(question: str, sentence: str, avoid: set[str]) -> str:
                 or _between(words, marks))
     if not span or len(span) >= len(sentence.split()) - 1:
         return ""  # nothing shorter than the sentence itself
-    return " ".join(span).strip(" ,;:-–—")
+    text = " ".join(span).strip(" ,;:").rstrip(" -–—")
+    return text if re.match(r"-\d", text) else text.lstrip(" -–—")  # "-2.25" keeps its sign
 
 
 def _best_clause(clauses: list[str], q_terms: set[str]) -> int:
@@ -296,18 +306,17 @@ def _place(question: str, sentence: str, avoid: set[str]) -> str:
     return ""
 
 
-_INTERJECTIONS = frozenset("hey hi hello wow oh sorry thanks thank yeah yep congrats congratulations aw "
-                           "aww haha omg ok okay well great awesome cool nice good morning".split())
 
 
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
-def _verb_like(word: str) -> bool:
-    """Whether a capitalized word opening a sentence is a verb ("Went", "Booked", "Finished"),
-    as notes write without their "I", rather than a name."""
+def _verb_like(word: str, rest: str = "") -> bool:
+    """Whether a capitalized word opening a sentence is a verb ("Went", "Booked", "Hire the
+    minibus"), as notes write without their "I", rather than a name."""
     w = norm(word)
-    return w in IRREGULAR or w in _CHAT_VERBS or (len(w) > 4 and w.endswith(("ed", "ing")))
+    return w in IRREGULAR or w in _CHAT_VERBS or (len(w) > 4 and w.endswith(("ed", "ing"))) or bool(
+        re.match(r"\s+(?:the|a|an|my|our|some)\b", rest, re.IGNORECASE))
 
 
 def called(sentence: str, start: int) -> bool:
@@ -316,7 +325,7 @@ def called(sentence: str, start: int) -> bool:
     before = sentence[:start].rstrip(" ,").split()
     after = sentence[start:].split(maxsplit=1)
     ends = bool(after) and after[0][-1:] in ",!"
-    return ends and (not before or norm(before[-1]) in _INTERJECTIONS)
+    return ends and (not before or norm(before[-1]) in INTERJECTIONS)
 
 
 def _person(question: str, sentence: str, avoid: set[str]) -> str:
@@ -326,9 +335,16 @@ def _person(question: str, sentence: str, avoid: set[str]) -> str:
     if len(clauses) > 1 and best >= 0:
         # "Dev owns the certification; Kim will draft the email": who drafts is in that clause.
         named = _named(question, clauses[best], avoid, q_terms)
-        if named:
+        if named and not _at_place(clauses[best], sentence.find(named) - sentence.find(clauses[best])):
             return named
+        return _named(question, sentence, avoid, q_terms) or named
     return _named(question, sentence, avoid, q_terms)
+
+
+def _at_place(sentence: str, start: int) -> bool:
+    """Whether the name at ``start`` follows "from", "in", "at": a place ("from Oxenholme station")."""
+    return start > 0 and bool(re.search(r"\b(?:from|in|at|near|around)\s+(?:the\s+)?$", sentence[:start],
+                                        re.IGNORECASE))
 
 
 def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> str:
@@ -336,11 +352,12 @@ def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> 
     found: list[tuple[int, str]] = []
     for p in _PROPER.finditer(sentence):
         names = [w for w in p.group(0).split() if norm(w) not in STOPWORDS and norm(w) not in EDGE
-                 and norm(w) not in _INTERJECTIONS]
+                 and norm(w) not in INTERJECTIONS]
         if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS or norm(names[0]) in NUMBER_WORDS \
                 or norm(names[0]) in _WEEKDAYS:
             continue  # "One of the residents, Laura, wrote…": a count opening the sentence is no name
-        if term(norm(names[0])) in q_terms or (p.start() == 0 and _verb_like(names[0])):
+        opening = not sentence[:p.start()].strip(" -*•+")
+        if term(norm(names[0])) in q_terms or (opening and _verb_like(names[0], sentence[p.end():])):
             continue  # "Landlord: …" names what is asked; "Went climbing with Jess" opens with a verb
         if called(sentence, p.start() + p.group(0).find(names[0])):
             continue  # the person spoken to ("Hey Jolene, ..."), not the one the answer names
@@ -352,6 +369,9 @@ def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> 
             for start, name in found:
                 if re.search(rf"\b{last}\s+(?:(?:my|our|the|a|an)\s+)?$", sentence[:start], re.IGNORECASE):
                     return name
+        people = [(start, name) for start, name in found if not _at_place(sentence, start)]
+        if people and len(people) < len(found):
+            found = people  # "Book the minibus from Oxenholme station (Raj)": a place, then the person
         if found[0][0] == 0 and " " not in found[0][1]:
             # "Panel was Hannah Reid": a word capitalised only for opening the sentence loses to a full name.
             return next((name for _, name in found[1:] if " " in name), found[0][1])
@@ -477,14 +497,3 @@ def _as_field(question: str, sentence: str, when: str, avoid: set[str], kind: st
         typed = short_answer(question, value, when, avoid) if kind in _TYPED or len(value.split()) > 12 else ""
         return typed or value, sentence
     return None, pair[1] if pair else sentence
-_VAGUE = frozenset("maybe another other old new great good bad nice fine such same more most".split())
-
-
-def says_nothing(span: str) -> bool:
-    """Whether a one-word span carries no answer of its own ("sorry", "great", "maybe"): the
-    sentence it came from is shown instead."""
-    ws = span.split()
-    if len(ws) != 1:
-        return False
-    w = norm(ws[0])
-    return w in _INTERJECTIONS or w in _VAGUE or not w

@@ -17,7 +17,15 @@ from secondme.app import SecondMe
 from secondme.extractive import choose
 from secondme.grounding import plain_forms, unfamiliar
 from secondme.question_terms import term
-from secondme.span_fields import abbreviated, field_value, label_fits, labelled, shaped_answer
+from secondme.span_fields import (
+    abbreviated,
+    compounded,
+    field_value,
+    label_fits,
+    labelled,
+    measure_words,
+    shaped_answer,
+)
 from secondme.spans import short_answer
 from tests.core.conftest import chat_context, write
 
@@ -352,3 +360,43 @@ def test_a_word_and_its_past_meet_in_notes() -> None:
     texts = ["about (01 Jan 2026): I was born in York and moved to Leeds in 2015 for work."]
     quotes = choose("When did I move to Leeds?", texts)
     assert quotes and "2015" in quotes[0].sentence
+
+
+def test_a_word_at_the_end_of_a_longer_one_is_said() -> None:
+    assert compounded("statin", "Taking 20mg simvastatin at night")
+    assert compounded("flower", "sowing a wildflower strip")
+    assert not compounded("art", "the start of term")       # too short to tell
+    texts = ["Health (01 Jan 2026): Taking 20mg simvastatin at night since June."]
+
+    def knows(w: str) -> bool:
+        return w in {"taking", "simvastatin", "night", "june"}
+
+    assert unfamiliar("What statin do I take?", texts, knows) == []
+
+
+def test_a_measure_asked_is_in_the_line_or_nowhere() -> None:
+    texts = ["Offsite (01 Jan 2026): Action items:\n- Hire the minibus from Penrith station (Ola)\n"
+             "- Room rate: £120 a night"]
+    assert choose("How much did the minibus cost?", texts) == []
+    assert [q.span for q in choose("How much is the room rate?", texts)] == ["£120 a night"]
+    # "fixed rate" is no rating asked for: "When" asks a date.
+    note = ["Mortgage (01 Jan 2026): Fixed rate ends 30 June 2027, then tracker."]
+    assert [q.span for q in choose("When does my fixed rate end?", note)] == ["30 June 2027"]
+
+
+@pytest.mark.parametrize("question, line, span", [
+    ("How long did the 20 mile run take?", "Long run: 20 miles by the river, 3:02:15.", "3:02:15"),
+    ("How long did the parkrun take?", "Parkrun 26:58 this morning.", "26:58"),
+    ("Who is hiring the minibus?", "- Hire the minibus from Penrith station (Ola)", "Ola"),
+    ("What is my prescription?", "Eye test in May; current prescription -1.50 both eyes.", "-1.50 both eyes"),
+])
+def test_a_stopwatch_a_person_after_a_place_and_a_sign(question: str, line: str, span: str) -> None:
+    assert short_answer(question, line) == span
+
+
+def test_a_time_taken_is_asked_only_as_one() -> None:
+    assert measure_words("What was my 5k time?") == {"time"}
+    assert measure_words("How did John relax in his free time?") == set()
+    assert measure_words("What time is standup?") == set()
+    assert measure_words("When does my fixed rate end?") == set()     # a date asked
+    assert measure_words("How much did I pay for the bike?") == {"pay"}
