@@ -26,6 +26,7 @@ from secondme.question_terms import (
     content_terms,
     question_kind,
     term,
+    word_form_in,
     words,
 )
 from secondme.span_fields import (
@@ -41,6 +42,7 @@ from secondme.span_fields import (
     measure_words,
     shaped_answer,
 )
+from secondme.span_words import NUMBER_WORDS
 from secondme.when_said import LABEL_DATE, day_text, label_date, resolve_when
 
 _ATTACHED = re.compile(r"^\[(?:shares?|sharing|sent|sends)\b", re.IGNORECASE)
@@ -329,6 +331,7 @@ def _note_sentences(lines: Sequence[str]) -> Iterator[str]:
     yield from split_sentences("\n".join(run))
 
 
+_COUNT = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 _PRONOUN_OPENS = re.compile(r"^(?:she|he|they)(?:['’](?:s|d|ll|re|ve))?\b", re.IGNORECASE)
 _NAME_IN = re.compile(r"(?<=\s)[A-Z][a-z]+\b")  # capitalized words past the first: names
 
@@ -361,10 +364,10 @@ class _Scoring:
                    {t for p in names for t in content_terms(p)}, people, titles, in_range, min_coverage, question)
 
     def score(self, i: int, s: str, ts: set[str]) -> Quote | None:
-        # Notes are matched by word form too ("move" and "moved"). A question about someone a
-        # source is by is held to the stems: measured on LoCoMo, "organize" meeting "organized"
-        # answered wrong-premise questions (category 5, 0.825 -> 0.775).
-        matched = tuple(t for t in self.q_terms if t in ts or (not self.people and _silent_e(t, ts))
+        # Notes are matched by word form too ("move" and "moved", "eat" and "eats"). A question
+        # about someone a source is by is held to the stems: measured on LoCoMo, "organize"
+        # meeting "organized" answered wrong-premise questions (category 5, 0.825 -> 0.775).
+        matched = tuple(t for t in self.q_terms if t in ts or (not self.people and word_form_in(t, ts))
                         or abbreviated(t, s) or compounded(t, s))
         if not self._may_answer(i, s, matched):
             return None
@@ -397,7 +400,9 @@ class _Scoring:
         if self.in_range[i]:
             score += 0.2  # said on the day (or in the range) the question names
         fits = label_fits(self.expects, s) if self.expects else None
-        if field_value(self.question, s) or fits or measure_span(self.question, s):
+        # "Project: new website" is labelled with what is asked, but holds no amount for "How much…?"
+        labelled_asked = bool(field_value(self.question, s)) and (self.expects != "number" or holds_value)
+        if labelled_asked or fits or measure_span(self.question, s):
             score += 0.2  # "Things to pack: …" is labelled with what is asked
         elif fits is False:
             score *= 0.5  # "Date: 6 June 2027" does not say where the wedding is
@@ -411,14 +416,6 @@ class _Scoring:
         if long_words > 40:
             score *= (40 / long_words) ** 0.5
         return score
-
-
-def _silent_e(t: str, ts: set[str]) -> bool:
-    """Whether ``ts`` hold ``t`` with or without its silent "e": the suffix strip leaves "move"
-    and "moved", "smile" and "smil(ed)" apart."""
-    if t.endswith("e"):
-        return t + "d" in ts or t[:-1] in ts
-    return t + "e" in ts or (t.endswith("ed") and t[:-1] in ts)
 
 
 def _pick(scored: Sequence[Quote], question: str, max_sentences: int) -> list[Quote]:
@@ -449,9 +446,11 @@ def _quoted(q: Quote, question: str, texts: Sequence[str], said: Sequence[dateti
     body = strip_label(texts[q.source])
     nxt = continuation(sentence, body)
     after = _next_sentence(sentence, body)
-    if expects == "person" and after and not _NAME_IN.search(sentence) and _NAME_IN.search(after):
+    value = {"person": _NAME_IN, "number": _COUNT}.get(expects)
+    if value is not None and after and not value.search(sentence) and value.search(after):
         # "Interview went well. Panel was Hannah Reid and two engineers." asked "Who
-        # interviewed me?": the sentence naming no one sets the scene, the next names them.
+        # interviewed me?": the sentence naming no one sets the scene, the next names them
+        # (and "Project: new website. Fixed fee £3,800" gives the amount asked).
         sentence = f"{sentence} {after}"
         span = short_answer(question, after, avoid=avoid)
     elif nxt and question_kind(question) == "thing" and adds_little(question, sentence):

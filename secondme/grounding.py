@@ -137,6 +137,9 @@ _PAST_FORMS: dict[str, tuple[str, ...]] = {
 
 
 
+_PARTICLES = frozenset("back up off out over away down around".split())
+
+
 def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool],
                now: float | None = None) -> list[str]:
     """The words of ``question`` that memory has never held (``knows`` says whether it has),
@@ -147,8 +150,14 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
     # "How long", "how far", "how often": the word after "how" asks for a measure, it is no premise.
     kind = asked_kind(question) | set(re.findall(r"\bhow\s+(\w+)", question.lower())) | attribute_asked(question)
     measures = measure_words(question)
+    asked = words(without_time(question, texts, now))
+    # "pushed back", "set up": a verb's particle, not a thing memory must hold.
+    particles = {w for k, w in enumerate(asked) if k and w in _PARTICLES
+                 and (asked[k - 1].endswith(("ed", "ing")) or asked[k - 1] in LIGHT_VERBS)}
     out: list[str] = []
-    for w in dict.fromkeys(words(without_time(question, texts, now))):
+    for w in dict.fromkeys(asked):
+        if w in particles:
+            continue
         if w in STOPWORDS or w in _FRAME or w in LIGHT_VERBS or w in measures or w in kind or w in people \
                 or len(w) < 2 or w.isdigit():
             continue

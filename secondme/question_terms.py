@@ -43,6 +43,8 @@ def question_kind(question: str) -> str:
     """What a question asks for: number, date, place, person, reason, yesno or thing."""
     q = question.lower().strip()
     first = q.split()[0] if q.split() else ""
+    if first == "when":
+        return "date"  # "When was the invoice paid?" asks a day, not an amount
     if _NUMBER_CUE.search(q):
         return "number"
     if asks_for_date(q):
@@ -142,6 +144,16 @@ def term(word: str) -> str:
         # "classes", "boxes", "wishes" take an "es" (the stemmer strips it from both).
         t = low[:-1]
     return _SAME.get(t, t)
+
+
+def word_form_in(t: str, ts: set[str]) -> bool:
+    """Whether ``ts`` hold ``t`` in a form the suffix strip leaves apart from it: a short word's
+    "s" ("eat" and "eats"), a silent "e" ("move" and "moved", "smile" and "smil(ed)")."""
+    if t + "s" in ts or (t.endswith("s") and t[:-1] in ts):
+        return True
+    if t.endswith("e"):
+        return t + "d" in ts or t[:-1] in ts
+    return t + "e" in ts or (t.endswith("ed") and t[:-1] in ts)
 
 
 def content_terms(text: str) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from secondme.question_terms import content_terms
-from secondme.span_words import DETERMINERS, norm
+from secondme.question_terms import AUXILIARIES, STOPWORDS, content_terms, term
+from secondme.span_words import CHAT_VERBS, DETERMINERS, EDGE, MONTHS, PLACE_PP, WEEKDAYS, norm
 
 _NEGATION = re.compile(r"\b(?:not|never|no|nothing|nobody|none|neither|nor|cannot|without)\b|n[’']t\b",
                        re.IGNORECASE)
@@ -46,3 +46,44 @@ def chosen(question: str, sentence: str) -> str:
     if in_left == in_right:
         return ""
     return " ".join(left if in_left else right).strip(" ,;:-")
+
+
+_WHICH_NOUN = re.compile(r"^(?:which|what)\s+(?:(?:kind|type|sort|style|genre)s?\s+of\s+)?([a-z][\w-]*)\b",
+                         re.IGNORECASE)
+
+def which_kind(question: str, sentence: str) -> str:
+    """For "Which show did Deb go to?" or "What kind of music…?": the phrase in ``sentence``
+    that names the asked-for noun with the words that tell which one ("an art show"), when the
+    sentence has a qualifier the question does not; else ""."""
+    m = _WHICH_NOUN.match(question.strip())
+    if not m or norm(m.group(1)) in AUXILIARIES:
+        return ""
+    head = term(norm(m.group(1)))
+    q_terms = set(content_terms(question))
+    words = sentence.split()
+    for k, w in enumerate(words):
+        if term(norm(w)) != head:
+            continue
+        j = k
+        while j > 0 and k - j < 3 and norm(words[j - 1]) not in EDGE and norm(words[j - 1]) not in STOPWORDS \
+                and term(norm(words[j - 1])) not in q_terms and norm(words[j - 1]) not in CHAT_VERBS \
+                and not words[j - 1].endswith((",", ".", "!", "?", ":", ";")):
+            j -= 1
+        mods = content_terms(" ".join(words[j:k]))
+        if any(x not in q_terms for x in mods):
+            return " ".join(words[j:k + 1]).strip(".,!?;:\"'")
+    return ""
+
+
+def named_instance(question: str, sentence: str, avoid: set[str]) -> str:
+    """For "which <noun>" of a sentence that never says the noun, the name it gives: "Which
+    hospital is Mum's operation at?" of "… booked for 12 November at St Luke's"."""
+    m = _WHICH_NOUN.match(question.strip())
+    if not m or norm(m.group(1)) in AUXILIARIES or term(norm(m.group(1))) in {term(norm(w)) for w in sentence.split()}:
+        return ""
+    q_words = {norm(w) for w in question.split()} | avoid
+    for pp in PLACE_PP.finditer(sentence):  # a name the sentence places: "at St Luke's"
+        name = pp.group(1)
+        if name[:1].isupper() and not {norm(w) for w in name.split()} & (q_words | {*MONTHS, *WEEKDAYS, "i"}):
+            return name
+    return ""

@@ -30,6 +30,8 @@ _MONEY = re.compile(r"(?:[$£€¥]\s?\d[\d,.]*\d(?:k|m|bn)?|[$£€¥]\s?\d(?:k
 # "What was my 5k time?" asks a time taken; "How did John relax in his free time?" does not.
 _TIME_TAKEN = re.compile(r"^\s*what(?:'s|\s+(?:is|was|were))\b.*\b(?!(?:free|spare|first|last|long|good|great|hard|"
                          r"same|whole|bed|lunch|dinner|break|what)\s)\w+\s+time\s*\??\s*$", re.IGNORECASE)
+_RATE_VERB = re.compile(r"\b(?:i|you|we|he|she|they|did|would|do|does)\s+(?:\w+\s+)?rate\b", re.IGNORECASE)
+_RATE_VALUE = re.compile(_MONEY.pattern + r"|\b\d+(?:\.\d+)?\s?%", re.IGNORECASE)
 _RATED = frozenset("rate rated rating ratings score scored scores".split())
 _PRICED = frozenset("price prices cost costs costing charge charges pay pays paid paying spend spends spent "
                     "spending".split())
@@ -48,8 +50,10 @@ def _measure_shape(question: str) -> re.Pattern[str] | None:
     asked = measure_words(question)
     if asked & _PRICED or (asked & _RATED and "how much" in question.lower()):
         return _MONEY  # "How much is the room rate?" asks money
-    if asked & _RATED:
+    if asked & _RATED and ("rate" not in asked or _RATE_VERB.search(question)):
         return _RATING
+    if "rate" in asked:
+        return _RATE_VALUE  # "What is my day rate?", "What is the interest rate?"
     if "time" in asked and not asks_time_of_day(question):
         return _CLOCKED
     return None

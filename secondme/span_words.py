@@ -62,3 +62,11 @@ def says_nothing(span: str) -> bool:
         return False
     w = norm(ws[0])
     return w in INTERJECTIONS or w in _VAGUE or not w
+
+
+CHAT_VERBS = frozenset("find found love loved like liked enjoy enjoyed got have started start went "
+                       "made make took take tried try want wanted think thought know feel felt see "
+                       "saw use used doing did going gonna guess bet consider considered".split())
+PLACE_PP = re.compile(r"\b(?:in|at|to|from|near|around|visited|visiting|explore|exploring)\s+"
+                      r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’-]*)*)")
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())

@@ -14,7 +14,6 @@ import re
 from itertools import pairwise
 
 from secondme.question_terms import (
-    AUXILIARIES,
     IRREGULAR,
     STOPWORDS,
     content_terms,
@@ -22,7 +21,7 @@ from secondme.question_terms import (
     question_kind,
     term,
 )
-from secondme.span_choices import chosen, yes_no
+from secondme.span_choices import chosen, named_instance, which_kind, yes_no
 from secondme.span_fields import (
     field_value,
     label_fits,
@@ -32,12 +31,15 @@ from secondme.span_fields import (
 )
 from secondme.span_numbers import number_span
 from secondme.span_words import (
+    CHAT_VERBS,
     DATE_PHRASE,
     DETERMINERS,
     EDGE,
     INTERJECTIONS,
     MONTHS,
     NUMBER_WORDS,
+    PLACE_PP,
+    WEEKDAYS,
     norm,
     says_nothing,
 )
@@ -56,17 +58,12 @@ _TIME_PHRASE = re.compile(
 _CUT_BEFORE = frozenset("because but so which who when while since although though and i "
                         "it's that's we you he she they".split())
 # Verbs that open a chat sentence before its subject ("I find painting relaxing").
-_CHAT_VERBS = frozenset("find found love loved like liked enjoy enjoyed got have started start went "
-                        "made make took take tried try want wanted think thought know feel felt see "
-                        "saw use used doing did going gonna guess bet consider considered".split())
 _COPULA = frozenset("to is was are were be been being has have had".split())
 # Words a span may not begin with (articles may: "a trophy" reads better than "trophy").
 _LEAD_DROP = EDGE | {"a", "an", "the"}
 _WORD = re.compile(r"[\w$£€%'’.,-]+")
 
 _PROPER = re.compile(r"(?<![\w'])(?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+|the\s+|&\s+)?[A-Z][\w'’-]*)*")
-_PLACE_PP = re.compile(r"\b(?:in|at|to|from|near|around|visited|visiting|explore|exploring)\s+"
-                       r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’-]*)*)")
 _REASON = re.compile(r"\b(?:because(?:\s+of)?|since|as|so that|in order to|'cause|cause|to help)\s+(.+)",
                      re.IGNORECASE)
 _RELATION = re.compile(r"\b(?:my|his|her|our|their|a|an)\s+(?:(?:close|best|old|good|new)\s+)?"
@@ -203,7 +200,7 @@ def _object_after(after: list[str]) -> list[str]:
     while k < len(after) and norm(after[k]) in _LEAD_DROP:
         k += 1
     joined = k == 0 or norm(after[k - 1]) in ("and", "then", "to")
-    if joined and k < len(after) - 1 and norm(after[k]) in _CHAT_VERBS:
+    if joined and k < len(after) - 1 and norm(after[k]) in CHAT_VERBS:
         after = after[k + 1:]
     elif k + 2 < len(after) and norm(after[k + 1]) == "by":
         # "was hit by a nasty flood": what did it is what is asked for.
@@ -273,7 +270,7 @@ def _subject_span(leading: list[str], following: list[str]) -> list[str]:
     next clause (``following``, at most one) when it says something."""
     before = subject_before(leading)
     k = 0
-    while k < len(before) and (norm(before[k]) in _LEAD_DROP or norm(before[k]) in _CHAT_VERBS):
+    while k < len(before) and (norm(before[k]) in _LEAD_DROP or norm(before[k]) in CHAT_VERBS):
         k += 1
     before = before[k:]
     for j in range(1, len(before)):
@@ -292,7 +289,7 @@ def _subject_span(leading: list[str], following: list[str]) -> list[str]:
 
 def _place(question: str, sentence: str, avoid: set[str]) -> str:
     q_words = {norm(w) for w in question.split()} | avoid
-    for m in _PLACE_PP.finditer(sentence):
+    for m in PLACE_PP.finditer(sentence):
         name = m.group(1)
         if norm(name.split()[-1]) not in q_words and name.split()[0].lower() not in ("i",):
             return name
@@ -308,14 +305,13 @@ def _place(question: str, sentence: str, avoid: set[str]) -> str:
 
 
 
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def _verb_like(word: str, rest: str = "") -> bool:
     """Whether a capitalized word opening a sentence is a verb ("Went", "Booked", "Hire the
     minibus"), as notes write without their "I", rather than a name."""
     w = norm(word)
-    return w in IRREGULAR or w in _CHAT_VERBS or (len(w) > 4 and w.endswith(("ed", "ing"))) or bool(
+    return w in IRREGULAR or w in CHAT_VERBS or (len(w) > 4 and w.endswith(("ed", "ing"))) or bool(
         re.match(r"\s+(?:the|a|an|my|our|some)\b", rest, re.IGNORECASE))
 
 
@@ -331,7 +327,10 @@ def called(sentence: str, start: int) -> bool:
 def _person(question: str, sentence: str, avoid: set[str]) -> str:
     q_terms = set(content_terms(question))
     clauses = _clauses(sentence)
-    best = _best_clause(clauses, q_terms)
+    # "Who is Desmond's deputy?" of "Main contact is Desmond; his deputy is Lucy": the clause
+    # saying "deputy", not the one naming Desmond.
+    names = set(content_terms(" ".join(re.findall(r"(?<=\s)[A-Z][\w'’]+", question))))
+    best = _best_clause(clauses, q_terms - names or q_terms)
     if len(clauses) > 1 and best >= 0:
         # "Dev owns the certification; Kim will draft the email": who drafts is in that clause.
         named = _named(question, clauses[best], avoid, q_terms)
@@ -354,7 +353,7 @@ def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> 
         names = [w for w in p.group(0).split() if norm(w) not in STOPWORDS and norm(w) not in EDGE
                  and norm(w) not in INTERJECTIONS]
         if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS or norm(names[0]) in NUMBER_WORDS \
-                or norm(names[0]) in _WEEKDAYS:
+                or norm(names[0]) in WEEKDAYS:
             continue  # "One of the residents, Laura, wrote…": a count opening the sentence is no name
         opening = not sentence[:p.start()].strip(" -*•+")
         if term(norm(names[0])) in q_terms or (opening and _verb_like(names[0], sentence[p.end():])):
@@ -372,12 +371,18 @@ def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> 
         people = [(start, name) for start, name in found if not _at_place(sentence, start)]
         if people and len(people) < len(found):
             found = people  # "Book the minibus from Oxenholme station (Raj)": a place, then the person
+        titled = [name for _, name in found if _TITLED.match(name)]
+        if titled:
+            return titled[0]  # "Lynwood Vets, Dr Amrit Sandhu": the one with a title is a person
         if found[0][0] == 0 and " " not in found[0][1]:
             # "Panel was Hannah Reid": a word capitalised only for opening the sentence loses to a full name.
             return next((name for _, name in found[1:] if " " in name), found[0][1])
         return found[0][1]
     m = _RELATION.search(sentence)
     return m.group(0) if m else ""
+
+
+_TITLED = re.compile(r"(?:Dr|Mr|Mrs|Ms|Miss|Prof|Sir|Dame)\.?\s+[A-Z]")
 
 
 def _reason(question: str, sentence: str, avoid: set[str]) -> str:
@@ -392,46 +397,7 @@ def _reason(question: str, sentence: str, avoid: set[str]) -> str:
     return _complement(question, sentence, avoid)
 
 
-_WHICH_NOUN = re.compile(r"^(?:which|what)\s+(?:(?:kind|type|sort|style|genre)s?\s+of\s+)?([a-z][\w-]*)\b",
-                         re.IGNORECASE)
 
-
-def which_kind(question: str, sentence: str) -> str:
-    """For "Which show did Deb go to?" or "What kind of music…?": the phrase in ``sentence``
-    that names the asked-for noun with the words that tell which one ("an art show"), when the
-    sentence has a qualifier the question does not; else ""."""
-    m = _WHICH_NOUN.match(question.strip())
-    if not m or norm(m.group(1)) in AUXILIARIES:
-        return ""
-    head = term(norm(m.group(1)))
-    q_terms = set(content_terms(question))
-    words = sentence.split()
-    for k, w in enumerate(words):
-        if term(norm(w)) != head:
-            continue
-        j = k
-        while j > 0 and k - j < 3 and norm(words[j - 1]) not in EDGE and norm(words[j - 1]) not in STOPWORDS \
-                and term(norm(words[j - 1])) not in q_terms and norm(words[j - 1]) not in _CHAT_VERBS \
-                and not words[j - 1].endswith((",", ".", "!", "?", ":", ";")):
-            j -= 1
-        mods = content_terms(" ".join(words[j:k]))
-        if any(x not in q_terms for x in mods):
-            return " ".join(words[j:k + 1]).strip(".,!?;:\"'")
-    return ""
-
-
-def _named_instance(question: str, sentence: str, avoid: set[str]) -> str:
-    """For "which <noun>" of a sentence that never says the noun, the name it gives: "Which
-    hospital is Mum's operation at?" of "… booked for 12 November at St Luke's"."""
-    m = _WHICH_NOUN.match(question.strip())
-    if not m or norm(m.group(1)) in AUXILIARIES or term(norm(m.group(1))) in {term(norm(w)) for w in sentence.split()}:
-        return ""
-    q_words = {norm(w) for w in question.split()} | avoid
-    for pp in _PLACE_PP.finditer(sentence):  # a name the sentence places: "at St Luke's"
-        name = pp.group(1)
-        if name[:1].isupper() and not {norm(w) for w in name.split()} & (q_words | {*MONTHS, *_WEEKDAYS, "i"}):
-            return name
-    return ""
 
 
 def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] | None = None) -> str:
@@ -464,7 +430,7 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
     elif kind == "reason":
         span = _reason(question, sentence, avoid)
     elif kind == "thing":
-        span = which_kind(question, sentence) or _named_instance(question, sentence, avoid)
+        span = which_kind(question, sentence) or named_instance(question, sentence, avoid)
     if not span and kind != "number":
         # "How many tournaments…?" is answered by a number or not at all: the words after the
         # verb ("it's INTENSE") are no count, so the sentence is shown instead.

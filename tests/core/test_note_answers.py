@@ -400,3 +400,34 @@ def test_a_time_taken_is_asked_only_as_one() -> None:
     assert measure_words("What time is standup?") == set()
     assert measure_words("When does my fixed rate end?") == set()     # a date asked
     assert measure_words("How much did I pay for the bike?") == {"pay"}
+
+
+@pytest.mark.parametrize("question, line, span", [
+    ("What is my day rate?", "Day rate £520, invoiced monthly.", "£520"),
+    ("What is the interest rate?", "Fixed at 4.35% until 2028.", "4.35%"),
+    ("Who is Nadia's deputy?", "Main contact is Nadia Berg; her deputy is Tom Ferris.", "Tom Ferris"),
+    ("Who is Rufus's vet?", "Vet: Elm Park Vets, Dr Joan Achebe.", "Dr Joan Achebe"),
+])
+def test_a_rate_a_deputy_and_a_titled_person(question: str, line: str, span: str) -> None:
+    assert short_answer(question, line) == span
+
+
+def test_notes_are_read_as_they_are_written() -> None:
+    texts = ["Clients (01 Jan 2026): Project: new shop website. Fixed fee £2,900, half upfront.\n"
+             "Invoice #207 sent 2 Mar, paid 9 Mar."]
+    # "When" asks a day even where it says "paid"; "how much" an amount, not the "Project:" line.
+    assert [q.sentence for q in choose("When was invoice 207 paid?", texts)] == ["Invoice #207 sent 2 Mar, paid 9 Mar."]
+    assert [q.span[:6] for q in choose("How much is the shop website project?", texts)] == ["£2,900"]
+    # "eats" is "eat" in notes.
+    dog = ["Dog (01 Jan 2026): Pepper, a whippet, born 2019.\nEats 3 scoops of kibble a day."]
+    assert [q.span for q in choose("How much does Pepper eat?", dog)] == ["3 scoops"]
+
+
+def test_a_verbs_particle_is_no_premise() -> None:
+    texts = ["Clients (01 Jan 2026): Launch pushed to 15 January because the bank needs their VAT number."]
+
+    def knows(w: str) -> bool:
+        return w in {"launch", "pushed", "january", "bank", "vat", "number"}
+
+    assert unfamiliar("Why was the launch pushed back?", texts, knows) == []
+    assert unfamiliar("What hurt my back?", texts, knows) == ["hurt", "back"]
