@@ -135,8 +135,6 @@ _PAST_FORMS: dict[str, tuple[str, ...]] = {
     plain: tuple(past for past, p in IRREGULAR.items() if p == plain) for plain in set(IRREGULAR.values())}
 
 
-
-
 _PARTICLES = frozenset("back up off out over away down around".split())
 
 

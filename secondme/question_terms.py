@@ -132,6 +132,7 @@ LIGHT_VERBS = frozenset("""go goes going get gets getting do does doing have has
 making put puts putting take takes taking come comes coming be being need needs
 drive drives driving drove driven stay stays staying stayed use uses using used own owns owned""".split())
 
+
 def term(word: str) -> str:
     """The form a word is matched by: stemmed, chat spellings made plain."""
     low = word.lower()

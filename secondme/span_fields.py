@@ -16,13 +16,11 @@ from secondme.question_terms import content_terms, question_kind, words
 # "Window cleaner £25", "The Premonition, 3/5"), never "my time was" or "it costs".
 MEASURES = frozenset("""time price prices cost costs costing charge charges score scores scored
 rate rated rating ratings size sizes pay pays paid paying spend spends spent spending""".split())
-# A short capitalised word used as a label or shorthand: "Reg: LR19 KXP", "Ref number BG-44",
-# "Chris Wed/Thu", "Tel. 0161" (not a name ending a sentence: "I met Tom.").
+# A short word used as a label or shorthand: "Reg: LR19 KXP", "Ref number BG-44", "ref no.
+# 12", "Chris Wed/Thu", "Tel. 0161" (not a name ending a sentence: "I met Tom.").
 _SHORTHAND = re.compile(r"(?:(?<=/)([A-Z][a-z]{1,3})\b|(?:^|(?<=[\s(\-]))([A-Z][a-z]{1,3})"
                         r"(?=[:/]|\.\s*[a-z0-9]|\s+(?:no\b|number\b|\d))|(?<![\w-])([a-z]{2,3})"
                         r"(?=\.?\s+(?:no\b|number\b)|\.\s*\d))", re.MULTILINE)
-
-
 _RATING = re.compile(r"\b\d+(?:\.\d+)?\s*(?:/\s*\d+\b|out of \d+\b|stars?\b)", re.IGNORECASE)
 _CLOCKED = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")  # a time taken: "27:40", "1:52:10"
 _MONEY = re.compile(r"(?:[$£€¥]\s?\d[\d,.]*\d(?:k|m|bn)?|[$£€¥]\s?\d(?:k|m|bn)?|\d[\d,.]*\s?(?:dollars|pounds|euros)\b)"
