@@ -152,15 +152,14 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
     # "pushed back", "set up": a verb's particle, not a thing memory must hold.
     particles = {w for k, w in enumerate(asked) if k and w in _PARTICLES
                  and (asked[k - 1].endswith(("ed", "ing")) or asked[k - 1] in LIGHT_VERBS)}
+    bodies = [strip_label(t) for t in texts]
     out: list[str] = []
     for w in dict.fromkeys(asked):
-        if w in particles:
-            continue
         if w in STOPWORDS or w in _FRAME or w in LIGHT_VERBS or w in measures or w in kind or w in people \
-                or len(w) < 2 or w.isdigit():
+                or w in particles or len(w) < 2 or w.isdigit():
             continue
         if not any(_held_as(form, knows) for form in (w, *plain_forms(w))) \
-                and not any(abbreviated(w, strip_label(t)) or compounded(w, strip_label(t)) for t in texts):
+                and not any(abbreviated(w, b) or compounded(w, b) for b in bodies):
             out.append(w)
     return out
 
