@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from secondme.memory.question_form import asks_list
 from secondme.memory.timeparse import parse_time
+from secondme.note_lines import NAME_IN, plain, split_sentences, under_headings
 from secondme.question_terms import (
     _CAPITALIZED,
     _DATE_WORDS,
     _DIGIT,
-    _SENTENCE_END,
     LIGHT_VERBS,
     STOPWORDS,
     content_terms,
@@ -33,6 +33,8 @@ from secondme.span_fields import (
     SELF_EVIDENT,
     abbreviated,
     asks_measure,
+    asks_price,
+    asks_time_of_day,
     attribute_asked,
     compounded,
     field_value,
@@ -40,27 +42,13 @@ from secondme.span_fields import (
     labelled,
     measure_span,
     measure_words,
+    named_value,
+    priced,
     shaped_answer,
+    time_of_day,
 )
 from secondme.span_words import NUMBER_WORDS
 from secondme.when_said import LABEL_DATE, day_text, label_date, resolve_when
-
-_ATTACHED = re.compile(r"^\[(?:shares?|sharing|sent|sends)\b", re.IGNORECASE)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences; a shared photo's caption ("[shares a photo: …]") stays with the sentence it
-    was sent with, which usually says what the photo is ("I took this last month")."""
-    out: list[str] = []
-    for s in _SENTENCE_END.split(text):
-        s = s.strip() if s else ""
-        if not s:
-            continue
-        if out and _ATTACHED.match(s):
-            out[-1] = f"{out[-1]} {s}"
-        else:
-            out.append(s)
-    return out
 
 
 @dataclass(frozen=True)
@@ -85,9 +73,13 @@ def _expects(question: str) -> str:
     return kind if kind in ("number", "date", "place", "person") else ""
 
 
+# A number said as one: "£412", "5k", "2 scoops"; not the digits of a code ("TP1357").
+_AMOUNT = re.compile(r"(?<!\w)\d")
+
+
 def _has(kind: str, sentence: str) -> bool:
     if kind == "number":
-        return bool(_DIGIT.search(sentence))
+        return bool(_AMOUNT.search(sentence))
     if kind == "date":
         ws = set(words(sentence))
         return bool(_DIGIT.search(sentence)) or bool(ws & _DATE_WORDS)
@@ -272,7 +264,7 @@ def _candidates(texts: Sequence[str], titles: Sequence[str], people: set[str],
     """(source, sentence, its terms) for each sentence that may answer the question."""
     candidates: list[tuple[int, str, set[str]]] = []
     for i, text in enumerate(texts):
-        body = strip_label(text)
+        body = plain(strip_label(text))
         by = set(content_terms(titles[i])) if titles[i].lower() in people else set()
         # Every other name the question uses must be in this source (a pet, a town, a band),
         # its title included ("Japan trip, April 2025" is about Japan in every line).
@@ -281,7 +273,7 @@ def _candidates(texts: Sequence[str], titles: Sequence[str], people: set[str],
             continue
         # A note's title and the heading a line sits under say what the line is about.
         titled = by | set(content_terms(titles[i]))
-        for sent, heading in _under_headings(body):
+        for sent, heading in under_headings(body):
             if len(sent) < 3:
                 continue
             if people and not by and not any(named_in(p, sent) for p in people):
@@ -290,50 +282,14 @@ def _candidates(texts: Sequence[str], titles: Sequence[str], people: set[str],
     return candidates
 
 
-_HEADING_WORDS = 8
-
-
-def _under_headings(body: str) -> Iterator[tuple[str, set[str]]]:
-    """Each sentence of ``body`` with the terms of the heading it sits under. A heading is a
-    "#" line, or a short line with no closing punctuation standing alone before a blank line
-    ("Grandma's lentil soup"); it names what follows and answers nothing itself."""
-    heading: set[str] = set()
-    for block in re.split(r"\n\s*\n", body):
-        lines = [ln for ln in block.strip().splitlines() if ln.strip()]
-        while lines and lines[0].lstrip().startswith("#"):
-            heading = set(content_terms(lines.pop(0).lstrip("# ")))
-        if len(lines) == 1 and body.strip() != block.strip() and len(lines[0].split()) <= _HEADING_WORDS \
-                and not lines[0].rstrip().endswith((".", "!", "?", ":", ";", ",", ")")):
-            heading = set(content_terms(lines[0]))
-            continue
-        names: set[str] = set()
-        for sent in _note_sentences(lines):
-            # "Lunch with Priyanka. She's moving to Glasgow": "she" is the one just named.
-            yield sent, heading | (names if _PRONOUN_OPENS.match(sent) else set())
-            names = {term(m.group(0)) for m in _NAME_IN.finditer(sent)}
-
-
-_BULLET = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s+")
-_BULLET_WORDS = 30
-
-
-def _note_sentences(lines: Sequence[str]) -> Iterator[str]:
-    """The sentences of a block's lines, a short list item kept whole: "- The Premonition —
-    Michael Lewis. Fine, 3/5." is one entry, its rating part of it."""
-    run: list[str] = []
-    for line in lines:
-        if _BULLET.match(line) and len(line.split()) <= _BULLET_WORDS:
-            yield from split_sentences("\n".join(run))
-            run = []
-            yield line.strip()
-        else:
-            run.append(line)
-    yield from split_sentences("\n".join(run))
-
-
 _COUNT = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
-_PRONOUN_OPENS = re.compile(r"^(?:she|he|they)(?:['’](?:s|d|ll|re|ve))?\b", re.IGNORECASE)
-_NAME_IN = re.compile(r"(?<=\s)[A-Z][a-z]+\b")  # capitalized words past the first: names
+
+
+# A note's to-do that asks rather than tells: "ask Ruth about the bar she liked", "find out
+# which hotel Ben used" (what comes before it may still tell: "Check-in after 2pm; ask…").
+_TODO = re.compile(r"(?:^|[;:—–]\s*|^\s*[-*•]\s+|\b(?:and|to|must|should|need to)\s+)(?:ask|check with|find out|"
+                   r"remember to ask|email|text|message|call)\s+(?:\w+\s+)?(?:about|what|which|where|when|who|"
+                   r"whether|if|how)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -360,8 +316,15 @@ class _Scoring:
         alone is no evidence."""
         df = {t: sum(1 for _, _, ts in candidates if t in ts) for t in q_terms}
         weight = {t: math.log(1 + len(candidates) / (1 + df[t])) + 0.5 for t in q_terms}
+        name_terms = {t for p in names for t in content_terms(p)}
+        # "taking" in "What train are we taking to Vienna?" says less than "train" does, however
+        # rare it is among the lines (every row of a trains table says "train").
+        nouns = [weight[t] for t in q_terms if t not in LIGHT_VERBS and t not in name_terms]
+        for t in q_terms:
+            if t in LIGHT_VERBS and nouns:
+                weight[t] = min(weight[t], min(nouns))
         return cls(q_terms, weight, sum(weight.values()), _expects(question), set(content_terms(question)),
-                   {t for p in names for t in content_terms(p)}, people, titles, in_range, min_coverage, question)
+                   name_terms, people, titles, in_range, min_coverage, question)
 
     def score(self, i: int, s: str, ts: set[str]) -> Quote | None:
         # Notes are matched by word form too ("move" and "moved", "eat" and "eats"). A question
@@ -387,6 +350,10 @@ class _Scoring:
         said_part = _CAPTION.sub("", s).rstrip().rstrip("\"”'")
         if said_part.endswith("?"):
             return False  # a question (the person's own, or asked of them) never answers one
+        todo = _TODO.search(said_part)
+        told = set(content_terms(said_part[:todo.start()])) if todo else set()
+        if todo and not any(t in told or word_form_in(t, told) for t in matched if t not in self.name_terms):
+            return False  # "ask Marta about the café she loved" asks, like a question
         # "Sorry to hear about your job": the named speaker talks of someone else.
         # A note's "Location: The Lamb, Holborn" calls no one by name.
         return not (self.people and self.titles[i].lower() in self.people and labelled(said_part) is None
@@ -395,19 +362,25 @@ class _Scoring:
     def _adjusted(self, coverage: float, i: int, s: str) -> float:
         score = coverage
         holds_value = bool(self.expects) and _has(self.expects, s)
+        if asks_time_of_day(self.question):
+            holds_value = bool(time_of_day(s))  # "What time…?" is a clock time, not "Tue 16 Mar"
+        elif asks_price(self.question):
+            holds_value = priced(self.question, s)  # "How much were the trains?" is no "RJX 261"
         if holds_value:
             score += 0.35
         if self.in_range[i]:
             score += 0.2  # said on the day (or in the range) the question names
         fits = label_fits(self.expects, s) if self.expects else None
         # "Project: new website" is labelled with what is asked, but holds no amount for "How much…?"
-        labelled_asked = bool(field_value(self.question, s)) and (self.expects != "number" or holds_value)
+        labelled_asked = bool(field_value(self.question, s) or named_value(self.question, s)) and (
+            self.expects != "number" or holds_value)
         if labelled_asked or fits or measure_span(self.question, s):
             score += 0.2  # "Things to pack: …" is labelled with what is asked
         elif fits is False:
             score *= 0.5  # "Date: 6 June 2027" does not say where the wedding is
         own = set(content_terms(s))
-        if own and len(own - self.q_words) <= 1 and not holds_value:
+        new = {w for w in own - self.q_words if not word_form_in(w, self.q_words)}  # "liked" is "like"
+        if own and len(new) <= 1 and not holds_value and not labelled_asked:
             # Restates the question and adds nothing; unless what it adds is the value asked
             # for ("I signed up for a pottery class yesterday" answers "When did …").
             score *= 0.3
@@ -443,10 +416,10 @@ def _quoted(q: Quote, question: str, texts: Sequence[str], said: Sequence[dateti
     when = resolve_when(q.sentence, day) if day else ""
     avoid = {*people, titles[q.source].lower()}
     sentence = q.sentence
-    body = strip_label(texts[q.source])
+    body = plain(strip_label(texts[q.source]))
     nxt = continuation(sentence, body)
     after = _next_sentence(sentence, body)
-    value = {"person": _NAME_IN, "number": _COUNT}.get(expects)
+    value = {"person": NAME_IN, "number": _COUNT}.get(expects)
     if value is not None and after and not value.search(sentence) and value.search(after):
         # "Interview went well. Panel was Hannah Reid and two engineers." asked "Who
         # interviewed me?": the sentence naming no one sets the scene, the next names them

@@ -7,7 +7,15 @@ import re
 from collections.abc import Callable, Sequence
 
 from secondme.extractive import choose, label_title, named_in, question_names, strip_label, without_time
-from secondme.question_terms import AUXILIARIES, IRREGULAR, LIGHT_VERBS, STOPWORDS, content_terms, words
+from secondme.question_terms import (
+    AUXILIARIES,
+    IRREGULAR,
+    LIGHT_VERBS,
+    SHORT_FORMS,
+    STOPWORDS,
+    content_terms,
+    words,
+)
 from secondme.span_fields import abbreviated, attribute_asked, compounded, measure_words
 
 # A number said in words is the same number in digits ("two dogs" backs "2 dogs").
@@ -133,6 +141,9 @@ def asked_kind(question: str) -> set[str]:
 # "buy" is held as "bought", "sell" as "sold": the plain verb's irregular forms.
 _PAST_FORMS: dict[str, tuple[str, ...]] = {
     plain: tuple(past for past, p in IRREGULAR.items() if p == plain) for plain in set(IRREGULAR.values())}
+# "operation" is held as "op" in "knee op is booked": the shorthand notes write for a word.
+_SHORTENED: dict[str, tuple[str, ...]] = {
+    full: tuple(short for short, f in SHORT_FORMS.items() if f == full) for full in set(SHORT_FORMS.values())}
 
 
 _PARTICLES = frozenset("back up off out over away down around".split())
@@ -165,8 +176,10 @@ def unfamiliar(question: str, texts: Sequence[str], knows: Callable[[str], bool]
 
 
 def _held_as(w: str, knows: Callable[[str], bool]) -> bool:
-    """Whether memory holds ``w``, its plain verb ("went" for "go") or a past form of it."""
-    return knows(w) or (w in IRREGULAR and knows(IRREGULAR[w])) or any(knows(p) for p in _PAST_FORMS.get(w, ()))
+    """Whether memory holds ``w``, its plain verb ("went" for "go"), a past form of it or the
+    shorthand notes write it in ("op" for "operation")."""
+    return knows(w) or (w in IRREGULAR and knows(IRREGULAR[w])) or any(
+        knows(p) for p in (*_PAST_FORMS.get(w, ()), *_SHORTENED.get(w, ())))
 
 
 def plain_forms(w: str) -> tuple[str, ...]:

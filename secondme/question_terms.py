@@ -117,6 +117,24 @@ IRREGULAR = {
     "threw": "throw", "thrown": "throw", "understood": "understand", "wore": "wear",
     "worn": "wear", "says": "say", "has": "have", "had": "have", "does": "do", "did": "do", "done": "do",
     "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "am": "be",
+    "lent": "lend", "caught": "catch", "fought": "fight", "broke": "break", "broken": "break",
+    "forgot": "forget", "forgotten": "forget", "froze": "freeze", "frozen": "freeze", "dealt": "deal",
+    "dug": "dig", "fed": "feed", "shook": "shake", "shaken": "shake", "shot": "shoot", "stole": "steal",
+    "stolen": "steal", "woke": "wake", "woken": "wake", "tore": "tear", "torn": "tear", "hung": "hang",
+    "hid": "hide", "hidden": "hide", "sought": "seek", "stuck": "stick", "rang": "ring", "rung": "ring",
+    "swore": "swear", "sworn": "swear", "laid": "lay", "leapt": "leap", "burnt": "burn", "spilt": "spill",
+    "sank": "sink", "sunk": "sink", "wept": "weep", "bled": "bleed", "fled": "flee", "forgave": "forgive",
+    "forgiven": "forgive", "mistook": "mistake", "withdrew": "withdraw", "blew": "blow", "blown": "blow",
+    "bent": "bend", "spun": "spin", "slid": "slide", "struck": "strike", "swung": "swing", "shone": "shine",
+    "borrowed": "borrow", "lit": "light", "overtook": "overtake", "undertook": "undertake",
+}
+# Shorthand notes use for whole words: "knee op", "dentist appt", "Xmas".
+SHORT_FORMS = {
+    "op": "operation", "appt": "appointment", "appts": "appointment", "bday": "birthday",
+    "xmas": "christmas", "mgr": "manager", "dept": "department", "approx": "approximately",
+    "info": "information", "uni": "university", "wk": "week", "wks": "week", "hr": "hour", "hrs": "hour",
+    "mins": "minute", "yr": "year", "yrs": "year", "tmrw": "tomorrow", "gf": "girlfriend",
+    "bf": "boyfriend", "meds": "medication", "physio": "physiotherapy", "acct": "account", "temp": "temperature",
 }
 # Chat words and their plain forms: "pic" answers a question about a "photo".
 _SAME = {"pic": "photo", "pics": "photo", "picture": "photo", "photograph": "photo",
@@ -136,7 +154,7 @@ drive drives driving drove driven stay stays staying stayed use uses using used 
 def term(word: str) -> str:
     """The form a word is matched by: stemmed, chat spellings made plain."""
     low = word.lower()
-    low = IRREGULAR.get(low, low)
+    low = IRREGULAR.get(low, SHORT_FORMS.get(low, low))
     t = stem(low)
     if low.endswith("ss"):
         t = low  # "class", "boss", "stress" are not plurals

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from secondme.question_terms import AUXILIARIES, STOPWORDS, content_terms, term
-from secondme.span_words import CHAT_VERBS, DETERMINERS, EDGE, MONTHS, PLACE_PP, WEEKDAYS, norm
+from secondme.span_words import CHAT_VERBS, DETERMINERS, EDGE, MONTHS, PLACE_PP, PROPER, WEEKDAYS, norm
 
 _NEGATION = re.compile(r"\b(?:not|never|no|nothing|nobody|none|neither|nor|cannot|without)\b|n[’']t\b",
                        re.IGNORECASE)
@@ -86,4 +86,21 @@ def named_instance(question: str, sentence: str, avoid: set[str]) -> str:
         name = pp.group(1)
         if name[:1].isupper() and not {norm(w) for w in name.split()} & (q_words | {*MONTHS, *WEEKDAYS, "i"}):
             return name
+    return ""
+
+
+_CALLED = re.compile(r"\b(?:called|named|nicknamed|titled)\s+[\"“']?(?=[A-Z0-9])")
+
+
+def called_name(question: str, sentence: str) -> str:
+    """For "What fado bar did Ruth like?": the name the sentence gives the thing it calls by
+    one of the question's words ("a tiny bar called Tasca do Chico"), else ""."""
+    if not _WHICH_NOUN.match(question.strip()):
+        return ""
+    q_terms = set(content_terms(question))
+    for m in _CALLED.finditer(sentence):
+        before = sentence[:m.start()].split()[-4:]
+        name = PROPER.match(sentence, m.end())
+        if name and q_terms & {term(norm(w)) for w in before}:
+            return name.group(0)
     return ""

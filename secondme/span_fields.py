@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import re
 
-from secondme.question_terms import content_terms, question_kind, words
+from secondme.question_terms import content_terms, question_kind, term, words
 
 # Words that name the measure asked for: notes give the value alone ("Ran 5k in 27:40",
 # "Window cleaner £25", "The Premonition, 3/5"), never "my time was" or "it costs".
 MEASURES = frozenset("""time price prices cost costs costing charge charges score scores scored
-rate rated rating ratings size sizes pay pays paid paying spend spends spent spending""".split())
+rate rated rating ratings size sizes pay pays paid paying spend spends spent spending temperature
+temperatures temp""".split())
 # A short word used as a label or shorthand: "Reg: LR19 KXP", "Ref number BG-44", "ref no.
 # 12", "Chris Wed/Thu", "Tel. 0161" (not a name ending a sentence: "I met Tom.").
 _SHORTHAND = re.compile(r"(?:(?<=/)([A-Z][a-z]{1,3})\b|(?:^|(?<=[\s(\-]))([A-Z][a-z]{1,3})"
                         r"(?=[:/]|\.\s*[a-z0-9]|\s+(?:no\b|number\b|\d))|(?<![\w-])([a-z]{2,3})"
                         r"(?=\.?\s+(?:no\b|number\b)|\.\s*\d))", re.MULTILINE)
 _RATING = re.compile(r"\b\d+(?:\.\d+)?\s*(?:/\s*\d+\b|out of \d+\b|stars?\b)", re.IGNORECASE)
+_DEGREES = re.compile(r"-?\b\d+(?:\.\d+)?\s?(?:°\s?[CF]?|degrees(?:\s+[CF]\b)?|deg\b|[CF]\b(?=\s*(?:[,.;)]|for\b|$)))")
 _CLOCKED = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")  # a time taken: "27:40", "1:52:10"
 _MONEY = re.compile(r"(?:[$£€¥]\s?\d[\d,.]*\d(?:k|m|bn)?|[$£€¥]\s?\d(?:k|m|bn)?|\d[\d,.]*\s?(?:dollars|pounds|euros)\b)"
                     r"(?:\s+(?:a|an|per|each)\s+([a-z]+))?", re.IGNORECASE)
@@ -54,6 +56,8 @@ def _measure_shape(question: str) -> re.Pattern[str] | None:
         return _RATE_VALUE  # "What is my day rate?", "What is the interest rate?"
     if "time" in asked and not asks_time_of_day(question):
         return _CLOCKED
+    if asked & {"temperature", "temperatures", "temp"}:
+        return _DEGREES  # "180°C for 22 minutes" answers "What temperature for the flapjacks?"
     return None
 
 
@@ -77,6 +81,20 @@ def measure_span(question: str, sentence: str) -> str:
     return m.group(0).strip()
 
 
+_PRICE_ASKED = re.compile(r"^\s*how much\s+(?:is|was|were|are|will|would|'s)\b", re.IGNORECASE)
+
+
+def asks_price(question: str) -> bool:
+    """Whether a question asks "How much is/were …?", whose likeliest answer is money."""
+    return bool(_PRICE_ASKED.match(question))
+
+
+def priced(question: str, sentence: str) -> bool:
+    """Whether a question asking "How much is/were …?" meets a sentence holding an amount of
+    money, the likeliest answer ("Paid £412 for both of us" for "How much were the flights?")."""
+    return asks_price(question) and bool(_MONEY.search(sentence))
+
+
 def compounded(word: str, text: str) -> bool:
     """Whether ``text`` says ``word`` as the end of a longer word: "statin" in "atorvastatin",
     "flower" in "wildflower" (five letters at least, so "art" is not in "start")."""
@@ -93,6 +111,12 @@ def abbreviated(word: str, text: str) -> bool:
         if len(word) >= len(short) + 2 and word.startswith(short):
             return True
     return False
+
+
+def written_as(word: str, text: str) -> bool:
+    """Whether ``text`` holds ``word`` in short: a label's shorthand ("Reg:" for
+    "registration") or a clipped word ("op" for "operation")."""
+    return abbreviated(word, text) or term(word) in {term(w) for w in words(text)}
 
 
 # "- Landlord: value", "* GP: value", "Blood type: value": a short label, a colon, a value.
@@ -124,12 +148,64 @@ def field_value(question: str, sentence: str) -> str:
         return ""
     label, value = pair
     asked = set(content_terms(question))
-    # "Reg: KY17 WPD" is labelled "registration" in short.
-    return value if asked and (set(content_terms(label)) & asked or any(
-        abbreviated(w, label + ":") for w in words(question))) else ""
+    # "Reg: KY17 WPD" is labelled "registration" in short; "Insurance: Admiral" names the insurer.
+    named = set(content_terms(label))
+    return value if asked and (named & asked or any(abbreviated(w, label + ":") for w in words(question))
+                               or {w[:5] for w in named if len(w) > 5} & {w[:5] for w in asked if len(w) > 5}) else ""
 
 
-_TIME_LABELS = frozenset("date dates day days time times when due deadline starts ends renews expires".split())
+# A value written straight after the noun that names it: "Booking code QZ7KLM", "Account
+# number ZN-884213", "Council tax band D", "meter reading 00412". It is code-like (a digit in
+# it, or capitals only), so "Boiler Worcester" is no such value.
+_CODE = r"(?:[A-Z0-9][A-Z0-9./-]*\d[A-Z0-9./-]*|\d+|[A-Z]{1,8}(?:[-/]?\d+)?)(?![\w'’])"
+_CODE_RUN = _CODE + r"(?:\s(?:[A-Z0-9]*\d[A-Z0-9]*|[A-Z]{2,4})(?![\w'’]))*"
+
+
+_NP_OPENERS = frozenset("is was are were the my our his her their your a an".split())
+_NP_ENDS = frozenset("""is was are were do does did have has had will would can could should for of in on
+to at with from that i we you he she they it me us""".split())
+
+
+def _asked_nouns(question: str) -> list[str]:
+    """The words of the noun phrase a "what/which" question asks about, head first: "What is the
+    broadband account number?" gives ["number", "account", "broadband"]."""
+    ws = re.findall(r"[\w'’-]+", question.lower())
+    if not ws or ws[0] not in ("what", "which", "what's"):
+        return []
+    k = 1
+    while k < len(ws) and ws[k] in _NP_OPENERS:
+        k += 1
+    phrase: list[str] = []
+    while k < len(ws) and ws[k] not in _NP_ENDS and len(phrase) < 4:
+        phrase.append(ws[k])
+        k += 1
+    return phrase[::-1]
+
+
+def named_value(question: str, sentence: str) -> str:
+    """For "What is the booking code?": the code-like value the sentence writes straight after
+    the noun asked about ("Booking code QZ7KLM" gives "QZ7KLM"; "tax band D" gives "band D", a
+    letter alone saying little), else ""."""
+    if question_kind(question) != "thing":
+        return ""
+    for w in _asked_nouns(question):
+        if len(w) < 3:
+            continue
+        m = re.search(rf"\b{re.escape(w)}\.?(?:\s+(?:no\.?|number|#|ref))?\s*[:#]?\s+(?:is\s+|was\s+)?"
+                      rf"((?-i:{_CODE_RUN}))(?![%°])", sentence, re.IGNORECASE)
+        if m is None:
+            continue
+        value = m.group(1).rstrip("./-")
+        # "For my birthday I got…": a letter going on into a lower-case word is a word.
+        if value == "I" or (len(value) <= 2 and re.match(r"\s+[a-z]", sentence[m.end():])):
+            continue
+        noun = sentence[m.start():].split()[0]
+        return f"{noun} {value}" if len(value) <= 2 else value
+    return ""
+
+
+_TIME_LABELS = frozenset("""date dates day days time times when due deadline starts ends renews expires
+departs departure leaves arrives arrival check-in checkout""".split())
 _PLACE_LABELS = frozenset("venue location address place where city town country hotel accommodation".split())
 
 

@@ -8,7 +8,7 @@ import re
 from secondme.question_terms import content_terms, term
 from secondme.span_words import DATE_PHRASE, EDGE, NUMBER, NUMBER_WORDS, norm
 
-_FREQUENCY = re.compile(r"\b(?:every\s+\w+|(?:once|twice|\w+\s+times)\s+a\s+\w+|daily|weekly|monthly|"
+_FREQUENCY = re.compile(r"\b(?:every\s+(?:(?:other|few|couple\s+of|\d+|" + "|".join(NUMBER_WORDS) + r")\s+)?\w+|(?:once|twice|\w+\s+times)\s+a\s+\w+|daily|weekly|monthly|"
                         r"yearly|each\s+\w+)\b", re.IGNORECASE)
 _DURATION = re.compile(
     r"(?:(?:about|around|over|almost|nearly|just under|just over|more than|less than)\s+)?"
@@ -72,19 +72,28 @@ def _first_number(question: str, sentence: str) -> str:
     """The first number in ``sentence`` the question does not already say, with its unit."""
     q_terms = set(content_terms(question))
     q_words = {norm(w) for w in question.split()}
+    noun = counted_noun(question)
     found: list[list[str]] = []
+    named_before: list[list[str]] = []
     for m in NUMBER.finditer(sentence):
         text = m.group(0).strip(" ,.")
         words = text.split()
         if _is_answer_number(text, words, q_words):
             found.append(words)
-    # "How many lentils…?" of "two onions and … 250g red lentils": the count of what is asked.
-    counted = [ws for ws in found if "how many" in question.lower()
-               and any(term(norm(w)) in q_terms for w in ws[1:])]
+            before = sentence[:m.start()].split()[-1:]
+            if before and term(norm(before[0])) in noun:
+                named_before.append(words)  # "butter 100g" says how much butter
+    # "How many lentils…?" of "two onions and … 250g red lentils": the count of what is asked;
+    # "How much butter goes in the banana bread?" of "3 ripe bananas, butter 100g": the amount
+    # of the thing asked, not of another the question names.
+    counted = [ws for ws in found if noun and any(term(norm(w)) in noun for w in ws[1:])] or named_before or [
+        ws for ws in found if noun and any(term(norm(w)) in q_terms for w in ws[1:])]
     if "how much" in question.lower():
         # "How much is the rent?" of "Plot 14B, rent £42 a year": the amount of money first.
         found = [ws for ws in found if _MONEY.match(" ".join(ws[:2]))] + found
     for words in counted[:1] or found[:1]:
+        if re.match(r"[$£€¥]", words[0]) and "how much" in question.lower():
+            words = _amount(words)  # "£412 for both" is "£412"; "£42 a year" stays whole
         # Keep the unit noun, drop a trailing function word ("10 per" -> "10") and, unless it
         # is what is counted, a restated question word.
         while len(words) > 1 and (norm(words[-1]) in EDGE or norm(words[-1]) in ("a", "an", "the", "per") or (
@@ -92,6 +101,31 @@ def _first_number(question: str, sentence: str) -> str:
             words.pop()
         return " ".join(words)
     return ""
+
+
+_COUNTED = re.compile(r"^\s*how\s+(?:many|much)\s+((?:[\w'’-]+\s+){0,3})", re.IGNORECASE)
+_NOT_COUNTED = frozenset("""is was were are do does did has have had will would can could should money time
+go goes went come comes get gets in on of for to at the a an my your his her their our""".split())
+
+
+def counted_noun(question: str) -> set[str]:
+    """The terms of what "how many / how much" asks the amount of: "How much butter goes in…?"
+    gives {"butter"}; "How much is…?" nothing."""
+    m = _COUNTED.match(question.rstrip(" ?.!") + " ")
+    out: set[str] = set()
+    for w in (m.group(1).split() if m else []):
+        if norm(w) in _NOT_COUNTED:
+            break
+        out.add(term(norm(w)))
+    return out
+
+
+def _amount(words: list[str]) -> list[str]:
+    """An amount of money with its scale and what it is per ("£2 million", "£42 a year")."""
+    keep = 2 if len(words) > 1 and norm(words[1]) in ("million", "billion", "thousand", "grand") else 1
+    if len(words) > keep + 1 and norm(words[keep]) in ("a", "an", "per", "each"):
+        keep += 2
+    return words[:keep]
 
 
 def _is_answer_number(text: str, words: list[str], q_words: set[str]) -> bool:

@@ -24,10 +24,16 @@ called named titled
 """.split()) - {"a", "an", "the"}
 
 # A date as written in a sentence: "2 May", "May 2, 2023", "May 2023", "2021".
+# Notes shorten months ("15 Jan", "Nov 2027") and give ranges of days ("14–20 Dec"); a
+# shortened month counts only beside a day or a year ("Jan" alone is as likely a name).
+_SHORT_MONTH = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+_ANY_MONTH = r"(?:" + "|".join(MONTHS) + r"|" + _SHORT_MONTH + r")"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 DATE_PHRASE = re.compile(
-    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + "|".join(MONTHS) + r")(?:,?\s+\d{4})?|"
-    r"(?:" + "|".join(MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
-    r"(?:" + "|".join(MONTHS) + r")(?:,?\s+\d{4})?|(?:19|20)\d\d)\b", re.IGNORECASE)
+    r"\b(?:" + _DAY + r"(?:\s?[–-]\s?" + _DAY + r")?\s+(?:of\s+)?" + _ANY_MONTH + r"(?:,?\s+\d{4})?|"
+    + _ANY_MONTH + r"\s+" + _DAY + r"(?:,?\s+\d{4})?|"
+    r"(?:" + "|".join(MONTHS) + r")(?:,?\s+\d{4})?|" + _SHORT_MONTH + r",?\s+\d{4}|(?:19|20)\d\d)\b",
+    re.IGNORECASE)
 
 # Words that count: a number said in words, or an amount.
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -67,6 +73,13 @@ def says_nothing(span: str) -> bool:
 CHAT_VERBS = frozenset("find found love loved like liked enjoy enjoyed got have started start went "
                        "made make took take tried try want wanted think thought know feel felt see "
                        "saw use used doing did going gonna guess bet consider considered".split())
+# The small words inside a name: "Bank of England", "Casa do Largo", "Ludwig van Beethoven".
+_PARTICLE = r"(?:of|de|do|da|dos|das|del|della|di|du|des|van|von|der|den|&)\s+"
+# A run of capitalised words, with the particles between them: a name.
+PROPER = re.compile(r"(?<![\w'])(?:[A-Z][\w'’-]*)(?:\s+(?:" + _PARTICLE + r"|the\s+)?[A-Z][\w'’-]*)*")
 PLACE_PP = re.compile(r"\b(?:in|at|to|from|near|around|visited|visiting|explore|exploring)\s+"
-                      r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’-]*)*)")
+                      r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:" + _PARTICLE + r")?[A-Z][\w'’-]*)*)")
+# Months and weekdays as notes shorten them ("installed Oct 2019", "Tue 16 Mar"): never names.
+SHORT_DATES = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs "
+                        "fri sat sun".split())
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())

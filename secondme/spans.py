@@ -21,13 +21,16 @@ from secondme.question_terms import (
     question_kind,
     term,
 )
-from secondme.span_choices import chosen, named_instance, which_kind, yes_no
+from secondme.span_choices import called_name, chosen, named_instance, which_kind, yes_no
 from secondme.span_fields import (
+    asks_time_of_day,
     field_value,
     label_fits,
     labelled,
     measure_span,
+    named_value,
     shaped_answer,
+    time_of_day,
 )
 from secondme.span_numbers import number_span
 from secondme.span_words import (
@@ -39,6 +42,8 @@ from secondme.span_words import (
     MONTHS,
     NUMBER_WORDS,
     PLACE_PP,
+    PROPER,
+    SHORT_DATES,
     WEEKDAYS,
     norm,
     says_nothing,
@@ -63,7 +68,6 @@ _COPULA = frozenset("to is was are were be been being has have had".split())
 _LEAD_DROP = EDGE | {"a", "an", "the"}
 _WORD = re.compile(r"[\w$£€%'’.,-]+")
 
-_PROPER = re.compile(r"(?<![\w'])(?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|de\s+|the\s+|&\s+)?[A-Z][\w'’-]*)*")
 _REASON = re.compile(r"\b(?:because(?:\s+of)?|since|as|so that|in order to|'cause|cause|to help)\s+(.+)",
                      re.IGNORECASE)
 _RELATION = re.compile(r"\b(?:my|his|her|our|their|a|an)\s+(?:(?:close|best|old|good|new)\s+)?"
@@ -293,18 +297,17 @@ def _place(question: str, sentence: str, avoid: set[str]) -> str:
         name = m.group(1)
         if norm(name.split()[-1]) not in q_words and name.split()[0].lower() not in ("i",):
             return name
-    for m in _PROPER.finditer(sentence):
+    for m in PROPER.finditer(sentence):
         name = m.group(0)
-        if m.start() == 0 or name in ("I", "I'm", "I've") or norm(name) in q_words:
+        # A name opening a sentence counts where the line is only the name and where it is
+        # ("Casa do Largo, Alfama."), not the subject of what follows ("Sarah told me…").
+        listed = len(name.split()) > 1 and re.match(r"\s*(?:[,(—–]|\.?$)", sentence[m.end():])
+        if (m.start() == 0 and not listed) or name in ("I", "I'm", "I've") or norm(name) in q_words:
             continue
         if any(norm(w) in q_words for w in name.split()):
             continue
         return name
     return ""
-
-
-
-
 
 
 def _verb_like(word: str, rest: str = "") -> bool:
@@ -349,11 +352,11 @@ def _at_place(sentence: str, start: int) -> bool:
 def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> str:
     q_words = {norm(w) for w in question.split()} | avoid
     found: list[tuple[int, str]] = []
-    for p in _PROPER.finditer(sentence):
+    for p in PROPER.finditer(sentence):
         names = [w for w in p.group(0).split() if norm(w) not in STOPWORDS and norm(w) not in EDGE
                  and norm(w) not in INTERJECTIONS]
         if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS or norm(names[0]) in NUMBER_WORDS \
-                or norm(names[0]) in WEEKDAYS:
+                or norm(names[0]) in WEEKDAYS or norm(names[0]) in SHORT_DATES:
             continue  # "One of the residents, Laura, wrote…": a count opening the sentence is no name
         opening = not sentence[:p.start()].strip(" -*•+")
         if term(norm(names[0])) in q_terms or (opening and _verb_like(names[0], sentence[p.end():])):
@@ -430,7 +433,8 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
     elif kind == "reason":
         span = _reason(question, sentence, avoid)
     elif kind == "thing":
-        span = which_kind(question, sentence) or named_instance(question, sentence, avoid)
+        span = called_name(question, sentence) or which_kind(question, sentence) \
+            or named_instance(question, sentence, avoid)
     if not span and kind != "number":
         # "How many tournaments…?" is answered by a number or not at all: the words after the
         # verb ("it's INTENSE") are no count, so the sentence is shown instead.
@@ -458,8 +462,15 @@ def _as_field(question: str, sentence: str, when: str, avoid: set[str], kind: st
     value = field_value(question, sentence)
     pair = labelled(sentence)
     if not value and pair and label_fits(kind, sentence) and len(pair[1].split()) <= 8:
-        return pair[1], sentence  # "Venue: Hengrave Hall, Suffolk" answers "Where?" whole
+        # "Venue: Hengrave Hall, Suffolk" answers "Where?" whole; "Departs: LIS 18:10" answers
+        # "What time…?" with its time.
+        return (asks_time_of_day(question) and time_of_day(pair[1])) or pair[1], sentence
+    if not value and (code := named_value(question, sentence)):
+        return code, sentence  # "Booking code QZ7KLM" answers "What is the booking code?"
     if value:
+        lead = PROPER.match(value)
+        if kind == "person" and lead and re.match(r"\s*(?:[,;(]|$)", value[lead.end():]) and not _TITLED.search(value):
+            return lead.group(0), sentence  # "Insurance: Admiral, renews 2 February": "Admiral"
         typed = short_answer(question, value, when, avoid) if kind in _TYPED or len(value.split()) > 12 else ""
         return typed or value, sentence
     return None, pair[1] if pair else sentence

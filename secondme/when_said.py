@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from secondme.memory.timeparse import event_day
-from secondme.question_terms import _MONTHS
+from secondme.question_terms import _MONTHS, content_terms, term
 from secondme.span_fields import asks_time_of_day, time_of_day
 from secondme.span_words import DATE_PHRASE, MONTHS
 
@@ -157,6 +157,19 @@ def _ago(sentence: str, said: datetime) -> str:
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
+def _nearest_date(question: str, sentence: str) -> str:
+    """The date ``sentence`` names nearest the question's words: "On-call — rota for December
+    agreed. I'm on call 14–20 Dec." answers "When am I on call?" with "14–20 Dec"."""
+    found = list(DATE_PHRASE.finditer(sentence))
+    if len(found) < 2:
+        return found[0].group(0) if found else ""
+    asked = set(content_terms(question))
+    at = [m.start() for m in re.finditer(r"[\w'’]+", sentence) if term(m.group(0)) in asked]
+    if not at:
+        return found[0].group(0)
+    return min(found, key=lambda d: min(abs(d.start() - a) for a in at)).group(0)
+
+
 def date_span(question: str, sentence: str, when: str) -> str:
     """What answers a "when" question in ``sentence``: its time of day where that is asked,
     the year or month where one is asked, else ``when`` (the event's resolved day) or the date
@@ -164,10 +177,7 @@ def date_span(question: str, sentence: str, when: str) -> str:
     if asks_time_of_day(question) and time_of_day(sentence):
         return time_of_day(sentence)  # "What time is standup?": "9:30", not the day said
     q = question.lower()
-    value = when
-    if not value:
-        m = DATE_PHRASE.search(sentence)
-        value = m.group(0) if m else ""
+    value = when or _nearest_date(question, sentence)
     if not value:
         return ""
     if re.search(r"\b(what|which) year\b", q):

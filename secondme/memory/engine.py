@@ -365,12 +365,20 @@ def usable_for_answer(found: Sequence[Evidence], question: str = "") -> list[Evi
     return out
 
 
-def close_enough(e: Evidence, question: str, floor: float) -> bool:
+def close_enough(e: Evidence, question: str, floor: float,
+                 written: Callable[[str, str], bool] | None = None) -> bool:
     """Whether a hit is close enough to ``question`` to answer it: its relevance reaches
     ``floor``, or it is a note chunk holding every content word of the question.
     A note's lines are terse ("Project Heron: migrating billing to Dagster") and MiniLM puts
-    "What is project Heron?" at 0.24 even to that line, while the words it names are there."""
+    "What is project Heron?" at 0.24 even to that line, while the words it names are there.
+    ``written(word, text)`` says whether a text holds a word in short ("Reg:" for
+    "registration"), as notes often do."""
     if (e.hit.relevance or 0.0) >= floor:
         return True
-    q = _stems(question)
-    return e.hit.kind == "chunk" and bool(q) and q <= _stems(e.text)
+    if e.hit.kind != "chunk":
+        return False
+    # A note's title names what each of its lines is about ("Car": "- Reg: LR19 KXP").
+    said = f"{e.hit.title}\n{e.text}"
+    held = _stems(said)
+    missing = [w for w in _CONTENT.findall(question.lower()) if w not in STOP_WORDS and not _stems(w) <= held]
+    return bool(_stems(question)) and all(written is not None and written(w, said) for w in missing)

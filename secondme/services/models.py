@@ -98,6 +98,7 @@ class ModelsService:
         from secondme import answer as ans
         from secondme.guesses import answer_terms
         from secondme.memory.engine import close_enough, usable_for_answer
+        from secondme.span_fields import written_as
 
         engine = self._core.memory.engine()
         model = self.chat_model
@@ -106,7 +107,8 @@ class ModelsService:
         guesses = answer_terms(model, question, cancel) if ans.writes_answers(model) else ""
         found = engine.evidence(question, k=k + 4, when=when, expansion=guesses, answering=True)
         # Each hit's text was opened once, by the recall that found it: quoted from there.
-        usable = [e for e in usable_for_answer(found, question) if close_enough(e, question, ASK_MIN_RELEVANCE)][:k]
+        usable = [e for e in usable_for_answer(found, question)
+                  if close_enough(e, question, ASK_MIN_RELEVANCE, written=written_as)][:k]
         hits = [e.hit for e in usable]
         texts = [ans.hit_text(e.hit, e.text) for e in usable]
         result = ans.answer(question, hits, model, texts, on_token=on_token, cancel=cancel,

@@ -88,6 +88,16 @@ def chat_context(data_dir: Path, embedder: Any, model_path: str | None = None, *
     return c
 
 
+def watching_notes(data_dir: Path, embedder: Any, notes: Path, pages: dict[str, str]) -> SecondMe:
+    """A real context watching ``notes`` once ``pages`` (relative path -> text) are written there."""
+    c = chat_context(data_dir, embedder)
+    for rel, text in pages.items():
+        write(notes / rel, text)
+    c.notes.add_folder(str(notes))
+    assert c.notes.wait_indexed(60)
+    return c
+
+
 def eval_model_path() -> str:
     """The 0.5B evaluation model fetched by scripts/eval_model.py (run-tests.sh exports its
     path): skipped where it is not fetched, a failure in CI, which must fetch it."""

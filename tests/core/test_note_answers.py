@@ -27,7 +27,7 @@ from secondme.span_fields import (
     shaped_answer,
 )
 from secondme.spans import short_answer
-from tests.core.conftest import chat_context, write
+from tests.core.conftest import watching_notes
 
 HOME = """# Home
 
@@ -79,19 +79,9 @@ These days I work as a data analyst at Pike & Sons.
 """
 
 
-def _watching(data_dir: Path, embedder, notes: Path, pages: dict[str, str]) -> SecondMe:  # type: ignore[no-untyped-def]
-    """A real context watching ``notes`` once ``pages`` (relative path -> text) are written there."""
-    c = chat_context(data_dir, embedder)
-    for rel, text in pages.items():
-        write(notes / rel, text)
-    c.notes.add_folder(str(notes))
-    assert c.notes.wait_indexed(60)
-    return c
-
-
 @pytest.fixture
 def notes_ask(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  # type: ignore[no-untyped-def]
-    c = _watching(data_dir, embedder, tmp_path / "notes", {
+    c = watching_notes(data_dir, embedder, tmp_path / "notes", {
         "home.md": HOME, "journal/2024-03-02.md": JOURNAL, "work.md": WORK, "lisbon.md": TRIP,
         "recipes.md": RECIPES, "meetings/release.md": MEETING, "about.md": ABOUT})
     yield c
@@ -259,7 +249,7 @@ Council tax ref number CT-558102.
 
 @pytest.fixture
 def shorthand_ask(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  # type: ignore[no-untyped-def]
-    c = _watching(data_dir, embedder, tmp_path / "notes", {
+    c = watching_notes(data_dir, embedder, tmp_path / "notes", {
         "motorbike.md": MOTORBIKE, "family.md": FAMILY, "theatre.md": THEATRE, "leah.md": LEAVING_DO,
         "diary/2026-06-11.md": DAY})
     yield c
