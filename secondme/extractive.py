@@ -45,6 +45,7 @@ from secondme.span_fields import (
     named_value,
     priced,
     shaped_answer,
+    short_date_in,
     time_of_day,
 )
 from secondme.span_words import NUMBER_WORDS
@@ -73,6 +74,7 @@ def _expects(question: str) -> str:
     return kind if kind in ("number", "date", "place", "person") else ""
 
 
+_SHORT_DAY = re.compile(r"\b(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\b")
 # A number said as one: "£412", "5k", "2 scoops"; not the digits of a code ("TP1357").
 _AMOUNT = re.compile(r"(?<!\w)\d")
 
@@ -82,7 +84,9 @@ def _has(kind: str, sentence: str) -> bool:
         return bool(_AMOUNT.search(sentence))
     if kind == "date":
         ws = set(words(sentence))
-        return bool(_DIGIT.search(sentence)) or bool(ws & _DATE_WORDS)
+        # "cleaner, Thursdays": a weekday said of every week is a day too, and "Day: Fri" one in short.
+        return bool(_DIGIT.search(sentence)) or bool(ws & _DATE_WORDS) or any(
+            w[:-1] in _DATE_WORDS for w in ws if w.endswith("days")) or bool(_SHORT_DAY.search(sentence))
     if kind in ("place", "person"):
         return bool(_CAPITALIZED.search(sentence))
     return False
@@ -331,7 +335,7 @@ class _Scoring:
         # about someone a source is by is held to the stems: measured on LoCoMo, "organize"
         # meeting "organized" answered wrong-premise questions (category 5, 0.825 -> 0.775).
         matched = tuple(t for t in self.q_terms if t in ts or (not self.people and word_form_in(t, ts))
-                        or abbreviated(t, s) or compounded(t, s))
+                        or abbreviated(t, s) or compounded(t, s) or short_date_in(t, ts))
         if not self._may_answer(i, s, matched):
             return None
         coverage = sum(self.weight[t] for t in matched) / self.total
@@ -341,7 +345,9 @@ class _Scoring:
         own = sum(self.weight[t] for t in matched if t not in self.name_terms)
         if coverage < self.min_coverage or (rest > 0 and own / rest < self.min_coverage):
             return None
-        return Quote(i, s, self._adjusted(coverage, i, s), matched)
+        # Of two lines alike (a table row's cells), the one saying the question's words itself.
+        said = sum(1 for t in matched if re.search(rf"\b{re.escape(t)}", s, re.IGNORECASE))
+        return Quote(i, s, self._adjusted(coverage, i, s) + 0.02 * said, matched)
 
     def _may_answer(self, i: int, s: str, matched: tuple[str, ...]) -> bool:
         # The name alone is no evidence: something the question asks about must be there too.
@@ -370,7 +376,9 @@ class _Scoring:
             score += 0.35
         if self.in_range[i]:
             score += 0.2  # said on the day (or in the range) the question names
-        fits = label_fits(self.expects, s) if self.expects else None
+        # "Day: Mon" answers no "What does Isla do on Monday?"; "What: Brownies 6pm" does.
+        asked_kind = self.expects or ("thing" if question_kind(self.question) == "thing" else "")
+        fits = label_fits(asked_kind, s) if asked_kind else None
         # "Project: new website" is labelled with what is asked, but holds no amount for "How much…?"
         labelled_asked = bool(field_value(self.question, s) or named_value(self.question, s)) and (
             self.expects != "number" or holds_value)

@@ -15,17 +15,28 @@ from collections.abc import Iterator, Sequence
 from secondme.question_terms import _SENTENCE_END, content_terms, term
 
 _ATTACHED = re.compile(r"^\[(?:shares?|sharing|sent|sends)\b", re.IGNORECASE)
+# A full stop that shortens a word, not one that ends a sentence: "membership no. 66201945",
+# "Dr. Okafor", "approx. 40 min".
+_BEFORE_NUMBER = re.compile(r"(?:^|[\s(])(?:no|nos|tel|ref|approx|fig)\.$", re.IGNORECASE)
+_BEFORE_NAME = re.compile(r"(?:^|[\s(])(?:dr|mr|mrs|ms|prof|st)\.$", re.IGNORECASE)
+
+
+def _shortened(before: str, after: str) -> bool:
+    """Whether ``before`` ends in a shortened word that goes on into ``after``."""
+    return bool((_BEFORE_NUMBER.search(before) and after[:1].isdigit())
+                or (_BEFORE_NAME.search(before) and after[:1].isupper()))
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences; a shared photo's caption ("[shares a photo: …]") stays with the sentence it
-    was sent with, which usually says what the photo is ("I took this last month")."""
+    was sent with, which usually says what the photo is ("I took this last month"), and a
+    shortened word's full stop ("no. 66201945", "Dr. Okafor") ends no sentence."""
     out: list[str] = []
     for s in _SENTENCE_END.split(text):
         s = s.strip() if s else ""
         if not s:
             continue
-        if out and _ATTACHED.match(s):
+        if out and (_ATTACHED.match(s) or _shortened(out[-1], s)):
             out[-1] = f"{out[-1]} {s}"
         else:
             out.append(s)

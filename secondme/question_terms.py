@@ -167,9 +167,12 @@ def term(word: str) -> str:
 
 def word_form_in(t: str, ts: set[str]) -> bool:
     """Whether ``ts`` hold ``t`` in a form the suffix strip leaves apart from it: a short word's
-    "s" ("eat" and "eats"), a silent "e" ("move" and "moved", "smile" and "smil(ed)")."""
+    "s" ("eat" and "eats"), a silent "e" ("move" and "moved", "smile" and "smil(ed)"), the one
+    who does it ("clean" and "cleaner", "drive" and "driver")."""
     if t + "s" in ts or (t.endswith("s") and t[:-1] in ts):
         return True
+    if len(t) > 3 and (t + "er" in ts or (t.endswith("e") and t + "r" in ts)):
+        return True  # "When does Gemma clean?" of "Gemma: cleaner, Thursdays"
     if t.endswith("e"):
         return t + "d" in ts or t[:-1] in ts
     return t + "e" in ts or (t.endswith("ed") and t[:-1] in ts)

@@ -16,14 +16,15 @@ from secondme.question_terms import content_terms, question_kind, term, words
 # "Window cleaner £25", "The Premonition, 3/5"), never "my time was" or "it costs".
 MEASURES = frozenset("""time price prices cost costs costing charge charges score scores scored
 rate rated rating ratings size sizes pay pays paid paying spend spends spent spending temperature
-temperatures temp""".split())
+temperatures temp dose doses dosage""".split())
 # A short word used as a label or shorthand: "Reg: LR19 KXP", "Ref number BG-44", "ref no.
 # 12", "Chris Wed/Thu", "Tel. 0161" (not a name ending a sentence: "I met Tom.").
 _SHORTHAND = re.compile(r"(?:(?<=/)([A-Z][a-z]{1,3})\b|(?:^|(?<=[\s(\-]))([A-Z][a-z]{1,3})"
                         r"(?=[:/]|\.\s*[a-z0-9]|\s+(?:no\b|number\b|\d))|(?<![\w-])([a-z]{2,3})"
-                        r"(?=\.?\s+(?:no\b|number\b)|\.\s*\d))", re.MULTILINE)
+                        r"(?=\.?\s+(?:no\b|number\b)|\.\s*\d|\s+(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]+\b))", re.MULTILINE)
 _RATING = re.compile(r"\b\d+(?:\.\d+)?\s*(?:/\s*\d+\b|out of \d+\b|stars?\b)", re.IGNORECASE)
 _DEGREES = re.compile(r"-?\b\d+(?:\.\d+)?\s?(?:°\s?[CF]?|degrees(?:\s+[CF]\b)?|deg\b|[CF]\b(?=\s*(?:[,.;)]|for\b|$)))")
+_DOSE = re.compile(r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|g|ml|iu|units?|puffs?|tablets?|drops?)\b", re.IGNORECASE)
 _CLOCKED = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")  # a time taken: "27:40", "1:52:10"
 _MONEY = re.compile(r"(?:[$£€¥]\s?\d[\d,.]*\d(?:k|m|bn)?|[$£€¥]\s?\d(?:k|m|bn)?|\d[\d,.]*\s?(?:dollars|pounds|euros)\b)"
                     r"(?:\s+(?:a|an|per|each)\s+([a-z]+))?", re.IGNORECASE)
@@ -58,6 +59,8 @@ def _measure_shape(question: str) -> re.Pattern[str] | None:
         return _CLOCKED
     if asked & {"temperature", "temperatures", "temp"}:
         return _DEGREES  # "180°C for 22 minutes" answers "What temperature for the flapjacks?"
+    if asked & {"dose", "doses", "dosage"}:
+        return _DOSE  # "Started amlodipine 5mg" answers "What dose of amlodipine am I on?"
     return None
 
 
@@ -102,12 +105,30 @@ def compounded(word: str, text: str) -> bool:
     return len(word) >= 5 and bool(re.search(rf"\b\w{{3,}}{re.escape(word)}\b", text, re.IGNORECASE))
 
 
+_FUNCTION_WORDS = frozenset("""a an the in at on by to of for and or but is it its my our his her was are
+be do did has had not no so up as if we us you he she they all any can who how why get got""".split())
+
+
+_DAYS_AND_MONTHS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february
+march april june july august september october november december""".split())
+
+
+def short_date_in(word: str, terms: set[str]) -> bool:
+    """Whether ``terms`` hold a weekday or month in short ("mon" for "monday")."""
+    return word in _DAYS_AND_MONTHS and bool({word[:3], word[:4], word[:5]} & terms)
+
+
 def abbreviated(word: str, text: str) -> bool:
     """Whether ``text`` says ``word`` in short ("Reg" for "registration", "Thu" for
     "Thursday"): notes are written in shorthand, questions in full words."""
     word = word.lower()
+    if word in _DAYS_AND_MONTHS:
+        # "Day: Mon", "| Fri |": a weekday or month cut to its first letters, capitalised.
+        return bool(re.search(rf"\b{word[:1].upper()}{word[1:3]}(?:{word[3:5]}?)?\b\.?", text))
     for m in _SHORTHAND.finditer(text):
         short = (m.group(1) or m.group(2) or m.group(3)).lower()
+        if m.group(3) and short in _FUNCTION_WORDS:
+            continue  # "in KX7", "at B12": a preposition before a code, no word in short
         if len(word) >= len(short) + 2 and word.startswith(short):
             return True
     return False
@@ -182,6 +203,11 @@ def _asked_nouns(question: str) -> list[str]:
     return phrase[::-1]
 
 
+# Nouns that name a kind of thing, said before the kind's name ("variety Germidour").
+_KIND_NOUNS = frozenset("""variety varieties breed model brand make type species cultivar strain version
+edition flavour flavor colour color""".split())
+
+
 def named_value(question: str, sentence: str) -> str:
     """For "What is the booking code?": the code-like value the sentence writes straight after
     the noun asked about ("Booking code QZ7KLM" gives "QZ7KLM"; "tax band D" gives "band D", a
@@ -193,6 +219,10 @@ def named_value(question: str, sentence: str) -> str:
             continue
         m = re.search(rf"\b{re.escape(w)}\.?(?:\s+(?:no\.?|number|#|ref))?\s*[:#]?\s+(?:is\s+|was\s+)?"
                       rf"((?-i:{_CODE_RUN}))(?![%°])", sentence, re.IGNORECASE)
+        if m is None and w in _KIND_NOUNS:
+            # "Garlic in bed 3, variety Germidour": a noun naming a kind, then the kind's name.
+            m = re.search(rf"\b{re.escape(w)}\s+(?:is\s+|was\s+|called\s+)?((?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*))",
+                          sentence, re.IGNORECASE)
         if m is None:
             continue
         value = m.group(1).rstrip("./-")
@@ -206,6 +236,7 @@ def named_value(question: str, sentence: str) -> str:
 
 _TIME_LABELS = frozenset("""date dates day days time times when due deadline starts ends renews expires
 departs departure leaves arrives arrival check-in checkout""".split())
+_PERSON_LABELS = frozenset("who contact person owner".split())
 _PLACE_LABELS = frozenset("venue location address place where city town country hotel accommodation".split())
 
 
@@ -221,6 +252,8 @@ def label_fits(kind: str, sentence: str) -> bool | None:
         return kind == "date"
     if label & _PLACE_LABELS:
         return kind == "place"
+    if label & _PERSON_LABELS:
+        return kind == "person"  # "Who: Mr Osei" answers "Who is Leo's form tutor?"
     return None
 
 

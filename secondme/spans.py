@@ -349,21 +349,27 @@ def _at_place(sentence: str, start: int) -> bool:
                                         re.IGNORECASE))
 
 
+def _name_at(p: re.Match[str], sentence: str, q_words: set[str], q_terms: set[str]) -> str:
+    """The name a capitalised run ``p`` gives, or "" where it is none (a month, a count, the
+    verb a note's line opens with, the word asked about, the person spoken to)."""
+    names = [w for w in p.group(0).split() if norm(w) not in STOPWORDS and norm(w) not in EDGE
+             and norm(w) not in INTERJECTIONS]
+    if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS or norm(names[0]) in NUMBER_WORDS \
+            or norm(names[0]) in WEEKDAYS or norm(names[0]) in SHORT_DATES:
+        return ""  # "One of the residents, Laura, wrote…": a count opening the sentence is no name
+    opening = not sentence[:p.start()].strip(" -*•+")
+    if opening and len(names) > 1 and _verb_like(names[0]):
+        names = names[1:]  # "Borrowed Tom's pressure washer": the verb opening the line is no name
+    elif term(norm(names[0])) in q_terms or (opening and _verb_like(names[0], sentence[p.end():])):
+        return ""  # "Landlord: …" names what is asked; "Went climbing with Jess" opens with a verb
+    if called(sentence, p.start() + p.group(0).find(names[0])):
+        return ""  # the person spoken to ("Hey Jolene, ..."), not the one the answer names
+    return re.sub(r"['’]s$", "", " ".join(names))  # "Tom's washer": Tom
+
+
 def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> str:
     q_words = {norm(w) for w in question.split()} | avoid
-    found: list[tuple[int, str]] = []
-    for p in PROPER.finditer(sentence):
-        names = [w for w in p.group(0).split() if norm(w) not in STOPWORDS and norm(w) not in EDGE
-                 and norm(w) not in INTERJECTIONS]
-        if not names or norm(names[0]) in q_words or norm(names[0]) in MONTHS or norm(names[0]) in NUMBER_WORDS \
-                or norm(names[0]) in WEEKDAYS or norm(names[0]) in SHORT_DATES:
-            continue  # "One of the residents, Laura, wrote…": a count opening the sentence is no name
-        opening = not sentence[:p.start()].strip(" -*•+")
-        if term(norm(names[0])) in q_terms or (opening and _verb_like(names[0], sentence[p.end():])):
-            continue  # "Landlord: …" names what is asked; "Went climbing with Jess" opens with a verb
-        if called(sentence, p.start() + p.group(0).find(names[0])):
-            continue  # the person spoken to ("Hey Jolene, ..."), not the one the answer names
-        found.append((p.start(), " ".join(names)))
+    found = [(p.start(), name) for p in PROPER.finditer(sentence) if (name := _name_at(p, sentence, q_words, q_terms))]
     if found:
         # "Who did I go climbing with?": the name after "with", where the sentence has one.
         last = norm(question.rstrip(" ?").split()[-1]) if question.strip() else ""
@@ -378,8 +384,10 @@ def _named(question: str, sentence: str, avoid: set[str], q_terms: set[str]) -> 
         if titled:
             return titled[0]  # "Lynwood Vets, Dr Amrit Sandhu": the one with a title is a person
         if found[0][0] == 0 and " " not in found[0][1]:
-            # "Panel was Hannah Reid": a word capitalised only for opening the sentence loses to a full name.
-            return next((name for _, name in found[1:] if " " in name), found[0][1])
+            # "Panel was Hannah Reid": a word capitalised only for opening the sentence loses to a
+            # full name; "Neighbours (Lena and Marco)" to the names of those it is plural for.
+            plural = found[0][1].endswith("s") and len(found) > 1
+            return next((name for _, name in found[1:] if " " in name or plural), found[0][1])
         return found[0][1]
     m = _RELATION.search(sentence)
     return m.group(0) if m else ""
@@ -418,28 +426,36 @@ def short_answer(question: str, sentence: str, when: str = "", avoid: set[str] |
             return picked
     if kind == "yesno":
         return yes_no(question, sentence)
+    line = sentence
     found, sentence = _as_field(question, sentence, when, avoid, kind)
     if found is not None:
         return found
     if kind == "date":
         return date_span(question, sentence, when)
-    span = ""
-    if kind == "number":
-        span = number_span(question, sentence)
-    elif kind == "place":
-        span = _place(question, sentence, avoid)
-    elif kind == "person":
-        span = _person(question, sentence, avoid)
-    elif kind == "reason":
-        span = _reason(question, sentence, avoid)
-    elif kind == "thing":
-        span = called_name(question, sentence) or which_kind(question, sentence) \
-            or named_instance(question, sentence, avoid)
+    span = _of_kind(kind, question, sentence, avoid)
     if not span and kind != "number":
         # "How many tournaments…?" is answered by a number or not at all: the words after the
         # verb ("it's INTENSE") are no count, so the sentence is shown instead.
         span = _complement(question, sentence, avoid)
+    if not span and kind == "thing" and sentence != line and len(sentence.split()) <= 8:
+        span = sentence  # "What: Brownies 6pm" answers "What does Isla do on Monday?" by its value
     return "" if says_nothing(span) else span
+
+
+def _of_kind(kind: str, question: str, sentence: str, avoid: set[str]) -> str:
+    """The span of the kind asked for (a count, a place, a person, a reason, a named thing)."""
+    if kind == "number":
+        return number_span(question, sentence)
+    if kind == "place":
+        return _place(question, sentence, avoid)
+    if kind == "person":
+        return _person(question, sentence, avoid)
+    if kind == "reason":
+        return _reason(question, sentence, avoid)
+    if kind == "thing":
+        return called_name(question, sentence) or which_kind(question, sentence) \
+            or named_instance(question, sentence, avoid)
+    return ""
 
 
 _TYPED = frozenset(("person", "number", "date", "place"))

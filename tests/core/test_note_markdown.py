@@ -15,9 +15,9 @@ import pytest
 from secondme.app import SecondMe
 from secondme.extractive import choose
 from secondme.grounding import unfamiliar
-from secondme.note_lines import plain, table_cells, under_headings
-from secondme.question_terms import term
-from secondme.span_fields import measure_span, named_value, written_as
+from secondme.note_lines import plain, split_sentences, table_cells, under_headings
+from secondme.question_terms import term, word_form_in
+from secondme.span_fields import abbreviated, measure_span, named_value, written_as
 from secondme.span_numbers import number_span
 from secondme.spans import short_answer
 from tests.core.conftest import watching_notes
@@ -62,6 +62,16 @@ von Stein near the Naschmarkt.
 DIARY = """- Physio appt moved to 19 Feb, 8:30, with Ines at Bodyworks.
 - Lent my ladder to Colm across the road.
 - Next hearing test due 4 Nov 2027.
+- Borrowed Nell's gazebo for Saturday, return it Monday.
+- Started sertraline 50mg, one each morning. Pharmacy ref RX-20931.
+"""
+
+HELPERS = """## Helpers
+
+| Who | Role | Number |
+|---|---|---|
+| Bex | dog walker, Mondays | 07700 118 220 |
+| Dr Amin | GP | 0113 496 0871 |
 """
 
 
@@ -69,7 +79,7 @@ DIARY = """- Physio appt moved to 19 Feb, 8:30, with Ines at Bodyworks.
 def markdown_ask(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]:  # type: ignore[no-untyped-def]
     c = watching_notes(data_dir, embedder, tmp_path / "vault", {
         "Travel/Vienna.md": TRAINS, "Home/House admin.md": HOUSE, "Home/Baking.md": BAKING,
-        "People/Marta.md": MARTA, "Daily/2027-01-20.md": DIARY})
+        "People/Marta.md": MARTA, "Daily/2027-01-20.md": DIARY, "People/Helpers.md": HELPERS})
     yield c
     c.close()
 
@@ -89,6 +99,10 @@ def markdown_ask(data_dir: Path, tmp_path: Path, embedder) -> Iterator[SecondMe]
     ("How much butter goes in the banana bread?", "100g", "Baking.md"),
     ("When is my physio appointment?", "19 Feb", "2027-01-20.md"),                 # "appt"
     ("Who did I lend my ladder to?", "Colm", "2027-01-20.md"),                     # "lent"
+    ("Whose gazebo did I borrow?", "Nell", "2027-01-20.md"),                       # not "Borrowed Nell"
+    ("What dose of sertraline am I on?", "50mg", "2027-01-20.md"),
+    ("What is the pharmacy reference?", "RX-20931", "2027-01-20.md"),             # "ref" before a code
+    ("What is the GP's number?", "0113 496 0871", "Helpers.md"),                   # a row's other cell
 ])
 def test_markdown_notes_are_answered(markdown_ask: SecondMe, question: str, expected: str, source: str) -> None:
     ans = markdown_ask.models.ask(question, remember=False)
@@ -102,6 +116,30 @@ def test_markdown_notes_are_answered(markdown_ask: SecondMe, question: str, expe
 def test_markdown_notes_do_not_make_up_what_is_not_there(markdown_ask: SecondMe, question: str) -> None:
     ans = markdown_ask.models.ask(question, remember=False)
     assert ans.abstained and not ans.citations
+
+
+def test_what_a_helper_does_is_said_by_who_they_are(markdown_ask: SecondMe) -> None:
+    # "When does Bex walk the dog?" of the row "Bex | dog walker, Mondays": the walker walks.
+    ans = markdown_ask.models.ask("When does Bex walk the dog?", remember=False)
+    assert not ans.abstained and "Mondays" in ans.text.split(" [")[0]
+    assert ans.citations and str(ans.citations[0].path).endswith("Helpers.md")
+
+
+def test_a_weekly_table_and_a_kind_named_after_its_noun() -> None:
+    week = ("Calendar (1 Dec 2026): Weekly\n\n| Day | Who | What |\n|---|---|---|\n| Mon | Isla | Brownies 6pm |\n"
+            "| Tue | Ollie | football, Castle Park |\n| Fri | me | pottery class 7–9pm |")
+    assert choose("What does Isla do on Monday?", [week])[0].span == "Brownies 6pm"   # "Mon" is Monday
+    assert choose("When is my pottery class?", [week])[0].span == "Fri"             # the "Day:" cell
+    assert choose("Where is Ollie's football?", [week])[0].span == "Castle Park"
+    contacts = ("Contacts (1 Dec 2026): | Who | Role |\n|---|---|\n| Mr Osei | Leo's form tutor |")
+    assert choose("Who is Leo's form tutor?", [contacts])[0].span == "Mr Osei"       # the "Who:" cell
+    assert named_value("What variety of garlic did I plant?", "Garlic in bed 3, variety Germidour.") == "Germidour"
+    assert short_answer("Who has a spare key?", "Neighbours at no. 14 (Lena and Marco) have a spare key.") == "Lena"
+
+
+def test_a_shortened_word_s_full_stop_ends_no_sentence() -> None:
+    assert split_sentences("RAC, membership no. 66201945. Saw Dr. Okafor. I said no. Then we left.") == [
+        "RAC, membership no. 66201945.", "Saw Dr. Okafor.", "I said no.", "Then we left."]
 
 
 def test_a_table_row_is_read_cell_by_cell_under_its_column() -> None:
@@ -183,3 +221,7 @@ def test_shortened_and_irregular_words_are_the_same_word() -> None:
     assert unfamiliar("When is Dad's knee operation?", texts, lambda w: w in held) == []
     assert unfamiliar("Who did I lend my drill to?", texts, lambda w: w in held) == []
     assert unfamiliar("When is Dad's hip surgery?", texts, lambda w: w in held) == ["hip", "surgery"]
+    # "ref" before a code is "reference" in short; "in" before one is only a preposition.
+    assert abbreviated("reference", "Quote ref HWD-77120.") and not abbreviated("interview", "parked in KX7")
+    assert word_form_in("clean", {"cleaner"}) and word_form_in("drive", {"driver"})
+    assert not word_form_in("win", {"winter"})
