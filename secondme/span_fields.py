@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from secondme.question_terms import content_terms, question_kind, term, words
+from secondme.span_words import MONTHS, WEEKDAYS
 
 # Words that name the measure asked for: notes give the value alone ("Ran 5k in 27:40",
 # "Window cleaner £25", "The Premonition, 3/5"), never "my time was" or "it costs".
@@ -109,8 +110,8 @@ _FUNCTION_WORDS = frozenset("""a an the in at on by to of for and or but is it i
 be do did has had not no so up as if we us you he she they all any can who how why get got""".split())
 
 
-_DAYS_AND_MONTHS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february
-march april june july august september october november december""".split())
+# "may" is never said in short, and is a word of its own.
+_DAYS_AND_MONTHS = (WEEKDAYS | frozenset(MONTHS)) - {"may"}
 
 
 def short_date_in(word: str, terms: set[str]) -> bool:
