@@ -361,20 +361,21 @@ class KeywordIndex:
         filters: KeywordFilters | None = None,
         *,
         prefix_last: bool = False,
+        snippets: bool = True,
     ) -> list[KeywordHit]:
-        """Best ``k`` matches for free text ``query``, with highlighted snippets."""
+        """Best ``k`` matches for free text ``query``, with highlighted snippets (empty ones
+        without ``snippets``: see :meth:`snippets`)."""
         terms = query_terms(query, prefix_last=prefix_last)
         if not terms or k <= 0:
             return []
         match, floor = self._plan(terms)
-        params: list[object] = [
-            self._highlight[0], self._highlight[1], self._ellipsis, self._snippet_tokens, match
-        ]
+        params: list[object] = [*self._snippet_params(), match] if snippets else [match]
         where = filter_sql(filters, params, with_kind=True)
         if where is None:
             return []
+        shown = "snippet(kw, 0, ?, ?, ?, ?)" if snippets else "''"
         sql = (
-            "SELECT rowid, bm25(kw), snippet(kw, 0, ?, ?, ?, ?) FROM kw "
+            f"SELECT rowid, bm25(kw), {shown} FROM kw "
             f"WHERE {' AND '.join(where)}{{floor}} ORDER BY rank LIMIT ?"
         )
         log.debug("keyword search %r → %s (rowid floor %s)", query, match, floor)
@@ -385,6 +386,27 @@ class KeywordIndex:
             # Filters may leave too few of the newest rows: rank them all rather than miss hits.
             rows = self._read(sql.format(floor=""), [*params, int(k)])
         return [KeywordHit(int(r[0]), -float(r[1]), str(r[2])) for r in rows]
+
+    def snippets(self, query: str, ids: Sequence[int], *, prefix_last: bool = False) -> dict[int, str]:
+        """Row id -> the highlighted snippet :meth:`search` gives it, for those of ``ids`` that
+        match ``query``. Snippets cost most of a deep search (~5x its ranking at 750 rows), and
+        a search shows only its first few hits: those are the ones worth a snippet."""
+        terms = query_terms(query, prefix_last=prefix_last)
+        wanted = sorted({int(i) for i in ids})
+        if not terms or not wanted:
+            return {}
+        match, _ = self._plan(terms)
+        out: dict[int, str] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            rows = self._read(f"SELECT rowid, snippet(kw, 0, ?, ?, ?, ?) FROM kw WHERE kw MATCH ? "
+                              f"AND rowid IN ({', '.join('?' * len(part))})",
+                              [*self._snippet_params(), match, *part])
+            out.update((int(r[0]), str(r[1])) for r in rows)
+        return out
+
+    def _snippet_params(self) -> list[object]:
+        return [self._highlight[0], self._highlight[1], self._ellipsis, self._snippet_tokens]
 
     def holders(self, word: str, k: int = 8, *, prefix: bool = True) -> list[int]:
         """Ids of up to ``k`` rows that hold ``word``, or (``prefix``) a word beginning with its

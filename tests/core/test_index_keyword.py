@@ -82,6 +82,17 @@ def test_snippet_highlight_and_bound(tmp_path: Path) -> None:
     ix.close()
 
 
+def test_snippets_only_for_the_hits_asked_for(index: KeywordIndex) -> None:
+    """A deep search ranks without snippets; the few hits shown get the very snippet a full
+    search gives them, and a row the query does not match gets none."""
+    full = {h.id: h.snippet for h in index.search("paris croissants", k=10)}
+    bare = index.search("paris croissants", k=10, snippets=False)
+    assert [h.id for h in bare] == list(full) and all(h.snippet == "" for h in bare)
+    assert index.snippets("paris croissants", [2, 5, 4]) == {2: full[2], 5: full[5]}
+    assert "\x02croissants\x03" in full[2]
+    assert index.snippets("paris", []) == {} and index.snippets("louvre", [2]) == {}
+
+
 def test_default_markers(index: KeywordIndex) -> None:
     assert "\x02budget\x03" in index.search("budget")[0].snippet
 
