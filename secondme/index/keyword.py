@@ -386,10 +386,10 @@ class KeywordIndex:
             rows = self._read(sql.format(floor=""), [*params, int(k)])
         return [KeywordHit(int(r[0]), -float(r[1]), str(r[2])) for r in rows]
 
-    def snippets(self, query: str, ids: Sequence[int], *, prefix_last: bool = False) -> dict[int, str]:
+    def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         """Row id -> the snippet :meth:`search` gives it, for those of ``ids`` matching ``query``:
         snippets cost ~5x the ranking of a 750-row search that shows ten hits."""
-        terms = query_terms(query, prefix_last=prefix_last)
+        terms = query_terms(query)
         wanted = sorted({int(i) for i in ids})
         if not terms or not wanted:
             return {}

@@ -153,11 +153,9 @@ class Recaller:
         depth = max(w.depth, 3 * k)
         scores: dict[int, float] = {}
         sims: dict[int, float | None] = {}
-        snippets: dict[int, str | None] = {}
         for c in self._searcher.retrieve(q, depth, kinds=kinds, query_vector=qv):
             scores[c.index_id] = c.score
             sims[c.index_id] = c.dense_similarity
-            snippets[c.index_id] = c.keyword_snippet
         guesses = (expansion or "").strip()
         lift = w.list_expansion if asks_list(query) else w.expansion
         if guesses and lift > 0:
@@ -174,7 +172,6 @@ class Recaller:
                 base = max(scores.get(c.index_id, c.score), c.score)
                 scores[c.index_id] = base + w.time_boost
                 sims.setdefault(c.index_id, c.dense_similarity)
-                snippets.setdefault(c.index_id, c.keyword_snippet)
         mem_ids = [eid for iid in scores for ent, eid in [from_index(iid)] if ent == MEMORY]
         rows = self._rows(mem_ids)
         named = named_speakers(q, rows.values())
@@ -189,7 +186,7 @@ class Recaller:
         form_w = dataclasses.replace(w, reply=0.0) if asks_for_date(query) else w
         final = self._form.rescore(form_w, final, texts, rows)
         ranked = self._ranked(final, rows, named)[:k]
-        cands = [Candidate(iid, s, snippets.get(iid), sims.get(iid)) for iid, s in ranked]
+        cands = [Candidate(iid, s, None, sims.get(iid)) for iid, s in ranked]
         return self._searcher.hydrate_evidence(q, cands, query_vector=qv)
 
     # --- pieces ----------------------------------------------------------------------------------
