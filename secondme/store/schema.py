@@ -391,8 +391,7 @@ MIGRATIONS.append(_v5)  # the MCP audit log
 
 
 def _v6(conn: Connection) -> None:
-    # Two-phase indexing stores a note's chunks first and embeds them later: this finds the
-    # chunks still waiting, and counts the notes they belong to, without reading every row.
+    # Two-phase indexing embeds chunks after storing them: this finds those still waiting.
     conn.execute("CREATE INDEX chunks_unembedded ON chunks(document_id) WHERE embedding IS NULL")
 
 
@@ -404,16 +403,13 @@ MIGRATIONS.append(_v6)  # chunks waiting for their embedding (two-phase indexing
 # forgotten call left an index stale without an error; since v7 triggers on the tables the
 # indexes read add them, on every write path (raw SQL and foreign-key cascades included), inside
 # the writing transaction: a rollback takes its change rows with it.
-#
 # Only the columns an index reads are watched, so bookkeeping does not flood the log: a recall
 # (memories.strength, last_recalled: the sealed ``exact``), pinning, a document's size/mtime
 # touch (its stat key) or the row MACs add nothing. A chunk whose embedding alone is written
 # (phase 2) logs ``vector`` (search.ids.VECTOR_OP): only the vector index re-reads it.
-#
 # ``Writer.insert`` and ``Writer.update`` write a row in one statement, so one written row
 # costs one change row (a row written twice in one transaction logs twice; the sync applies the
 # latest). A chunk update that writes its text or meta with the embedding logs one ``upsert``.
-#
 # A ``document`` upsert means "the note's index-visible fields changed" (title, folder, format,
 # state): the sync re-reads its whole-note row and re-files its chunks, which carry the folder,
 # format and title (``IndexSync``), so a move logs one row, not one per chunk.
@@ -469,7 +465,14 @@ def drop_changes_after(conn: Connection, seq: int) -> None:
     conn.execute("DELETE FROM changes WHERE seq > ?", (int(seq),))
 
 
+def _v8(conn: Connection) -> None:
+    # A search maps ~1,000 candidate chunks to their notes: a page of wide rows read each, or a
+    # few pages of this narrow index (read INDEXED BY it: the planner picks the rowid).
+    conn.execute("CREATE INDEX chunks_doc_of ON chunks(id, document_id)")
+
+
 MIGRATIONS.append(_v7)  # the change log written by triggers
+MIGRATIONS.append(_v8)  # chunk -> note without reading the chunk rows
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _expected: dict[int, set[tuple[str, str, str, str]]] = {}

@@ -257,3 +257,22 @@ def test_folder_whose_name_is_not_utf8(notes_ctx: SecondMe, data_dir: Path, tmp_
     r = subprocess.run([sys.executable, "-m", "secondme", "--data-dir", str(data_dir), "folders", "list", "--json"],
                        capture_output=True, env=env, timeout=120)
     assert [f["path"] for f in json.loads(r.stdout)] == [str(tmp_path / "good")]
+
+
+def test_a_store_from_before_the_chunk_index_upgrades_and_still_finds_its_notes(
+        notes_ctx: SecondMe, tmp_path: Path) -> None:
+    import sqlite3
+
+    notes = make_notes(tmp_path / "notes")
+    notes_ctx.notes.add_folder(str(tmp_path / "notes"))
+    assert notes_ctx.notes.wait_indexed(60)
+    notes_ctx.lock()
+    raw = sqlite3.connect(notes_ctx.paths.store_file, isolation_level=None)
+    raw.execute("DROP INDEX chunks_doc_of")  # the store as schema v7 left it
+    raw.execute("PRAGMA user_version=7")
+    raw.close()
+    notes_ctx.unlock(PASS)
+    assert notes_ctx.store.schema_version >= 8
+    assert notes_ctx.store.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'chunks_doc_of'") == 1
+    hits = notes_ctx.notes.search("San Marzano tomatoes", k=5)
+    assert hits and hits[0].path == str(notes["garden"])
