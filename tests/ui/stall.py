@@ -24,13 +24,15 @@ class StallMeter:
         self._timer.timeout.connect(self._tick)
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        self._gap_to(time.perf_counter())
+        self.ticks += 1
+
+    def _gap_to(self, now: float) -> None:
         gap = (now - self._last) * 1000.0
         self.longest_ms = max(self.longest_ms, gap)
         if gap > 50.0:
             self.long_gaps.append((round(now - self._start, 2), round(gap, 1)))
         self._last = now
-        self.ticks += 1
 
     def __enter__(self) -> StallMeter:
         self._start = self._last = time.perf_counter()
@@ -39,3 +41,6 @@ class StallMeter:
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         self._timer.stop()
+        # The time since the last tick counts too: a UI thread that never got back to its
+        # event loop would otherwise report no stall at all.
+        self._gap_to(time.perf_counter())

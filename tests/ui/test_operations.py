@@ -132,8 +132,11 @@ def test_ui_stays_responsive_while_workers_are_busy(qtbot: pytest.FixtureRequest
 
     with StallMeter() as meter:
         qtbot.waitUntil(lambda: len(done) == 3, timeout=10_000)
-    assert meter.ticks > 5
-    assert meter.longest_ms < 300, f"UI stalled {meter.longest_ms:.0f} ms"
+    # What a person notices is the longest freeze (the meter counts the gap up to its end too,
+    # so a thread that never got back to its loop fails). How many 10 ms ticks fit in between
+    # depends on the machine's load (16 here, 5 on a busy CI run), so no count is asked for.
+    assert meter.ticks > 0
+    assert meter.longest_ms < 300, f"UI stalled {meter.longest_ms:.0f} ms ({meter.ticks} ticks)"
 
 
 def test_many_short_operations_with_passing_receivers_finish_without_a_crash(
