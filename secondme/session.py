@@ -24,6 +24,7 @@ from secondme.search.hybrid import HybridSearcher
 from secondme.search.sync import IndexSync
 from secondme.settings import Settings
 from secondme.store import Store
+from secondme.threads import Foreground
 
 log = logging.getLogger("secondme.session")
 
@@ -55,17 +56,21 @@ class Session:
         self.sync = IndexSync(store, self.indexes, on_changed=lambda: emit(EventKind.INDEX_CHANGED))
         self.indexes.on_vector_replaced = self.sync.kick
         self.folders = FolderRegistry(store)
-        self.searcher = HybridSearcher(store, self.indexes, embedder, folder_lookup=self._folder_id)
+        # Searches a person waits on go first: indexing steps aside between notes while one runs.
+        self.foreground = Foreground()
+        self.searcher = HybridSearcher(store, self.indexes, embedder, folder_lookup=self._folder_id,
+                                       foreground=self.foreground)
         self.memories = MemoryItems(store, embedder)
         self.indexer = Indexer(
             store, self.folders, embedder, max_file_bytes=settings.max_file_bytes,
             debounce=settings.debounce_seconds, on_progress=self._progress,
-            on_committed=self._phase1_committed,
+            on_committed=self._phase1_committed, step_aside=self.foreground.step_aside,
         )
         # Phase 2: embeddings for what phase 1 stored, in the background, after phase 1's queue.
         # The index sync hears of both phases' commits from the store's change log itself.
         self.semantic = EmbeddingFiller(store, embedder, phase1_busy=self.indexer.active,
-                                        on_progress=lambda: self._progress(self.indexer.progress()))
+                                        on_progress=lambda: self._progress(self.indexer.progress()),
+                                        step_aside=self.foreground.step_aside)
         self.watcher = FolderWatcher(self.indexer)
         self.sync.start()
         self.sync.kick()  # replay what the store holds beyond the snapshot

@@ -91,10 +91,12 @@ class Indexer:
         debounce: float = 0.5,
         on_progress: Callable[[IndexProgress], None] | None = None,
         on_committed: Callable[[], None] | None = None,
+        step_aside: Callable[[], object] = lambda: None,
     ) -> None:
         """Index the files of ``folders`` into ``store`` (kept vectors are tagged with ``embedder``'s name);
-        files over ``max_file_bytes`` are skipped, events wait ``debounce`` seconds, and the callbacks
-        hear of progress and of each commit."""
+        files over ``max_file_bytes`` are skipped, events wait ``debounce`` seconds, the callbacks
+        hear of progress and of each commit, and ``step_aside`` is called before each file."""
+        self._step_aside = step_aside  # lets searches in flight go first (``Foreground``)
         self._store = store
         self._folders = folders
         self._docs = DocumentStore(store)
@@ -364,6 +366,7 @@ class Indexer:
                 for p in paths[paths.index(path):]:
                     self.enqueue(p, delay=0)  # finish next time
                 break
+            self._step_aside()
             try:
                 item = self._prepare(path, folders)
             except Exception as exc:  # an unexpected library failure on one file

@@ -60,9 +60,11 @@ class EmbeddingFiller:
                  phase1_busy: Callable[[], bool] = lambda: False,
                  on_committed: Callable[[], None] | None = None,
                  on_progress: Callable[[], None] | None = None,
-                 batch: int = BATCH) -> None:
+                 batch: int = BATCH, step_aside: Callable[[], object] = lambda: None) -> None:
         """Embed the waiting chunks of ``store`` with ``embedder``, ``batch`` at a time, holding back while
-        ``phase1_busy()``; the callbacks hear of each commit and of progress."""
+        ``phase1_busy()``; the callbacks hear of each commit and of progress, ``step_aside`` is called
+        before each batch (searches in flight go first)."""
+        self._step_aside = step_aside
         self._store = store
         self._chunks = Chunks(store)
         self._embedder = embedder
@@ -148,6 +150,7 @@ class EmbeddingFiller:
                 self._busy = True
             more = False
             try:
+                self._step_aside()
                 more = self._one_batch()
             except DiskFull as exc:
                 log.warning("embedding waits for disk space: %s", exc)

@@ -28,6 +28,7 @@ from secondme.search.snippets import make_snippet
 from secondme.store import Store
 from secondme.store.repos.documents import Chunks, Document, Documents, StoredChunk
 from secondme.store.repos.memories import EMBEDDING, META, TEXT, Memory, MemoryRepository
+from secondme.threads import Foreground
 
 log = logging.getLogger("secondme.search")
 
@@ -194,9 +195,11 @@ class HybridSearcher:
     """Searches notes and memories; hydrates hits with their sources from the store."""
 
     def __init__(self, store: Store, indexes: SealedIndexes, embedder: Embedder,
-                 folder_lookup: Any = None, candidates: int = 50) -> None:
+                 folder_lookup: Any = None, candidates: int = 50, foreground: Foreground | None = None) -> None:
         """Search ``indexes`` (hydrating hits from ``store``), embedding queries with ``embedder``;
-        ``folder_lookup`` maps a path to its folder id, ``candidates`` is how many each side fetches."""
+        ``folder_lookup`` maps a path to its folder id, ``candidates`` is how many each side fetches,
+        ``foreground`` hears of each retrieval in flight (background work steps aside for it)."""
+        self.foreground = foreground or Foreground()
         self._store = store
         self._documents = Documents(store)
         self._chunks = Chunks(store)
@@ -225,6 +228,11 @@ class HybridSearcher:
                  filters: SearchFilters | None = None, query_vector: np.ndarray | None = None,
                  sources: Sequence[str] | None = None) -> list[Candidate]:
         """Fused candidates; ``kinds`` defaults to notes and active memories."""
+        with self.foreground.searching():
+            return self._retrieve(query, k, kinds, filters, query_vector, sources)
+
+    def _retrieve(self, query: str, k: int, kinds: Sequence[str] | None, filters: SearchFilters | None,
+                  query_vector: np.ndarray | None, sources: Sequence[str] | None) -> list[Candidate]:
         f = filters or SearchFilters()
         n = max(self.candidates, 3 * k)
         folders: list[str] | None = None
