@@ -85,6 +85,6 @@ class Foreground:
                 if left <= 0:
                     break
                 self._cv.wait(left)
-        waited = time.monotonic() - start
-        self.waited_s += waited
+            waited = time.monotonic() - start
+            self.waited_s += waited  # under the lock: the indexer and the embedder both add
         return waited
