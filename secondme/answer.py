@@ -98,13 +98,15 @@ def writes_answers(model: Any) -> bool:
 
 def extractive_answer(question: str, hits: Sequence[SearchHit], texts: Sequence[str],
                       on_token: Callable[[str], None] | None = None, now: float | None = None,
-                      quotes: Sequence[extractive.Quote] | None = None) -> Answer:
+                      quotes: Sequence[extractive.Quote] | None = None,
+                      asked: Sequence[str] | None = None) -> Answer:
     """The short answer and the sentences of the sources it comes from, with citations.
 
     ``now`` is the question's own date (time phrases in it resolve against it); ``quotes`` are
-    :func:`extractive.choose`'s for these texts when the caller has them already."""
+    :func:`extractive.choose`'s for these texts when the caller has them already; ``asked``
+    holds, for each text, the question it replies to (see :func:`extractive.choose`)."""
     if quotes is None:
-        quotes = _quotes(question, hits, texts, now)[0]
+        quotes = _quotes(question, hits, texts, now, asked)[0]
     if not quotes:
         return _abstain(on_token, EXTRACTIVE)
     order: list[int] = []
@@ -144,12 +146,12 @@ _ANOTHERS_MARGIN = 1.1
 
 
 def _quotes(question: str, hits: Sequence[SearchHit], texts: Sequence[str],
-            now: float | None) -> tuple[list[extractive.Quote], bool]:
+            now: float | None, asked: Sequence[str] | None = None) -> tuple[list[extractive.Quote], bool]:
     """The sentences that answer ``question`` about the person it names, and whether they were
     withheld because the question is someone else's story: asked of another speaker, a
     sentence answers it better by a clear margin. Two people who both ran a 5K score alike:
     the named one's own sentence answers."""
-    quotes = _noted(extractive.choose(question, texts, now=now), hits, texts)
+    quotes = _noted(extractive.choose(question, texts, now=now, asked=asked), hits, texts)
     if quotes and told_of_another(question, texts, now, than=_ANOTHERS_MARGIN * quotes[0].score):
         log.debug("another speaker's sentence answers the question better: not quoting")
         return [], True
@@ -181,6 +183,7 @@ def answer(
     mode: str = "auto",
     now: float | None = None,
     knows: Callable[[str], bool] | None = None,
+    asked: Sequence[str] | None = None,
 ) -> Answer:
     """Answer ``question`` from ``texts`` (one per hit); abstain on no hits.
 
@@ -194,7 +197,8 @@ def answer(
     did Tim join?") abstains in every mode. Where no source sentence holds the question's terms
     about the person it names, the model still answers a question that shares few words with
     its answer ("What is the name of John's dog?" and John's "a beagle named Rufus") when it is
-    not someone else's story. Without ``knows`` such a question abstains.
+    not someone else's story. Without ``knows`` such a question abstains. ``asked`` holds,
+    for each text, the question it replies to, if any ("" if none).
 
     A question that asks what is likely of someone a source is by ("Would Caroline enjoy
     Vivaldi?", see :func:`asks_judgment`) is not held to the never-held-word check when a model
@@ -214,8 +218,8 @@ def answer(
         # instrument"), quoted or written.
         return _abstain(on_token, EXTRACTIVE if quoting else GENERATED)
     if quoting:
-        return extractive_answer(question, hits, texts, on_token, now=now)
-    quotes, anothers = _quotes(question, hits, texts, now)
+        return extractive_answer(question, hits, texts, on_token, now=now, asked=asked)
+    quotes, anothers = _quotes(question, hits, texts, now, asked)
     if quotes and extractive.asks_when(question) and (quotes[0].when or quotes[0].span):
         # A date is arithmetic on the day a source was written ("yesterday" said on 8 May is
         # 7 May), which small models get wrong or dodge by copying the source (measured on

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,6 +29,7 @@ from secondme.question_terms import (
     word_form_in,
     words,
 )
+from secondme.replies import REPLY_SENTENCES, context_of, contrasts, replies_to
 from secondme.span_fields import (
     SELF_EVIDENT,
     abbreviated,
@@ -195,7 +196,8 @@ def named_in(name: str, sentence: str) -> bool:
 
 
 def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
-           min_coverage: float = 0.3, now: float | None = None) -> list[Quote]:
+           min_coverage: float = 0.3, now: float | None = None,
+           asked: Sequence[str] | None = None) -> list[Quote]:
     """The best sentences answering ``question`` from ``texts`` (ranked sources), or none.
 
     A sentence scores by the question's terms it holds, each weighted by how rare it is among
@@ -213,19 +215,25 @@ def choose(question: str, texts: Sequence[str], *, max_sentences: int = 2,
 
     A time phrase in the question ("on 9 July, 2022", "last year", relative to ``now``) is
     matched against the day each source was written, not against its words.
+
+    ``asked`` holds, for each text, the question it replies to ("" for none): a reply's first
+    sentences are about what it was asked, as a note's lines are about their heading ("Been
+    doing it for 3 years" after "How long have you been doing yoga?" is about yoga).
     """
     said = [label_date(t) for t in texts]
     question, in_range = _time_scope(question, said, now)
     q_terms = list(dict.fromkeys(content_terms(question)))
     # "What is my landlord's phone number?": the attribute asked is not said beside its value.
-    asked = {term(w) for w in (attribute_asked(question) & SELF_EVIDENT) | measure_words(question)}
-    q_terms = [t for t in q_terms if t not in asked] or q_terms
+    unsaid = {term(w) for w in (attribute_asked(question) & SELF_EVIDENT) | measure_words(question)}
+    q_terms = [t for t in q_terms if t not in unsaid] or q_terms
     if not q_terms:
         return []
     titles = [label_title(t) for t in texts]
     people, others = question_names(question, titles)
     # A phone number, e-mail or website asked for is in the sentence that answers, or nowhere.
-    candidates = _candidates(texts, titles, people, others)
+    expects = _expects(question)
+    candidates = _candidates(texts, titles, people, others, asked or (), replies_to(
+        question, q_terms, people, lambda s: (bool(expects) and _has(expects, s)) or bool(measure_span(question, s))))
     if shaped_answer(question, "") is not None:
         candidates = [c for c in candidates if shaped_answer(question, c[1])]
     elif asks_measure(question):
@@ -263,11 +271,15 @@ def _time_scope(question: str, said: Sequence[datetime | None], now: float | Non
                                 for d in said]
 
 
-def _candidates(texts: Sequence[str], titles: Sequence[str], people: set[str],
-                others: set[str]) -> list[tuple[int, str, set[str]]]:
+def _candidates(texts: Sequence[str], titles: Sequence[str], people: set[str], others: set[str],
+                asked: Sequence[str] = (), replies: Callable[[str, set[str]], bool] | None = None,
+                ) -> list[tuple[int, str, set[str]]]:
     """(source, sentence, its terms) for each sentence that may answer the question."""
     candidates: list[tuple[int, str, set[str]]] = []
     for i, text in enumerate(texts):
+        # What a reply was asked counts as said in its first sentences, not the names in it:
+        # being asked about someone is no evidence about them.
+        replied = context_of(asked[i], people) if i < len(asked) and asked[i] else set()
         body = plain(strip_label(text))
         by = set(content_terms(titles[i])) if titles[i].lower() in people else set()
         # Every other name the question uses must be in this source (a pet, a town, a band),
@@ -277,12 +289,14 @@ def _candidates(texts: Sequence[str], titles: Sequence[str], people: set[str],
             continue
         # A note's title and the heading a line sits under say what the line is about.
         titled = by | set(content_terms(titles[i]))
-        for sent, heading in under_headings(body):
+        for n, (sent, heading) in enumerate(under_headings(body)):
             if len(sent) < 3:
                 continue
             if people and not by and not any(named_in(p, sent) for p in people):
                 continue
-            candidates.append((i, sent, set(content_terms(sent)) | titled | heading))
+            own = set(content_terms(sent))
+            context = replied if n < REPLY_SENTENCES and replies is not None and replies(sent, own) else set()
+            candidates.append((i, sent, own | titled | heading | context))
     return candidates
 
 
@@ -353,6 +367,8 @@ class _Scoring:
         # The name alone is no evidence: something the question asks about must be there too.
         if not [t for t in matched if t not in self.name_terms]:
             return False
+        if contrasts(self.question, s):
+            return False  # "low-impact exercises" answer nothing about "high-impact" ones
         said_part = _CAPTION.sub("", s).rstrip().rstrip("\"”'")
         if said_part.endswith("?"):
             return False  # a question (the person's own, or asked of them) never answers one

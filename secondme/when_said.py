@@ -155,6 +155,20 @@ def _ago(sentence: str, said: datetime) -> str:
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A state kept up to the day it is told: "I've had them for 3 years", "Been doing it for about
+# three years now", "we've been together for two years".
+_SO_FAR = re.compile(r"\b(?:been|had|have|'ve|’ve)\b[^.?!]{0,40}?\bfor\s+(?:about\s+|around\s+|almost\s+|"
+                     r"nearly\s+|over\s+|(?:the\s+)?(?:past|last)\s+)?(\d{1,2}|one|two|three|four|five|six|seven|"
+                     r"eight|nine|ten)\s+years?\b", re.IGNORECASE)
+
+
+def _years_so_far(sentence: str) -> int:
+    """How many years a state a sentence tells of has lasted up to its telling, or 0."""
+    m = _SO_FAR.search(sentence)
+    if not m:
+        return 0
+    n = m.group(1).lower()
+    return int(n) if n.isdigit() else _NUM_WORDS[n]
 
 
 def _nearest_date(question: str, sentence: str) -> str:
@@ -182,6 +196,10 @@ def date_span(question: str, sentence: str, when: str) -> str:
         return ""
     if re.search(r"\b(what|which) year\b", q):
         y = _YEAR.findall(value)
+        since = _years_so_far(sentence)
+        if since and y and when:
+            # "Been doing it for 3 years", said in 2023, began in 2020.
+            return str(int(y[-1]) - since)
         return y[-1] if y else value
     if re.search(r"\b(what|which) month\b", q):
         m2 = re.search(r"(" + "|".join(MONTHS) + r")\w*\s+\d{4}", value, re.IGNORECASE)

@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("search", "jobs"),
     ("notes", "memory", "importers"),
     ("question_terms", "span_words", "span_numbers", "span_fields", "span_choices", "when_said", "note_lines",
-     "extractive",
+     "replies", "extractive",
      "spans", "concise", "grounding", "guesses", "places", "answer", "profile", "session"),
     ("browser", "mcp", "backup", "rotation", "rekey", "services"),
     ("app",),

@@ -6,6 +6,7 @@ store, the memory writer, the searcher, the index sync and the embedder.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -21,7 +22,7 @@ from secondme.memory.forgetting import NEVER_FADE_KINDS, decay, reinforce, reten
 from secondme.memory.items import MemoryItems, NewMemory
 from secondme.memory.question_form import slips_of
 from secondme.memory.recall import Recaller, RecallWeights
-from secondme.memory.turn_form import REMEMBERED
+from secondme.memory.turn_form import REMEMBERED, questions_answered
 from secondme.results import SearchHit
 from secondme.search.hybrid import Evidence, HybridSearcher
 from secondme.search.ids import CHUNK, from_index
@@ -196,9 +197,15 @@ class MemoryEngine:
         weights = self.recaller.w.for_answering() if answering else None
         found = self.recaller.evidence(query, k, when=when, include_faded=include_faded, now=now, kinds=kinds,
                                        expansion=expansion, weights=weights)
+        if not answering:
+            return found
         # An answer's sources must be close to the question (ask's floor): a note chunk is as
         # close as the passage in it that is (see secondme.search.passages).
-        return by_best_passage(query, found, self.embedder) if answering else found
+        found = by_best_passage(query, found, self.embedder)
+        asked = questions_answered(self._memories, [e.hit.id for e in found if e.hit.kind == "message"],
+                                   self._memories.source_key(REMEMBERED))
+        return [dataclasses.replace(e, asked=asked[e.hit.id]) if e.hit.kind == "message" and e.hit.id in asked
+                else e for e in found]
 
     def knows(self, word: str) -> bool:
         """Whether a note or a memory holds ``word`` (or a word sharing its first four letters),

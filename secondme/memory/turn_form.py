@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from secondme.search.ids import MEMORY, from_index, to_index
@@ -134,3 +135,33 @@ def length_prior(text: str) -> float:
 def asks(text: str) -> bool:
     """Whether a message ends by asking, a trailing bracketed note (a photo's caption) aside."""
     return _TRAILING_NOTE.sub("", text).rstrip().endswith("?")
+
+
+def questions_answered(memories: MemoryRepository, ids: Sequence[int], remembered: str) -> dict[int, str]:
+    """For each chat turn in ``ids`` that replies to a question, that question's text.
+
+    "Been doing it for 3 years" says what it answers only with the turn before it ("How long
+    have you been doing yoga?"): the question that ends the turn just before, in the same chat within ``OPENER_GAP``,
+    by another speaker, ending by asking. What the person told memory replies to nothing."""
+    rows = memories.by_ids(ids, (META,))
+    turns = [mid for mid, r in rows.items() if is_turn(r, remembered)]
+    before = memories.by_ids([m - 1 for m in turns], (META, TEXT), where="kind = 'message'")
+    out: dict[int, str] = {}
+    for mid in turns:
+        b, r = before.get(mid - 1), rows[mid]
+        if b is None or not _same_exchange(b, r) or not is_turn(b, remembered):
+            continue
+        if b.meta.get("speaker") == r.meta.get("speaker") or not asks(str(b.text or "")):
+            continue
+        out[mid] = last_question(str(b.text or ""))
+    return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def last_question(text: str) -> str:
+    """The question a turn ends with: "Wow, cool! How long have you been doing yoga?" asks
+    only "How long have you been doing yoga?"."""
+    sentences = _SENTENCE_END.split(_TRAILING_NOTE.sub("", text).strip())
+    return sentences[-1] if sentences else ""

@@ -70,6 +70,9 @@ class Evidence:
     hit: SearchHit
     text: str
     meta: dict[str, Any]
+    # The question a chat turn replies to ("How long have you been doing yoga?" before "Been
+    # doing it for 3 years"): filled in for an answer's sources, "" otherwise.
+    asked: str = ""
 
 
 @dataclass(frozen=True)

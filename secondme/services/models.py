@@ -112,7 +112,7 @@ class ModelsService:
         hits = [e.hit for e in usable]
         texts = [ans.hit_text(e.hit, e.text) for e in usable]
         result = ans.answer(question, hits, model, texts, on_token=on_token, cancel=cancel,
-                            now=when, knows=engine.knows)
+                            now=when, knows=engine.knows, asked=[e.asked for e in usable])
         if not remember:
             return result
         try:
