@@ -18,6 +18,9 @@ REPLY_SENTENCES = 2
 
 _FRAME = re.compile(r"\b(?:how|what|which)\s+(\w+)")
 _COMPOUND = re.compile(r"\b([a-z]+)-([a-z]+)\b", re.IGNORECASE)
+# Second parts that say how something relates, not what kind it is.
+_RELATING = frozenset("related based like style oriented friendly focused themed wise inspired driven "
+                      "centered centric type ish ready proof".split())
 
 
 def context_of(asked: str, people: set[str]) -> set[str]:
@@ -45,8 +48,22 @@ def replies_to(question: str, q_terms: Sequence[str], people: set[str],
 def contrasts(question: str, sentence: str) -> bool:
     """Whether ``sentence`` names another kind of what a compound of ``question`` names:
     "low-impact" for "high-impact", "part-time" for "full-time"."""
+    return another_kind_only(question, [sentence])
+
+
+def another_kind_only(question: str, texts: Sequence[str]) -> bool:
+    """Whether the sources name only other kinds of a compound ``question`` names: asked about
+    "high-impact exercises" of a memory that only ever speaks of "low-impact" ones, the premise
+    is wrong, though "high" and "impact" are each held somewhere. The kind asked counts as
+    named however it is written ("open world", "open-world"); a compound that only says how
+    something relates ("programming-related", "career-wise") names no kind."""
     for first, head in _COMPOUND.findall(question):
-        kinds = {a.lower() for a, h in _COMPOUND.findall(sentence) if h.lower() == head.lower()}
-        if kinds and first.lower() not in kinds:
+        if head.lower() in _RELATING:
+            continue
+        kinds = {a.lower() for t in texts for a, h in _COMPOUND.findall(t) if h.lower() == head.lower()}
+        if not kinds or first.lower() in kinds:
+            continue
+        said = re.compile(rf"\b{re.escape(first)}[\s-]?{re.escape(head)}\b", re.IGNORECASE)
+        if not any(said.search(t) for t in texts):
             return True
     return False

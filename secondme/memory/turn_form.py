@@ -141,8 +141,9 @@ def questions_answered(memories: MemoryRepository, ids: Sequence[int], remembere
     """For each chat turn in ``ids`` that replies to a question, that question's text.
 
     "Been doing it for 3 years" says what it answers only with the turn before it ("How long
-    have you been doing yoga?"): the question that ends the turn just before, in the same chat within ``OPENER_GAP``,
-    by another speaker, ending by asking. What the person told memory replies to nothing."""
+    have you been doing yoga?"). That turn must be of the same chat within ``OPENER_GAP``, by
+    another speaker, and end by asking; its last sentence is the question. What the person
+    told memory replies to nothing."""
     rows = memories.by_ids(ids, (META,))
     turns = [mid for mid, r in rows.items() if is_turn(r, remembered)]
     before = memories.by_ids([m - 1 for m in turns], (META, TEXT), where="kind = 'message'")

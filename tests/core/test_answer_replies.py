@@ -13,11 +13,11 @@ import pytest
 from secondme import extractive
 from secondme.app import SecondMe, chat_model_for
 from secondme.paths import Paths
-from secondme.replies import contrasts
+from secondme.replies import another_kind_only, contrasts
 from secondme.settings import Settings
 from secondme.vault import Vault
 from secondme.when_said import date_span
-from tests.core.conftest import PASS, add_chat
+from tests.core.conftest import PASS, add_chat, chat_context, eval_model_path
 
 SAID = datetime(2023, 8, 21, 18).timestamp()
 ASKED_AFTER = datetime(2024, 1, 10).timestamp()
@@ -121,3 +121,39 @@ def test_a_state_kept_for_years_dates_its_start() -> None:
     assert date_span(asked, "We've been together for two years now.", "3 March 2022") == "2020"
     # Said without lasting to the day it was told, the length dates nothing.
     assert date_span(asked, "I took them to the coast for 3 years in a row.", "21 August 2023") != "2020"
+
+
+EXERCISE = [("Sam", "Do you have any suggestions for low-impact exercises?"),
+            ("Evan", "As for low-impact exercises, swimming, yoga and walking are good options.")]
+# "high" and "impact" are each held, but only low-impact exercises were ever spoken of.
+SCHOOL = [("Evan", "My son's high school team won the regional final.")]
+
+
+def _exercise_chat(c: SecondMe) -> None:
+    add_chat(c, EXERCISE, SAID + 7200, "chat:exercise", "x")
+    add_chat(c, SCHOOL, SAID + 9000, "chat:school", "s")
+
+
+def test_a_kind_memory_never_spoke_of_is_not_answered(chat_ctx: SecondMe) -> None:
+    _exercise_chat(chat_ctx)
+    wrong = chat_ctx.models.ask("What did Evan suggest for high-impact exercises?", when=ASKED_AFTER,
+                                remember=False)
+    assert wrong.abstained, wrong.text
+    right = chat_ctx.models.ask("What did Evan suggest for low-impact exercises?", when=ASKED_AFTER,
+                                remember=False)
+    assert not right.abstained and "swimming" in right.text.lower() + " ".join(right.support).lower()
+    # Written without its hyphen, the kind asked is still the kind spoken of.
+    assert not another_kind_only("Which open-world game?", ["Zelda is the best open world game."])
+    assert not another_kind_only("What programming-related events?", ["Work-related stress again."])
+
+
+def test_a_model_is_not_asked_about_a_kind_memory_never_spoke_of(data_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    # A model given the low-impact reply lists it for "high-impact" (LoCoMo, the 1.5B).
+    c = chat_context(data_dir, embedder, eval_model_path())
+    try:
+        _exercise_chat(c)
+        wrong = c.models.ask("What did Evan suggest for high-impact exercises?", when=ASKED_AFTER,
+                             remember=False)
+        assert wrong.abstained and wrong.mode == "generated", wrong.text
+    finally:
+        c.close()
