@@ -18,9 +18,10 @@ REPLY_SENTENCES = 2
 
 _FRAME = re.compile(r"\b(?:how|what|which)\s+(\w+)")
 _COMPOUND = re.compile(r"\b([a-z]+)-([a-z]+)\b", re.IGNORECASE)
-# Second parts that say how something relates, not what kind it is.
+# Second parts that say how something relates, not what kind it is; and particles, whose
+# compounds are each a thing of their own ("follow-up" is no kind of "check-up").
 _RELATING = frozenset("related based like style oriented friendly focused themed wise inspired driven "
-                      "centered centric type ish ready proof".split())
+                      "centered centric type ish ready proof up down off out in on over back away".split())
 
 
 def context_of(asked: str, people: set[str]) -> set[str]:

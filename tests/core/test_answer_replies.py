@@ -145,6 +145,7 @@ def test_a_kind_memory_never_spoke_of_is_not_answered(chat_ctx: SecondMe) -> Non
     # Written without its hyphen, the kind asked is still the kind spoken of.
     assert not another_kind_only("Which open-world game?", ["Zelda is the best open world game."])
     assert not another_kind_only("What programming-related events?", ["Work-related stress again."])
+    assert not another_kind_only("When is my follow-up appointment?", ["Dentist check-up on Friday."])
 
 
 def test_a_model_is_not_asked_about_a_kind_memory_never_spoke_of(data_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]
