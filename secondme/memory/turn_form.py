@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from secondme.memory.statements import sentences
 from secondme.search.ids import MEMORY, from_index, to_index
 from secondme.store.repos.memories import META, TEXT, Memory, MemoryRepository
 
@@ -158,11 +159,8 @@ def questions_answered(memories: MemoryRepository, ids: Sequence[int], remembere
     return out
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
 def last_question(text: str) -> str:
     """The question a turn ends with: "Wow, cool! How long have you been doing yoga?" asks
     only "How long have you been doing yoga?"."""
-    sentences = _SENTENCE_END.split(_TRAILING_NOTE.sub("", text).strip())
-    return sentences[-1] if sentences else ""
+    said = sentences(_TRAILING_NOTE.sub("", text))
+    return said[-1] if said else ""
